@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+
+// progenitor's output, formatted by prettyplease: rustfmt would rewrite it on every run.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+mod generated;
+
+pub use credkit_runtime::{Auth, Authenticator, ClientBuilder, Environment, Error, GeneratedClient, RetryPolicy, Secret};
+pub use generated::{builder, servers, types, ByteStream, Client, ResponseValue, ServiceError, SERVICE};

@@ -1,0 +1,245 @@
+//! Building a client: where it connects, with which credentials, timeouts and retries.
+
+use std::marker::PhantomData;
+use std::net::IpAddr;
+use std::time::Duration;
+
+use crate::auth::Auth;
+use crate::error::Error;
+use crate::execute::Runtime;
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::service::{AuthScheme, Environment, ServiceInfo};
+
+/// Default time allowed to establish a connection.
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time allowed for a whole request, response body included.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// Implemented by every generated `Client`, so that one builder serves them all.
+pub trait GeneratedClient: Sized {
+    /// What the generator knows about the service.
+    const SERVICE: &'static ServiceInfo;
+
+    /// Assembles a client from a validated base URL, an HTTP client and a runtime.
+    fn from_parts(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self;
+
+    /// The client's runtime.
+    fn runtime(&self) -> &Runtime;
+
+    /// A builder for this client.
+    fn builder() -> ClientBuilder<Self> {
+        ClientBuilder::new()
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Target {
+    Environment(Environment),
+    BaseUrl(String),
+}
+
+/// Configures and builds a generated client. Every setting has a documented default:
+/// the production environment, no credentials, [`DEFAULT_CONNECT_TIMEOUT`],
+/// [`DEFAULT_TIMEOUT`], user agent [`crate::USER_AGENT`] and [`RetryPolicy::default`].
+#[derive(Debug)]
+#[must_use]
+pub struct ClientBuilder<C> {
+    target: Target,
+    auth: Auth,
+    connect_timeout: Duration,
+    timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    client: PhantomData<fn() -> C>,
+}
+
+impl<C: GeneratedClient> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: GeneratedClient> ClientBuilder<C> {
+    /// A builder with the defaults.
+    pub fn new() -> Self {
+        Self {
+            target: Target::Environment(Environment::Production),
+            auth: Auth::None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            user_agent: crate::USER_AGENT.to_owned(),
+            http: None,
+            retry: RetryPolicy::default(),
+            client: PhantomData,
+        }
+    }
+
+    /// A builder configured from environment variables, where `PREFIX` is the service's
+    /// [`ServiceInfo::env_prefix`] (`RENTRI_CA`, `SPARKFLY`, `OPENAPI_PEC`):
+    ///
+    /// - `PREFIX_BASE_URL`: a custom base URL; otherwise
+    /// - `PREFIX_ENVIRONMENT`: one of the service's environments (default `production`);
+    /// - `PREFIX_TOKEN`: the token, sent as the service's spec says (required unless
+    ///   `token_required` is false).
+    pub fn from_env(token_required: bool) -> Result<Self, Error> {
+        Self::from_lookup(token_required, |name| std::env::var(name).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] over any variable lookup (tests use a map).
+    pub fn from_lookup(token_required: bool, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+        let prefix = C::SERVICE.env_prefix;
+        let mut builder = Self::new();
+        let base_url_var = format!("{prefix}_BASE_URL");
+        let environment_var = format!("{prefix}_ENVIRONMENT");
+        let token_var = format!("{prefix}_TOKEN");
+        if let Some(url) = lookup(&base_url_var).filter(|v| !v.trim().is_empty()) {
+            builder = builder.base_url(url.trim());
+        } else if let Some(name) = lookup(&environment_var).filter(|v| !v.trim().is_empty()) {
+            let environment: Environment =
+                name.parse().map_err(|e| Error::config(format!("{environment_var}: {e}")))?;
+            builder = builder.environment(environment);
+        }
+        match lookup(&token_var).filter(|v| !v.trim().is_empty()) {
+            Some(token) => builder = builder.token(token.trim()),
+            None if token_required => {
+                return Err(Error::config(format!("{token_var} is not set: it must hold the API token")));
+            }
+            None => {}
+        }
+        Ok(builder)
+    }
+
+    /// Connects to one of the service's environments.
+    pub fn environment(mut self, environment: Environment) -> Self {
+        self.target = Target::Environment(environment);
+        self
+    }
+
+    /// Connects to a custom base URL (`https`, or `http` on a loopback host for tests).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.target = Target::BaseUrl(url.into());
+        self
+    }
+
+    /// Sends `token` the way the service expects (`Authorization: Bearer` or its own header).
+    pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        self.auth = match C::SERVICE.auth {
+            AuthScheme::Bearer => Auth::Bearer(token.into()),
+            AuthScheme::Header(name) => Auth::header(name, token),
+        };
+        self
+    }
+
+    /// Uses these credentials.
+    pub fn auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// Time allowed to establish a connection.
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Time allowed for a whole request, response body included.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Sends through this `reqwest::Client` (its own timeouts, proxy and TLS settings apply;
+    /// the builder's timeouts and user agent are then not used).
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+
+    /// How failed calls are retried; [`RetryPolicy::disabled`] turns retries off.
+    pub fn retry_policy(mut self, retry: RetryPolicy) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// Validates the configuration and builds the client.
+    pub fn build(self) -> Result<C, Error> {
+        let service = C::SERVICE;
+        let base_url = match &self.target {
+            Target::Environment(environment) => service
+                .server(*environment)
+                .ok_or_else(|| {
+                    let offered: Vec<_> = service.servers.iter().map(|(e, _)| e.name()).collect();
+                    Error::config(format!(
+                        "{} has no {environment} environment; it offers {}",
+                        service.name,
+                        offered.join(", ")
+                    ))
+                })?
+                .to_owned(),
+            Target::BaseUrl(url) => validate_base_url(url)?,
+        };
+        let http = match self.http {
+            Some(http) => http,
+            None => reqwest::Client::builder()
+                .connect_timeout(self.connect_timeout)
+                .timeout(self.timeout)
+                .user_agent(self.user_agent)
+                .build()
+                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
+        };
+        let runtime = Runtime::new(service, self.auth, self.retry);
+        Ok(C::from_parts(&base_url, http, runtime))
+    }
+}
+
+/// Checks a custom base URL and drops its trailing `/` (operation paths start with one).
+fn validate_base_url(raw: &str) -> Result<String, Error> {
+    let url = reqwest::Url::parse(raw.trim()).map_err(|e| Error::config(format!("base URL `{raw}` is not a URL: {e}")))?;
+    let loopback = match url.host() {
+        Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        None => return Err(Error::config(format!("base URL `{raw}` has no host"))),
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" if loopback => {}
+        scheme => {
+            return Err(Error::config(format!(
+                "base URL `{raw}` uses {scheme}: credkit sends credentials only over https (http is allowed for loopback hosts)"
+            )));
+        }
+    }
+    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+        return Err(Error::config(format!(
+            "base URL `{raw}` must not have credentials, a query or a fragment"
+        )));
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::validate_base_url;
+
+    #[test]
+    fn base_urls_are_validated_and_normalized() {
+        assert_eq!(validate_base_url("https://api.example.com/v1/").unwrap(), "https://api.example.com/v1");
+        assert_eq!(validate_base_url("https://api.example.com").unwrap(), "https://api.example.com");
+        assert_eq!(validate_base_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
+        assert_eq!(validate_base_url("http://localhost:1/x/").unwrap(), "http://localhost:1/x");
+        assert_eq!(validate_base_url("http://[::1]:9").unwrap(), "http://[::1]:9");
+        for bad in ["http://api.example.com", "ftp://x.com", "not a url", "https://x.com/?a=1", "https://u:p@x.com"] {
+            let error = validate_base_url(bad).unwrap_err().to_string();
+            assert!(error.contains(bad.trim()), "{error}");
+        }
+    }
+}

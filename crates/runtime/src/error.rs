@@ -1,0 +1,363 @@
+//! The one error type of every credkit client.
+
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+use reqwest::StatusCode;
+use reqwest::header::{HeaderMap, RETRY_AFTER};
+use serde::de::DeserializeOwned;
+
+use crate::auth::AuthError;
+
+/// What went wrong in a call, with the service and operation it happened in.
+///
+/// Whatever the server answered (problem+json, an empty body, an HTML page from a proxy,
+/// truncated JSON), the status, headers and raw body are kept: see [`Error::status`],
+/// [`Error::headers`], [`Error::body`]. Secrets never appear in `Debug` or `Display`: request
+/// URLs are dropped from transport errors (RENTRI sends a PIN in the query string) and
+/// credential headers are redacted.
+pub struct Error {
+    kind: ErrorKind,
+    service: Option<&'static str>,
+    operation: Option<&'static str>,
+}
+
+/// The kinds of [`Error`].
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A parameter or body failed client-side validation; nothing was sent.
+    InvalidRequest(String),
+    /// The client could not be configured (bad base URL, missing variable, ...).
+    Config(String),
+    /// Credentials could not be obtained (e.g. a token exchange was refused).
+    Auth(AuthError),
+    /// No usable answer: connection refused, timeout, TLS failure, body cut off.
+    Transport(reqwest::Error),
+    /// The server answered with a status the operation does not succeed with.
+    Api(ApiError),
+    /// The server answered with a success status but a body that does not match the spec.
+    Decode(DecodeError),
+}
+
+/// A response whose status is not the operation's success status.
+pub struct ApiError {
+    /// The status the server answered with.
+    pub status: StatusCode,
+    /// All response headers (`Retry-After`, `X-Request-Id`, ...).
+    pub headers: HeaderMap,
+    /// The raw body, whatever its media type; possibly empty.
+    pub body: Bytes,
+}
+
+/// A success response whose body could not be decoded into the documented type.
+pub struct DecodeError {
+    /// The status the server answered with.
+    pub status: StatusCode,
+    /// All response headers.
+    pub headers: HeaderMap,
+    /// The raw body.
+    pub body: Bytes,
+    /// Why decoding failed.
+    pub source: serde_json::Error,
+}
+
+/// Where a response came from; put into the response's extensions by the runtime so that
+/// errors built from it can name the call.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CallContext {
+    pub(crate) service: &'static str,
+    pub(crate) operation: &'static str,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind) -> Self {
+        Self { kind, service: None, operation: None }
+    }
+
+    pub(crate) fn in_call(mut self, context: Option<&CallContext>) -> Self {
+        if let Some(context) = context {
+            self.service = Some(context.service);
+            self.operation = Some(context.operation);
+        }
+        self
+    }
+
+    /// A configuration error with this message.
+    pub fn config(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Config(message.into()))
+    }
+
+    /// What kind of error this is.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Consumes the error, returning its kind.
+    pub fn into_kind(self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The service the call was made to (`rentri-ca`), when known.
+    pub fn service(&self) -> Option<&'static str> {
+        self.service
+    }
+
+    /// The operation (Rust method name) that failed, when known.
+    pub fn operation(&self) -> Option<&'static str> {
+        self.operation
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<StatusCode> {
+        match &self.kind {
+            ErrorKind::Api(e) => Some(e.status),
+            ErrorKind::Decode(e) => Some(e.status),
+            ErrorKind::Transport(e) => e.status(),
+            _ => None,
+        }
+    }
+
+    /// The response headers, when the server answered.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match &self.kind {
+            ErrorKind::Api(e) => Some(&e.headers),
+            ErrorKind::Decode(e) => Some(&e.headers),
+            _ => None,
+        }
+    }
+
+    /// The raw response body, when the server answered (possibly empty).
+    pub fn body(&self) -> Option<&[u8]> {
+        match &self.kind {
+            ErrorKind::Api(e) => Some(&e.body),
+            ErrorKind::Decode(e) => Some(&e.body),
+            _ => None,
+        }
+    }
+
+    /// How long the server asked us to wait (`Retry-After`, in seconds or as an HTTP date).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.headers().and_then(retry_after)
+    }
+
+    /// Whether sending the same request again later may succeed: rate limits, unavailable or
+    /// overloaded servers, timeouts and failed connections.
+    pub fn is_retryable(&self) -> bool {
+        match &self.kind {
+            ErrorKind::Api(e) => is_retryable_status(e.status),
+            ErrorKind::Transport(e) => e.is_connect() || e.is_timeout(),
+            _ => false,
+        }
+    }
+
+    /// The body decoded as the service's documented error model (RENTRI `ProblemDetails`,
+    /// Sparkfly `{error, message}`, the PEC envelope), or as any other type. `None` when
+    /// there is no body or it does not parse as `T`.
+    pub fn service_error<T: DeserializeOwned>(&self) -> Option<T> {
+        match &self.kind {
+            ErrorKind::Api(e) if !e.body.is_empty() => serde_json::from_slice(&e.body).ok(),
+            _ => None,
+        }
+    }
+
+    /// A short message from the body, for people: the `detail`, `title`, `message` or `error`
+    /// member of a JSON body, or the start of a text body.
+    pub fn message(&self) -> Option<String> {
+        match &self.kind {
+            ErrorKind::Api(e) => body_message(&e.body),
+            ErrorKind::Decode(e) => Some(e.source.to_string()),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)
+}
+
+/// Parses `Retry-After` as delay-seconds or as an HTTP date (RFC 9110 §10.2.3).
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+const MESSAGE_MEMBERS: [&str; 4] = ["detail", "title", "message", "error"];
+const MAX_TEXT: usize = 200;
+
+fn body_message(body: &[u8]) -> Option<String> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return None;
+    }
+    if let Ok(serde_json::Value::Object(object)) = serde_json::from_slice(body) {
+        return MESSAGE_MEMBERS
+            .iter()
+            .find_map(|member| match object.get(*member) {
+                Some(serde_json::Value::String(s)) if !s.is_empty() => Some(s.clone()),
+                _ => None,
+            });
+    }
+    let text = String::from_utf8_lossy(body);
+    let text = text.trim();
+    Some(match text.char_indices().nth(MAX_TEXT) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_owned(),
+    })
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.service, self.operation) {
+            (Some(service), Some(operation)) => write!(f, "{service} {operation}: ")?,
+            (Some(service), None) => write!(f, "{service}: ")?,
+            _ => {}
+        }
+        match &self.kind {
+            ErrorKind::InvalidRequest(m) => write!(f, "invalid request, nothing was sent: {m}"),
+            ErrorKind::Config(m) => write!(f, "configuration error: {m}"),
+            ErrorKind::Auth(e) => write!(f, "authentication failed: {e}"),
+            ErrorKind::Transport(e) => write!(f, "no usable response: {e}"),
+            ErrorKind::Api(e) => {
+                write!(f, "the server answered {}", e.status)?;
+                match body_message(&e.body) {
+                    Some(m) => write!(f, ": {m}")?,
+                    None => f.write_str(" with an empty body")?,
+                }
+                if let Some(wait) = retry_after(&e.headers) {
+                    write!(f, " (retry after {}s)", wait.as_secs())?;
+                }
+                Ok(())
+            }
+            ErrorKind::Decode(e) => write!(
+                f,
+                "the server answered {} with a body that does not match the API description: {}",
+                e.status, e.source
+            ),
+        }
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Error")
+            .field("service", &self.service)
+            .field("operation", &self.operation)
+            .field("kind", &self.kind)
+            .finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.kind {
+            ErrorKind::Auth(e) => Some(e),
+            ErrorKind::Transport(e) => Some(e),
+            ErrorKind::Decode(e) => Some(&e.source),
+            _ => None,
+        }
+    }
+}
+
+/// Headers that carry credentials or session state, shown as `<redacted>`.
+const REDACTED_HEADERS: [&str; 5] = ["authorization", "x-auth-token", "x-auth-key", "set-cookie", "cookie"];
+
+struct DebugHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for DebugHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            if REDACTED_HEADERS.contains(&name.as_str()) || value.is_sensitive() {
+                map.entry(&name.as_str(), &"<redacted>");
+            } else {
+                map.entry(&name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
+            }
+        }
+        map.finish()
+    }
+}
+
+struct DebugBody<'a>(&'a [u8]);
+
+impl fmt::Debug for DebugBody<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let text = String::from_utf8_lossy(self.0);
+        match text.char_indices().nth(MAX_TEXT * 5) {
+            Some((cut, _)) => write!(f, "{:?}… ({} bytes)", &text[..cut], self.0.len()),
+            None => write!(f, "{text:?}"),
+        }
+    }
+}
+
+impl fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("headers", &DebugHeaders(&self.headers))
+            .field("body", &DebugBody(&self.body))
+            .finish()
+    }
+}
+
+impl fmt::Debug for DecodeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DecodeError")
+            .field("status", &self.status)
+            .field("headers", &DebugHeaders(&self.headers))
+            .field("body", &DebugBody(&self.body))
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(error: reqwest::Error) -> Self {
+        // The URL may carry secrets in its query string (RENTRI's boarding PIN).
+        Self::new(ErrorKind::Transport(error.without_url()))
+    }
+}
+
+impl From<reqwest::header::InvalidHeaderValue> for Error {
+    fn from(error: reqwest::header::InvalidHeaderValue) -> Self {
+        Self::new(ErrorKind::InvalidRequest(format!("invalid header value: {error}")))
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(error: AuthError) -> Self {
+        Self::new(ErrorKind::Auth(error))
+    }
+}
+
+/// Errors raised inside progenitor's generated request building (`?` in `send`).
+impl From<progenitor_client::Error<()>> for Error {
+    fn from(error: progenitor_client::Error<()>) -> Self {
+        use progenitor_client::Error as P;
+        match error {
+            P::InvalidRequest(message) | P::Custom(message) => Self::new(ErrorKind::InvalidRequest(message)),
+            P::CommunicationError(e) | P::ResponseBodyError(e) => e.into(),
+            P::ErrorResponse(rv) => Self::new(ErrorKind::Api(ApiError {
+                status: rv.status(),
+                headers: rv.headers().clone(),
+                body: Bytes::new(),
+            })),
+            P::InvalidResponsePayload(body, source) => Self::new(ErrorKind::Decode(DecodeError {
+                status: StatusCode::OK,
+                headers: HeaderMap::new(),
+                body,
+                source,
+            })),
+            P::UnexpectedResponse(response) => Self::new(ErrorKind::Api(ApiError {
+                status: response.status(),
+                headers: response.headers().clone(),
+                body: Bytes::new(),
+            })),
+            P::InvalidUpgrade(e) => e.into(),
+        }
+    }
+}

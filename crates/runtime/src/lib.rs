@@ -1,0 +1,28 @@
+//! Shared runtime of the credkit clients.
+//!
+//! Every generated client (`credkit-rentri-ca`, `credkit-sparkfly`, `credkit-openapi-pec`) carries
+//! a [`Runtime`] and sends each request through [`Runtime::execute`]: authentication, retries,
+//! timeouts and tracing live here, once, and never in per-service code. Errors of all clients are
+//! one type, [`Error`], which keeps the status, headers and raw body of whatever the server sent.
+#![doc = include_str!("../README.md")]
+
+mod auth;
+mod builder;
+mod decode;
+mod error;
+mod execute;
+mod retry;
+mod secret;
+mod service;
+
+pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
+pub use builder::{ClientBuilder, GeneratedClient, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use decode::{error_from_response, json_response};
+pub use error::{ApiError, DecodeError, Error, ErrorKind};
+pub use execute::Runtime;
+pub use retry::{RetryPolicy, Sleeper};
+pub use secret::Secret;
+pub use service::{AuthScheme, Environment, OperationMeta, ServiceInfo};
+
+/// The value of the `User-Agent` header sent by every client.
+pub const USER_AGENT: &str = concat!("credkit/", env!("CARGO_PKG_VERSION"));

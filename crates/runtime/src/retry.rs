@@ -1,0 +1,154 @@
+//! When a failed call is sent again, and after how long.
+//!
+//! The rules, in order:
+//! - `429` or `503` with `Retry-After`: the server did not process the request, so any
+//!   operation is retried after the time it asks for, unless that exceeds
+//!   [`RetryPolicy::max_retry_after`]; then the error is returned with `retry_after()` set.
+//! - `429` without `Retry-After`: retried for any operation, with backoff.
+//! - `502`, `503` (no `Retry-After`), `504`, `408`, timeouts and failures after the connection
+//!   was made: the request may have reached the server, so only operations the spec marks
+//!   `x-credkit-idempotent: true` are retried, with exponential backoff and jitter.
+//! - A connection that could not be established: nothing reached the server, any operation is
+//!   retried with backoff.
+//! - Never more than [`RetryPolicy::max_attempts`] attempts, never beyond the time
+//!   [`RetryPolicy::budget`] from the first attempt.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::BoxFuture;
+use crate::error::retry_after;
+
+/// How calls are retried. [`RetryPolicy::default`] retries; [`RetryPolicy::disabled`] never does.
+#[derive(Clone)]
+pub struct RetryPolicy {
+    /// Most attempts per call, the first included (1 disables retries). Default 3.
+    pub max_attempts: u32,
+    /// Backoff before the first retry; doubled for each further one. Default 250 ms.
+    pub initial_backoff: Duration,
+    /// Longest backoff. Default 8 s.
+    pub max_backoff: Duration,
+    /// Longest `Retry-After` that is waited for; a longer one returns the error. Default 30 s.
+    pub max_retry_after: Duration,
+    /// Total time from the first attempt after which no retry starts. Default 60 s.
+    pub budget: Duration,
+    sleeper: Sleeper,
+}
+
+/// How the retry loop waits: `tokio::time::sleep` unless a test injects its own clock.
+#[derive(Clone)]
+pub struct Sleeper(Arc<dyn Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync>);
+
+impl Sleeper {
+    /// A sleeper calling `f` with each wait.
+    pub fn new(f: impl Fn(Duration) -> BoxFuture<'static, ()> + Send + Sync + 'static) -> Self {
+        Self(Arc::new(f))
+    }
+
+    pub(crate) async fn sleep(&self, wait: Duration) {
+        (self.0)(wait).await
+    }
+}
+
+impl Default for Sleeper {
+    fn default() -> Self {
+        Self::new(|wait| Box::pin(tokio::time::sleep(wait)))
+    }
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 3,
+            initial_backoff: Duration::from_millis(250),
+            max_backoff: Duration::from_secs(8),
+            max_retry_after: Duration::from_secs(30),
+            budget: Duration::from_secs(60),
+            sleeper: Sleeper::default(),
+        }
+    }
+}
+
+impl fmt::Debug for RetryPolicy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RetryPolicy")
+            .field("max_attempts", &self.max_attempts)
+            .field("initial_backoff", &self.initial_backoff)
+            .field("max_backoff", &self.max_backoff)
+            .field("max_retry_after", &self.max_retry_after)
+            .field("budget", &self.budget)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What an attempt produced, as far as the retry decision is concerned.
+pub(crate) enum Outcome<'a> {
+    Response(&'a reqwest::Response),
+    Failed(&'a reqwest::Error),
+}
+
+impl RetryPolicy {
+    /// A policy that never retries.
+    pub fn disabled() -> Self {
+        Self { max_attempts: 1, ..Self::default() }
+    }
+
+    /// The same policy waiting through `sleeper` (tests use it to record waits instantly).
+    pub fn with_sleeper(mut self, sleeper: Sleeper) -> Self {
+        self.sleeper = sleeper;
+        self
+    }
+
+    pub(crate) async fn sleep(&self, wait: Duration) {
+        self.sleeper.sleep(wait).await
+    }
+
+    /// How long to wait before attempt `attempt + 1`, or `None` to give up.
+    pub(crate) fn delay(&self, outcome: Outcome<'_>, attempt: u32, idempotent: bool, elapsed: Duration) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let wait = match outcome {
+            Outcome::Response(response) => {
+                let status = response.status().as_u16();
+                match (status, retry_after(response.headers())) {
+                    (429 | 503, Some(asked)) if asked <= self.max_retry_after => asked,
+                    (429 | 503, Some(_)) => return None,
+                    (429, None) => self.backoff(attempt),
+                    (408 | 502 | 503 | 504, None) if idempotent => self.backoff(attempt),
+                    _ => return None,
+                }
+            }
+            Outcome::Failed(error) if error.is_connect() => self.backoff(attempt),
+            Outcome::Failed(error) if idempotent && (error.is_timeout() || error.is_request()) => self.backoff(attempt),
+            Outcome::Failed(_) => return None,
+        };
+        (elapsed + wait <= self.budget).then_some(wait)
+    }
+
+    /// Exponential backoff with "equal jitter": half fixed, half random, so that clients that
+    /// failed together do not retry together.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exponential = self.initial_backoff.saturating_mul(1u32 << (attempt - 1).min(16));
+        let capped = exponential.min(self.max_backoff);
+        let half = capped / 2;
+        half + half.mul_f64(fastrand::f64())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        let policy = RetryPolicy { max_backoff: Duration::from_secs(1), ..RetryPolicy::default() };
+        for _ in 0..100 {
+            let first = policy.backoff(1);
+            assert!(first >= Duration::from_millis(125) && first <= Duration::from_millis(250), "{first:?}");
+            let tenth = policy.backoff(10);
+            assert!(tenth >= Duration::from_millis(500) && tenth <= Duration::from_secs(1), "{tenth:?}");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! The credkit generator: `cargo xtask generate [--check] [SERVICE..]`.
+//!
+//! For each `specs/<service>.yaml`: check it against the rules of `specs/README.md`, normalize it
+//! in memory, run progenitor (builder interface), route the generated operations through
+//! `credkit-runtime`, append what progenitor ignores (servers, per-operation facts), format with
+//! prettyplease and write `crates/<service>/src/generated.rs` atomically. Nothing is written
+//! unless every selected service generates.
+
+pub mod custom_types;
+pub mod generate;
+pub mod lint;
+pub mod metadata;
+pub mod normalize;
+pub mod problem;
+pub mod rewrite;
+pub mod spec;
+pub mod surface;
+pub mod workspace;
+
+pub use generate::generate;
+pub use problem::Problem;
+pub use spec::Spec;

@@ -1,0 +1,171 @@
+//! Routes progenitor's generated `send` methods through the credkit runtime.
+//!
+//! In each builder's `send`, progenitor writes (0.15):
+//!
+//! ```text
+//! client.pre(&mut request, &info).await?;
+//! let result = client.exec(request, &info).await;
+//! client.post(&result, &info).await?;
+//! let response = result?;
+//! match response.status().as_u16() {
+//!     200u16 => ResponseValue::from_response(response).await,
+//!     _ => Err(Error::UnexpectedResponse(response)),
+//! }
+//! ```
+//!
+//! This pass makes it:
+//!
+//! ```text
+//! let result = client.inner.execute(&client.client, request, &info).await;
+//! let response = result?;
+//! match response.status().as_u16() {
+//!     200u16 => credkit_runtime::json_response(response).await,
+//!     _ => Err(credkit_runtime::error_from_response(response).await),
+//! }
+//! ```
+//!
+//! and the return type `Result<ResponseValue<T>, credkit_runtime::Error>`: one place for
+//! credentials, retries and tracing, and errors that keep status, headers and body. Every
+//! pattern must be found exactly once per `send`; if a progenitor upgrade changes its output,
+//! generation stops and names the operation instead of emitting half-rewritten code.
+
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Stmt, Type, parse_quote};
+
+/// Rewrites every `send` in progenitor's `builder` module; `Err` names what did not match.
+pub fn route_through_runtime(file: &mut syn::File) -> Result<usize, String> {
+    let builder = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
+    let mut rewritten = 0;
+    for item in builder.1.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        let owner = block.self_ty.to_token_stream().to_string().replace(' ', "");
+        for member in block.items.iter_mut() {
+            let ImplItem::Fn(function) = member else { continue };
+            if function.sig.ident != "send" {
+                continue;
+            }
+            rewrite_return_type(&mut function.sig.output).map_err(|m| format!("{owner}::send: {m}"))?;
+            let mut pass = SendRewrite::default();
+            function.block.stmts.retain(|stmt| !pass.is_hook_call(stmt));
+            pass.visit_block_mut(&mut function.block);
+            pass.verify().map_err(|m| format!("{owner}::send: {m}"))?;
+            rewritten += 1;
+        }
+    }
+    if rewritten == 0 {
+        return Err("no `send` method found in progenitor's builder module".into());
+    }
+    Ok(rewritten)
+}
+
+fn rewrite_return_type(output: &mut ReturnType) -> Result<(), String> {
+    let ReturnType::Type(_, ty) = output else { return Err("no return type".into()) };
+    let Type::Path(path) = ty.as_mut() else { return Err("return type is not a path".into()) };
+    let last = path.path.segments.last_mut().ok_or("empty return type")?;
+    if last.ident != "Result" {
+        return Err(format!("return type is `{}`, expected `Result<ResponseValue<_>, Error<_>>`", last.ident));
+    }
+    let PathArguments::AngleBracketed(arguments) = &mut last.arguments else {
+        return Err("`Result` without type arguments".into());
+    };
+    match arguments.args.iter_mut().nth(1) {
+        Some(GenericArgument::Type(error)) => {
+            *error = parse_quote!(credkit_runtime::Error);
+            Ok(())
+        }
+        _ => Err("`Result` has no error type".into()),
+    }
+}
+
+#[derive(Default)]
+struct SendRewrite {
+    hooks_removed: usize,
+    exec: usize,
+    unexpected: usize,
+    from_response: usize,
+    unknown_error_responses: usize,
+}
+
+fn path_ends_with(expr: &Expr, tail: &[&str]) -> bool {
+    let Expr::Path(path) = expr else { return false };
+    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    segments.len() >= tail.len() && segments[segments.len() - tail.len()..].iter().zip(tail).all(|(a, b)| a == b)
+}
+
+fn is_client(expr: &Expr) -> bool {
+    path_ends_with(expr, &["client"])
+}
+
+impl SendRewrite {
+    /// `client.pre(..).await?;` and `client.post(..).await?;`: the runtime does their work.
+    fn is_hook_call(&mut self, stmt: &Stmt) -> bool {
+        let Stmt::Expr(Expr::Try(attempt), Some(_)) = stmt else { return false };
+        let Expr::Await(awaited) = attempt.expr.as_ref() else { return false };
+        let Expr::MethodCall(call) = awaited.base.as_ref() else { return false };
+        let hook = (call.method == "pre" || call.method == "post") && is_client(&call.receiver);
+        if hook {
+            self.hooks_removed += 1;
+        }
+        hook
+    }
+
+    fn verify(&self) -> Result<(), String> {
+        let found = [
+            ("client.pre/post hook calls", self.hooks_removed, 2),
+            ("client.exec call", self.exec, 1),
+            ("Error::UnexpectedResponse fallback", self.unexpected, 1),
+        ];
+        for (what, count, expected) in found {
+            if count != expected {
+                return Err(format!("found {count} {what}, expected {expected}: progenitor's output changed shape"));
+            }
+        }
+        if self.unknown_error_responses > 0 {
+            return Err("progenitor decodes an error response itself; error responses should have been removed".into());
+        }
+        let _ = self.from_response;
+        Ok(())
+    }
+}
+
+impl VisitMut for SendRewrite {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        match expr {
+            Expr::MethodCall(call) if call.method == "exec" && is_client(&call.receiver) => {
+                let arguments = call.args.clone();
+                self.exec += 1;
+                *expr = parse_quote!(client.inner.execute(&client.client, #arguments));
+                return;
+            }
+            Expr::Call(call) if path_ends_with(&call.func, &["ResponseValue", "from_response"]) => {
+                let arguments = call.args.clone();
+                self.from_response += 1;
+                *expr = parse_quote!(credkit_runtime::json_response(#arguments));
+                return;
+            }
+            Expr::Call(call) if path_ends_with(&call.func, &["Err"]) && call.args.len() == 1 => {
+                if let Some(Expr::Call(inner)) = call.args.first()
+                    && path_ends_with(&inner.func, &["Error", "UnexpectedResponse"])
+                {
+                    let arguments = inner.args.clone();
+                    self.unexpected += 1;
+                    *expr = parse_quote!(Err(credkit_runtime::error_from_response(#arguments).await));
+                    return;
+                }
+            }
+            Expr::Path(_) if path_ends_with(expr, &["Error", "ErrorResponse"]) => {
+                self.unknown_error_responses += 1;
+            }
+            _ => {}
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}

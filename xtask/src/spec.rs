@@ -1,0 +1,108 @@
+//! Reading a spec file and walking its operations.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::problem::Problem;
+
+/// HTTP methods an OpenAPI path item may hold, in the order operations are listed.
+pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// One spec, parsed into a JSON value (YAML is read through serde_yaml).
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The service name: the file stem (`rentri-ca`).
+    pub service: String,
+    /// The file, relative to the workspace root (`specs/rentri-ca.yaml`).
+    pub file: String,
+    pub doc: Value,
+}
+
+/// One operation of a spec.
+pub struct Operation<'a> {
+    pub method: &'static str,
+    pub path: &'a str,
+    pub path_item: &'a Value,
+    pub op: &'a Value,
+}
+
+impl<'a> Operation<'a> {
+    pub fn id(&self) -> Option<&'a str> {
+        self.op.get("operationId").and_then(Value::as_str)
+    }
+
+    /// `GET /credentials/{id} (get_credentials)`: how problems name an operation.
+    pub fn location(&self) -> String {
+        match self.id() {
+            Some(id) => format!("{} {} ({id})", self.method.to_uppercase(), self.path),
+            None => format!("{} {}", self.method.to_uppercase(), self.path),
+        }
+    }
+}
+
+impl Spec {
+    /// Reads and parses `path`; `file` is how problems name it.
+    pub fn load(path: &Path, file: &str) -> Result<Self, Problem> {
+        let text = std::fs::read_to_string(path).map_err(|e| Problem::new(file, None, format!("cannot read: {e}")))?;
+        Self::parse(&text, file)
+    }
+
+    /// Parses spec text; `file` names it in problems and gives the service name.
+    pub fn parse(text: &str, file: &str) -> Result<Self, Problem> {
+        let doc: Value = serde_yaml::from_str(text).map_err(|e| Problem::new(file, None, format!("not valid YAML: {e}")))?;
+        if !doc.is_object() {
+            return Err(Problem::new(file, None, "not an OpenAPI document (expected a mapping at the top)"));
+        }
+        let service = Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        Ok(Self { service, file: file.to_owned(), doc })
+    }
+
+    pub fn problem(&self, location: Option<String>, message: impl Into<String>) -> Problem {
+        Problem::new(&self.file, location, message)
+    }
+
+    /// Every operation, in path order then method order.
+    pub fn operations(&self) -> Vec<Operation<'_>> {
+        let mut operations = Vec::new();
+        if let Some(paths) = self.doc.get("paths").and_then(Value::as_object) {
+            for (path, item) in paths {
+                for method in METHODS {
+                    if let Some(op) = item.get(method) {
+                        operations.push(Operation { method, path, path_item: item, op });
+                    }
+                }
+            }
+        }
+        operations
+    }
+
+    /// Follows a local `$ref` (`#/components/...`) once; other values are returned as they are.
+    pub fn resolve<'a>(&'a self, value: &'a Value) -> Option<&'a Value> {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                let pointer = reference.strip_prefix('#')?;
+                self.doc.pointer(pointer)
+            }
+            None => Some(value),
+        }
+    }
+
+    /// `info.<key>` as a string.
+    pub fn info_str(&self, key: &str) -> Option<&str> {
+        self.doc.get("info").and_then(|i| i.get(key)).and_then(Value::as_str)
+    }
+
+    /// The component schemas, if any.
+    pub fn schemas(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.doc
+            .pointer("/components/schemas")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+    }
+}

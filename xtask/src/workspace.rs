@@ -1,0 +1,108 @@
+//! The services of the workspace, and writing or checking their generated files.
+
+use std::path::{Path, PathBuf};
+
+use crate::problem::Problem;
+use crate::spec::Spec;
+
+/// One service: a spec and the crate generated from it.
+#[derive(Debug, Clone)]
+pub struct Service {
+    pub name: String,
+    /// `specs/<name>.yaml`, relative to the root.
+    pub spec: String,
+    /// `crates/<name>/src/generated.rs`, relative to the root.
+    pub target: String,
+}
+
+/// A generated file and what it should contain.
+#[derive(Debug, Clone)]
+pub struct Output {
+    pub target: String,
+    pub contents: String,
+}
+
+/// The workspace root (the parent of `xtask/`).
+pub fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Every `specs/*.yaml`, by name.
+pub fn services(root: &Path) -> std::io::Result<Vec<Service>> {
+    let mut services = Vec::new();
+    for entry in std::fs::read_dir(root.join("specs"))? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "yaml")
+            && let Some(name) = path.file_stem().and_then(|s| s.to_str())
+        {
+            services.push(Service {
+                name: name.to_owned(),
+                spec: format!("specs/{name}.yaml"),
+                target: format!("crates/{name}/src/generated.rs"),
+            });
+        }
+    }
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(services)
+}
+
+/// Generates every service in memory. All problems of all services are returned together.
+pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Vec<Problem>> {
+    let mut outputs = Vec::new();
+    let mut problems = Vec::new();
+    for service in services {
+        let crate_dir = root.join(format!("crates/{}", service.name));
+        if !crate_dir.join("Cargo.toml").is_file() {
+            problems.push(Problem::new(
+                &service.spec,
+                None,
+                format!("crates/{}/Cargo.toml does not exist: create the crate first (README: adding a service)", service.name),
+            ));
+            continue;
+        }
+        match Spec::load(&root.join(&service.spec), &service.spec).map_err(|p| vec![p]).and_then(|s| crate::generate(&s)) {
+            Ok(contents) => outputs.push(Output { target: service.target.clone(), contents }),
+            Err(mut found) => problems.append(&mut found),
+        }
+    }
+    if problems.is_empty() { Ok(outputs) } else { Err(problems) }
+}
+
+/// The committed contents of a target, or empty when it does not exist yet.
+pub fn committed(root: &Path, target: &str) -> String {
+    std::fs::read_to_string(root.join(target)).unwrap_or_default()
+}
+
+/// A unified diff from the committed file to the regenerated one; `None` when they are equal.
+pub fn diff(target: &str, committed: &str, regenerated: &str) -> Option<String> {
+    if committed == regenerated {
+        return None;
+    }
+    let diff = similar::TextDiff::from_lines(committed, regenerated);
+    Some(
+        diff.unified_diff()
+            .context_radius(3)
+            .header(&format!("{target} (committed)"), &format!("{target} (regenerated)"))
+            .to_string(),
+    )
+}
+
+/// Writes each changed output through a temporary file and a rename, so that a reader never
+/// sees half a file. Returns the targets that changed.
+pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>> {
+    let mut changed = Vec::new();
+    for output in outputs {
+        let path = root.join(&output.target);
+        if committed(root, &output.target) == output.contents {
+            continue;
+        }
+        let temporary = path.with_extension(format!("rs.tmp-{}", std::process::id()));
+        std::fs::write(&temporary, &output.contents)?;
+        if let Err(e) = std::fs::rename(&temporary, &path) {
+            let _ = std::fs::remove_file(&temporary);
+            return Err(e);
+        }
+        changed.push(output.target.clone());
+    }
+    Ok(changed)
+}
