@@ -1,0 +1,38 @@
+//! What the workspace tests share: a client pointed at a mock server, and a clock that records
+//! retry waits instead of sleeping.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use credkit_runtime::{GeneratedClient, RetryPolicy, Sleeper};
+use httpmock::MockServer;
+
+/// A client of service `C` talking to `server` with `token`, retries disabled.
+pub fn client<C: GeneratedClient>(server: &MockServer, token: &str) -> C {
+    C::builder()
+        .base_url(server.base_url())
+        .token(token)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a loopback base URL is valid")
+}
+
+/// Records the waits the retry loop asks for and returns at once.
+#[derive(Clone, Default)]
+pub struct RecordedWaits(Arc<Mutex<Vec<Duration>>>);
+
+impl RecordedWaits {
+    /// A retry policy that waits through this recorder.
+    pub fn policy(&self, policy: RetryPolicy) -> RetryPolicy {
+        let waits = self.0.clone();
+        policy.with_sleeper(Sleeper::new(move |wait| {
+            waits.lock().unwrap().push(wait);
+            Box::pin(async {})
+        }))
+    }
+
+    /// The waits so far.
+    pub fn waits(&self) -> Vec<Duration> {
+        self.0.lock().unwrap().clone()
+    }
+}

@@ -6,8 +6,8 @@
 //!
 //! progenitor is told to use these (`with_replacement`) wherever the schema is referenced.
 
-use progenitor::TypeImpl;
 use proc_macro2::TokenStream;
+use progenitor::TypeImpl;
 use quote::{format_ident, quote};
 use serde_json::Value;
 
@@ -36,15 +36,26 @@ pub fn collect(spec: &Spec) -> Result<Vec<CustomType>, Vec<Problem>> {
         } else if schema.get("x-credkit-open-enum").and_then(Value::as_bool) == Some(true) {
             match open_enum(name, schema) {
                 Ok(t) => types.push(t),
-                Err(message) => problems.push(spec.problem(Some(format!("components.schemas.{name}")), message)),
+                Err(message) => {
+                    problems.push(spec.problem(Some(format!("components.schemas.{name}")), message))
+                }
             }
         }
     }
-    if problems.is_empty() { Ok(types) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(types)
+    } else {
+        Err(problems)
+    }
 }
 
 fn doc(schema: &Value) -> String {
-    schema.get("description").and_then(Value::as_str).unwrap_or("").trim().to_owned()
+    schema
+        .get("description")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .trim()
+        .to_owned()
 }
 
 fn secret(name: &str, schema: &Value) -> CustomType {
@@ -131,7 +142,11 @@ fn secret(name: &str, schema: &Value) -> CustomType {
             }
         }
     };
-    CustomType { name: name.to_owned(), impls: vec![TypeImpl::FromStr, TypeImpl::Display], tokens }
+    CustomType {
+        name: name.to_owned(),
+        impls: vec![TypeImpl::FromStr, TypeImpl::Display],
+        tokens,
+    }
 }
 
 /// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`.
@@ -141,7 +156,10 @@ fn variant_name(value: &str) -> String {
         .filter(|part| !part.is_empty())
         .map(|part| {
             let mut chars = part.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
         })
         .collect();
     if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
@@ -153,14 +171,25 @@ fn variant_name(value: &str) -> String {
 fn open_enum(name: &str, schema: &Value) -> Result<CustomType, String> {
     let ident = format_ident!("{name}");
     let doc = doc(schema);
-    let values: Vec<&str> = schema["enum"].as_array().into_iter().flatten().filter_map(Value::as_str).collect();
+    let values: Vec<&str> = schema["enum"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
     let variants: Vec<String> = values.iter().map(|v| variant_name(v)).collect();
     for (i, variant) in variants.iter().enumerate() {
         if variant == "Unknown" {
-            return Err(format!("enum value `{}` would clash with the `Unknown` variant", values[i]));
+            return Err(format!(
+                "enum value `{}` would clash with the `Unknown` variant",
+                values[i]
+            ));
         }
         if let Some(j) = variants[..i].iter().position(|v| v == variant) {
-            return Err(format!("enum values `{}` and `{}` give the same variant `{variant}`", values[j], values[i]));
+            return Err(format!(
+                "enum values `{}` and `{}` give the same variant `{variant}`",
+                values[j], values[i]
+            ));
         }
     }
     let idents: Vec<_> = variants.iter().map(|v| format_ident!("{v}")).collect();
@@ -226,7 +255,11 @@ fn open_enum(name: &str, schema: &Value) -> Result<CustomType, String> {
             }
         }
     };
-    Ok(CustomType { name: name.to_owned(), impls: vec![TypeImpl::FromStr, TypeImpl::Display], tokens })
+    Ok(CustomType {
+        name: name.to_owned(),
+        impls: vec![TypeImpl::FromStr, TypeImpl::Display],
+        tokens,
+    })
 }
 
 #[cfg(test)]

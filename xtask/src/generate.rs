@@ -27,22 +27,32 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
         .with_inner_type("credkit_runtime::Runtime".parse().expect("a Rust path"))
         .with_derive("PartialEq");
     for t in &custom {
-        settings.with_replacement(&t.name, custom_types::path(&t.name), t.impls.iter().cloned());
+        settings.with_replacement(
+            &t.name,
+            custom_types::path(&t.name),
+            t.impls.iter().cloned(),
+        );
     }
 
     let tokens = without_panicking(|| Generator::new(&settings).generate_tokens(&api))
         .map_err(|panic| vec![spec.problem(None, format!("progenitor panicked: {panic}"))])?
-        .map_err(|error| vec![spec.problem(None, format!("progenitor refused the spec: {error}"))])?;
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| vec![spec.problem(None, format!("progenitor produced unparsable code: {e}"))])?;
-    rewrite::route_through_runtime(&mut file).map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
+        .map_err(|error| {
+            vec![spec.problem(None, format!("progenitor refused the spec: {error}"))]
+        })?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        vec![spec.problem(None, format!("progenitor produced unparsable code: {e}"))]
+    })?;
+    rewrite::route_through_runtime(&mut file)
+        .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
+    rewrite::explain_conversion_failures(&mut file);
 
     if let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
         Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
         _ => None,
     }) {
         for t in &custom {
-            let parsed: syn::File = syn::parse2(t.tokens.clone()).expect("custom types are valid Rust");
+            let parsed: syn::File =
+                syn::parse2(t.tokens.clone()).expect("custom types are valid Rust");
             items.extend(parsed.items);
         }
     }

@@ -13,7 +13,11 @@ use crate::spec::{Operation, Spec};
 /// Environments a server may be tagged with (`x-credkit-environment`).
 pub const ENVIRONMENTS: [&str; 4] = ["production", "demo", "sandbox", "staging"];
 /// Media types a success body may have; JSON is decoded, the others are streamed.
-const SUCCESS_MEDIA: [&str; 3] = ["application/json", "application/pdf", "application/octet-stream"];
+const SUCCESS_MEDIA: [&str; 3] = [
+    "application/json",
+    "application/pdf",
+    "application/octet-stream",
+];
 /// Media types an error body may have. Errors are never decoded by progenitor: the runtime
 /// keeps their raw body and decodes JSON ones into the service's error schema on request.
 const ERROR_MEDIA: [&str; 3] = ["application/json", "application/problem+json", "text/plain"];
@@ -25,19 +29,29 @@ pub fn check(spec: &Spec) -> Vec<Problem> {
     let mut ids: BTreeMap<&str, String> = BTreeMap::new();
     for operation in spec.operations() {
         let location = operation.location();
-        let mut report = |message: String| problems.push(spec.problem(Some(location.clone()), message));
+        let mut report =
+            |message: String| problems.push(spec.problem(Some(location.clone()), message));
         match operation.id() {
-            None => report("missing operationId: every operation needs one, it becomes the Rust method name".into()),
-            Some(id) if !is_snake_case(id) => {
-                report(format!("operationId `{id}` is not snake_case (write e.g. `get_credentials`)"))
-            }
+            None => report(
+                "missing operationId: every operation needs one, it becomes the Rust method name"
+                    .into(),
+            ),
+            Some(id) if !is_snake_case(id) => report(format!(
+                "operationId `{id}` is not snake_case (write e.g. `get_credentials`)"
+            )),
             Some(id) => {
                 if let Some(first) = ids.insert(id, location.clone()) {
-                    report(format!("duplicate operationId `{id}`, already used by {first}"));
+                    report(format!(
+                        "duplicate operationId `{id}`, already used by {first}"
+                    ));
                 }
             }
         }
-        if !operation.op.get("x-credkit-idempotent").is_some_and(Value::is_boolean) {
+        if !operation
+            .op
+            .get("x-credkit-idempotent")
+            .is_some_and(Value::is_boolean)
+        {
             report(
                 "missing `x-credkit-idempotent: true|false`: say whether the operation may be replayed after a failure that may have reached the server"
                     .into(),
@@ -59,38 +73,66 @@ pub fn check(spec: &Spec) -> Vec<Problem> {
 
 fn is_snake_case(id: &str) -> bool {
     id.starts_with(|c: char| c.is_ascii_lowercase())
-        && id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn check_document(spec: &Spec, problems: &mut Vec<Problem>) {
-    let version = spec.doc.get("openapi").and_then(Value::as_str).unwrap_or("(missing)");
+    let version = spec
+        .doc
+        .get("openapi")
+        .and_then(Value::as_str)
+        .unwrap_or("(missing)");
     if !version.starts_with("3.0.") {
         problems.push(spec.problem(
             None,
             format!("OpenAPI version {version} is not supported: write `openapi: 3.0.3` (progenitor reads 3.0.x only)"),
         ));
     }
-    if spec.doc.get("paths").and_then(Value::as_object).is_none_or(|p| p.is_empty()) {
+    if spec
+        .doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .is_none_or(|p| p.is_empty())
+    {
         problems.push(spec.problem(None, "no paths: a service needs at least one operation"));
     }
     if let Some(paths) = spec.doc.get("paths").and_then(Value::as_object) {
         for (path, item) in paths {
             if item.get("$ref").is_some() {
-                problems.push(spec.problem(Some(path.clone()), "path item `$ref` is not supported: write the operations inline"));
+                problems.push(spec.problem(
+                    Some(path.clone()),
+                    "path item `$ref` is not supported: write the operations inline",
+                ));
             }
         }
     }
-    let servers = spec.doc.get("servers").and_then(Value::as_array).cloned().unwrap_or_default();
+    let servers = spec
+        .doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
     if servers.is_empty() {
-        problems.push(spec.problem(None, "no servers: list each environment's base URL under `servers`"));
+        problems.push(spec.problem(
+            None,
+            "no servers: list each environment's base URL under `servers`",
+        ));
     }
     let mut seen = BTreeSet::new();
     for server in &servers {
-        let url = server.get("url").and_then(Value::as_str).unwrap_or("(no url)");
+        let url = server
+            .get("url")
+            .and_then(Value::as_str)
+            .unwrap_or("(no url)");
         match server.get("x-credkit-environment").and_then(Value::as_str) {
             Some(env) if ENVIRONMENTS.contains(&env) => {
                 if !seen.insert(env) {
-                    problems.push(spec.problem(Some(format!("server {url}")), format!("environment `{env}` is listed twice")));
+                    problems.push(spec.problem(
+                        Some(format!("server {url}")),
+                        format!("environment `{env}` is listed twice"),
+                    ));
                 }
             }
             other => problems.push(spec.problem(
@@ -114,21 +156,38 @@ fn check_document(spec: &Spec, problems: &mut Vec<Problem>) {
             Some("info".into()),
             "missing `x-credkit-error-schema`: name the schema of the service's error bodies",
         )),
-        Some(name) if spec.doc.pointer(&format!("/components/schemas/{name}")).is_none() => problems.push(
-            spec.problem(Some("info".into()), format!("`x-credkit-error-schema` names `{name}`, which is not in components.schemas")),
-        ),
+        Some(name)
+            if spec
+                .doc
+                .pointer(&format!("/components/schemas/{name}"))
+                .is_none() =>
+        {
+            problems.push(spec.problem(
+                Some("info".into()),
+                format!(
+                    "`x-credkit-error-schema` names `{name}`, which is not in components.schemas"
+                ),
+            ))
+        }
         Some(_) => {}
     }
     for (name, schema) in spec.schemas() {
         let location = Some(format!("components.schemas.{name}"));
         let is_string = schema.get("type").and_then(Value::as_str) == Some("string");
         if schema.get("x-credkit-secret").is_some() && !is_string {
-            problems.push(spec.problem(location.clone(), "`x-credkit-secret` applies to string schemas only"));
+            problems.push(spec.problem(
+                location.clone(),
+                "`x-credkit-secret` applies to string schemas only",
+            ));
         }
         if schema.get("x-credkit-open-enum").is_some() {
             let values = schema.get("enum").and_then(Value::as_array);
-            if !is_string || values.is_none_or(|v| v.is_empty() || v.iter().any(|v| !v.is_string())) {
-                problems.push(spec.problem(location, "`x-credkit-open-enum` applies to string schemas with an `enum` of strings"));
+            if !is_string || values.is_none_or(|v| v.is_empty() || v.iter().any(|v| !v.is_string()))
+            {
+                problems.push(spec.problem(
+                    location,
+                    "`x-credkit-open-enum` applies to string schemas with an `enum` of strings",
+                ));
             }
         }
     }
@@ -222,7 +281,10 @@ fn check_responses(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
         }
     }
     if error_schemas.len() > 1 {
-        let list: Vec<_> = error_schemas.iter().map(|(code, schema)| format!("{code}: {schema}")).collect();
+        let list: Vec<_> = error_schemas
+            .iter()
+            .map(|(code, schema)| format!("{code}: {schema}"))
+            .collect();
         messages.push(format!(
             "{} different error body kinds ({}): an operation's errors must share one schema",
             error_schemas.len(),
@@ -230,7 +292,8 @@ fn check_responses(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
         ));
     }
     match successes.len() {
-        0 => messages.push("no success (2XX) response: document the one the service answers with".into()),
+        0 => messages
+            .push("no success (2XX) response: document the one the service answers with".into()),
         1 => {}
         n => {
             let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
@@ -250,15 +313,26 @@ fn check_request_body(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
     let Some(body) = spec.resolve(body) else {
         return vec!["request body `$ref` does not resolve".into()];
     };
-    let media: Vec<&String> = body.get("content").and_then(Value::as_object).into_iter().flatten().map(|(m, _)| m).collect();
+    let media: Vec<&String> = body
+        .get("content")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(m, _)| m)
+        .collect();
     match media.as_slice() {
         [one] if one.as_str() == "application/json" => Vec::new(),
-        [one] => vec![format!("request body media type {one} is not supported: use application/json")],
+        [one] => vec![format!(
+            "request body media type {one} is not supported: use application/json"
+        )],
         [] => vec!["request body without content".into()],
         many => vec![format!(
             "request body has {} media types ({}): progenitor accepts exactly one, use application/json",
             many.len(),
-            many.iter().map(|m| m.as_str()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         )],
     }
 }
@@ -274,8 +348,14 @@ fn check_parameters(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
             messages.push("parameter `$ref` does not resolve".into());
             continue;
         };
-        let name = parameter.get("name").and_then(Value::as_str).unwrap_or("(unnamed)");
-        let place = parameter.get("in").and_then(Value::as_str).unwrap_or("(missing)");
+        let name = parameter
+            .get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("(unnamed)");
+        let place = parameter
+            .get("in")
+            .and_then(Value::as_str)
+            .unwrap_or("(missing)");
         let default_style = match place {
             "path" | "header" => "simple",
             "query" => "form",
@@ -290,7 +370,9 @@ fn check_parameters(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
             messages.push(format!("parameter `{name}` has style {style}: only the default style ({default_style}) is supported"));
         }
         if parameter.get("content").is_some() {
-            messages.push(format!("parameter `{name}` uses `content`: describe it with `schema`"));
+            messages.push(format!(
+                "parameter `{name}` uses `content`: describe it with `schema`"
+            ));
         }
         if parameter.get("schema").is_none() {
             messages.push(format!("parameter `{name}` has no schema"));
@@ -305,8 +387,11 @@ fn check_siblings(spec: &Spec, value: &Value, pointer: String, problems: &mut Ve
     match value {
         Value::Object(object) => {
             if object.contains_key("$ref") {
-                let siblings: Vec<&str> =
-                    object.keys().map(String::as_str).filter(|k| !matches!(*k, "$ref" | "description" | "summary")).collect();
+                let siblings: Vec<&str> = object
+                    .keys()
+                    .map(String::as_str)
+                    .filter(|k| !matches!(*k, "$ref" | "description" | "summary"))
+                    .collect();
                 if !siblings.is_empty() {
                     problems.push(spec.problem(
                         Some(if pointer.is_empty() { "/".into() } else { pointer.clone() }),
@@ -318,7 +403,12 @@ fn check_siblings(spec: &Spec, value: &Value, pointer: String, problems: &mut Ve
                 }
             }
             for (key, child) in object {
-                check_siblings(spec, child, format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")), problems);
+                check_siblings(
+                    spec,
+                    child,
+                    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")),
+                    problems,
+                );
             }
         }
         Value::Array(items) => {

@@ -8,12 +8,15 @@ const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
 
   generate            regenerate crates/<service>/src/generated.rs from specs/<service>.yaml
   generate --check    exit 1 with a diff when a committed file differs from what the spec gives
-  SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca";
+  SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca
+       cargo xtask surface SERVICE
+  surface             print the API surface of a committed generated file";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("generate") => run_generate(&args[1..]),
+        Some("surface") => run_surface(&args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -46,7 +49,10 @@ fn run_generate(args: &[String]) -> ExitCode {
             Some(service) => selected.push(service.clone()),
             None => {
                 let known: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
-                eprintln!("error: no spec specs/{name}.yaml (services: {})", known.join(", "));
+                eprintln!(
+                    "error: no spec specs/{name}.yaml (services: {})",
+                    known.join(", ")
+                );
                 return ExitCode::from(2);
             }
         }
@@ -72,7 +78,10 @@ fn run_generate(args: &[String]) -> ExitCode {
             let committed = workspace::committed(&root, &output.target);
             if let Some(diff) = workspace::diff(&output.target, &committed, &output.contents) {
                 stale += 1;
-                eprintln!("error: {} is stale; run `cargo xtask generate`\n{diff}", output.target);
+                eprintln!(
+                    "error: {} is stale; run `cargo xtask generate`\n{diff}",
+                    output.target
+                );
             }
         }
         if stale > 0 {
@@ -92,6 +101,27 @@ fn run_generate(args: &[String]) -> ExitCode {
         }
         Err(e) => {
             eprintln!("error: writing generated files: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run_surface(args: &[String]) -> ExitCode {
+    let [name] = args else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let source = workspace::committed(
+        &workspace::root(),
+        &format!("crates/{name}/src/generated.rs"),
+    );
+    match xtask::surface::api_surface(&source) {
+        Ok(surface) => {
+            print!("{surface}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }

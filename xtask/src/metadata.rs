@@ -16,13 +16,24 @@ pub enum AuthScheme {
 
 /// Reads the one security scheme a credkit service may have.
 pub fn auth_scheme(spec: &Spec) -> Result<AuthScheme, String> {
-    let schemes: Vec<(&String, &Value)> =
-        spec.doc.pointer("/components/securitySchemes").and_then(Value::as_object).into_iter().flatten().collect();
+    let schemes: Vec<(&String, &Value)> = spec
+        .doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .collect();
     let [(name, scheme)] = schemes.as_slice() else {
-        return Err(format!("expected exactly one security scheme, found {}", schemes.len()));
+        return Err(format!(
+            "expected exactly one security scheme, found {}",
+            schemes.len()
+        ));
     };
     let kind = scheme.get("type").and_then(Value::as_str);
-    let bearer = scheme.get("scheme").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
+    let bearer = scheme
+        .get("scheme")
+        .and_then(Value::as_str)
+        .is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
     match kind {
         Some("http") if bearer => Ok(AuthScheme::Bearer),
         Some("apiKey") if scheme.get("in").and_then(Value::as_str) == Some("header") => {
@@ -31,7 +42,9 @@ pub fn auth_scheme(spec: &Spec) -> Result<AuthScheme, String> {
                 None => Err(format!("security scheme `{name}` has no header name")),
             }
         }
-        _ => Err(format!("security scheme `{name}` is not supported: use http bearer or an apiKey header")),
+        _ => Err(format!(
+            "security scheme `{name}` is not supported: use http bearer or an apiKey header"
+        )),
     }
 }
 
@@ -45,7 +58,10 @@ fn pascal(name: &str) -> String {
         .filter(|part| !part.is_empty())
         .map(|part| {
             let mut chars = part.chars();
-            chars.next().map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase()).unwrap_or_default()
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -66,8 +82,15 @@ pub fn emit(spec: &Spec) -> TokenStream {
         .into_iter()
         .flatten()
         .map(|s| {
-            let env = s["x-credkit-environment"].as_str().unwrap_or_default().to_owned();
-            let url = s["url"].as_str().unwrap_or_default().trim_end_matches('/').to_owned();
+            let env = s["x-credkit-environment"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            let url = s["url"]
+                .as_str()
+                .unwrap_or_default()
+                .trim_end_matches('/')
+                .to_owned();
             (env, url)
         })
         .collect();
@@ -80,7 +103,11 @@ pub fn emit(spec: &Spec) -> TokenStream {
         let doc = format!("Base URL of the {env} environment.");
         quote!(#[doc = #doc] pub const #constant: &str = #url;)
     });
-    let global_security = spec.doc.get("security").and_then(Value::as_array).is_some_and(|s| !s.is_empty());
+    let global_security = spec
+        .doc
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
     let operations = spec.operations().into_iter().map(|operation| {
         let id = operation.id().unwrap_or_default();
         let method = operation.method.to_ascii_uppercase();
@@ -96,7 +123,11 @@ pub fn emit(spec: &Spec) -> TokenStream {
             }
         }
     });
-    let error_schema = format_ident!("{}", spec.info_str("x-credkit-error-schema").unwrap_or("ProblemDetails"));
+    let error_schema = format_ident!(
+        "{}",
+        spec.info_str("x-credkit-error-schema")
+            .unwrap_or("ProblemDetails")
+    );
     let error_doc = format!(
         "The model of {title}'s error bodies; decode one with `error.service_error::<ServiceError>()`."
     );

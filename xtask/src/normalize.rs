@@ -16,7 +16,11 @@ pub fn for_progenitor(spec: &Spec) -> Result<openapiv3::OpenAPI, Problem> {
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             for method in METHODS {
-                if let Some(responses) = item.get_mut(method).and_then(|op| op.get_mut("responses")).and_then(Value::as_object_mut) {
+                if let Some(responses) = item
+                    .get_mut(method)
+                    .and_then(|op| op.get_mut("responses"))
+                    .and_then(Value::as_object_mut)
+                {
                     responses.retain(|code, _| code.starts_with('2'));
                 }
             }
@@ -25,20 +29,33 @@ pub fn for_progenitor(spec: &Spec) -> Result<openapiv3::OpenAPI, Problem> {
     // Response components are only referenced by errors; unreferenced ones are harmless, but
     // keeping none makes the normalized document say exactly what progenitor uses.
     if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
-        if let Some(responses) = components.get_mut("responses").and_then(Value::as_object_mut) {
+        if let Some(responses) = components
+            .get_mut("responses")
+            .and_then(Value::as_object_mut)
+        {
             let used = used_response_refs(&spec.doc);
             responses.retain(|name, _| used.iter().any(|u| u == name));
         }
     }
-    serde_json::from_value(doc).map_err(|e| spec.problem(None, format!("not a valid OpenAPI 3.0 document: {e}")))
+    serde_json::from_value(doc)
+        .map_err(|e| spec.problem(None, format!("not a valid OpenAPI 3.0 document: {e}")))
 }
 
 /// Response components referenced by success responses.
 fn used_response_refs(doc: &Value) -> Vec<String> {
     let mut used = Vec::new();
-    for item in doc.get("paths").and_then(Value::as_object).into_iter().flatten().map(|(_, v)| v) {
+    for item in doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(_, v)| v)
+    {
         for method in METHODS {
-            let responses = item.get(method).and_then(|op| op.get("responses")).and_then(Value::as_object);
+            let responses = item
+                .get(method)
+                .and_then(|op| op.get("responses"))
+                .and_then(Value::as_object);
             for (code, response) in responses.into_iter().flatten() {
                 if code.starts_with('2')
                     && let Some(reference) = response.get("$ref").and_then(Value::as_str)

@@ -15,7 +15,11 @@ pub struct Problem {
 
 impl Problem {
     pub fn new(file: &str, location: Option<String>, message: impl Into<String>) -> Self {
-        Self { file: file.to_owned(), location, message: message.into() }
+        Self {
+            file: file.to_owned(),
+            location,
+            message: message.into(),
+        }
     }
 }
 

@@ -31,7 +31,10 @@
 
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Stmt, Type, parse_quote};
+use syn::{
+    Expr, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Stmt, Type, WherePredicate,
+    parse_quote,
+};
 
 /// Rewrites every `send` in progenitor's `builder` module; `Err` names what did not match.
 pub fn route_through_runtime(file: &mut syn::File) -> Result<usize, String> {
@@ -48,11 +51,14 @@ pub fn route_through_runtime(file: &mut syn::File) -> Result<usize, String> {
         let Item::Impl(block) = item else { continue };
         let owner = block.self_ty.to_token_stream().to_string().replace(' ', "");
         for member in block.items.iter_mut() {
-            let ImplItem::Fn(function) = member else { continue };
+            let ImplItem::Fn(function) = member else {
+                continue;
+            };
             if function.sig.ident != "send" {
                 continue;
             }
-            rewrite_return_type(&mut function.sig.output).map_err(|m| format!("{owner}::send: {m}"))?;
+            rewrite_return_type(&mut function.sig.output)
+                .map_err(|m| format!("{owner}::send: {m}"))?;
             let mut pass = SendRewrite::default();
             function.block.stmts.retain(|stmt| !pass.is_hook_call(stmt));
             pass.visit_block_mut(&mut function.block);
@@ -66,12 +72,105 @@ pub fn route_through_runtime(file: &mut syn::File) -> Result<usize, String> {
     Ok(rewritten)
 }
 
+/// progenitor's parameter setters drop the conversion error (`"conversion to `Pin` for pin
+/// failed"`), losing the reason a value was refused ("Pin must be at least 6 characters").
+/// This pass keeps it: the setter requires the conversion error to be `Display` (every error
+/// type is) and reports `invalid pin: <reason>`.
+pub fn explain_conversion_failures(file: &mut syn::File) -> usize {
+    let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
+        _ => None,
+    }) else {
+        return 0;
+    };
+    let mut rewritten = 0;
+    for item in items.iter_mut() {
+        let Item::Impl(block) = item else { continue };
+        for member in block.items.iter_mut() {
+            let ImplItem::Fn(function) = member else {
+                continue;
+            };
+            let target = function
+                .sig
+                .generics
+                .where_clause
+                .as_ref()
+                .and_then(|clause| {
+                    clause
+                        .predicates
+                        .iter()
+                        .find_map(|predicate| match predicate {
+                            WherePredicate::Type(bound)
+                                if bound.bounded_ty.to_token_stream().to_string() == "V" =>
+                            {
+                                bound.bounds.iter().find_map(|b| {
+                                    let text = b.to_token_stream().to_string();
+                                    text.contains("TryInto").then(|| b.clone())
+                                })
+                            }
+                            _ => None,
+                        })
+                });
+            let Some(try_into) = target else { continue };
+            let mut pass = ConversionMessage::default();
+            pass.visit_block_mut(&mut function.block);
+            if pass.rewritten == 1 {
+                let predicate: WherePredicate =
+                    parse_quote!(<V as #try_into>::Error: ::std::fmt::Display);
+                function
+                    .sig
+                    .generics
+                    .make_where_clause()
+                    .predicates
+                    .push(predicate);
+                rewritten += 1;
+            }
+        }
+    }
+    rewritten
+}
+
+#[derive(Default)]
+struct ConversionMessage {
+    rewritten: usize,
+}
+
+impl VisitMut for ConversionMessage {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr
+            && call.method == "map_err"
+            && let Some(Expr::Closure(closure)) = call.args.first()
+        {
+            let body = closure.body.to_token_stream().to_string();
+            if let Some(field) = body
+                .split(" for ")
+                .nth(1)
+                .and_then(|rest| rest.split(" failed").next())
+                .filter(|_| body.contains("conversion to"))
+            {
+                let message = format!("invalid {field}: {{}}");
+                call.args[0] = parse_quote!(|e| format!(#message, e));
+                self.rewritten += 1;
+                return;
+            }
+        }
+        syn::visit_mut::visit_expr_mut(self, expr);
+    }
+}
+
 fn rewrite_return_type(output: &mut ReturnType) -> Result<(), String> {
-    let ReturnType::Type(_, ty) = output else { return Err("no return type".into()) };
-    let Type::Path(path) = ty.as_mut() else { return Err("return type is not a path".into()) };
+    let ReturnType::Type(_, ty) = output else {
+        return Err("no return type".into());
+    };
+    let Type::Path(path) = ty.as_mut() else {
+        return Err("return type is not a path".into());
+    };
     let last = path.path.segments.last_mut().ok_or("empty return type")?;
     if last.ident != "Result" {
-        return Err(format!("return type is `{}`, expected `Result<ResponseValue<_>, Error<_>>`", last.ident));
+        return Err(format!(
+            "return type is `{}`, expected `Result<ResponseValue<_>, Error<_>>`",
+            last.ident
+        ));
     }
     let PathArguments::AngleBracketed(arguments) = &mut last.arguments else {
         return Err("`Result` without type arguments".into());
@@ -96,8 +195,17 @@ struct SendRewrite {
 
 fn path_ends_with(expr: &Expr, tail: &[&str]) -> bool {
     let Expr::Path(path) = expr else { return false };
-    let segments: Vec<String> = path.path.segments.iter().map(|s| s.ident.to_string()).collect();
-    segments.len() >= tail.len() && segments[segments.len() - tail.len()..].iter().zip(tail).all(|(a, b)| a == b)
+    let segments: Vec<String> = path
+        .path
+        .segments
+        .iter()
+        .map(|s| s.ident.to_string())
+        .collect();
+    segments.len() >= tail.len()
+        && segments[segments.len() - tail.len()..]
+            .iter()
+            .zip(tail)
+            .all(|(a, b)| a == b)
 }
 
 fn is_client(expr: &Expr) -> bool {
@@ -107,9 +215,15 @@ fn is_client(expr: &Expr) -> bool {
 impl SendRewrite {
     /// `client.pre(..).await?;` and `client.post(..).await?;`: the runtime does their work.
     fn is_hook_call(&mut self, stmt: &Stmt) -> bool {
-        let Stmt::Expr(Expr::Try(attempt), Some(_)) = stmt else { return false };
-        let Expr::Await(awaited) = attempt.expr.as_ref() else { return false };
-        let Expr::MethodCall(call) = awaited.base.as_ref() else { return false };
+        let Stmt::Expr(Expr::Try(attempt), Some(_)) = stmt else {
+            return false;
+        };
+        let Expr::Await(awaited) = attempt.expr.as_ref() else {
+            return false;
+        };
+        let Expr::MethodCall(call) = awaited.base.as_ref() else {
+            return false;
+        };
         let hook = (call.method == "pre" || call.method == "post") && is_client(&call.receiver);
         if hook {
             self.hooks_removed += 1;
@@ -125,7 +239,9 @@ impl SendRewrite {
         ];
         for (what, count, expected) in found {
             if count != expected {
-                return Err(format!("found {count} {what}, expected {expected}: progenitor's output changed shape"));
+                return Err(format!(
+                    "found {count} {what}, expected {expected}: progenitor's output changed shape"
+                ));
             }
         }
         if self.unknown_error_responses > 0 {
@@ -157,7 +273,8 @@ impl VisitMut for SendRewrite {
                 {
                     let arguments = inner.args.clone();
                     self.unexpected += 1;
-                    *expr = parse_quote!(Err(credkit_runtime::error_from_response(#arguments).await));
+                    *expr =
+                        parse_quote!(Err(credkit_runtime::error_from_response(#arguments).await));
                     return;
                 }
             }

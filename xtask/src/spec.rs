@@ -7,7 +7,9 @@ use serde_json::Value;
 use crate::problem::Problem;
 
 /// HTTP methods an OpenAPI path item may hold, in the order operations are listed.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// One spec, parsed into a JSON value (YAML is read through serde_yaml).
 #[derive(Debug, Clone)]
@@ -44,22 +46,32 @@ impl<'a> Operation<'a> {
 impl Spec {
     /// Reads and parses `path`; `file` is how problems name it.
     pub fn load(path: &Path, file: &str) -> Result<Self, Problem> {
-        let text = std::fs::read_to_string(path).map_err(|e| Problem::new(file, None, format!("cannot read: {e}")))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Problem::new(file, None, format!("cannot read: {e}")))?;
         Self::parse(&text, file)
     }
 
     /// Parses spec text; `file` names it in problems and gives the service name.
     pub fn parse(text: &str, file: &str) -> Result<Self, Problem> {
-        let doc: Value = serde_yaml::from_str(text).map_err(|e| Problem::new(file, None, format!("not valid YAML: {e}")))?;
+        let doc: Value = serde_yaml::from_str(text)
+            .map_err(|e| Problem::new(file, None, format!("not valid YAML: {e}")))?;
         if !doc.is_object() {
-            return Err(Problem::new(file, None, "not an OpenAPI document (expected a mapping at the top)"));
+            return Err(Problem::new(
+                file,
+                None,
+                "not an OpenAPI document (expected a mapping at the top)",
+            ));
         }
         let service = Path::new(file)
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default()
             .to_owned();
-        Ok(Self { service, file: file.to_owned(), doc })
+        Ok(Self {
+            service,
+            file: file.to_owned(),
+            doc,
+        })
     }
 
     pub fn problem(&self, location: Option<String>, message: impl Into<String>) -> Problem {
@@ -73,7 +85,12 @@ impl Spec {
             for (path, item) in paths {
                 for method in METHODS {
                     if let Some(op) = item.get(method) {
-                        operations.push(Operation { method, path, path_item: item, op });
+                        operations.push(Operation {
+                            method,
+                            path,
+                            path_item: item,
+                            op,
+                        });
                     }
                 }
             }
@@ -94,7 +111,10 @@ impl Spec {
 
     /// `info.<key>` as a string.
     pub fn info_str(&self, key: &str) -> Option<&str> {
-        self.doc.get("info").and_then(|i| i.get(key)).and_then(Value::as_str)
+        self.doc
+            .get("info")
+            .and_then(|i| i.get(key))
+            .and_then(Value::as_str)
     }
 
     /// The component schemas, if any.

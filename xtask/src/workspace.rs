@@ -24,7 +24,10 @@ pub struct Output {
 
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
 }
 
 /// Every `specs/*.yaml`, by name.
@@ -60,12 +63,25 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
             ));
             continue;
         }
-        match Spec::load(&root.join(&service.spec), &service.spec).map_err(|p| vec![p]).and_then(|s| crate::generate(&s)) {
-            Ok(contents) => outputs.push(Output { target: service.target.clone(), contents }),
+        match Spec::load(&root.join(&service.spec), &service.spec)
+            .map_err(|p| vec![p])
+            .and_then(|s| crate::generate(&s))
+        {
+            Ok(contents) => {
+                problems.extend(missing_dependencies(root, service, &contents));
+                outputs.push(Output {
+                    target: service.target.clone(),
+                    contents,
+                });
+            }
             Err(mut found) => problems.append(&mut found),
         }
     }
-    if problems.is_empty() { Ok(outputs) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(outputs)
+    } else {
+        Err(problems)
+    }
 }
 
 /// The committed contents of a target, or empty when it does not exist yet.
@@ -82,7 +98,10 @@ pub fn diff(target: &str, committed: &str, regenerated: &str) -> Option<String> 
     Some(
         diff.unified_diff()
             .context_radius(3)
-            .header(&format!("{target} (committed)"), &format!("{target} (regenerated)"))
+            .header(
+                &format!("{target} (committed)"),
+                &format!("{target} (regenerated)"),
+            )
             .to_string(),
     )
 }
@@ -105,4 +124,42 @@ pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>> {
         changed.push(output.target.clone());
     }
     Ok(changed)
+}
+
+/// Crates the generated code names (typify emits `::regress::` for patterns, `::chrono::` for
+/// date-times, `::uuid::` for UUIDs) but the client crate does not depend on: reported here, by
+/// name, rather than as a compile error in a file nobody should edit.
+fn missing_dependencies(root: &Path, service: &Service, contents: &str) -> Vec<Problem> {
+    let manifest =
+        std::fs::read_to_string(root.join(format!("crates/{}/Cargo.toml", service.name)))
+            .unwrap_or_default();
+    // (path in code, package name)
+    const USED: [(&str, &str); 8] = [
+        ("regress", "regress"),
+        ("chrono", "chrono"),
+        ("uuid", "uuid"),
+        ("serde_json", "serde_json"),
+        ("serde", "serde"),
+        ("reqwest", "reqwest"),
+        ("progenitor_client", "progenitor-client"),
+        ("credkit_runtime", "credkit-runtime"),
+    ];
+    USED.into_iter()
+        .filter(|(path, _)| contents.contains(&format!("{path}::")))
+        .filter(|(_, package)| {
+            !manifest.lines().map(str::trim_start).any(|line| {
+                line.strip_prefix(package).is_some_and(|rest| rest.starts_with([' ', '.', '=']))
+            })
+        })
+        .map(|(path, package)| {
+            Problem::new(
+                &service.spec,
+                None,
+                format!(
+                    "the generated code uses `{path}`: add `{package}.workspace = true` to crates/{}/Cargo.toml",
+                    service.name
+                ),
+            )
+        })
+        .collect()
 }

@@ -1914,25 +1914,22 @@ pub mod builder {
         pub fn qrcode_token<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::uuid::Uuid>,
+            <V as std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
         {
             self.qrcode_token = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: uuid :: Uuid` for qrcode_token failed".to_string()
-                });
+                .map_err(|e| format!("invalid qrcode_token: {}", e));
             self
         }
 
         pub fn pin<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<crate::generated::types::Pin>,
+            <V as std::convert::TryInto<
+                crate::generated::types::Pin,
+            >>::Error: ::std::fmt::Display,
         {
-            self.pin = value
-                .try_into()
-                .map_err(|_| {
-                    "conversion to `crate :: generated :: types :: Pin` for pin failed"
-                        .to_string()
-                });
+            self.pin = value.try_into().map_err(|e| format!("invalid pin: {}", e));
             self
         }
 
@@ -2001,13 +1998,13 @@ pub mod builder {
         pub fn credentials_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.credentials_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credentials_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid credentials_id: {}", e));
             self
         }
 
@@ -2071,13 +2068,13 @@ pub mod builder {
         pub fn credentials_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::DeleteCredentialsCredentialsId>,
+            <V as std::convert::TryInto<
+                types::DeleteCredentialsCredentialsId,
+            >>::Error: ::std::fmt::Display,
         {
             self.credentials_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `DeleteCredentialsCredentialsId` for credentials_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid credentials_id: {}", e));
             self
         }
 
@@ -2133,13 +2130,13 @@ pub mod builder {
         pub fn credentials_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ChangePinCredentialsId>,
+            <V as std::convert::TryInto<
+                types::ChangePinCredentialsId,
+            >>::Error: ::std::fmt::Display,
         {
             self.credentials_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ChangePinCredentialsId` for credentials_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid credentials_id: {}", e));
             self
         }
 
@@ -2149,13 +2146,14 @@ pub mod builder {
             <V as std::convert::TryInto<
                 types::ChangePinRequest,
             >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ChangePinRequest,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ChangePinRequest` for body failed: {}", s)
-                });
+                .map_err(|e| format!("invalid body: {}", e));
             self
         }
 
@@ -2231,13 +2229,13 @@ pub mod builder {
         pub fn credentials_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::ResetPinCredentialsId>,
+            <V as std::convert::TryInto<
+                types::ResetPinCredentialsId,
+            >>::Error: ::std::fmt::Display,
         {
             self.credentials_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `ResetPinCredentialsId` for credentials_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid credentials_id: {}", e));
             self
         }
 
@@ -2247,13 +2245,14 @@ pub mod builder {
             <V as std::convert::TryInto<
                 types::ResetPinRequest,
             >>::Error: std::fmt::Display,
+            <V as std::convert::TryInto<
+                types::ResetPinRequest,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
                 .map(From::from)
-                .map_err(|s| {
-                    format!("conversion to `ResetPinRequest` for body failed: {}", s)
-                });
+                .map_err(|e| format!("invalid body: {}", e));
             self
         }
 
@@ -2329,26 +2328,26 @@ pub mod builder {
         pub fn credentials_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RemoveSiteAssociationCredentialsId>,
+            <V as std::convert::TryInto<
+                types::RemoveSiteAssociationCredentialsId,
+            >>::Error: ::std::fmt::Display,
         {
             self.credentials_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `RemoveSiteAssociationCredentialsId` for credentials_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid credentials_id: {}", e));
             self
         }
 
         pub fn num_iscr_sito<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.num_iscr_sito = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for num_iscr_sito failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid num_iscr_sito: {}", e));
             self
         }
 
@@ -2410,13 +2409,13 @@ pub mod builder {
         pub fn credentials_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
+            <V as std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
         {
             self.credentials_id = value
                 .try_into()
-                .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for credentials_id failed"
-                        .to_string()
-                });
+                .map_err(|e| format!("invalid credentials_id: {}", e));
             self
         }
 

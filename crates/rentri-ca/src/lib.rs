@@ -5,5 +5,10 @@
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod generated;
 
-pub use credkit_runtime::{Auth, Authenticator, ClientBuilder, Environment, Error, GeneratedClient, RetryPolicy, Secret};
-pub use generated::{builder, servers, types, ByteStream, Client, ResponseValue, ServiceError, SERVICE};
+pub use credkit_runtime::{
+    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
+    RetryPolicy, Secret,
+};
+pub use generated::{
+    ByteStream, Client, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types,
+};

@@ -18,7 +18,10 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 /// a JWT signed per request, a token obtained by exchange and renewed on `401`.
 pub trait Authenticator: Send + Sync {
     /// Adds credentials to a request about to be sent (called again for each retry).
-    fn authenticate<'a>(&'a self, request: &'a mut reqwest::Request) -> BoxFuture<'a, Result<(), AuthError>>;
+    fn authenticate<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, Result<(), AuthError>>;
 
     /// Called once when the server answers `401 Unauthorized`. Return `Ok(true)` when new
     /// credentials were obtained and the request should be sent once more.
@@ -54,7 +57,10 @@ impl Auth {
 
     /// A token sent in the header `name`.
     pub fn header(name: &'static str, token: impl Into<Secret>) -> Self {
-        Self::Header { name: HeaderName::from_static(name), value: token.into() }
+        Self::Header {
+            name: HeaderName::from_static(name),
+            value: token.into(),
+        }
     }
 
     /// Credentials added by an [`Authenticator`].
@@ -89,8 +95,9 @@ impl Auth {
 
 /// A header value marked sensitive, so that HTTP libraries never log it.
 pub fn sensitive_header(value: &str) -> Result<HeaderValue, AuthError> {
-    let mut value = HeaderValue::from_str(value)
-        .map_err(|_| AuthError::new("the credential contains characters not allowed in an HTTP header"))?;
+    let mut value = HeaderValue::from_str(value).map_err(|_| {
+        AuthError::new("the credential contains characters not allowed in an HTTP header")
+    })?;
     value.set_sensitive(true);
     Ok(value)
 }
@@ -118,11 +125,20 @@ pub struct AuthError {
 impl AuthError {
     /// An authentication error with a message (which must not contain the secret).
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), source: None }
+        Self {
+            message: message.into(),
+            source: None,
+        }
     }
 
     /// An authentication error caused by another error.
-    pub fn with_source(message: impl Into<String>, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        Self { message: message.into(), source: Some(Box::new(source)) }
+    pub fn with_source(
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            message: message.into(),
+            source: Some(Box::new(source)),
+        }
     }
 }

@@ -88,7 +88,10 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     }
 
     /// [`ClientBuilder::from_env`] over any variable lookup (tests use a map).
-    pub fn from_lookup(token_required: bool, lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Error> {
+    pub fn from_lookup(
+        token_required: bool,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, Error> {
         let prefix = C::SERVICE.env_prefix;
         let mut builder = Self::new();
         let base_url_var = format!("{prefix}_BASE_URL");
@@ -97,14 +100,17 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         if let Some(url) = lookup(&base_url_var).filter(|v| !v.trim().is_empty()) {
             builder = builder.base_url(url.trim());
         } else if let Some(name) = lookup(&environment_var).filter(|v| !v.trim().is_empty()) {
-            let environment: Environment =
-                name.parse().map_err(|e| Error::config(format!("{environment_var}: {e}")))?;
+            let environment: Environment = name
+                .parse()
+                .map_err(|e| Error::config(format!("{environment_var}: {e}")))?;
             builder = builder.environment(environment);
         }
         match lookup(&token_var).filter(|v| !v.trim().is_empty()) {
             Some(token) => builder = builder.token(token.trim()),
             None if token_required => {
-                return Err(Error::config(format!("{token_var} is not set: it must hold the API token")));
+                return Err(Error::config(format!(
+                    "{token_var} is not set: it must hold the API token"
+                )));
             }
             None => {}
         }
@@ -202,7 +208,8 @@ impl<C: GeneratedClient> ClientBuilder<C> {
 
 /// Checks a custom base URL and drops its trailing `/` (operation paths start with one).
 fn validate_base_url(raw: &str) -> Result<String, Error> {
-    let url = reqwest::Url::parse(raw.trim()).map_err(|e| Error::config(format!("base URL `{raw}` is not a URL: {e}")))?;
+    let url = reqwest::Url::parse(raw.trim())
+        .map_err(|e| Error::config(format!("base URL `{raw}` is not a URL: {e}")))?;
     let loopback = match url.host() {
         Some(url::Host::Domain(domain)) => domain.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -218,7 +225,11 @@ fn validate_base_url(raw: &str) -> Result<String, Error> {
             )));
         }
     }
-    if url.query().is_some() || url.fragment().is_some() || !url.username().is_empty() || url.password().is_some() {
+    if url.query().is_some()
+        || url.fragment().is_some()
+        || !url.username().is_empty()
+        || url.password().is_some()
+    {
         return Err(Error::config(format!(
             "base URL `{raw}` must not have credentials, a query or a fragment"
         )));
@@ -232,12 +243,33 @@ mod tests {
 
     #[test]
     fn base_urls_are_validated_and_normalized() {
-        assert_eq!(validate_base_url("https://api.example.com/v1/").unwrap(), "https://api.example.com/v1");
-        assert_eq!(validate_base_url("https://api.example.com").unwrap(), "https://api.example.com");
-        assert_eq!(validate_base_url("http://127.0.0.1:8080").unwrap(), "http://127.0.0.1:8080");
-        assert_eq!(validate_base_url("http://localhost:1/x/").unwrap(), "http://localhost:1/x");
-        assert_eq!(validate_base_url("http://[::1]:9").unwrap(), "http://[::1]:9");
-        for bad in ["http://api.example.com", "ftp://x.com", "not a url", "https://x.com/?a=1", "https://u:p@x.com"] {
+        assert_eq!(
+            validate_base_url("https://api.example.com/v1/").unwrap(),
+            "https://api.example.com/v1"
+        );
+        assert_eq!(
+            validate_base_url("https://api.example.com").unwrap(),
+            "https://api.example.com"
+        );
+        assert_eq!(
+            validate_base_url("http://127.0.0.1:8080").unwrap(),
+            "http://127.0.0.1:8080"
+        );
+        assert_eq!(
+            validate_base_url("http://localhost:1/x/").unwrap(),
+            "http://localhost:1/x"
+        );
+        assert_eq!(
+            validate_base_url("http://[::1]:9").unwrap(),
+            "http://[::1]:9"
+        );
+        for bad in [
+            "http://api.example.com",
+            "ftp://x.com",
+            "not a url",
+            "https://x.com/?a=1",
+            "https://u:p@x.com",
+        ] {
             let error = validate_base_url(bad).unwrap_err().to_string();
             assert!(error.contains(bad.trim()), "{error}");
         }

@@ -9,16 +9,25 @@ use serde::de::DeserializeOwned;
 use crate::error::{ApiError, CallContext, DecodeError, Error, ErrorKind};
 
 /// Decodes a success response's JSON body. On failure the error keeps status, headers and body.
-pub async fn json_response<T: DeserializeOwned>(response: reqwest::Response) -> Result<ResponseValue<T>, Error> {
+pub async fn json_response<T: DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error> {
     let context = response.extensions().get::<CallContext>().copied();
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.bytes().await.map_err(|e| Error::from(e).in_call(context.as_ref()))?;
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| Error::from(e).in_call(context.as_ref()))?;
     match serde_json::from_slice(&body) {
         Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-        Err(source) => {
-            Err(Error::new(ErrorKind::Decode(DecodeError { status, headers, body, source })).in_call(context.as_ref()))
-        }
+        Err(source) => Err(Error::new(ErrorKind::Decode(DecodeError {
+            status,
+            headers,
+            body,
+            source,
+        }))
+        .in_call(context.as_ref())),
     }
 }
 
@@ -28,7 +37,11 @@ pub async fn error_from_response(response: reqwest::Response) -> Error {
     let status = response.status();
     let headers = response.headers().clone();
     match response.bytes().await {
-        Ok(body) => Error::new(ErrorKind::Api(ApiError { status, headers, body })),
+        Ok(body) => Error::new(ErrorKind::Api(ApiError {
+            status,
+            headers,
+            body,
+        })),
         Err(e) => Error::from(e),
     }
     .in_call(context.as_ref())

@@ -73,7 +73,11 @@ pub(crate) struct CallContext {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self { kind, service: None, operation: None }
+        Self {
+            kind,
+            service: None,
+            operation: None,
+        }
     }
 
     pub(crate) fn in_call(mut self, context: Option<&CallContext>) -> Self {
@@ -184,7 +188,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         return Some(Duration::from_secs(seconds));
     }
     let date = httpdate::parse_http_date(value).ok()?;
-    Some(date.duration_since(SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        date.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 const MESSAGE_MEMBERS: [&str; 4] = ["detail", "title", "message", "error"];
@@ -264,7 +271,13 @@ impl std::error::Error for Error {
 }
 
 /// Headers that carry credentials or session state, shown as `<redacted>`.
-const REDACTED_HEADERS: [&str; 5] = ["authorization", "x-auth-token", "x-auth-key", "set-cookie", "cookie"];
+const REDACTED_HEADERS: [&str; 5] = [
+    "authorization",
+    "x-auth-token",
+    "x-auth-key",
+    "set-cookie",
+    "cookie",
+];
 
 struct DebugHeaders<'a>(&'a HeaderMap);
 
@@ -324,7 +337,9 @@ impl From<reqwest::Error> for Error {
 
 impl From<reqwest::header::InvalidHeaderValue> for Error {
     fn from(error: reqwest::header::InvalidHeaderValue) -> Self {
-        Self::new(ErrorKind::InvalidRequest(format!("invalid header value: {error}")))
+        Self::new(ErrorKind::InvalidRequest(format!(
+            "invalid header value: {error}"
+        )))
     }
 }
 
@@ -339,7 +354,9 @@ impl From<progenitor_client::Error<()>> for Error {
     fn from(error: progenitor_client::Error<()>) -> Self {
         use progenitor_client::Error as P;
         match error {
-            P::InvalidRequest(message) | P::Custom(message) => Self::new(ErrorKind::InvalidRequest(message)),
+            P::InvalidRequest(message) | P::Custom(message) => {
+                Self::new(ErrorKind::InvalidRequest(message))
+            }
             P::CommunicationError(e) | P::ResponseBodyError(e) => e.into(),
             P::ErrorResponse(rv) => Self::new(ErrorKind::Api(ApiError {
                 status: rv.status(),

@@ -27,7 +27,11 @@ const API_VERSION: &str = "api-version";
 impl Runtime {
     /// A runtime for `service` with these credentials and retry policy.
     pub fn new(service: &'static ServiceInfo, auth: Auth, retry: RetryPolicy) -> Self {
-        Self { service, auth, retry }
+        Self {
+            service,
+            auth,
+            retry,
+        }
     }
 
     /// The service this runtime talks to.
@@ -55,7 +59,10 @@ impl Runtime {
         info: &OperationInfo,
     ) -> Result<reqwest::Response, Error> {
         let operation = self.operation(info.operation_id);
-        let context = CallContext { service: self.service.name, operation: operation.id };
+        let context = CallContext {
+            service: self.service.name,
+            operation: operation.id,
+        };
         let headers = request.headers_mut();
         headers.remove(API_VERSION);
         if !headers.contains_key(USER_AGENT) {
@@ -69,12 +76,18 @@ impl Runtime {
         loop {
             attempt += 1;
             // A streamed body cannot be cloned: such a request gets exactly one attempt.
-            let Some(mut request) = pending.as_ref().and_then(reqwest::Request::try_clone).or_else(|| pending.take())
+            let Some(mut request) = pending
+                .as_ref()
+                .and_then(reqwest::Request::try_clone)
+                .or_else(|| pending.take())
             else {
                 unreachable!("the loop ends once the request has been taken");
             };
             if !operation.anonymous {
-                self.auth.apply(&mut request).await.map_err(|e| Error::from(e).in_call(Some(&context)))?;
+                self.auth
+                    .apply(&mut request)
+                    .await
+                    .map_err(|e| Error::from(e).in_call(Some(&context)))?;
             }
             let span = tracing::info_span!(
                 "credkit.request",
@@ -102,7 +115,9 @@ impl Runtime {
                 refreshed = true;
                 let renewed = self.auth.refresh().instrument(span.clone()).await;
                 if renewed.map_err(|e| Error::from(e).in_call(Some(&context)))? {
-                    span.in_scope(|| tracing::info!("credentials renewed after 401, sending again"));
+                    span.in_scope(|| {
+                        tracing::info!("credentials renewed after 401, sending again")
+                    });
                     attempt -= 1;
                     continue;
                 }
@@ -113,7 +128,10 @@ impl Runtime {
                 Err(error) => Outcome::Failed(error),
             };
             let wait = match pending {
-                Some(_) => self.retry.delay(outcome, attempt, operation.idempotent, started.elapsed()),
+                Some(_) => {
+                    self.retry
+                        .delay(outcome, attempt, operation.idempotent, started.elapsed())
+                }
                 None => None,
             };
             match wait {
@@ -137,13 +155,16 @@ impl Runtime {
     fn operation(&self, id: &'static str) -> OperationMeta {
         // Every generated operation is in the table; an unknown one (a hand-built request)
         // gets the safest treatment: authenticated and never replayed.
-        self.service.operation(id).copied().unwrap_or(OperationMeta {
-            id,
-            method: "?",
-            path: "?",
-            anonymous: false,
-            idempotent: false,
-        })
+        self.service
+            .operation(id)
+            .copied()
+            .unwrap_or(OperationMeta {
+                id,
+                method: "?",
+                path: "?",
+                anonymous: false,
+                idempotent: false,
+            })
     }
 }
 

@@ -16,7 +16,7 @@ mod secret;
 mod service;
 
 pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
-pub use builder::{ClientBuilder, GeneratedClient, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT};
+pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GeneratedClient};
 pub use decode::{error_from_response, json_response};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;

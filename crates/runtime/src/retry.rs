@@ -91,7 +91,10 @@ pub(crate) enum Outcome<'a> {
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn disabled() -> Self {
-        Self { max_attempts: 1, ..Self::default() }
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
     }
 
     /// The same policy waiting through `sleeper` (tests use it to record waits instantly).
@@ -105,7 +108,13 @@ impl RetryPolicy {
     }
 
     /// How long to wait before attempt `attempt + 1`, or `None` to give up.
-    pub(crate) fn delay(&self, outcome: Outcome<'_>, attempt: u32, idempotent: bool, elapsed: Duration) -> Option<Duration> {
+    pub(crate) fn delay(
+        &self,
+        outcome: Outcome<'_>,
+        attempt: u32,
+        idempotent: bool,
+        elapsed: Duration,
+    ) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
@@ -121,7 +130,9 @@ impl RetryPolicy {
                 }
             }
             Outcome::Failed(error) if error.is_connect() => self.backoff(attempt),
-            Outcome::Failed(error) if idempotent && (error.is_timeout() || error.is_request()) => self.backoff(attempt),
+            Outcome::Failed(error) if idempotent && (error.is_timeout() || error.is_request()) => {
+                self.backoff(attempt)
+            }
             Outcome::Failed(_) => return None,
         };
         (elapsed + wait <= self.budget).then_some(wait)
@@ -130,7 +141,9 @@ impl RetryPolicy {
     /// Exponential backoff with "equal jitter": half fixed, half random, so that clients that
     /// failed together do not retry together.
     fn backoff(&self, attempt: u32) -> Duration {
-        let exponential = self.initial_backoff.saturating_mul(1u32 << (attempt - 1).min(16));
+        let exponential = self
+            .initial_backoff
+            .saturating_mul(1u32 << (attempt - 1).min(16));
         let capped = exponential.min(self.max_backoff);
         let half = capped / 2;
         half + half.mul_f64(fastrand::f64())
@@ -143,12 +156,21 @@ mod tests {
 
     #[test]
     fn backoff_grows_and_is_capped() {
-        let policy = RetryPolicy { max_backoff: Duration::from_secs(1), ..RetryPolicy::default() };
+        let policy = RetryPolicy {
+            max_backoff: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        };
         for _ in 0..100 {
             let first = policy.backoff(1);
-            assert!(first >= Duration::from_millis(125) && first <= Duration::from_millis(250), "{first:?}");
+            assert!(
+                first >= Duration::from_millis(125) && first <= Duration::from_millis(250),
+                "{first:?}"
+            );
             let tenth = policy.backoff(10);
-            assert!(tenth >= Duration::from_millis(500) && tenth <= Duration::from_secs(1), "{tenth:?}");
+            assert!(
+                tenth >= Duration::from_millis(500) && tenth <= Duration::from_secs(1),
+                "{tenth:?}"
+            );
         }
     }
 }

@@ -44,7 +44,9 @@ impl FromStr for Environment {
         Self::ALL
             .into_iter()
             .find(|e| e.name().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown environment `{s}` (expected production, demo, sandbox or staging)"))
+            .ok_or_else(|| {
+                format!("unknown environment `{s}` (expected production, demo, sandbox or staging)")
+            })
     }
 }
 
@@ -89,7 +91,10 @@ impl ServiceInfo {
 
     /// The base URL of an environment, if the service offers it.
     pub fn server(&self, environment: Environment) -> Option<&'static str> {
-        self.servers.iter().find(|(e, _)| *e == environment).map(|(_, url)| *url)
+        self.servers
+            .iter()
+            .find(|(e, _)| *e == environment)
+            .map(|(_, url)| *url)
     }
 }
 

@@ -1,0 +1,4 @@
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+mod generated;
+pub use generated::*;
