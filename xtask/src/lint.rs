@@ -233,7 +233,7 @@ fn check_responses(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
                             names.len(),
                             names.join(", ")
                         ));
-                        continue;
+                        BodyKind::Raw(names.join(", "))
                     }
                     Some(media) => {
                         let (name, body) = media[0];

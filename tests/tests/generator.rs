@@ -1,0 +1,187 @@
+//! The generator, reviewed as diffs: the API surface of each service, what it does with each
+//! tricky spec pattern (including the ones it refuses, with their messages), and the drift check.
+
+use std::path::{Path, PathBuf};
+
+use xtask::{Spec, cli, surface, workspace};
+
+fn root() -> PathBuf {
+    workspace::root()
+}
+
+/// What generating a spec gives: its API surface, or the problems, one per line.
+fn outcome(spec: &Spec) -> String {
+    match xtask::generate(spec) {
+        Ok(source) => surface::api_surface(&source).expect("generated code parses"),
+        Err(problems) => problems.iter().map(|p| format!("refused: {p}\n")).collect(),
+    }
+}
+
+#[test]
+fn api_surface_of_each_service() {
+    for service in workspace::services(&root()).unwrap() {
+        let source = workspace::committed(&root(), &service.target);
+        let listing = surface::api_surface(&source).unwrap();
+        insta::assert_snapshot!(format!("surface_{}", service.name), listing);
+    }
+}
+
+#[test]
+fn generator_fixtures() {
+    let dir = root().join("tests/fixtures/generator");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    names.sort();
+    assert!(names.len() >= 20, "fixtures went missing: {names:?}");
+    for path in names {
+        let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let file = format!("tests/fixtures/generator/{stem}.yaml");
+        let spec = Spec::load(&path, &file).unwrap();
+        let result = outcome(&spec);
+        // The file name says which way it must go, so a fixture cannot silently flip.
+        assert_eq!(stem.starts_with("bad_"), result.starts_with("refused: "), "{stem}:\n{result}");
+        insta::assert_snapshot!(format!("fixture_{stem}"), result);
+    }
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let service = &workspace::services(&root()).unwrap()[0];
+    let spec = Spec::load(&root().join(&service.spec), &service.spec).unwrap();
+    assert_eq!(xtask::generate(&spec).unwrap(), xtask::generate(&spec).unwrap());
+}
+
+/// `cargo test` fails when a committed generated file is stale, like `cargo xtask generate --check`.
+#[test]
+fn committed_generated_files_are_fresh() {
+    let services = workspace::services(&root()).unwrap();
+    assert!(services.len() >= 3, "{services:?}");
+    let outputs = workspace::generate_all(&root(), &services).unwrap_or_else(|problems| {
+        panic!("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+    });
+    for output in outputs {
+        let committed = workspace::committed(&root(), &output.target);
+        assert!(committed.starts_with("// @generated"), "{} lacks its @generated header", output.target);
+        if let Some(diff) = workspace::diff(&output.target, &committed, &output.contents) {
+            panic!("{} is stale; run `cargo xtask generate`\n{diff}", output.target);
+        }
+    }
+}
+
+/// A scratch workspace holding copies of the real specs and crates' manifests.
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let dir = std::env::temp_dir().join(format!("credkit-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for service in workspace::services(&root()).unwrap() {
+            for file in [service.spec.clone(), format!("crates/{}/Cargo.toml", service.name), service.target.clone()] {
+                let to = dir.join(&file);
+                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+                std::fs::copy(root().join(&file), to).unwrap();
+            }
+        }
+        Self(dir)
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn read(&self, file: &str) -> String {
+        std::fs::read_to_string(self.0.join(file)).unwrap()
+    }
+
+    fn write(&self, file: &str, contents: &str) {
+        std::fs::write(self.0.join(file), contents).unwrap();
+    }
+
+    fn run(&self, args: &[&str]) -> cli::Outcome {
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+        cli::run(&args, &self.0)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn a_broken_spec_is_named_and_no_file_changes() {
+    let scratch = Scratch::new("broken");
+    // Sparkfly is valid but stale: it must not be written either, because RENTRI fails.
+    scratch.write("crates/sparkfly/src/generated.rs", "// stale\n");
+    let spec = scratch.read("specs/rentri-ca.yaml");
+    let broken = spec
+        .replacen("      operationId: get_credentials_status\n", "", 1)
+        .replacen(
+            "        '403':\n          description: Boarding parameters not valid.\n",
+            "        '403':\n          description: Boarding parameters not valid.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/CredentialsSito'\n",
+            1,
+        );
+    assert_ne!(spec, broken, "the test's edits must apply");
+    scratch.write("specs/rentri-ca.yaml", &broken);
+    let before_rentri = scratch.read("crates/rentri-ca/src/generated.rs");
+
+    let outcome = scratch.run(&["generate"]);
+
+    assert_eq!(outcome.code, 1, "{outcome:?}");
+    assert!(
+        outcome.stderr.contains("specs/rentri-ca.yaml: GET /credentials/{credentials_id}/status: missing operationId"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome.stderr.contains("specs/rentri-ca.yaml: GET /credentials/boarding/{qrcode_token} (get_boarding_info): 2 different error body kinds"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(outcome.stderr.contains("no file was changed"), "{}", outcome.stderr);
+    assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
+    assert_eq!(scratch.read("crates/rentri-ca/src/generated.rs"), before_rentri);
+    assert_eq!(scratch.read("crates/sparkfly/src/generated.rs"), "// stale\n");
+}
+
+#[test]
+fn check_reports_a_stale_file_with_a_diff_and_generate_fixes_it() {
+    let scratch = Scratch::new("stale");
+    let target = "crates/rentri-ca/src/generated.rs";
+    let fresh = scratch.read(target);
+    scratch.write(target, &fresh.replacen("Credentials deleted.", "Credentials gone.", 1));
+    let spec = scratch.read("specs/rentri-ca.yaml");
+    scratch.write("specs/rentri-ca.yaml", &spec.replacen("description: Credentials deleted.", "description: Credentials deleted.", 1));
+    let edited = spec.replacen("description: Name of the local unit.", "description: Name of the local unit (sito).", 1);
+    assert_ne!(spec, edited);
+    scratch.write("specs/rentri-ca.yaml", &edited);
+
+    let check = scratch.run(&["generate", "--check", "rentri-ca"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(check.stderr.contains(&format!("error: {target} is stale")), "{}", check.stderr);
+    assert!(check.stderr.contains(&format!("--- {target} (committed)")), "{}", check.stderr);
+    assert!(check.stderr.contains("@@ "), "{}", check.stderr);
+    assert!(check.stderr.contains("+        ///Name of the local unit (sito)."), "{}", check.stderr);
+
+    let generate = scratch.run(&["generate", "rentri-ca"]);
+    assert_eq!(generate.code, 0, "{generate:?}");
+    assert!(generate.stdout.contains(&format!("wrote {target}")), "{}", generate.stdout);
+    assert_eq!(scratch.run(&["generate", "--check"]).code, 0);
+    // Nothing but the generated file is left behind (the temporary file was renamed).
+    let leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("crates/rentri-ca/src")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers, ["generated.rs"]);
+}
+
+#[test]
+fn unknown_services_and_options_are_usage_errors() {
+    let scratch = Scratch::new("usage");
+    let unknown = scratch.run(&["generate", "nope"]);
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("no spec specs/nope.yaml (services: openapi-pec, rentri-ca, sparkfly)"), "{}", unknown.stderr);
+    assert_eq!(scratch.run(&["generate", "--frobnicate"]).code, 2);
+    assert_eq!(scratch.run(&[]).code, 2);
+}

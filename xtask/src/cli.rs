@@ -1,0 +1,123 @@
+//! The command line, as a function of the arguments and the workspace root, so that tests can
+//! run it on a scratch copy of the workspace.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use crate::workspace;
+
+pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
+       cargo xtask surface SERVICE
+
+  generate            regenerate crates/<service>/src/generated.rs from specs/<service>.yaml;
+                      nothing is written unless every selected spec generates
+  generate --check    exit 1 with a unified diff when a committed file differs from its spec
+  SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca
+  surface             print the API surface (one line per operation and type) of a service
+";
+
+/// What a command printed and its exit code.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub code: u8,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Outcome {
+    fn fail(code: u8, stderr: String) -> Self {
+        Self { code, stdout: String::new(), stderr }
+    }
+}
+
+/// Runs `cargo xtask <args>` against the workspace at `root`.
+pub fn run(args: &[String], root: &Path) -> Outcome {
+    match args.first().map(String::as_str) {
+        Some("generate") => generate(&args[1..], root),
+        Some("surface") => surface(&args[1..], root),
+        Some("-h" | "--help" | "help") => Outcome { stdout: USAGE.to_owned(), ..Outcome::default() },
+        _ => Outcome::fail(2, USAGE.to_owned()),
+    }
+}
+
+fn generate(args: &[String], root: &Path) -> Outcome {
+    let check = args.iter().any(|a| a == "--check");
+    if let Some(flag) = args.iter().find(|a| a.starts_with('-') && *a != "--check") {
+        return Outcome::fail(2, format!("error: unknown option {flag}\n\n{USAGE}"));
+    }
+    let all = match workspace::services(root) {
+        Ok(all) => all,
+        Err(e) => return Outcome::fail(1, format!("error: cannot list specs/: {e}\n")),
+    };
+    let mut selected = Vec::new();
+    for name in args.iter().filter(|a| !a.starts_with('-')) {
+        match all.iter().find(|s| &s.name == name) {
+            Some(service) => selected.push(service.clone()),
+            None => {
+                let known: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
+                return Outcome::fail(2, format!("error: no spec specs/{name}.yaml (services: {})\n", known.join(", ")));
+            }
+        }
+    }
+    if selected.is_empty() {
+        selected = all;
+    }
+
+    let outputs = match workspace::generate_all(root, &selected) {
+        Ok(outputs) => outputs,
+        Err(problems) => {
+            let mut stderr = String::new();
+            for problem in &problems {
+                let _ = writeln!(stderr, "error: {problem}");
+            }
+            let _ = writeln!(stderr, "{} problem(s); no file was changed", problems.len());
+            return Outcome::fail(1, stderr);
+        }
+    };
+
+    let mut outcome = Outcome::default();
+    if check {
+        let mut stale = 0;
+        for output in &outputs {
+            let committed = workspace::committed(root, &output.target);
+            if let Some(diff) = workspace::diff(&output.target, &committed, &output.contents) {
+                stale += 1;
+                let _ = writeln!(outcome.stderr, "error: {} is stale; run `cargo xtask generate`\n{diff}", output.target);
+            }
+        }
+        if stale > 0 {
+            outcome.code = 1;
+        } else {
+            let _ = writeln!(outcome.stdout, "{} generated file(s) up to date", outputs.len());
+        }
+        return outcome;
+    }
+
+    match workspace::write(root, &outputs) {
+        Ok(changed) => {
+            for target in &changed {
+                let _ = writeln!(outcome.stdout, "wrote {target}");
+            }
+            let _ = writeln!(outcome.stdout, "{} generated, {} changed", outputs.len(), changed.len());
+        }
+        Err(e) => {
+            outcome.code = 1;
+            let _ = writeln!(outcome.stderr, "error: writing generated files: {e}");
+        }
+    }
+    outcome
+}
+
+fn surface(args: &[String], root: &Path) -> Outcome {
+    let [name] = args else {
+        return Outcome::fail(2, USAGE.to_owned());
+    };
+    let target = format!("crates/{name}/src/generated.rs");
+    if !root.join(&target).is_file() {
+        return Outcome::fail(2, format!("error: {target} does not exist\n"));
+    }
+    match crate::surface::api_surface(&workspace::committed(root, &target)) {
+        Ok(surface) => Outcome { stdout: surface, ..Outcome::default() },
+        Err(e) => Outcome::fail(1, format!("error: {e}\n")),
+    }
+}
