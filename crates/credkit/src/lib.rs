@@ -1,1 +1,22 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc = include_str!("../README.md")]
 
+#[cfg(not(any(feature = "rustls", feature = "native-tls")))]
+compile_error!("credkit talks to https services: enable the `rustls` or the `native-tls` feature");
+
+#[cfg(feature = "rentri-ca")]
+#[cfg_attr(docsrs, doc(cfg(feature = "rentri-ca")))]
+pub use credkit_rentri_ca as rentri_ca;
+
+#[cfg(feature = "sparkfly")]
+#[cfg_attr(docsrs, doc(cfg(feature = "sparkfly")))]
+pub use credkit_sparkfly as sparkfly;
+
+#[cfg(feature = "pec")]
+#[cfg_attr(docsrs, doc(cfg(feature = "pec")))]
+pub use credkit_openapi_pec as pec;
+
+pub use credkit_runtime::{
+    ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment, Error, ErrorKind,
+    GeneratedClient, RetryPolicy, Secret, USER_AGENT,
+};

@@ -1733,7 +1733,7 @@ pub mod builder {
     pub struct Authenticate<'a> {
         client: &'a super::Client,
         x_auth_identity: Result<::std::string::String, String>,
-        x_auth_key: Result<crate::generated::types::AuthKey, String>,
+        x_auth_key: Result<::std::string::String, String>,
     }
 
     impl<'a> Authenticate<'a> {
@@ -1760,9 +1760,9 @@ pub mod builder {
 
         pub fn x_auth_key<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::generated::types::AuthKey>,
+            V: std::convert::TryInto<::std::string::String>,
             <V as std::convert::TryInto<
-                crate::generated::types::AuthKey,
+                ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
             self.x_auth_key = value
