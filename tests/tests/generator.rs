@@ -42,7 +42,11 @@ fn generator_fixtures() {
         let spec = Spec::load(&path, &file).unwrap();
         let result = outcome(&spec);
         // The file name says which way it must go, so a fixture cannot silently flip.
-        assert_eq!(stem.starts_with("bad_"), result.starts_with("refused: "), "{stem}:\n{result}");
+        assert_eq!(
+            stem.starts_with("bad_"),
+            result.starts_with("refused: "),
+            "{stem}:\n{result}"
+        );
         insta::assert_snapshot!(format!("fixture_{stem}"), result);
     }
 }
@@ -51,7 +55,10 @@ fn generator_fixtures() {
 fn generation_is_deterministic() {
     let service = &workspace::services(&root()).unwrap()[0];
     let spec = Spec::load(&root().join(&service.spec), &service.spec).unwrap();
-    assert_eq!(xtask::generate(&spec).unwrap(), xtask::generate(&spec).unwrap());
+    assert_eq!(
+        xtask::generate(&spec).unwrap(),
+        xtask::generate(&spec).unwrap()
+    );
 }
 
 /// `cargo test` fails when a committed generated file is stale, like `cargo xtask generate --check`.
@@ -60,13 +67,27 @@ fn committed_generated_files_are_fresh() {
     let services = workspace::services(&root()).unwrap();
     assert!(services.len() >= 3, "{services:?}");
     let outputs = workspace::generate_all(&root(), &services).unwrap_or_else(|problems| {
-        panic!("{}", problems.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))
+        panic!(
+            "{}",
+            problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
     });
     for output in outputs {
         let committed = workspace::committed(&root(), &output.target);
-        assert!(committed.starts_with("// @generated"), "{} lacks its @generated header", output.target);
+        assert!(
+            committed.starts_with("// @generated"),
+            "{} lacks its @generated header",
+            output.target
+        );
         if let Some(diff) = workspace::diff(&output.target, &committed, &output.contents) {
-            panic!("{} is stale; run `cargo xtask generate`\n{diff}", output.target);
+            panic!(
+                "{} is stale; run `cargo xtask generate`\n{diff}",
+                output.target
+            );
         }
     }
 }
@@ -79,7 +100,11 @@ impl Scratch {
         let dir = std::env::temp_dir().join(format!("credkit-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         for service in workspace::services(&root()).unwrap() {
-            for file in [service.spec.clone(), format!("crates/{}/Cargo.toml", service.name), service.target.clone()] {
+            for file in [
+                service.spec.clone(),
+                format!("crates/{}/Cargo.toml", service.name),
+                service.target.clone(),
+            ] {
                 let to = dir.join(&file);
                 std::fs::create_dir_all(to.parent().unwrap()).unwrap();
                 std::fs::copy(root().join(&file), to).unwrap();
@@ -133,7 +158,9 @@ fn a_broken_spec_is_named_and_no_file_changes() {
 
     assert_eq!(outcome.code, 1, "{outcome:?}");
     assert!(
-        outcome.stderr.contains("specs/rentri-ca.yaml: GET /credentials/{credentials_id}/status: missing operationId"),
+        outcome.stderr.contains(
+            "specs/rentri-ca.yaml: GET /credentials/{credentials_id}/status: missing operationId"
+        ),
         "{}",
         outcome.stderr
     );
@@ -142,10 +169,20 @@ fn a_broken_spec_is_named_and_no_file_changes() {
         "{}",
         outcome.stderr
     );
-    assert!(outcome.stderr.contains("no file was changed"), "{}", outcome.stderr);
+    assert!(
+        outcome.stderr.contains("no file was changed"),
+        "{}",
+        outcome.stderr
+    );
     assert!(!outcome.stderr.contains("panicked"), "{}", outcome.stderr);
-    assert_eq!(scratch.read("crates/rentri-ca/src/generated.rs"), before_rentri);
-    assert_eq!(scratch.read("crates/sparkfly/src/generated.rs"), "// stale\n");
+    assert_eq!(
+        scratch.read("crates/rentri-ca/src/generated.rs"),
+        before_rentri
+    );
+    assert_eq!(
+        scratch.read("crates/sparkfly/src/generated.rs"),
+        "// stale\n"
+    );
 }
 
 #[test]
@@ -153,26 +190,61 @@ fn check_reports_a_stale_file_with_a_diff_and_generate_fixes_it() {
     let scratch = Scratch::new("stale");
     let target = "crates/rentri-ca/src/generated.rs";
     let fresh = scratch.read(target);
-    scratch.write(target, &fresh.replacen("Credentials deleted.", "Credentials gone.", 1));
+    scratch.write(
+        target,
+        &fresh.replacen("Credentials deleted.", "Credentials gone.", 1),
+    );
     let spec = scratch.read("specs/rentri-ca.yaml");
-    scratch.write("specs/rentri-ca.yaml", &spec.replacen("description: Credentials deleted.", "description: Credentials deleted.", 1));
-    let edited = spec.replacen("description: Name of the local unit.", "description: Name of the local unit (sito).", 1);
+    scratch.write(
+        "specs/rentri-ca.yaml",
+        &spec.replacen(
+            "description: Credentials deleted.",
+            "description: Credentials deleted.",
+            1,
+        ),
+    );
+    let edited = spec.replacen(
+        "description: Name of the local unit.",
+        "description: Name of the local unit (sito).",
+        1,
+    );
     assert_ne!(spec, edited);
     scratch.write("specs/rentri-ca.yaml", &edited);
 
     let check = scratch.run(&["generate", "--check", "rentri-ca"]);
     assert_eq!(check.code, 1, "{check:?}");
-    assert!(check.stderr.contains(&format!("error: {target} is stale")), "{}", check.stderr);
-    assert!(check.stderr.contains(&format!("--- {target} (committed)")), "{}", check.stderr);
+    assert!(
+        check.stderr.contains(&format!("error: {target} is stale")),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains(&format!("--- {target} (committed)")),
+        "{}",
+        check.stderr
+    );
     assert!(check.stderr.contains("@@ "), "{}", check.stderr);
-    assert!(check.stderr.contains("+        ///Name of the local unit (sito)."), "{}", check.stderr);
+    assert!(
+        check
+            .stderr
+            .contains("+        ///Name of the local unit (sito)."),
+        "{}",
+        check.stderr
+    );
 
     let generate = scratch.run(&["generate", "rentri-ca"]);
     assert_eq!(generate.code, 0, "{generate:?}");
-    assert!(generate.stdout.contains(&format!("wrote {target}")), "{}", generate.stdout);
+    assert!(
+        generate.stdout.contains(&format!("wrote {target}")),
+        "{}",
+        generate.stdout
+    );
     assert_eq!(scratch.run(&["generate", "--check"]).code, 0);
     // Nothing but the generated file is left behind (the temporary file was renamed).
-    let leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("crates/rentri-ca/src")).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("crates/rentri-ca/src"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers, ["generated.rs"]);
 }
 
@@ -181,7 +253,13 @@ fn unknown_services_and_options_are_usage_errors() {
     let scratch = Scratch::new("usage");
     let unknown = scratch.run(&["generate", "nope"]);
     assert_eq!(unknown.code, 2);
-    assert!(unknown.stderr.contains("no spec specs/nope.yaml (services: openapi-pec, rentri-ca, sparkfly)"), "{}", unknown.stderr);
+    assert!(
+        unknown
+            .stderr
+            .contains("no spec specs/nope.yaml (services: openapi-pec, rentri-ca, sparkfly)"),
+        "{}",
+        unknown.stderr
+    );
     assert_eq!(scratch.run(&["generate", "--frobnicate"]).code, 2);
     assert_eq!(scratch.run(&[]).code, 2);
 }

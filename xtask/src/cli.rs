@@ -26,7 +26,11 @@ pub struct Outcome {
 
 impl Outcome {
     fn fail(code: u8, stderr: String) -> Self {
-        Self { code, stdout: String::new(), stderr }
+        Self {
+            code,
+            stdout: String::new(),
+            stderr,
+        }
     }
 }
 
@@ -35,7 +39,10 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..], root),
         Some("surface") => surface(&args[1..], root),
-        Some("-h" | "--help" | "help") => Outcome { stdout: USAGE.to_owned(), ..Outcome::default() },
+        Some("-h" | "--help" | "help") => Outcome {
+            stdout: USAGE.to_owned(),
+            ..Outcome::default()
+        },
         _ => Outcome::fail(2, USAGE.to_owned()),
     }
 }
@@ -55,7 +62,13 @@ fn generate(args: &[String], root: &Path) -> Outcome {
             Some(service) => selected.push(service.clone()),
             None => {
                 let known: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
-                return Outcome::fail(2, format!("error: no spec specs/{name}.yaml (services: {})\n", known.join(", ")));
+                return Outcome::fail(
+                    2,
+                    format!(
+                        "error: no spec specs/{name}.yaml (services: {})\n",
+                        known.join(", ")
+                    ),
+                );
             }
         }
     }
@@ -82,13 +95,21 @@ fn generate(args: &[String], root: &Path) -> Outcome {
             let committed = workspace::committed(root, &output.target);
             if let Some(diff) = workspace::diff(&output.target, &committed, &output.contents) {
                 stale += 1;
-                let _ = writeln!(outcome.stderr, "error: {} is stale; run `cargo xtask generate`\n{diff}", output.target);
+                let _ = writeln!(
+                    outcome.stderr,
+                    "error: {} is stale; run `cargo xtask generate`\n{diff}",
+                    output.target
+                );
             }
         }
         if stale > 0 {
             outcome.code = 1;
         } else {
-            let _ = writeln!(outcome.stdout, "{} generated file(s) up to date", outputs.len());
+            let _ = writeln!(
+                outcome.stdout,
+                "{} generated file(s) up to date",
+                outputs.len()
+            );
         }
         return outcome;
     }
@@ -98,7 +119,12 @@ fn generate(args: &[String], root: &Path) -> Outcome {
             for target in &changed {
                 let _ = writeln!(outcome.stdout, "wrote {target}");
             }
-            let _ = writeln!(outcome.stdout, "{} generated, {} changed", outputs.len(), changed.len());
+            let _ = writeln!(
+                outcome.stdout,
+                "{} generated, {} changed",
+                outputs.len(),
+                changed.len()
+            );
         }
         Err(e) => {
             outcome.code = 1;
@@ -117,7 +143,10 @@ fn surface(args: &[String], root: &Path) -> Outcome {
         return Outcome::fail(2, format!("error: {target} does not exist\n"));
     }
     match crate::surface::api_surface(&workspace::committed(root, &target)) {
-        Ok(surface) => Outcome { stdout: surface, ..Outcome::default() },
+        Ok(surface) => Outcome {
+            stdout: surface,
+            ..Outcome::default()
+        },
         Err(e) => Outcome::fail(1, format!("error: {e}\n")),
     }
 }

@@ -24,7 +24,10 @@ async fn main() -> ExitCode {
     match client.list_mailboxes().send().await {
         Ok(mailboxes) => {
             for mailbox in mailboxes.data.iter().flatten() {
-                println!("{:?} {:?} {:?}", mailbox.id, mailbox.casella_pec, mailbox.stato);
+                println!(
+                    "{:?} {:?} {:?}",
+                    mailbox.id, mailbox.casella_pec, mailbox.stato
+                );
             }
             ExitCode::SUCCESS
         }

@@ -28,14 +28,24 @@ async fn main() -> ExitCode {
         return ExitCode::from(2);
     };
     let result = match builder.build() {
-        Ok(client) => client.get_credentials_status().credentials_id(credentials_id).send().await,
+        Ok(client) => {
+            client
+                .get_credentials_status()
+                .credentials_id(credentials_id)
+                .send()
+                .await
+        }
         Err(error) => Err(error),
     };
     match result {
         Ok(status) => {
             println!("state: {:?}", status.stato);
             for site in status.siti.iter().flatten() {
-                println!("site: {} {}", site.num_iscr_sito.as_deref().unwrap_or("?"), site.nome.as_deref().unwrap_or(""));
+                println!(
+                    "site: {} {}",
+                    site.num_iscr_sito.as_deref().unwrap_or("?"),
+                    site.nome.as_deref().unwrap_or("")
+                );
             }
             ExitCode::SUCCESS
         }

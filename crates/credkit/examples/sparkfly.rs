@@ -23,7 +23,10 @@ async fn main() -> ExitCode {
     };
     match client.list_credentials().send().await {
         Ok(list) => {
-            println!("{} credentials in all", list.total_entries.unwrap_or_default());
+            println!(
+                "{} credentials in all",
+                list.total_entries.unwrap_or_default()
+            );
             for item in &list.credentials {
                 if let Some(credential) = &item.credential {
                     println!("{:?} {:?}", credential.id, credential.identifier);

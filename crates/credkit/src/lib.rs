@@ -17,6 +17,6 @@ pub use credkit_sparkfly as sparkfly;
 pub use credkit_openapi_pec as pec;
 
 pub use credkit_runtime::{
-    ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment, Error, ErrorKind,
-    GeneratedClient, RetryPolicy, Secret, USER_AGENT,
+    ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment, Error,
+    ErrorKind, GeneratedClient, RetryPolicy, Secret, USER_AGENT,
 };

@@ -10,5 +10,6 @@ pub use credkit_runtime::{
     RetryPolicy, Secret,
 };
 pub use generated::{
-    ByteStream, Client, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types,
+    ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
+    servers, types,
 };

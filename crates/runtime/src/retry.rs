@@ -21,18 +21,25 @@ use crate::auth::BoxFuture;
 use crate::error::retry_after;
 
 /// How calls are retried. [`RetryPolicy::default`] retries; [`RetryPolicy::disabled`] never does.
+///
+/// ```
+/// use credkit_runtime::RetryPolicy;
+/// use std::time::Duration;
+///
+/// let patient = RetryPolicy::default().max_attempts(5).budget(Duration::from_secs(120));
+/// ```
 #[derive(Clone)]
 pub struct RetryPolicy {
     /// Most attempts per call, the first included (1 disables retries). Default 3.
-    pub max_attempts: u32,
+    max_attempts: u32,
     /// Backoff before the first retry; doubled for each further one. Default 250 ms.
-    pub initial_backoff: Duration,
+    initial_backoff: Duration,
     /// Longest backoff. Default 8 s.
-    pub max_backoff: Duration,
+    max_backoff: Duration,
     /// Longest `Retry-After` that is waited for; a longer one returns the error. Default 30 s.
-    pub max_retry_after: Duration,
+    max_retry_after: Duration,
     /// Total time from the first attempt after which no retry starts. Default 60 s.
-    pub budget: Duration,
+    budget: Duration,
     sleeper: Sleeper,
 }
 
@@ -100,6 +107,36 @@ impl RetryPolicy {
     /// The same policy waiting through `sleeper` (tests use it to record waits instantly).
     pub fn with_sleeper(mut self, sleeper: Sleeper) -> Self {
         self.sleeper = sleeper;
+        self
+    }
+
+    /// Most attempts per call, the first included; 1 disables retries.
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = attempts.max(1);
+        self
+    }
+
+    /// Backoff before the first retry, doubled for each further one.
+    pub fn initial_backoff(mut self, backoff: Duration) -> Self {
+        self.initial_backoff = backoff;
+        self
+    }
+
+    /// Longest backoff between two attempts.
+    pub fn max_backoff(mut self, backoff: Duration) -> Self {
+        self.max_backoff = backoff;
+        self
+    }
+
+    /// Longest `Retry-After` that is waited for; a longer one returns the error at once.
+    pub fn max_retry_after(mut self, wait: Duration) -> Self {
+        self.max_retry_after = wait;
+        self
+    }
+
+    /// Time from the first attempt after which no retry starts.
+    pub fn budget(mut self, budget: Duration) -> Self {
+        self.budget = budget;
         self
     }
 
