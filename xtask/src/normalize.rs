@@ -28,14 +28,12 @@ pub fn for_progenitor(spec: &Spec) -> Result<openapiv3::OpenAPI, Problem> {
     }
     // Response components are only referenced by errors; unreferenced ones are harmless, but
     // keeping none makes the normalized document say exactly what progenitor uses.
-    if let Some(components) = doc.get_mut("components").and_then(Value::as_object_mut) {
-        if let Some(responses) = components
-            .get_mut("responses")
-            .and_then(Value::as_object_mut)
-        {
-            let used = used_response_refs(&spec.doc);
-            responses.retain(|name, _| used.iter().any(|u| u == name));
-        }
+    if let Some(responses) = doc
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut)
+    {
+        let used = used_response_refs(&spec.doc);
+        responses.retain(|name, _| used.iter().any(|u| u == name));
     }
     serde_json::from_value(doc)
         .map_err(|e| spec.problem(None, format!("not a valid OpenAPI 3.0 document: {e}")))

@@ -19,7 +19,7 @@ pub fn api_surface(source: &str) -> Result<String, String> {
     operations.visit_file(&file);
 
     let builders = module(&file.items, "builder")
-        .map(|m| builder_signatures(m))
+        .map(builder_signatures)
         .unwrap_or_default();
     for (id, facts) in &operations.facts {
         let builder = builders

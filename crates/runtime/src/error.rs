@@ -17,7 +17,10 @@ use crate::auth::AuthError;
 /// [`Error::headers`], [`Error::body`]. Secrets never appear in `Debug` or `Display`: request
 /// URLs are dropped from transport errors (RENTRI sends a PIN in the query string) and
 /// credential headers are redacted.
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// Boxed so that `Result<T, Error>` stays one pointer wide on the success path.
+struct Inner {
     kind: ErrorKind,
     service: Option<&'static str>,
     operation: Option<&'static str>,
@@ -73,17 +76,17 @@ pub(crate) struct CallContext {
 
 impl Error {
     pub(crate) fn new(kind: ErrorKind) -> Self {
-        Self {
+        Self(Box::new(Inner {
             kind,
             service: None,
             operation: None,
-        }
+        }))
     }
 
     pub(crate) fn in_call(mut self, context: Option<&CallContext>) -> Self {
         if let Some(context) = context {
-            self.service = Some(context.service);
-            self.operation = Some(context.operation);
+            self.0.service = Some(context.service);
+            self.0.operation = Some(context.operation);
         }
         self
     }
@@ -95,27 +98,27 @@ impl Error {
 
     /// What kind of error this is.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// Consumes the error, returning its kind.
     pub fn into_kind(self) -> ErrorKind {
-        self.kind
+        self.0.kind
     }
 
     /// The service the call was made to (`rentri-ca`), when known.
     pub fn service(&self) -> Option<&'static str> {
-        self.service
+        self.0.service
     }
 
     /// The operation (Rust method name) that failed, when known.
     pub fn operation(&self) -> Option<&'static str> {
-        self.operation
+        self.0.operation
     }
 
     /// The HTTP status, when the server answered.
     pub fn status(&self) -> Option<StatusCode> {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Api(e) => Some(e.status),
             ErrorKind::Decode(e) => Some(e.status),
             ErrorKind::Transport(e) => e.status(),
@@ -125,7 +128,7 @@ impl Error {
 
     /// The response headers, when the server answered.
     pub fn headers(&self) -> Option<&HeaderMap> {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Api(e) => Some(&e.headers),
             ErrorKind::Decode(e) => Some(&e.headers),
             _ => None,
@@ -134,7 +137,7 @@ impl Error {
 
     /// The raw response body, when the server answered (possibly empty).
     pub fn body(&self) -> Option<&[u8]> {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Api(e) => Some(&e.body),
             ErrorKind::Decode(e) => Some(&e.body),
             _ => None,
@@ -149,7 +152,7 @@ impl Error {
     /// Whether sending the same request again later may succeed: rate limits, unavailable or
     /// overloaded servers, timeouts and failed connections.
     pub fn is_retryable(&self) -> bool {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Api(e) => is_retryable_status(e.status),
             ErrorKind::Transport(e) => e.is_connect() || e.is_timeout(),
             _ => false,
@@ -160,7 +163,7 @@ impl Error {
     /// Sparkfly `{error, message}`, the PEC envelope), or as any other type. `None` when
     /// there is no body or it does not parse as `T`.
     pub fn service_error<T: DeserializeOwned>(&self) -> Option<T> {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Api(e) if !e.body.is_empty() => serde_json::from_slice(&e.body).ok(),
             _ => None,
         }
@@ -169,7 +172,7 @@ impl Error {
     /// A short message from the body, for people: the `detail`, `title`, `message` or `error`
     /// member of a JSON body, or the start of a text body.
     pub fn message(&self) -> Option<String> {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Api(e) => body_message(&e.body),
             ErrorKind::Decode(e) => Some(e.source.to_string()),
             _ => None,
@@ -219,12 +222,12 @@ fn body_message(body: &[u8]) -> Option<String> {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.service, self.operation) {
+        match (self.0.service, self.0.operation) {
             (Some(service), Some(operation)) => write!(f, "{service} {operation}: ")?,
             (Some(service), None) => write!(f, "{service}: ")?,
             _ => {}
         }
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::InvalidRequest(m) => write!(f, "invalid request, nothing was sent: {m}"),
             ErrorKind::Config(m) => write!(f, "configuration error: {m}"),
             ErrorKind::Auth(e) => write!(f, "authentication failed: {e}"),
@@ -252,16 +255,16 @@ impl fmt::Display for Error {
 impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Error")
-            .field("service", &self.service)
-            .field("operation", &self.operation)
-            .field("kind", &self.kind)
+            .field("service", &self.0.service)
+            .field("operation", &self.0.operation)
+            .field("kind", &self.0.kind)
             .finish()
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Auth(e) => Some(e),
             ErrorKind::Transport(e) => Some(e),
             ErrorKind::Decode(e) => Some(&e.source),
