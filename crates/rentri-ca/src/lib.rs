@@ -1,3 +1,4 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
 // progenitor's output, formatted by prettyplease: rustfmt would rewrite it on every run.
@@ -13,3 +14,9 @@ pub use generated::{
     ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
     servers, types,
 };
+
+#[cfg(feature = "modi")]
+#[cfg_attr(docsrs, doc(cfg(feature = "modi")))]
+mod modi;
+#[cfg(feature = "modi")]
+pub use modi::ModiSigner;
