@@ -17,6 +17,8 @@ use crate::spec::Spec;
 /// A component schema replaced by a generated type.
 pub struct CustomType {
     pub name: String,
+    /// A secret (never printed) rather than an open enum.
+    pub secret: bool,
     pub impls: Vec<TypeImpl>,
     pub tokens: TokenStream,
 }
@@ -144,6 +146,7 @@ fn secret(name: &str, schema: &Value) -> CustomType {
     };
     CustomType {
         name: name.to_owned(),
+        secret: true,
         impls: vec![TypeImpl::FromStr, TypeImpl::Display],
         tokens,
     }
@@ -257,6 +260,7 @@ fn open_enum(name: &str, schema: &Value) -> Result<CustomType, String> {
     };
     Ok(CustomType {
         name: name.to_owned(),
+        secret: false,
         impls: vec![TypeImpl::FromStr, TypeImpl::Display],
         tokens,
     })

@@ -42,7 +42,12 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
     let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
         vec![spec.problem(None, format!("progenitor produced unparsable code: {e}"))]
     })?;
-    rewrite::route_through_runtime(&mut file)
+    let secrets: Vec<String> = custom
+        .iter()
+        .filter(|t| t.secret)
+        .map(|t| custom_types::path(&t.name))
+        .collect();
+    rewrite::route_through_runtime(&mut file, &secrets)
         .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
     rewrite::explain_conversion_failures(&mut file);
 

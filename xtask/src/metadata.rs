@@ -66,6 +66,33 @@ fn pascal(name: &str) -> String {
         .collect()
 }
 
+/// Header parameters of an operation whose schema is an `x-credkit-secret` string (directly
+/// or through `allOf`), lower-cased: the runtime marks their values sensitive.
+fn secret_headers(spec: &Spec, operation: &crate::spec::Operation<'_>) -> Vec<String> {
+    let is_secret = |schema: &Value| {
+        let referenced = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .and_then(|all| all.first())
+            .unwrap_or(schema);
+        spec.resolve(referenced)
+            .is_some_and(|s| s.get("x-credkit-secret").and_then(Value::as_bool) == Some(true))
+    };
+    [operation.path_item, operation.op]
+        .into_iter()
+        .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+        .flatten()
+        .filter_map(|p| spec.resolve(p))
+        .filter(|p| p.get("in").and_then(Value::as_str) == Some("header"))
+        .filter(|p| p.get("schema").is_some_and(is_secret))
+        .filter_map(|p| {
+            p.get("name")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+        })
+        .collect()
+}
+
 /// The items appended after progenitor's output. Assumes `lint::check` passed.
 pub fn emit(spec: &Spec) -> TokenStream {
     let name = &spec.service;
@@ -117,9 +144,11 @@ pub fn emit(spec: &Spec) -> TokenStream {
             None => !global_security,
         };
         let idempotent = operation.op.get("x-credkit-idempotent").and_then(Value::as_bool).unwrap_or(false);
+        let secret_headers = secret_headers(spec, &operation);
         quote! {
             credkit_runtime::OperationMeta {
                 id: #id, method: #method, path: #path, anonymous: #anonymous, idempotent: #idempotent,
+                secret_headers: &[#(#secret_headers),*],
             }
         }
     });

@@ -37,7 +37,14 @@ use syn::{
 };
 
 /// Rewrites every `send` in progenitor's `builder` module; `Err` names what did not match.
-pub fn route_through_runtime(file: &mut syn::File) -> Result<usize, String> {
+///
+/// `secret_types` are the generated secret newtypes (`crate::generated::types::Pin`): their
+/// `Display` prints `<redacted>`, so where progenitor writes a path or header parameter with
+/// `.to_string()`, the value is taken with `.expose()` instead.
+pub fn route_through_runtime(
+    file: &mut syn::File,
+    secret_types: &[String],
+) -> Result<usize, String> {
     let builder = file
         .items
         .iter_mut()
@@ -46,10 +53,12 @@ pub fn route_through_runtime(file: &mut syn::File) -> Result<usize, String> {
             _ => None,
         })
         .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
+    let secret_fields = secret_fields(&builder.1, secret_types);
     let mut rewritten = 0;
     for item in builder.1.iter_mut() {
         let Item::Impl(block) = item else { continue };
         let owner = block.self_ty.to_token_stream().to_string().replace(' ', "");
+        let owner_name = owner.split('<').next().unwrap_or_default().to_owned();
         for member in block.items.iter_mut() {
             let ImplItem::Fn(function) = member else {
                 continue;
@@ -59,7 +68,10 @@ pub fn route_through_runtime(file: &mut syn::File) -> Result<usize, String> {
             }
             rewrite_return_type(&mut function.sig.output)
                 .map_err(|m| format!("{owner}::send: {m}"))?;
-            let mut pass = SendRewrite::default();
+            let mut pass = SendRewrite {
+                secret_fields: secret_fields.get(&owner_name).cloned().unwrap_or_default(),
+                ..SendRewrite::default()
+            };
             function.block.stmts.retain(|stmt| !pass.is_hook_call(stmt));
             pass.visit_block_mut(&mut function.block);
             pass.verify().map_err(|m| format!("{owner}::send: {m}"))?;
@@ -184,8 +196,35 @@ fn rewrite_return_type(output: &mut ReturnType) -> Result<(), String> {
     }
 }
 
+/// Per builder struct, the fields whose type is a secret newtype.
+fn secret_fields(
+    items: &[Item],
+    secret_types: &[String],
+) -> std::collections::BTreeMap<String, Vec<String>> {
+    let mut fields = std::collections::BTreeMap::new();
+    for item in items {
+        let Item::Struct(s) = item else { continue };
+        let secret: Vec<String> = s
+            .fields
+            .iter()
+            .filter(|f| {
+                let ty = f.ty.to_token_stream().to_string().replace(' ', "");
+                secret_types
+                    .iter()
+                    .any(|t| ty.contains(&t.replace(' ', "")))
+            })
+            .filter_map(|f| f.ident.as_ref().map(ToString::to_string))
+            .collect();
+        if !secret.is_empty() {
+            fields.insert(s.ident.to_string(), secret);
+        }
+    }
+    fields
+}
+
 #[derive(Default)]
 struct SendRewrite {
+    secret_fields: Vec<String>,
     hooks_removed: usize,
     exec: usize,
     unexpected: usize,
@@ -255,6 +294,17 @@ impl SendRewrite {
 impl VisitMut for SendRewrite {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         match expr {
+            Expr::MethodCall(call)
+                if call.method == "to_string"
+                    && self
+                        .secret_fields
+                        .iter()
+                        .any(|f| path_ends_with(&call.receiver, &[f.as_str()])) =>
+            {
+                let receiver = call.receiver.clone();
+                *expr = parse_quote!(#receiver.expose().to_string());
+                return;
+            }
             Expr::MethodCall(call) if call.method == "exec" && is_client(&call.receiver) => {
                 let arguments = call.args.clone();
                 self.exec += 1;

@@ -2492,6 +2492,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/credentials/boarding/{qrcode_token}",
             anonymous: true,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "get_credentials",
@@ -2499,6 +2500,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/credentials/{credentials_id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "delete_credentials",
@@ -2506,6 +2508,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/credentials/{credentials_id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "change_pin",
@@ -2513,6 +2516,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/credentials/{credentials_id}/change-pin",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "reset_pin",
@@ -2520,6 +2524,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/credentials/{credentials_id}/reset-pin",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "remove_site_association",
@@ -2527,6 +2532,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/credentials/{credentials_id}/rimuovi-associazione",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "get_credentials_status",
@@ -2534,6 +2540,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/credentials/{credentials_id}/status",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
     ],
 };

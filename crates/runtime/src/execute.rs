@@ -65,6 +65,11 @@ impl Runtime {
         };
         let headers = request.headers_mut();
         headers.remove(API_VERSION);
+        for name in operation.secret_headers {
+            if let Some(value) = headers.get_mut(*name) {
+                value.set_sensitive(true);
+            }
+        }
         if !headers.contains_key(USER_AGENT) {
             headers.insert(USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
         }
@@ -164,6 +169,7 @@ impl Runtime {
                 path: "?",
                 anonymous: false,
                 idempotent: false,
+                secret_headers: &[],
             })
     }
 }

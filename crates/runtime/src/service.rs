@@ -64,6 +64,8 @@ pub struct OperationMeta {
     /// `x-credkit-idempotent` in the spec: may be replayed after a failure that may have
     /// reached the server.
     pub idempotent: bool,
+    /// Header parameters (lower case) that carry a secret: marked sensitive before sending.
+    pub secret_headers: &'static [&'static str],
 }
 
 /// Facts about one service, emitted by the generator as a constant in each client crate.

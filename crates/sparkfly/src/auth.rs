@@ -35,11 +35,7 @@ impl Client {
         Ok(token_from(answer.headers())?)
     }
 
-    async fn send_auth(
-        &self,
-        identity: &str,
-        key: &Secret,
-    ) -> Result<ResponseValue<()>, Error> {
+    async fn send_auth(&self, identity: &str, key: &Secret) -> Result<ResponseValue<()>, Error> {
         self.authenticate()
             .x_auth_identity(identity)
             .x_auth_key(key.expose())

@@ -1536,7 +1536,7 @@ Sends a `GET` request to `/auth`
 
 Arguments:
 - `x_auth_identity`: Identity (account id) issued by Sparkfly.
-- `x_auth_key`: API key issued by Sparkfly for the account.
+- `x_auth_key`: API key issued by Sparkfly for the account (sent as a sensitive header).
 ```ignore
 let response = client.authenticate()
     .x_auth_identity(x_auth_identity)
@@ -1733,7 +1733,7 @@ pub mod builder {
     pub struct Authenticate<'a> {
         client: &'a super::Client,
         x_auth_identity: Result<::std::string::String, String>,
-        x_auth_key: Result<::std::string::String, String>,
+        x_auth_key: Result<crate::generated::types::AuthKey, String>,
     }
 
     impl<'a> Authenticate<'a> {
@@ -1760,9 +1760,9 @@ pub mod builder {
 
         pub fn x_auth_key<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::generated::types::AuthKey>,
             <V as std::convert::TryInto<
-                ::std::string::String,
+                crate::generated::types::AuthKey,
             >>::Error: ::std::fmt::Display,
         {
             self.x_auth_key = value
@@ -1787,7 +1787,7 @@ pub mod builder {
                 );
             header_map
                 .append("X-Auth-Identity", x_auth_identity.to_string().try_into()?);
-            header_map.append("X-Auth-Key", x_auth_key.to_string().try_into()?);
+            header_map.append("X-Auth-Key", x_auth_key.expose().to_string().try_into()?);
             #[allow(unused_mut)]
             let mut request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
@@ -2470,6 +2470,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/auth",
             anonymous: true,
             idempotent: true,
+            secret_headers: &["x-auth-key"],
         },
         credkit_runtime::OperationMeta {
             id: "list_credentials",
@@ -2477,6 +2478,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "create_credential",
@@ -2484,6 +2486,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "get_offer_eligibility",
@@ -2491,6 +2494,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials/eligible",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "get_credential",
@@ -2498,6 +2502,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials/{credential_id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "update_credential",
@@ -2505,6 +2510,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials/{credential_id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "delete_credential",
@@ -2512,6 +2518,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials/{credential_id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "redeem_credential",
@@ -2519,6 +2526,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials/{credential_id}/redeem",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "void_credential",
@@ -2526,6 +2534,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/v1.0/credentials/{credential_id}/void",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
     ],
 };

@@ -1,4 +1,22 @@
+#![doc = include_str!("../README.md")]
+
+// progenitor's output, formatted by prettyplease: rustfmt would rewrite it on every run.
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod generated;
-pub use generated::*;
+
+mod auth;
+mod headers;
+mod time;
+
+pub use auth::{ClientBuilderExt, TokenExchange};
+pub use credkit_runtime::{
+    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
+    RetryPolicy, Secret,
+};
+pub use generated::{
+    ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
+    servers, types,
+};
+pub use headers::ResponseHeadersExt;
+pub use time::parse_timestamp;
