@@ -58,7 +58,12 @@ async fn main() {
     for round in 0..=ROUNDS {
         let start = Instant::now();
         for _ in 0..REQUESTS_PER_ROUND {
-            let response = http.get(&url).bearer_auth("bench-token").send().await.unwrap();
+            let response = http
+                .get(&url)
+                .bearer_auth("bench-token")
+                .send()
+                .await
+                .unwrap();
             let bytes = response.bytes().await.unwrap();
             let status: CredentialsStatusResponse = serde_json::from_slice(&bytes).unwrap();
             std::hint::black_box(status);
@@ -67,7 +72,12 @@ async fn main() {
 
         let start = Instant::now();
         for _ in 0..REQUESTS_PER_ROUND {
-            let status = client.get_credentials_status().credentials_id("B4HUPE820").send().await.unwrap();
+            let status = client
+                .get_credentials_status()
+                .credentials_id("B4HUPE820")
+                .send()
+                .await
+                .unwrap();
             std::hint::black_box(status);
         }
         let generated = start.elapsed() / REQUESTS_PER_ROUND as u32;
@@ -81,5 +91,8 @@ async fn main() {
     println!("requests per round: {REQUESTS_PER_ROUND}, rounds: {ROUNDS}");
     println!("bare reqwest + serde_json (baseline): {baseline:>10.1?} per request");
     println!("credkit generated client:             {credkit:>10.1?} per request");
-    println!("ratio credkit / baseline:             {:>10.3}", credkit.as_secs_f64() / baseline.as_secs_f64());
+    println!(
+        "ratio credkit / baseline:             {:>10.3}",
+        credkit.as_secs_f64() / baseline.as_secs_f64()
+    );
 }
