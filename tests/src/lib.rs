@@ -17,6 +17,22 @@ pub fn client<C: GeneratedClient>(server: &MockServer, token: &str) -> C {
         .expect("a loopback base URL is valid")
 }
 
+/// A client of service `C` talking to `server` with `token` and `policy`, waiting through
+/// `waits` instead of sleeping.
+pub fn retrying_client<C: GeneratedClient>(
+    server: &MockServer,
+    token: &str,
+    waits: &RecordedWaits,
+    policy: RetryPolicy,
+) -> C {
+    C::builder()
+        .base_url(server.base_url())
+        .token(token)
+        .retry_policy(waits.policy(policy))
+        .build()
+        .expect("a loopback base URL is valid")
+}
+
 /// Records the waits the retry loop asks for and returns at once.
 #[derive(Clone, Default)]
 pub struct RecordedWaits(Arc<Mutex<Vec<Duration>>>);

@@ -17,12 +17,7 @@ use serde_json::json;
 const ID: &str = "B4HUPE820";
 
 fn retrying(server: &MockServer, waits: &RecordedWaits, policy: RetryPolicy) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .token("t")
-        .retry_policy(waits.policy(policy))
-        .build()
-        .unwrap()
+    credkit_tests::retrying_client(server, "t", waits, policy)
 }
 
 async fn change_pin(client: &Client) -> Result<(), credkit_rentri_ca::Error> {

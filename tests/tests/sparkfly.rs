@@ -1183,12 +1183,7 @@ async fn the_token_can_come_from_the_environment() {
 
 /// A client with the default retry policy, waiting through `waits` instead of sleeping.
 fn retrying_client(server: &MockServer, waits: &RecordedWaits) -> Client {
-    Client::builder()
-        .base_url(server.base_url())
-        .token(TOKEN)
-        .retry_policy(waits.policy(RetryPolicy::default()))
-        .build()
-        .unwrap()
+    credkit_tests::retrying_client(server, TOKEN, waits, RetryPolicy::default())
 }
 
 #[tokio::test]

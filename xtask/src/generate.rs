@@ -100,3 +100,17 @@ fn without_panicking<T>(f: impl FnOnce() -> T) -> Result<T, String> {
             .unwrap_or_else(|| "(no message)".to_owned())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::without_panicking;
+
+    #[test]
+    fn a_panic_becomes_its_message() {
+        assert_eq!(without_panicking(|| 7), Ok(7));
+        let message = without_panicking(|| -> () { panic!("assertion failed: response_types.len() <= 1") });
+        assert_eq!(message, Err("assertion failed: response_types.len() <= 1".to_owned()));
+        let formatted = without_panicking(|| -> () { panic!("not yet implemented: {} media types", 2) });
+        assert_eq!(formatted, Err("not yet implemented: 2 media types".to_owned()));
+    }
+}
