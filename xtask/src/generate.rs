@@ -47,8 +47,12 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
         .filter(|t| t.secret)
         .map(|t| custom_types::path(&t.name))
         .collect();
-    rewrite::route_through_runtime(&mut file, &secrets)
-        .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
+    rewrite::route_through_runtime(
+        &mut file,
+        &secrets,
+        spec.info_str("x-credkit-success-member"),
+    )
+    .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
     rewrite::explain_conversion_failures(&mut file);
 
     if let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
@@ -108,9 +112,17 @@ mod tests {
     #[test]
     fn a_panic_becomes_its_message() {
         assert_eq!(without_panicking(|| 7), Ok(7));
-        let message = without_panicking(|| -> () { panic!("assertion failed: response_types.len() <= 1") });
-        assert_eq!(message, Err("assertion failed: response_types.len() <= 1".to_owned()));
-        let formatted = without_panicking(|| -> () { panic!("not yet implemented: {} media types", 2) });
-        assert_eq!(formatted, Err("not yet implemented: 2 media types".to_owned()));
+        let message =
+            without_panicking(|| -> () { panic!("assertion failed: response_types.len() <= 1") });
+        assert_eq!(
+            message,
+            Err("assertion failed: response_types.len() <= 1".to_owned())
+        );
+        let formatted =
+            without_panicking(|| -> () { panic!("not yet implemented: {} media types", 2) });
+        assert_eq!(
+            formatted,
+            Err("not yet implemented: 2 media types".to_owned())
+        );
     }
 }

@@ -171,6 +171,14 @@ fn check_document(spec: &Spec, problems: &mut Vec<Problem>) {
         }
         Some(_) => {}
     }
+    if let Some(member) = spec.doc.pointer("/info/x-credkit-success-member")
+        && !member.is_string()
+    {
+        problems.push(spec.problem(
+            Some("info".into()),
+            "`x-credkit-success-member` names the envelope's success flag: write a string, e.g. `success`",
+        ));
+    }
     for (name, schema) in spec.schemas() {
         let location = Some(format!("components.schemas.{name}"));
         let is_string = schema.get("type").and_then(Value::as_str) == Some("string");

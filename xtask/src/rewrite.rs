@@ -41,9 +41,13 @@ use syn::{
 /// `secret_types` are the generated secret newtypes (`crate::generated::types::Pin`): their
 /// `Display` prints `<redacted>`, so where progenitor writes a path or header parameter with
 /// `.to_string()`, the value is taken with `.expose()` instead.
+///
+/// `success_member` (`info.x-credkit-success-member`) names the flag of an envelope whose
+/// `false` means the service refused the call: such a body becomes an error, not a value.
 pub fn route_through_runtime(
     file: &mut syn::File,
     secret_types: &[String],
+    success_member: Option<&str>,
 ) -> Result<usize, String> {
     let builder = file
         .items
@@ -70,6 +74,7 @@ pub fn route_through_runtime(
                 .map_err(|m| format!("{owner}::send: {m}"))?;
             let mut pass = SendRewrite {
                 secret_fields: secret_fields.get(&owner_name).cloned().unwrap_or_default(),
+                success_member: success_member.map(str::to_owned),
                 ..SendRewrite::default()
             };
             function.block.stmts.retain(|stmt| !pass.is_hook_call(stmt));
@@ -225,6 +230,7 @@ fn secret_fields(
 #[derive(Default)]
 struct SendRewrite {
     secret_fields: Vec<String>,
+    success_member: Option<String>,
     hooks_removed: usize,
     exec: usize,
     unexpected: usize,
@@ -314,7 +320,12 @@ impl VisitMut for SendRewrite {
             Expr::Call(call) if path_ends_with(&call.func, &["ResponseValue", "from_response"]) => {
                 let arguments = call.args.clone();
                 self.from_response += 1;
-                *expr = parse_quote!(credkit_runtime::json_response(#arguments));
+                *expr = match &self.success_member {
+                    Some(member) => {
+                        parse_quote!(credkit_runtime::json_response_checked(#arguments, #member))
+                    }
+                    None => parse_quote!(credkit_runtime::json_response(#arguments)),
+                };
                 return;
             }
             Expr::Call(call) if path_ends_with(&call.func, &["Err"]) && call.args.len() == 1 => {

@@ -286,86 +286,6 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
         }
     }
 
-    ///Role of the applicant in the company (`qualifica`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Copy,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd
-    )]
-    pub enum ApplicantRole {
-        #[serde(rename = "AMMINISTRATORE")]
-        Amministratore,
-        #[serde(rename = "COMMISSARIO_GIUDIZIARIO")]
-        CommissarioGiudiziario,
-        #[serde(rename = "CURATORE_FALLIMENTARE")]
-        CuratoreFallimentare,
-        #[serde(rename = "LEGALE_RAPPRESENTANTE")]
-        LegaleRappresentante,
-        #[serde(rename = "LIQUIDATORE")]
-        Liquidatore,
-        #[serde(rename = "SOCIO")]
-        Socio,
-        #[serde(rename = "TITOLARE")]
-        Titolare,
-    }
-
-    impl ::std::fmt::Display for ApplicantRole {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match *self {
-                Self::Amministratore => f.write_str("AMMINISTRATORE"),
-                Self::CommissarioGiudiziario => f.write_str("COMMISSARIO_GIUDIZIARIO"),
-                Self::CuratoreFallimentare => f.write_str("CURATORE_FALLIMENTARE"),
-                Self::LegaleRappresentante => f.write_str("LEGALE_RAPPRESENTANTE"),
-                Self::Liquidatore => f.write_str("LIQUIDATORE"),
-                Self::Socio => f.write_str("SOCIO"),
-                Self::Titolare => f.write_str("TITOLARE"),
-            }
-        }
-    }
-
-    impl ::std::str::FromStr for ApplicantRole {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            match value {
-                "AMMINISTRATORE" => Ok(Self::Amministratore),
-                "COMMISSARIO_GIUDIZIARIO" => Ok(Self::CommissarioGiudiziario),
-                "CURATORE_FALLIMENTARE" => Ok(Self::CuratoreFallimentare),
-                "LEGALE_RAPPRESENTANTE" => Ok(Self::LegaleRappresentante),
-                "LIQUIDATORE" => Ok(Self::Liquidatore),
-                "SOCIO" => Ok(Self::Socio),
-                "TITOLARE" => Ok(Self::Titolare),
-                _ => Err("invalid value".into()),
-            }
-        }
-    }
-
-    impl ::std::convert::TryFrom<&str> for ApplicantRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for ApplicantRole {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
     ///Availability of a mailbox address.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Availability {
@@ -694,7 +614,7 @@ parses as an absent value.
         pub pec_amministratore: bool,
         ///Company province (code).
         pub provincia: CreateRegistryCommunicationRequestProvincia,
-        pub qualifica: ApplicantRole,
+        pub qualifica: crate::generated::types::ApplicantRole,
         ///Company name.
         pub ragione_sociale: CreateRegistryCommunicationRequestRagioneSociale,
     }
@@ -1335,139 +1255,13 @@ business-register communication.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum Documenti {
-        String(DocumentiString),
-        Array(::std::vec::Vec<DocumentiArrayItem>),
+        String(::std::string::String),
+        Array(::std::vec::Vec<::std::string::String>),
     }
 
-    impl ::std::convert::From<DocumentiString> for Documenti {
-        fn from(value: DocumentiString) -> Self {
-            Self::String(value)
-        }
-    }
-
-    impl ::std::convert::From<::std::vec::Vec<DocumentiArrayItem>> for Documenti {
-        fn from(value: ::std::vec::Vec<DocumentiArrayItem>) -> Self {
+    impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for Documenti {
+        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
             Self::Array(value)
-        }
-    }
-
-    ///`DocumentiArrayItem`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DocumentiArrayItem(::std::string::String);
-    impl ::std::ops::Deref for DocumentiArrayItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-
-    impl ::std::convert::From<DocumentiArrayItem> for ::std::string::String {
-        fn from(value: DocumentiArrayItem) -> Self {
-            value.0
-        }
-    }
-
-    impl ::std::str::FromStr for DocumentiArrayItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-
-    impl ::std::convert::TryFrom<&str> for DocumentiArrayItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for DocumentiArrayItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DocumentiArrayItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
-        }
-    }
-
-    ///`DocumentiString`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct DocumentiString(::std::string::String);
-    impl ::std::ops::Deref for DocumentiString {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-
-    impl ::std::convert::From<DocumentiString> for ::std::string::String {
-        fn from(value: DocumentiString) -> Self {
-            value.0
-        }
-    }
-
-    impl ::std::str::FromStr for DocumentiString {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-
-    impl ::std::convert::TryFrom<&str> for DocumentiString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl ::std::convert::TryFrom<::std::string::String> for DocumentiString {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-
-    impl<'de> ::serde::Deserialize<'de> for DocumentiString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
 
@@ -2800,9 +2594,8 @@ Dates are `dd/mm/yyyy`.
         ///Company province (code).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub provincia: ::std::option::Option<::std::string::String>,
-        ///Applicant's role in the company (see `ApplicantRole`), echoed as a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub qualifica: ::std::option::Option<::std::string::String>,
+        pub qualifica: ::std::option::Option<crate::generated::types::ApplicantRole>,
         ///Company name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ragione_sociale: ::std::option::Option<::std::string::String>,
@@ -2852,19 +2645,22 @@ Dates are `dd/mm/yyyy`.
 N; a string "+N" adds N to the current space. The service only accepts multiples of
 1024 for disk and archive space and multiples of 512 for conservation space, and
 only increases.
+
+The string branch is listed first so that parsing text (`"+1024".parse()`) keeps the
+`+`: tried first as an integer, `+1024` would become the integer 1024, which sets.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum SpaceAmount {
-        Int64(i64),
         String(SpaceAmountString),
+        Int64(i64),
     }
 
     impl ::std::fmt::Display for SpaceAmount {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             match self {
-                Self::Int64(x) => x.fmt(f),
                 Self::String(x) => x.fmt(f),
+                Self::Int64(x) => x.fmt(f),
             }
         }
     }
@@ -2875,9 +2671,9 @@ only increases.
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             if let Ok(v) = value.parse() {
-                Ok(Self::Int64(v))
-            } else if let Ok(v) = value.parse() {
                 Ok(Self::String(v))
+            } else if let Ok(v) = value.parse() {
+                Ok(Self::Int64(v))
             } else {
                 Err("string conversion failed for all variants".into())
             }
@@ -2902,15 +2698,15 @@ only increases.
         }
     }
 
-    impl ::std::convert::From<i64> for SpaceAmount {
-        fn from(value: i64) -> Self {
-            Self::Int64(value)
-        }
-    }
-
     impl ::std::convert::From<SpaceAmountString> for SpaceAmount {
         fn from(value: SpaceAmountString) -> Self {
             Self::String(value)
+        }
+    }
+
+    impl ::std::convert::From<i64> for SpaceAmount {
+        fn from(value: i64) -> Self {
+            Self::Int64(value)
         }
     }
 
@@ -4890,7 +4686,7 @@ signed in p7m format, base64-encoded.
                 ::std::string::String,
             >,
             qualifica: ::std::result::Result<
-                super::ApplicantRole,
+                crate::generated::types::ApplicantRole,
                 ::std::string::String,
             >,
             ragione_sociale: ::std::result::Result<
@@ -5072,7 +4868,7 @@ signed in p7m format, base64-encoded.
             }
             pub fn qualifica<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<super::ApplicantRole>,
+                T: ::std::convert::TryInto<crate::generated::types::ApplicantRole>,
                 T::Error: ::std::fmt::Display,
             {
                 self.qualifica = value
@@ -6733,7 +6529,7 @@ signed in p7m format, base64-encoded.
                 ::std::string::String,
             >,
             qualifica: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::generated::types::ApplicantRole>,
                 ::std::string::String,
             >,
             ragione_sociale: ::std::result::Result<
@@ -6950,7 +6746,9 @@ signed in p7m format, base64-encoded.
             }
             pub fn qualifica<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::types::ApplicantRole>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.qualifica = value
@@ -7620,6 +7418,99 @@ signed in p7m format, base64-encoded.
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+
+    ///Role of the applicant in the company (`qualifica`).
+    ///
+    /// Open: a value this version of credkit does not know parses as `Unknown`, so a
+    /// server that adds a value does not break the response.
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub enum ApplicantRole {
+        ///`AMMINISTRATORE`
+        Amministratore,
+        ///`COMMISSARIO_GIUDIZIARIO`
+        CommissarioGiudiziario,
+        ///`CURATORE_FALLIMENTARE`
+        CuratoreFallimentare,
+        ///`LEGALE_RAPPRESENTANTE`
+        LegaleRappresentante,
+        ///`LIQUIDATORE`
+        Liquidatore,
+        ///`SOCIO`
+        Socio,
+        ///`TITOLARE`
+        Titolare,
+        /// A value not in the API description.
+        Unknown(::std::string::String),
+    }
+
+    impl ApplicantRole {
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Amministratore => "AMMINISTRATORE",
+                Self::CommissarioGiudiziario => "COMMISSARIO_GIUDIZIARIO",
+                Self::CuratoreFallimentare => "CURATORE_FALLIMENTARE",
+                Self::LegaleRappresentante => "LEGALE_RAPPRESENTANTE",
+                Self::Liquidatore => "LIQUIDATORE",
+                Self::Socio => "SOCIO",
+                Self::Titolare => "TITOLARE",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+    }
+
+    impl ::std::fmt::Display for ApplicantRole {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl ::std::str::FromStr for ApplicantRole {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(
+                match value {
+                    "AMMINISTRATORE" => Self::Amministratore,
+                    "COMMISSARIO_GIUDIZIARIO" => Self::CommissarioGiudiziario,
+                    "CURATORE_FALLIMENTARE" => Self::CuratoreFallimentare,
+                    "LEGALE_RAPPRESENTANTE" => Self::LegaleRappresentante,
+                    "LIQUIDATORE" => Self::Liquidatore,
+                    "SOCIO" => Self::Socio,
+                    "TITOLARE" => Self::Titolare,
+                    other => Self::Unknown(other.to_owned()),
+                },
+            )
+        }
+    }
+
+    impl ::std::convert::From<&str> for ApplicantRole {
+        fn from(value: &str) -> Self {
+            match value.parse() {
+                Ok(parsed) => parsed,
+                Err(never) => match never {}
+            }
+        }
+    }
+
+    impl ::serde::Serialize for ApplicantRole {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+
+    impl<'de> ::serde::Deserialize<'de> for ApplicantRole {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
         }
     }
 
@@ -8932,7 +8823,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9022,7 +8915,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9092,7 +8987,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9201,7 +9098,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9330,7 +9229,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9379,7 +9280,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9465,7 +9368,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9532,7 +9437,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9599,7 +9506,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9701,7 +9610,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9804,7 +9715,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -9907,7 +9820,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -10129,7 +10044,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -10214,7 +10131,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -10318,7 +10237,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -10385,7 +10306,9 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::json_response_checked(response, "success").await
+                }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }
@@ -10415,6 +10338,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/comunica_pec",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "create_registry_communication",
@@ -10422,6 +10346,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/comunica_pec",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "get_registry_communication",
@@ -10429,6 +10354,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/comunica_pec/{id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "upload_registry_communication_documents",
@@ -10436,6 +10362,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/comunica_pec/{id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "download_registry_power_of_attorney",
@@ -10443,6 +10370,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/comunica_pec/{id}/procura_registro_imprese",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "check_domain",
@@ -10450,6 +10378,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/domini_pec/{dominio}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "list_mailboxes",
@@ -10457,6 +10386,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "register_mailbox",
@@ -10464,6 +10394,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "get_mailbox",
@@ -10471,6 +10402,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "revoke_mailbox",
@@ -10478,6 +10410,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "activate_mailbox",
@@ -10485,6 +10418,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/attivazione",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "enable_conservation",
@@ -10492,6 +10426,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/conservazione",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "change_mailbox_space",
@@ -10499,6 +10434,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/modifica",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "download_activation_form",
@@ -10506,6 +10442,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/modulo_attivazione",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "download_conservation_form",
@@ -10513,6 +10450,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/modulo_conservazione",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "add_mailbox_user",
@@ -10520,6 +10458,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/multiutenza",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "renew_mailbox",
@@ -10527,6 +10466,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/rinnovo",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "change_mailbox_type",
@@ -10534,6 +10474,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/pec/{id}/trasformazione",
             anonymous: false,
             idempotent: false,
+            secret_headers: &[],
         },
         credkit_runtime::OperationMeta {
             id: "check_availability",
@@ -10541,6 +10482,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             path: "/verifica_pec/{pec}",
             anonymous: false,
             idempotent: true,
+            secret_headers: &[],
         },
     ],
 };

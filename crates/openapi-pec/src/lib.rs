@@ -1,4 +1,23 @@
+#![doc = include_str!("../README.md")]
+
+// progenitor's output, formatted by prettyplease: rustfmt would rewrite it on every run.
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod generated;
-pub use generated::*;
+
+mod dates;
+mod documents;
+mod download;
+mod envelope;
+mod space;
+
+pub use credkit_runtime::{
+    Auth, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, RetryPolicy, Secret,
+};
+pub use dates::{format_date, from_epoch, parse_date};
+pub use download::Download;
+pub use envelope::{Enveloped, refusal};
+pub use generated::{
+    ByteStream, Client, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types,
+};
+pub use space::SpaceChange;

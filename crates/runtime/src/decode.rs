@@ -31,6 +31,45 @@ pub async fn json_response<T: DeserializeOwned>(
     }
 }
 
+/// Decodes a success response of a service whose answers carry a success flag (the PEC
+/// envelope's `success`): a body whose `success_member` is `false` is the service refusing the
+/// call, returned as an [`ErrorKind::Api`] error that keeps status, headers and body, so that
+/// callers meet one error path whatever status the refusal came with.
+pub async fn json_response_checked<T: DeserializeOwned>(
+    response: reqwest::Response,
+    success_member: &str,
+) -> Result<ResponseValue<T>, Error> {
+    let context = response.extensions().get::<CallContext>().copied();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| Error::from(e).in_call(context.as_ref()))?;
+    let decoded = serde_json::from_slice::<serde_json::Value>(&body).and_then(|value| {
+        if value.get(success_member) == Some(&serde_json::Value::Bool(false)) {
+            return Ok(None);
+        }
+        T::deserialize(&value).map(Some)
+    });
+    match decoded {
+        Ok(Some(value)) => Ok(ResponseValue::new(value, status, headers)),
+        Ok(None) => Err(Error::new(ErrorKind::Api(ApiError {
+            status,
+            headers,
+            body,
+        }))
+        .in_call(context.as_ref())),
+        Err(source) => Err(Error::new(ErrorKind::Decode(DecodeError {
+            status,
+            headers,
+            body,
+            source,
+        }))
+        .in_call(context.as_ref())),
+    }
+}
+
 /// The error for a response whose status is not the operation's success status.
 pub async fn error_from_response(response: reqwest::Response) -> Error {
     let context = response.extensions().get::<CallContext>().copied();

@@ -91,6 +91,24 @@ impl Error {
         self
     }
 
+    /// A response with a success status whose body cannot give what the caller asked for
+    /// (e.g. an envelope without its payload): an [`ErrorKind::Decode`] that keeps status,
+    /// headers and body, with `reason` as its message.
+    pub fn unexpected_body(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: impl Into<Bytes>,
+        reason: impl fmt::Display,
+    ) -> Self {
+        let source = <serde_json::Error as serde::de::Error>::custom(reason);
+        Self::new(ErrorKind::Decode(DecodeError {
+            status,
+            headers,
+            body: body.into(),
+            source,
+        }))
+    }
+
     /// A configuration error with this message.
     pub fn config(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Config(message.into()))
@@ -234,6 +252,9 @@ impl fmt::Display for Error {
             ErrorKind::Transport(e) => write!(f, "no usable response: {e}"),
             ErrorKind::Api(e) => {
                 write!(f, "the server answered {}", e.status)?;
+                if e.status.is_success() {
+                    f.write_str(" but reported a failure")?;
+                }
                 match body_message(&e.body) {
                     Some(m) => write!(f, ": {m}")?,
                     None => f.write_str(" with an empty body")?,
