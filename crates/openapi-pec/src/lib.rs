@@ -12,12 +12,14 @@ mod envelope;
 mod space;
 
 pub use credkit_runtime::{
-    Auth, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, RetryPolicy, Secret,
+    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
+    RetryPolicy, Secret,
 };
 pub use dates::{format_date, from_epoch, parse_date};
 pub use download::Download;
 pub use envelope::{Enveloped, refusal};
 pub use generated::{
-    ByteStream, Client, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types,
+    ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
+    servers, types,
 };
 pub use space::SpaceChange;
