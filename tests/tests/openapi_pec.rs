@@ -13,8 +13,8 @@ use credkit_openapi_pec::types::{
     self, CallbackEcho, CallbackMethod, Documenti, MailboxState, MailboxType, SpaceAmount,
 };
 use credkit_openapi_pec::{
-    Client, Download, Enveloped, Environment, Error, ErrorKind, GeneratedClient, RetryPolicy,
-    SERVICE, ServiceError, SpaceChange, format_date, from_epoch, parse_date, refusal, servers,
+    Client, Download, Enveloped, Environment, Error, ErrorKind, RetryPolicy, SERVICE, ServiceError,
+    SpaceChange, format_date, from_epoch, parse_date, refusal, servers,
 };
 use credkit_tests::{RecordedWaits, client, retrying_client};
 use httpmock::Method;

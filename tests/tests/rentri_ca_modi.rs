@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use credkit_rentri_ca::{Auth, Client, Environment, GeneratedClient, ModiSigner, RetryPolicy};
+use credkit_rentri_ca::{Auth, Client, Environment, ModiSigner, RetryPolicy};
 use httpmock::prelude::*;
 use p256::ecdsa::signature::Verifier as _;
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};

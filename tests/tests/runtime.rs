@@ -6,8 +6,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use credkit_rentri_ca::{
-    Auth, Authenticator, Client, ClientBuilder, ClientInfo, Environment, ErrorKind,
-    GeneratedClient, RetryPolicy,
+    Auth, Authenticator, Client, ClientBuilder, ClientInfo, Environment, ErrorKind, RetryPolicy,
 };
 use credkit_runtime::{AuthError, BoxFuture, sensitive_header};
 use credkit_tests::RecordedWaits;

@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use credkit_rentri_ca::{Client, GeneratedClient, RetryPolicy};
+use credkit_rentri_ca::{Client, RetryPolicy};
 use credkit_tests::RecordedWaits;
 use httpmock::prelude::*;
 use tracing_subscriber::fmt::MakeWriter;

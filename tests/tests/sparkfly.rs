@@ -7,8 +7,8 @@ use std::time::Duration;
 use chrono::{DateTime, FixedOffset};
 
 use credkit_sparkfly::{
-    Authenticator, Client, ClientBuilderExt, Error, ErrorKind, GeneratedClient, ResponseHeadersExt,
-    RetryPolicy, Secret, ServiceError, TokenExchange, types,
+    Authenticator, Client, ClientBuilderExt, Error, ErrorKind, ResponseHeadersExt, RetryPolicy,
+    Secret, ServiceError, TokenExchange, types,
 };
 use credkit_tests::{RecordedWaits, client};
 use httpmock::prelude::*;

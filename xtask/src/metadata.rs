@@ -180,6 +180,14 @@ pub fn emit(spec: &Spec) -> TokenStream {
         #[doc = #error_doc]
         pub type ServiceError = types::#error_schema;
 
+        impl Client {
+            /// A builder for this client: environment or base URL, credentials, timeouts,
+            /// retries (see `credkit_runtime::ClientBuilder`).
+            pub fn builder() -> credkit_runtime::ClientBuilder<Self> {
+                credkit_runtime::ClientBuilder::new()
+            }
+        }
+
         impl credkit_runtime::GeneratedClient for Client {
             const SERVICE: &'static credkit_runtime::ServiceInfo = &SERVICE;
 

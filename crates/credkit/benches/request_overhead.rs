@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use credkit::rentri_ca::{Client, GeneratedClient, types::CredentialsStatusResponse};
+use credkit::rentri_ca::{Client, types::CredentialsStatusResponse};
 use httpmock::prelude::*;
 
 const ROUNDS: usize = 15;

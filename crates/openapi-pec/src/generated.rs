@@ -10496,6 +10496,14 @@ pub mod servers {
 
 ///The model of Openapi.it PEC's error bodies; decode one with `error.service_error::<ServiceError>()`.
 pub type ServiceError = types::ErrorEnvelope;
+impl Client {
+    /// A builder for this client: environment or base URL, credentials, timeouts,
+    /// retries (see `credkit_runtime::ClientBuilder`).
+    pub fn builder() -> credkit_runtime::ClientBuilder<Self> {
+        credkit_runtime::ClientBuilder::new()
+    }
+}
+
 impl credkit_runtime::GeneratedClient for Client {
     const SERVICE: &'static credkit_runtime::ServiceInfo = &SERVICE;
     fn from_parts(

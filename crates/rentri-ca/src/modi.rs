@@ -23,7 +23,7 @@ const AGID_JWT_SIGNATURE: HeaderName = HeaderName::from_static("agid-jwt-signatu
 /// An [`Authenticator`] that signs every RENTRI request with the operator's certificate.
 ///
 /// ```no_run
-/// use credkit_rentri_ca::{Auth, Client, Environment, GeneratedClient, ModiSigner};
+/// use credkit_rentri_ca::{Auth, Client, Environment, ModiSigner};
 ///
 /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
 /// // From the RENTRI domain certificate (.p12), e.g.:
