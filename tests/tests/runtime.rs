@@ -517,3 +517,42 @@ async fn requests_carry_the_credkit_user_agent() {
         .unwrap();
     mock.assert_async().await;
 }
+
+#[tokio::test]
+async fn a_custom_user_agent_is_sent_with_the_builders_or_the_callers_http_client() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/credentials/B4HUPE820")
+                .header("user-agent", "acme-erp/2.1");
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    for http in [None, Some(reqwest::Client::new())] {
+        let mut builder = Client::builder()
+            .base_url(server.base_url())
+            .token("t")
+            .user_agent("acme-erp/2.1");
+        if let Some(http) = http {
+            builder = builder.http_client(http);
+        }
+        builder
+            .build()
+            .unwrap()
+            .get_credentials()
+            .credentials_id(ID)
+            .send()
+            .await
+            .unwrap();
+    }
+    assert_eq!(mock.calls_async().await, 2);
+    let error = Client::builder()
+        .user_agent("bad\nagent")
+        .build()
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("is not a valid header value"),
+        "{error}"
+    );
+}

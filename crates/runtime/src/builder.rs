@@ -192,16 +192,22 @@ impl<C: GeneratedClient> ClientBuilder<C> {
                 .to_owned(),
             Target::BaseUrl(url) => validate_base_url(url)?,
         };
+        let user_agent =
+            reqwest::header::HeaderValue::from_str(&self.user_agent).map_err(|_| {
+                Error::config(format!(
+                    "user agent `{}` is not a valid header value",
+                    self.user_agent
+                ))
+            })?;
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
-                .user_agent(self.user_agent)
                 .build()
                 .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
-        let runtime = Runtime::new(service, self.auth, self.retry);
+        let runtime = Runtime::new(service, self.auth, self.retry).with_user_agent(user_agent);
         Ok(C::from_parts(&base_url, http, runtime))
     }
 }

@@ -19,6 +19,7 @@ pub struct Runtime {
     service: &'static ServiceInfo,
     auth: Auth,
     retry: RetryPolicy,
+    user_agent: HeaderValue,
 }
 
 /// Header progenitor adds to every request for Dropshot servers; none of our services knows it.
@@ -31,7 +32,20 @@ impl Runtime {
             service,
             auth,
             retry,
+            user_agent: HeaderValue::from_static(crate::USER_AGENT),
         }
+    }
+
+    /// The same runtime sending this `User-Agent` (default [`crate::USER_AGENT`]). It is set
+    /// per request, so it applies whichever `reqwest::Client` sends.
+    pub fn with_user_agent(mut self, user_agent: HeaderValue) -> Self {
+        self.user_agent = user_agent;
+        self
+    }
+
+    /// The `User-Agent` sent with every request.
+    pub fn user_agent(&self) -> &HeaderValue {
+        &self.user_agent
     }
 
     /// The service this runtime talks to.
@@ -70,9 +84,9 @@ impl Runtime {
                 value.set_sensitive(true);
             }
         }
-        if !headers.contains_key(USER_AGENT) {
-            headers.insert(USER_AGENT, HeaderValue::from_static(crate::USER_AGENT));
-        }
+        headers
+            .entry(USER_AGENT)
+            .or_insert_with(|| self.user_agent.clone());
 
         let started = Instant::now();
         let mut pending = Some(request);
@@ -180,6 +194,7 @@ impl fmt::Debug for Runtime {
             .field("service", &self.service.name)
             .field("auth", &self.auth)
             .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
             .finish()
     }
 }

@@ -81,9 +81,11 @@ impl ClientBuilderExt for ClientBuilder<Client> {
     ) -> Result<Client, Error> {
         let anonymous = self.auth(Auth::None).build()?;
         let retry = anonymous.runtime().retry_policy().clone();
+        let user_agent = anonymous.runtime().user_agent().clone();
         let (base_url, http) = (anonymous.baseurl().to_owned(), anonymous.client().clone());
         let exchange = TokenExchange::new(identity, key, anonymous);
-        let runtime = Runtime::new(&crate::SERVICE, Auth::custom(exchange), retry);
+        let runtime = Runtime::new(&crate::SERVICE, Auth::custom(exchange), retry)
+            .with_user_agent(user_agent);
         Ok(Client::from_parts(&base_url, http, runtime))
     }
 }
