@@ -77,6 +77,7 @@ async fn tracing_debug_and_errors_never_show_tokens_or_pins() {
         .mock_async(|when, then| {
             when.method(GET).path("/credentials/B4HUPE820/status");
             then.status(200)
+                .header("x-auth-token", TOKEN)
                 .json_body(serde_json::json!({"pin": CURRENT_PIN}));
         })
         .await;
@@ -115,6 +116,10 @@ async fn tracing_debug_and_errors_never_show_tokens_or_pins() {
         .await
         .unwrap();
     assert_no_secret("Debug of a response", &format!("{status:?}"));
+    assert_no_secret(
+        "Debug of a response's headers",
+        &format!("{:?}", status.headers()),
+    );
     assert_eq!(status.pin.as_ref().unwrap().expose(), CURRENT_PIN);
 
     // A transport error would print its URL, with the boarding PIN in the query: it must not.

@@ -295,7 +295,7 @@ impl std::error::Error for Error {
 }
 
 /// Headers that carry credentials or session state, shown as `<redacted>`.
-const REDACTED_HEADERS: [&str; 5] = [
+pub(crate) const REDACTED_HEADERS: [&str; 5] = [
     "authorization",
     "x-auth-token",
     "x-auth-key",

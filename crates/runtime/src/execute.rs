@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::auth::Auth;
-use crate::error::{CallContext, Error};
+use crate::error::{CallContext, Error, REDACTED_HEADERS};
 use crate::retry::{Outcome, RetryPolicy};
 use crate::service::{OperationMeta, ServiceInfo};
 
@@ -162,6 +162,13 @@ impl Runtime {
                     return match result {
                         Ok(mut response) => {
                             response.extensions_mut().insert(context);
+                            // Sparkfly answers its token in `X-Auth-Token`: whoever prints
+                            // the headers of an answer sees `Sensitive`, not the value.
+                            for name in REDACTED_HEADERS {
+                                if let Some(value) = response.headers_mut().get_mut(name) {
+                                    value.set_sensitive(true);
+                                }
+                            }
                             Ok(response)
                         }
                         Err(error) => Err(Error::from(error).in_call(Some(&context))),
