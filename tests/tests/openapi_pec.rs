@@ -86,6 +86,8 @@ async fn check_domain_answers_in_the_message() {
         .await
         .unwrap();
     mock.assert_async().await;
+    assert_eq!(answer.status(), 200);
+    let answer = answer.into_inner().expect("a 200 carries the envelope");
     assert!(answer.is_success());
     assert_eq!(answer.message(), Some("legalmail.it found!"));
     assert_eq!(answer.error_code(), None);
@@ -93,23 +95,26 @@ async fn check_domain_answers_in_the_message() {
 }
 
 #[tokio::test]
-async fn check_domain_204_is_an_error_with_its_status() {
+async fn check_domain_204_is_an_answer_without_content() {
     let server = MockServer::start_async().await;
-    server
+    let mock = server
         .mock_async(|when, then| {
-            when.method(GET).path("/domini_pec/example.com");
-            then.status(204);
+            when.method(GET)
+                .path("/domini_pec/example.com")
+                .header("authorization", BEARER);
+            then.status(204).header("x-request-id", "r-204");
         })
         .await;
-    let error = client::<Client>(&server, TOKEN)
+    let answer = client::<Client>(&server, TOKEN)
         .check_domain()
         .dominio("example.com")
         .send()
         .await
-        .unwrap_err();
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(204));
-    assert_eq!(error.body(), Some(&b""[..]));
-    assert_eq!(refusal(&error), None);
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(answer.status(), 204);
+    assert_eq!(answer.headers()["x-request-id"], "r-204");
+    assert_eq!(answer.into_inner(), None);
 }
 
 #[tokio::test]

@@ -47,10 +47,19 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
         .filter(|t| t.secret)
         .map(|t| custom_types::path(&t.name))
         .collect();
+    let empty_successes: std::collections::BTreeMap<String, Vec<u16>> = spec
+        .operations()
+        .iter()
+        .filter_map(|op| {
+            let codes = lint::empty_alternative_successes(spec, op);
+            (!codes.is_empty()).then(|| (op.id().unwrap_or_default().to_owned(), codes))
+        })
+        .collect();
     rewrite::route_through_runtime(
         &mut file,
         &secrets,
         spec.info_str("x-credkit-success-member"),
+        &empty_successes,
     )
     .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
     rewrite::explain_conversion_failures(&mut file);

@@ -299,14 +299,24 @@ fn check_responses(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
             list.join(" | ")
         ));
     }
+    let with_body = successes
+        .iter()
+        .filter(|(_, kind)| *kind != BodyKind::Empty)
+        .count();
+    let json = successes
+        .iter()
+        .filter(|(_, kind)| matches!(kind, BodyKind::Json(_)))
+        .count();
     match successes.len() {
         0 => messages
             .push("no success (2XX) response: document the one the service answers with".into()),
         1 => {}
+        // One JSON success plus bodiless ones (200 + 204): the answer is `Option<T>`.
+        _ if with_body == 1 && json == 1 => {}
         n => {
             let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
             messages.push(format!(
-                "{n} success responses ({}): progenitor accepts one success status per operation; keep the one the service answers with",
+                "{n} success responses ({}): progenitor accepts one success body per operation; keep one, or one JSON answer beside bodiless ones",
                 codes.join(", ")
             ));
         }
@@ -426,4 +436,32 @@ fn check_siblings(spec: &Spec, value: &Value, pointer: String, problems: &mut Ve
         }
         _ => {}
     }
+}
+
+/// The bodiless success statuses an operation has beside its one JSON success (`204` beside a
+/// `200`): its answer becomes `ResponseValue<Option<T>>`, `None` for these statuses.
+pub fn empty_alternative_successes(spec: &Spec, operation: &Operation<'_>) -> Vec<u16> {
+    let Some(responses) = operation.op.get("responses").and_then(Value::as_object) else {
+        return Vec::new();
+    };
+    let successes: Vec<(u16, bool)> = responses
+        .iter()
+        .filter_map(|(code, response)| {
+            let code: u16 = code.parse().ok().filter(|c| (200..300).contains(c))?;
+            let response = spec.resolve(response)?;
+            let has_body = response
+                .get("content")
+                .and_then(Value::as_object)
+                .is_some_and(|c| !c.is_empty());
+            Some((code, has_body))
+        })
+        .collect();
+    if successes.len() < 2 || successes.iter().filter(|(_, body)| *body).count() != 1 {
+        return Vec::new();
+    }
+    successes
+        .into_iter()
+        .filter(|(_, body)| !body)
+        .map(|(code, _)| code)
+        .collect()
 }

@@ -13,17 +13,20 @@ use crate::spec::{METHODS, Spec};
 /// The spec progenitor generates from.
 pub fn for_progenitor(spec: &Spec) -> Result<openapiv3::OpenAPI, Problem> {
     let mut doc = spec.doc.clone();
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
-        for item in paths.values_mut() {
-            for method in METHODS {
-                if let Some(responses) = item
-                    .get_mut(method)
-                    .and_then(|op| op.get_mut("responses"))
-                    .and_then(Value::as_object_mut)
-                {
-                    responses.retain(|code, _| code.starts_with('2'));
-                }
-            }
+    for operation in spec.operations() {
+        // Bodiless successes beside a JSON one (a 204 beside a 200) are handled by the rewrite,
+        // as `Option<T>`; progenitor would panic on two success kinds.
+        let empty: Vec<String> = crate::lint::empty_alternative_successes(spec, &operation)
+            .iter()
+            .map(u16::to_string)
+            .collect();
+        let pointer = format!(
+            "/paths/{}/{}/responses",
+            operation.path.replace('~', "~0").replace('/', "~1"),
+            operation.method
+        );
+        if let Some(responses) = doc.pointer_mut(&pointer).and_then(Value::as_object_mut) {
+            responses.retain(|code, _| code.starts_with('2') && !empty.contains(code));
         }
     }
     // Response components are only referenced by errors; unreferenced ones are harmless, but

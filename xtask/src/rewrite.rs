@@ -44,10 +44,14 @@ use syn::{
 ///
 /// `success_member` (`info.x-credkit-success-member`) names the flag of an envelope whose
 /// `false` means the service refused the call: such a body becomes an error, not a value.
+///
+/// `empty_successes` maps an operation id to the bodiless success statuses it has beside its
+/// JSON one: its `send` answers `ResponseValue<Option<T>>`, `None` for those statuses.
 pub fn route_through_runtime(
     file: &mut syn::File,
     secret_types: &[String],
     success_member: Option<&str>,
+    empty_successes: &std::collections::BTreeMap<String, Vec<u16>>,
 ) -> Result<usize, String> {
     let builder = file
         .items
@@ -80,6 +84,11 @@ pub fn route_through_runtime(
             function.block.stmts.retain(|stmt| !pass.is_hook_call(stmt));
             pass.visit_block_mut(&mut function.block);
             pass.verify().map_err(|m| format!("{owner}::send: {m}"))?;
+            if let Some(codes) =
+                operation_id(&function.block).and_then(|id| empty_successes.get(&id))
+            {
+                answer_optionally(function, codes).map_err(|m| format!("{owner}::send: {m}"))?;
+            }
             rewritten += 1;
         }
     }
@@ -199,6 +208,96 @@ fn rewrite_return_type(output: &mut ReturnType) -> Result<(), String> {
         }
         _ => Err("`Result` has no error type".into()),
     }
+}
+
+/// The `operation_id` progenitor writes into a `send` body (`OperationInfo { operation_id: ".." }`).
+fn operation_id(block: &syn::Block) -> Option<String> {
+    struct Find(Option<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Find {
+        fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+            if node
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "OperationInfo")
+            {
+                for field in &node.fields {
+                    if let Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(id),
+                        ..
+                    }) = &field.expr
+                    {
+                        self.0 = Some(id.value());
+                    }
+                }
+            }
+            syn::visit::visit_expr_struct(self, node);
+        }
+    }
+    let mut find = Find(None);
+    syn::visit::Visit::visit_block(&mut find, block);
+    find.0
+}
+
+/// Makes a `send` answer `ResponseValue<Option<T>>`: `Some` from its JSON arm, `None` for the
+/// bodiless success `codes`, added as arms of the status match.
+fn answer_optionally(function: &mut syn::ImplItemFn, codes: &[u16]) -> Result<(), String> {
+    let ReturnType::Type(_, ty) = &mut function.sig.output else {
+        return Err("no return type".into());
+    };
+    let Type::Path(result) = ty.as_mut() else {
+        return Err("return type is not a path".into());
+    };
+    let PathArguments::AngleBracketed(arguments) = &mut result
+        .path
+        .segments
+        .last_mut()
+        .ok_or("empty type")?
+        .arguments
+    else {
+        return Err("`Result` without type arguments".into());
+    };
+    let Some(GenericArgument::Type(Type::Path(value))) = arguments.args.first_mut() else {
+        return Err("no success type".into());
+    };
+    let PathArguments::AngleBracketed(inner) = &mut value
+        .path
+        .segments
+        .last_mut()
+        .ok_or("empty type")?
+        .arguments
+    else {
+        return Err("`ResponseValue` without its type argument".into());
+    };
+    let Some(GenericArgument::Type(answer)) = inner.args.first_mut() else {
+        return Err("no answer type".into());
+    };
+    *answer = parse_quote!(::std::option::Option<#answer>);
+
+    let Some(Stmt::Expr(Expr::Match(status_match), None)) = function.block.stmts.last_mut() else {
+        return Err("the body does not end with the status match".into());
+    };
+    let json_arm = status_match
+        .arms
+        .iter_mut()
+        .find(|arm| {
+            arm.body
+                .to_token_stream()
+                .to_string()
+                .contains("json_response")
+        })
+        .ok_or("no JSON arm in the status match")?;
+    let body = json_arm.body.clone();
+    json_arm.body = parse_quote!(credkit_runtime::present(#body));
+    let fallback = status_match.arms.len() - 1;
+    for code in codes {
+        let literal = syn::LitInt::new(&format!("{code}u16"), proc_macro2::Span::call_site());
+        status_match.arms.insert(
+            fallback,
+            parse_quote!(#literal => credkit_runtime::absent(response),),
+        );
+    }
+    Ok(())
 }
 
 /// Per builder struct, the fields whose type is a secret newtype.

@@ -8473,8 +8473,8 @@ let response = client.download_registry_power_of_attorney()
 
 Tells whether a domain can send or receive certified e-mail. The answer is in
 `message` (for instance "legalmail.it found!"); `data` is a list of strings, empty in
-every published sample. The published definition also lists a 204 "No Content"
-answer, which is not modelled here.
+every published sample. The service may also answer 204 with no content: the answer
+is then `None`.
 
 
 Sends a `GET` request to `/domini_pec/{dominio}`
@@ -9199,7 +9199,10 @@ pub mod builder {
         ///Sends a `GET` request to `/domini_pec/{dominio}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::DomainCheckEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            ResponseValue<::std::option::Option<types::DomainCheckEnvelope>>,
+            credkit_runtime::Error,
+        > {
             let Self { client, dominio } = self;
             let dominio = dominio.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9230,8 +9233,11 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::present({
+                        credkit_runtime::json_response_checked(response, "success").await
+                    })
                 }
+                204u16 => credkit_runtime::absent(response),
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
         }

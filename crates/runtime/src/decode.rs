@@ -70,6 +70,30 @@ pub async fn json_response_checked<T: DeserializeOwned>(
     }
 }
 
+/// The answer of an operation that may also succeed without a body (a `204` beside a `200`),
+/// when the body came: `Some` of it.
+pub fn present<T>(
+    decoded: Result<ResponseValue<T>, Error>,
+) -> Result<ResponseValue<Option<T>>, Error> {
+    let value = decoded?;
+    let (status, headers) = (value.status(), value.headers().clone());
+    Ok(ResponseValue::new(
+        Some(value.into_inner()),
+        status,
+        headers,
+    ))
+}
+
+/// The answer of such an operation for its bodiless success status: `None`, with the status
+/// and headers.
+pub fn absent<T>(response: reqwest::Response) -> Result<ResponseValue<Option<T>>, Error> {
+    Ok(ResponseValue::new(
+        None,
+        response.status(),
+        response.headers().clone(),
+    ))
+}
+
 /// The error for a response whose status is not the operation's success status.
 pub async fn error_from_response(response: reqwest::Response) -> Error {
     let context = response.extensions().get::<CallContext>().copied();
