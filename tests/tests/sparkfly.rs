@@ -644,7 +644,7 @@ async fn update_credential_puts_the_offers_and_parses_the_201() {
         .body(types::CredentialInputRequest {
             credential: Some(types::CredentialInput {
                 channel_id: Some(456),
-                offer_ids: vec![1011, 1116],
+                offer_ids: Some(vec![1011, 1116]),
                 ..Default::default()
             }),
             printable: None,
@@ -1348,5 +1348,37 @@ fn production_is_the_default_and_staging_is_offered() {
     assert!(
         error.to_string().contains("offers production, staging"),
         "{error}"
+    );
+}
+
+#[tokio::test]
+async fn update_credential_can_detach_every_offer_with_an_empty_list() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/v1.0/credentials/1009")
+                .json_body(json!({ "credential": { "offer_ids": [] } }));
+            then.status(201)
+                .json_body(json!({ "credential": { "id": 1009, "offer_ids": [] } }));
+        })
+        .await;
+    let answer = client::<Client>(&server, TOKEN)
+        .update_credential()
+        .credential_id(1009)
+        .body(types::CredentialInputRequest {
+            credential: Some(types::CredentialInput {
+                offer_ids: Some(Vec::new()),
+                ..Default::default()
+            }),
+            printable: None,
+        })
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(
+        answer.credential.as_ref().unwrap().offer_ids,
+        Some(Vec::new())
     );
 }

@@ -175,9 +175,11 @@ update, and the offers must be eligible for it.
         ///A single offer to attach.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub offer_id: ::std::option::Option<i64>,
-        ///Offers to attach to the credential.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub offer_ids: ::std::vec::Vec<i64>,
+        /**Offers to attach to the credential. Nullable so that an empty list is sent as `[]`
+(to detach every offer) while an absent one is not sent at all.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub offer_ids: ::std::option::Option<::std::vec::Vec<i64>>,
         ///Whether the code may be redeemed more than once.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub reusable: ::std::option::Option<bool>,
@@ -877,7 +879,7 @@ JSON because Rails-style services may send a list of messages per field.
                 ::std::string::String,
             >,
             offer_ids: ::std::result::Result<
-                ::std::vec::Vec<i64>,
+                ::std::option::Option<::std::vec::Vec<i64>>,
                 ::std::string::String,
             >,
             reusable: ::std::result::Result<
@@ -955,7 +957,7 @@ JSON because Rails-style services may send a list of messages per field.
             }
             pub fn offer_ids<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<i64>>,
+                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.offer_ids = value
