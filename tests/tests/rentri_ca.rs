@@ -27,7 +27,8 @@ async fn boarding_is_anonymous_and_sends_the_pin_in_the_query() {
                 "num_iscr_operatore": "OP123XXXXXXXX00",
                 "num_iscr_sito": "OP123XXXXXXXX00-PD00001",
                 "nome_sito": "Sede di Padova",
-                "token": "a field this version does not know"
+                "token": "5f0c8a7e-2b1d-4c3e-9f6a-7d8e9a0b1c2d",
+                "campo_futuro": "a field this version does not know"
             }));
         })
         .await;
@@ -48,6 +49,9 @@ async fn boarding_is_anonymous_and_sends_the_pin_in_the_query() {
         answer.num_iscr_sito.as_deref(),
         Some("OP123XXXXXXXX00-PD00001")
     );
+    let token = answer.token.as_ref().unwrap();
+    assert_eq!(token.expose(), "5f0c8a7e-2b1d-4c3e-9f6a-7d8e9a0b1c2d");
+    assert!(!format!("{answer:?}").contains("5f0c8a7e"), "{answer:?}");
 }
 
 #[tokio::test]

@@ -26,6 +26,11 @@ pub mod types {
         ///Registration number of the local unit.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_iscr_sito: ::std::option::Option<::std::string::String>,
+        /**Boarding token (a GUID, valid for 2 minutes) with which the device creates its
+credentials. Sent by the service since its 2026 definition; absent before.
+*/
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub token: ::std::option::Option<crate::generated::types::BoardingToken>,
     }
 
     impl BoardingAccessResponse {
@@ -474,6 +479,10 @@ used alternatively.
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
+            token: ::std::result::Result<
+                ::std::option::Option<crate::generated::types::BoardingToken>,
+                ::std::string::String,
+            >,
         }
 
         impl ::std::default::Default for BoardingAccessResponse {
@@ -484,6 +493,7 @@ used alternatively.
                     nome_sito: Ok(Default::default()),
                     num_iscr_operatore: Ok(Default::default()),
                     num_iscr_sito: Ok(Default::default()),
+                    token: Ok(Default::default()),
                 }
             }
         }
@@ -555,6 +565,20 @@ used alternatively.
                     });
                 self
             }
+            pub fn token<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<crate::generated::types::BoardingToken>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.token = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for token: {e}")
+                    });
+                self
+            }
         }
 
         impl ::std::convert::TryFrom<BoardingAccessResponse>
@@ -569,6 +593,7 @@ used alternatively.
                     nome_sito: value.nome_sito?,
                     num_iscr_operatore: value.num_iscr_operatore?,
                     num_iscr_sito: value.num_iscr_sito?,
+                    token: value.token?,
                 })
             }
         }
@@ -582,6 +607,7 @@ used alternatively.
                     nome_sito: Ok(value.nome_sito),
                     num_iscr_operatore: Ok(value.num_iscr_operatore),
                     num_iscr_sito: Ok(value.num_iscr_sito),
+                    token: Ok(value.token),
                 }
             }
         }
@@ -1511,6 +1537,65 @@ used alternatively.
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+
+    ///A one-time boarding token. Never printed by credkit.
+    ///
+    /// A secret: `Debug` and `Display` print `<redacted>`. Built from a string with
+    /// `try_into()` / `parse()`, which check the length limits of the API description;
+    /// values received from the server are accepted as they are.
+    #[derive(Clone, PartialEq, Eq, ::serde::Serialize, ::serde::Deserialize)]
+    #[serde(transparent)]
+    pub struct BoardingToken(credkit_runtime::Secret);
+    impl BoardingToken {
+        /// The secret value. Call it only where the value is used, never to log it.
+        pub fn expose(&self) -> &str {
+            self.0.expose()
+        }
+    }
+
+    impl ::std::fmt::Debug for BoardingToken {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Debug::fmt(&self.0, f)
+        }
+    }
+
+    impl ::std::fmt::Display for BoardingToken {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            ::std::fmt::Display::fmt(&self.0, f)
+        }
+    }
+
+    impl ::std::str::FromStr for BoardingToken {
+        type Err = ::std::string::String;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self(credkit_runtime::Secret::new(value)))
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for BoardingToken {
+        type Error = ::std::string::String;
+        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<&::std::string::String> for BoardingToken {
+        type Error = ::std::string::String;
+        fn try_from(
+            value: &::std::string::String,
+        ) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<::std::string::String> for BoardingToken {
+        type Error = ::std::string::String;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, Self::Error> {
+            value.parse()
         }
     }
 
