@@ -14,7 +14,7 @@ and optionally OPENAPI_PEC_ENVIRONMENT=sandbox|production or OPENAPI_PEC_BASE_UR
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let client = match ClientBuilder::<Client>::from_env(true).and_then(ClientBuilder::build) {
+    let client = match ClientBuilder::<Client>::from_env().and_then(ClientBuilder::build) {
         Ok(client) => client,
         Err(error) => {
             eprintln!("{error}\n{HELP}");

@@ -16,7 +16,7 @@ or RENTRI_CA_BASE_URL";
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let builder = match ClientBuilder::<Client>::from_env(true) {
+    let builder = match ClientBuilder::<Client>::from_env() {
         Ok(builder) => builder,
         Err(error) => {
             eprintln!("{error}\n{HELP}");

@@ -20,16 +20,15 @@ fn client() -> Result<Client, credkit::Error> {
         .filter(|v| !v.is_empty());
     let key = std::env::var("SPARKFLY_KEY").ok().filter(|v| !v.is_empty());
     match (identity, key) {
-        (Some(identity), Some(key)) => {
-            ClientBuilder::<Client>::from_env(false)?.build_with_identity_and_key(identity, key)
-        }
+        (Some(identity), Some(key)) => ClientBuilder::<Client>::from_env_without_token()?
+            .build_with_identity_and_key(identity, key),
         (Some(_), None) => Err(credkit::Error::config(
             "SPARKFLY_IDENTITY is set but SPARKFLY_KEY is not",
         )),
         (None, Some(_)) => Err(credkit::Error::config(
             "SPARKFLY_KEY is set but SPARKFLY_IDENTITY is not",
         )),
-        (None, None) => ClientBuilder::<Client>::from_env(true)?.build(),
+        (None, None) => ClientBuilder::<Client>::from_env()?.build(),
     }
 }
 

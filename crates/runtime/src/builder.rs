@@ -81,10 +81,17 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     ///
     /// - `PREFIX_BASE_URL`: a custom base URL; otherwise
     /// - `PREFIX_ENVIRONMENT`: one of the service's environments (default `production`);
-    /// - `PREFIX_TOKEN`: the token, sent as the service's spec says (required unless
-    ///   `token_required` is false).
-    pub fn from_env(token_required: bool) -> Result<Self, Error> {
-        Self::from_lookup(token_required, |name| std::env::var(name).ok())
+    /// - `PREFIX_TOKEN`: the token, sent as the service's spec says; required.
+    ///
+    /// The error names the variable that is missing or malformed.
+    pub fn from_env() -> Result<Self, Error> {
+        Self::from_lookup(true, |name| std::env::var(name).ok())
+    }
+
+    /// [`ClientBuilder::from_env`] without requiring `PREFIX_TOKEN`: for anonymous calls, or
+    /// when credentials come another way (Sparkfly's identity and key).
+    pub fn from_env_without_token() -> Result<Self, Error> {
+        Self::from_lookup(false, |name| std::env::var(name).ok())
     }
 
     /// [`ClientBuilder::from_env`] over any variable lookup (tests use a map).
