@@ -8,26 +8,74 @@ use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, CallContext, DecodeError, Error, ErrorKind};
 
-/// Decodes a success response's JSON body. On failure the error keeps status, headers and body.
-pub async fn json_response<T: DeserializeOwned>(
-    response: reqwest::Response,
-) -> Result<ResponseValue<T>, Error> {
-    let context = response.extensions().get::<CallContext>().copied();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| Error::from(e).in_call(context.as_ref()))?;
-    match serde_json::from_slice(&body) {
-        Ok(value) => Ok(ResponseValue::new(value, status, headers)),
-        Err(source) => Err(Error::new(ErrorKind::Decode(DecodeError {
+/// A response read to its end, with what an error built from it must keep.
+struct Received {
+    context: Option<CallContext>,
+    status: reqwest::StatusCode,
+    headers: reqwest::header::HeaderMap,
+    body: bytes::Bytes,
+}
+
+impl Received {
+    async fn read(response: reqwest::Response) -> Result<Self, Error> {
+        let context = response.extensions().get::<CallContext>().copied();
+        let status = response.status();
+        let headers = response.headers().clone();
+        match response.bytes().await {
+            Ok(body) => Ok(Self {
+                context,
+                status,
+                headers,
+                body,
+            }),
+            Err(e) => Err(Error::from(e).in_call(context.as_ref())),
+        }
+    }
+
+    fn value<T>(self, value: T) -> ResponseValue<T> {
+        ResponseValue::new(value, self.status, self.headers)
+    }
+
+    fn api_error(self) -> Error {
+        let Self {
+            context,
+            status,
+            headers,
+            body,
+        } = self;
+        Error::new(ErrorKind::Api(ApiError {
+            status,
+            headers,
+            body,
+        }))
+        .in_call(context.as_ref())
+    }
+
+    fn decode_error(self, source: serde_json::Error) -> Error {
+        let Self {
+            context,
+            status,
+            headers,
+            body,
+        } = self;
+        Error::new(ErrorKind::Decode(DecodeError {
             status,
             headers,
             body,
             source,
         }))
-        .in_call(context.as_ref())),
+        .in_call(context.as_ref())
+    }
+}
+
+/// Decodes a success response's JSON body. On failure the error keeps status, headers and body.
+pub async fn json_response<T: DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error> {
+    let received = Received::read(response).await?;
+    match serde_json::from_slice(&received.body) {
+        Ok(value) => Ok(received.value(value)),
+        Err(source) => Err(received.decode_error(source)),
     }
 }
 
@@ -39,34 +87,17 @@ pub async fn json_response_checked<T: DeserializeOwned>(
     response: reqwest::Response,
     success_member: &str,
 ) -> Result<ResponseValue<T>, Error> {
-    let context = response.extensions().get::<CallContext>().copied();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(|e| Error::from(e).in_call(context.as_ref()))?;
-    let decoded = serde_json::from_slice::<serde_json::Value>(&body).and_then(|value| {
+    let received = Received::read(response).await?;
+    let decoded = serde_json::from_slice::<serde_json::Value>(&received.body).and_then(|value| {
         if value.get(success_member) == Some(&serde_json::Value::Bool(false)) {
             return Ok(None);
         }
         T::deserialize(&value).map(Some)
     });
     match decoded {
-        Ok(Some(value)) => Ok(ResponseValue::new(value, status, headers)),
-        Ok(None) => Err(Error::new(ErrorKind::Api(ApiError {
-            status,
-            headers,
-            body,
-        }))
-        .in_call(context.as_ref())),
-        Err(source) => Err(Error::new(ErrorKind::Decode(DecodeError {
-            status,
-            headers,
-            body,
-            source,
-        }))
-        .in_call(context.as_ref())),
+        Ok(Some(value)) => Ok(received.value(value)),
+        Ok(None) => Err(received.api_error()),
+        Err(source) => Err(received.decode_error(source)),
     }
 }
 
@@ -96,16 +127,8 @@ pub fn absent<T>(response: reqwest::Response) -> Result<ResponseValue<Option<T>>
 
 /// The error for a response whose status is not the operation's success status.
 pub async fn error_from_response(response: reqwest::Response) -> Error {
-    let context = response.extensions().get::<CallContext>().copied();
-    let status = response.status();
-    let headers = response.headers().clone();
-    match response.bytes().await {
-        Ok(body) => Error::new(ErrorKind::Api(ApiError {
-            status,
-            headers,
-            body,
-        })),
-        Err(e) => Error::from(e),
+    match Received::read(response).await {
+        Ok(received) => received.api_error(),
+        Err(error) => error,
     }
-    .in_call(context.as_ref())
 }
