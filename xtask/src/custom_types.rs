@@ -152,8 +152,9 @@ fn secret(name: &str, schema: &Value) -> CustomType {
     }
 }
 
-/// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`.
-fn variant_name(value: &str) -> String {
+/// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`: enum
+/// variants of open enums and of `Environment`.
+pub(crate) fn variant_name(value: &str) -> String {
     let mut name: String = value
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter(|part| !part.is_empty())

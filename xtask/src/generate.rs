@@ -5,7 +5,6 @@ use std::panic::{self, AssertUnwindSafe};
 use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
-use syn::Item;
 
 use crate::problem::Problem;
 use crate::spec::Spec;
@@ -64,10 +63,7 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
     .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
     rewrite::explain_conversion_failures(&mut file);
 
-    if let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "types" => m.content.as_mut(),
-        _ => None,
-    }) {
+    if let Some(items) = rewrite::module_items(&mut file, "types") {
         for t in &custom {
             let parsed: syn::File =
                 syn::parse2(t.tokens.clone()).expect("custom types are valid Rust");

@@ -53,19 +53,6 @@ pub fn env_prefix(service: &str) -> String {
     service.to_ascii_uppercase().replace('-', "_")
 }
 
-fn pascal(name: &str) -> String {
-    name.split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase())
-                .unwrap_or_default()
-        })
-        .collect()
-}
-
 /// Header parameters of an operation whose schema is an `x-credkit-secret` string (directly
 /// or through `allOf`), lower-cased: the runtime marks their values sensitive.
 fn secret_headers(spec: &Spec, operation: &crate::spec::Operation<'_>) -> Vec<String> {
@@ -122,7 +109,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
         })
         .collect();
     let server_entries = servers.iter().map(|(env, url)| {
-        let variant = format_ident!("{}", pascal(env));
+        let variant = format_ident!("{}", crate::custom_types::variant_name(env));
         quote!((credkit_runtime::Environment::#variant, #url))
     });
     let server_consts = servers.iter().map(|(env, url)| {

@@ -53,17 +53,11 @@ pub fn route_through_runtime(
     success_member: Option<&str>,
     empty_successes: &std::collections::BTreeMap<String, Vec<u16>>,
 ) -> Result<usize, String> {
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-            _ => None,
-        })
+    let builder = module_items(file, "builder")
         .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
-    let secret_fields = secret_fields(&builder.1, secret_types);
+    let secret_fields = secret_fields(builder, secret_types);
     let mut rewritten = 0;
-    for item in builder.1.iter_mut() {
+    for item in builder.iter_mut() {
         let Item::Impl(block) = item else { continue };
         let owner = block.self_ty.to_token_stream().to_string().replace(' ', "");
         let owner_name = owner.split('<').next().unwrap_or_default().to_owned();
@@ -98,15 +92,20 @@ pub fn route_through_runtime(
     Ok(rewritten)
 }
 
+/// The items of one of progenitor's inline modules (`builder`, `types`).
+pub fn module_items<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
 /// progenitor's parameter setters drop the conversion error (`"conversion to `Pin` for pin
 /// failed"`), losing the reason a value was refused ("Pin must be at least 6 characters").
 /// This pass keeps it: the setter requires the conversion error to be `Display` (every error
 /// type is) and reports `invalid pin: <reason>`.
 pub fn explain_conversion_failures(file: &mut syn::File) -> usize {
-    let Some((_, items)) = file.items.iter_mut().find_map(|item| match item {
-        Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
-        _ => None,
-    }) else {
+    let Some(items) = module_items(file, "builder") else {
         return 0;
     };
     let mut rewritten = 0;
@@ -333,7 +332,6 @@ struct SendRewrite {
     hooks_removed: usize,
     exec: usize,
     unexpected: usize,
-    from_response: usize,
     unknown_error_responses: usize,
 }
 
@@ -391,7 +389,6 @@ impl SendRewrite {
         if self.unknown_error_responses > 0 {
             return Err("progenitor decodes an error response itself; error responses should have been removed".into());
         }
-        let _ = self.from_response;
         Ok(())
     }
 }
@@ -418,7 +415,6 @@ impl VisitMut for SendRewrite {
             }
             Expr::Call(call) if path_ends_with(&call.func, &["ResponseValue", "from_response"]) => {
                 let arguments = call.args.clone();
-                self.from_response += 1;
                 *expr = match &self.success_member {
                     Some(member) => {
                         parse_quote!(credkit_runtime::json_response_checked(#arguments, #member))
