@@ -1,98 +1,205 @@
-//! What credkit adds to a call: the same request sent through a generated client (builder,
-//! runtime, retry bookkeeping, tracing span, typed decode) and through bare reqwest with a
-//! `serde_json` decode into the same type, against one local mock server, in the same run.
+//! What a generated client costs per call against hand-written reqwest + serde_json code making
+//! the same request, both against one fast local server (`stub`), in the same run.
 //!
 //! ```text
 //! cargo bench -p credkit --bench request_overhead
 //! ```
 //!
-//! Prints the median time per request of each, and their ratio. Loopback HTTP dominates both,
-//! so the ratio bounds the client-side cost from above.
+//! For a JSON read and a JSON write of each service (`calls`), one at a time and 32 in flight,
+//! with and without a tracing subscriber, three ways are measured in interleaved rounds (their
+//! order rotates each round, so that drift of the machine's load touches all three alike):
+//! hand-written code, the generated client with retries off (`RetryPolicy::disabled()`) and
+//! with the default retry policy. Each row prints the median latency of the hand-written call,
+//! then the generated client's median latency and median throughput as ratios to it.
+//!
+//! The client runs on this thread and the server on one of its own, so on two cores each has
+//! one. Loopback HTTP dominates both sides: the ratios bound the client's own work from above.
 
+mod calls;
+mod stub;
+
+use std::io;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use credkit::rentri_ca::{Client, types::CredentialsStatusResponse};
-use httpmock::prelude::*;
+use calls::{Call, Generated, HandWritten};
+use credkit::RetryPolicy;
+use futures::StreamExt as _;
+use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::util::SubscriberInitExt as _;
 
+/// Measured rounds per configuration; one more, first, warms connections and caches up.
 const ROUNDS: usize = 15;
-const REQUESTS_PER_ROUND: usize = 200;
+/// Calls per round and way, whatever the number in flight.
+const CALLS_PER_ROUND: usize = 320;
+const IN_FLIGHT: [usize; 2] = [1, 32];
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
+/// The three ways of making a call.
+#[derive(Clone, Copy)]
+enum Way {
+    HandWritten,
+    RetriesOff,
+    RetriesOn,
 }
 
-#[tokio::main(flavor = "current_thread")]
-async fn main() {
-    let server = MockServer::start_async().await;
-    server
-        .mock_async(|when, then| {
-            when.method(GET).path("/credentials/B4HUPE820/status");
-            then.status(200).json_body(serde_json::json!({
-                "identifier": "B4HUPE820",
-                "identificativo": "RSSMRA80A01H501U",
-                "user_name": "TINIT-RSSMRA80A01H501U",
-                "pin": "482913",
-                "stato": "Attivo",
-                "is_abbinato_solo_soggetto": false,
-                "siti": [
-                    {"num_iscr_sito": "OP123XXXXXXXX00-PD00001", "nome": "Sede", "indirizzo": "Via Roma", "civico": "1", "comune_id": "028060", "provincia_id": "PD"},
-                    {"num_iscr_sito": "OP123XXXXXXXX00-PD00002", "nome": "Magazzino", "indirizzo": "Via Po", "civico": "9", "comune_id": "028060", "provincia_id": "PD"}
-                ]
-            }));
-        })
-        .await;
+struct Clients {
+    hand_written: HandWritten,
+    retries_off: Generated,
+    retries_on: Generated,
+}
 
-    let http = reqwest::Client::new();
-    let client = Client::builder()
-        .base_url(server.base_url())
-        .token("bench-token")
-        .http_client(http.clone())
-        .build()
-        .unwrap();
-    let url = format!("{}/credentials/B4HUPE820/status", server.base_url());
-
-    let mut baseline = Vec::new();
-    let mut credkit = Vec::new();
-    // Interleave the two so that drift in the machine's load affects both alike.
-    for round in 0..=ROUNDS {
-        let start = Instant::now();
-        for _ in 0..REQUESTS_PER_ROUND {
-            let response = http
-                .get(&url)
-                .bearer_auth("bench-token")
-                .send()
-                .await
-                .unwrap();
-            let bytes = response.bytes().await.unwrap();
-            let status: CredentialsStatusResponse = serde_json::from_slice(&bytes).unwrap();
-            std::hint::black_box(status);
-        }
-        let bare = start.elapsed() / REQUESTS_PER_ROUND as u32;
-
-        let start = Instant::now();
-        for _ in 0..REQUESTS_PER_ROUND {
-            let status = client
-                .get_credentials_status()
-                .credentials_id("B4HUPE820")
-                .send()
-                .await
-                .unwrap();
-            std::hint::black_box(status);
-        }
-        let generated = start.elapsed() / REQUESTS_PER_ROUND as u32;
-        if round > 0 {
-            // Round 0 warms up connections and caches.
-            baseline.push(bare);
-            credkit.push(generated);
+impl Clients {
+    async fn send(&self, way: Way, call: Call) {
+        match way {
+            Way::HandWritten => self.hand_written.send(call).await,
+            Way::RetriesOff => self.retries_off.send(call).await,
+            Way::RetriesOn => self.retries_on.send(call).await,
         }
     }
-    let (baseline, credkit) = (median(baseline), median(credkit));
-    println!("requests per round: {REQUESTS_PER_ROUND}, rounds: {ROUNDS}");
-    println!("bare reqwest + serde_json (baseline): {baseline:>10.1?} per request");
-    println!("credkit generated client:             {credkit:>10.1?} per request");
+}
+
+/// Latency of every call and throughput of every round, of one way.
+#[derive(Default)]
+struct Samples {
+    latencies: Vec<Duration>,
+    throughputs: Vec<f64>,
+}
+
+impl Samples {
+    fn median_latency(&mut self) -> Duration {
+        self.latencies.sort_unstable();
+        self.latencies[self.latencies.len() / 2]
+    }
+
+    fn median_throughput(&mut self) -> f64 {
+        self.throughputs.sort_unstable_by(f64::total_cmp);
+        self.throughputs[self.throughputs.len() / 2]
+    }
+}
+
+/// Bytes a subscriber wrote: proof that the "tracing on" rows did record their spans.
+#[derive(Clone, Default)]
+struct CountingSink(Arc<AtomicU64>);
+
+impl io::Write for CountingSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.0.fetch_add(buf.len() as u64, Ordering::Relaxed);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+fn main() {
+    let server = stub::StubServer::start(calls::routes());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a tokio runtime");
+    runtime.block_on(run(server.base_url()));
+}
+
+async fn run(base_url: &str) {
+    // One HTTP client for every way, with the timeouts a credkit builder sets by default
+    // (a careful hand-written client sets them too).
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .build()
+        .expect("an HTTP client");
+    let clients = Clients {
+        hand_written: HandWritten::new(base_url, &http),
+        retries_off: Generated::new(base_url, &http, RetryPolicy::disabled()),
+        retries_on: Generated::new(base_url, &http, RetryPolicy::default()),
+    };
+    let trace_output = CountingSink::default();
+    let mut latency_ratios = Vec::new();
+    let mut throughput_ratios = Vec::new();
+
     println!(
-        "ratio credkit / baseline:             {:>10.3}",
-        credkit.as_secs_f64() / baseline.as_secs_f64()
+        "rounds: {ROUNDS} (+1 warm-up), calls per round and way: {CALLS_PER_ROUND}; ratios are generated / hand-written"
     );
+    println!();
+    println!(
+        "| service | operation | in flight | tracing | retries | hand-written median latency | latency ratio | throughput ratio |"
+    );
+    println!("|---|---|--:|---|---|--:|--:|--:|");
+    for call in Call::ALL {
+        for in_flight in IN_FLIGHT {
+            for tracing in [false, true] {
+                let _subscriber = tracing.then(|| {
+                    let sink = trace_output.clone();
+                    tracing_subscriber::fmt()
+                        .with_writer(move || sink.clone())
+                        .with_max_level(LevelFilter::INFO)
+                        .with_span_events(FmtSpan::CLOSE)
+                        .finish()
+                        .set_default()
+                });
+                let [mut hand, off, on] = measure(&clients, call, in_flight).await;
+                let (service, operation) = call.name();
+                let baseline = hand.median_latency();
+                for (retries, mut generated) in [("off", off), ("on", on)] {
+                    let latency = generated.median_latency().as_secs_f64() / baseline.as_secs_f64();
+                    let throughput = generated.median_throughput() / hand.median_throughput();
+                    latency_ratios.push(latency);
+                    throughput_ratios.push(throughput);
+                    println!(
+                        "| {service} | {operation} | {in_flight} | {} | {retries} | {baseline:.1?} | {latency:.3} | {throughput:.3} |",
+                        if tracing { "on" } else { "off" },
+                    );
+                }
+            }
+        }
+    }
+    println!();
+    println!(
+        "median over all rows: latency ratio {:.3}, throughput ratio {:.3}",
+        median(&mut latency_ratios),
+        median(&mut throughput_ratios)
+    );
+    println!(
+        "trace output written while tracing was on: {} bytes",
+        trace_output.0.load(Ordering::Relaxed)
+    );
+}
+
+/// Interleaved rounds of the three ways for one call and concurrency.
+async fn measure(clients: &Clients, call: Call, in_flight: usize) -> [Samples; 3] {
+    let mut samples: [Samples; 3] = Default::default();
+    let mut ways = [
+        (0, Way::HandWritten),
+        (1, Way::RetriesOff),
+        (2, Way::RetriesOn),
+    ];
+    for round in 0..=ROUNDS {
+        ways.rotate_left(1);
+        for (index, way) in ways {
+            let started = Instant::now();
+            let latencies: Vec<Duration> = futures::stream::iter(0..CALLS_PER_ROUND)
+                .map(|_| async move {
+                    let sent = Instant::now();
+                    clients.send(way, call).await;
+                    sent.elapsed()
+                })
+                .buffer_unordered(in_flight)
+                .collect()
+                .await;
+            let throughput = CALLS_PER_ROUND as f64 / started.elapsed().as_secs_f64();
+            if round > 0 {
+                samples[index].latencies.extend(latencies);
+                samples[index].throughputs.push(throughput);
+            }
+        }
+    }
+    samples
+}
+
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_unstable_by(f64::total_cmp);
+    values[values.len() / 2]
 }
