@@ -85,6 +85,11 @@ impl Auth {
         }
     }
 
+    /// Whether [`Auth::refresh`] can renew these credentials (only an [`Authenticator`] can).
+    pub(crate) fn may_refresh(&self) -> bool {
+        matches!(self, Self::Custom(_))
+    }
+
     pub(crate) async fn refresh(&self) -> Result<bool, AuthError> {
         match self {
             Self::Custom(authenticator) => authenticator.refresh().await,

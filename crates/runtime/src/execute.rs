@@ -3,7 +3,7 @@
 use std::fmt;
 
 use progenitor_client::OperationInfo;
-use reqwest::header::{HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -23,7 +23,7 @@ pub struct Runtime {
 }
 
 /// Header progenitor adds to every request for Dropshot servers; none of our services knows it.
-const API_VERSION: &str = "api-version";
+const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl Runtime {
     /// A runtime for `service` with these credentials and retry policy.
@@ -78,7 +78,7 @@ impl Runtime {
             operation: operation.id,
         };
         let headers = request.headers_mut();
-        headers.remove(API_VERSION);
+        headers.remove(&API_VERSION);
         for name in operation.secret_headers {
             if let Some(value) = headers.get_mut(*name) {
                 value.set_sensitive(true);
@@ -94,10 +94,14 @@ impl Runtime {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            // A streamed body cannot be cloned: such a request gets exactly one attempt.
-            let Some(mut request) = pending
-                .as_ref()
-                .and_then(reqwest::Request::try_clone)
+            // The request is kept for a later attempt only when one can follow: a retry, or
+            // a resend with renewed credentials. A streamed body cannot be cloned: such a
+            // request gets exactly one attempt.
+            let may_follow = self.retry.allows_attempt(attempt + 1)
+                || (!refreshed && !operation.anonymous && self.auth.may_refresh());
+            let Some(mut request) = may_follow
+                .then(|| pending.as_ref().and_then(reqwest::Request::try_clone))
+                .flatten()
                 .or_else(|| pending.take())
             else {
                 unreachable!("the loop ends once the request has been taken");
@@ -163,9 +167,11 @@ impl Runtime {
                         Ok(mut response) => {
                             response.extensions_mut().insert(context);
                             // Sparkfly answers its token in `X-Auth-Token`: whoever prints
-                            // the headers of an answer sees `Sensitive`, not the value.
-                            for name in REDACTED_HEADERS {
-                                if let Some(value) = response.headers_mut().get_mut(name) {
+                            // the headers of an answer sees `Sensitive`, not the value. The
+                            // few headers of an answer are walked (every value of a repeated
+                            // one), rather than each redacted name hashed and looked up.
+                            for (name, value) in response.headers_mut().iter_mut() {
+                                if REDACTED_HEADERS.contains(&name.as_str()) {
                                     value.set_sensitive(true);
                                 }
                             }

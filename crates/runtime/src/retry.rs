@@ -140,6 +140,11 @@ impl RetryPolicy {
         self
     }
 
+    /// Whether the policy allows an attempt with this number (the first is 1).
+    pub(crate) fn allows_attempt(&self, attempt: u32) -> bool {
+        attempt <= self.max_attempts
+    }
+
     pub(crate) async fn sleep(&self, wait: Duration) {
         self.sleeper.sleep(wait).await
     }
