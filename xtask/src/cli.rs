@@ -8,12 +8,14 @@ use crate::workspace;
 
 pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
        cargo xtask surface SERVICE
+       cargo xtask bench [--no-build-cost]
 
   generate            regenerate crates/<service>/src/generated.rs from specs/<service>.yaml;
                       nothing is written unless every selected spec generates
   generate --check    exit 1 with a unified diff when a committed file differs from its spec
   SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca
   surface             print the API surface (one line per operation and type) of a service
+  bench               run every benchmark and print their tables (BENCHMARKS.md)
 ";
 
 /// What a command printed and its exit code.
@@ -39,6 +41,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..], root),
         Some("surface") => surface(&args[1..], root),
+        Some("bench") => crate::bench::run(&args[1..], root),
         Some("-h" | "--help" | "help") => Outcome {
             stdout: USAGE.to_owned(),
             ..Outcome::default()

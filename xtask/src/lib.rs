@@ -6,6 +6,7 @@
 //! prettyplease and write `crates/<service>/src/generated.rs` atomically. Nothing is written
 //! unless every selected service generates.
 
+pub mod bench;
 pub mod cli;
 pub mod custom_types;
 pub mod generate;
