@@ -10,7 +10,8 @@
 //! order rotates each round, so that drift of the machine's load touches all three alike):
 //! hand-written code, the generated client with retries off (`RetryPolicy::disabled()`) and
 //! with the default retry policy. Each row prints the median latency of the hand-written call,
-//! then the generated client's median latency and median throughput as ratios to it.
+//! then the generated client's median latency and throughput as ratios to the hand-written
+//! ones of the same round (the median of those ratios over the rounds).
 //!
 //! The client runs on this thread and the server on one of its own, so on two cores each has
 //! one. Loopback HTTP dominates both sides: the ratios bound the client's own work from above.
@@ -31,9 +32,10 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// Measured rounds per configuration; one more, first, warms connections and caches up.
-const ROUNDS: usize = 15;
-/// Calls per round and way, whatever the number in flight.
-const CALLS_PER_ROUND: usize = 320;
+const ROUNDS: usize = 21;
+/// Calls per round and way, whatever the number in flight: short rounds, so that the three
+/// ways of a round see the same load.
+const CALLS_PER_ROUND: usize = 224;
 const IN_FLIGHT: [usize; 2] = [1, 32];
 
 /// The three ways of making a call.
@@ -60,23 +62,24 @@ impl Clients {
     }
 }
 
-/// Latency of every call and throughput of every round, of one way.
-#[derive(Default)]
-struct Samples {
-    latencies: Vec<Duration>,
-    throughputs: Vec<f64>,
+/// What one round of one way measured.
+#[derive(Clone, Copy)]
+struct Round {
+    /// Median latency of the round's calls.
+    latency: Duration,
+    /// Calls per second over the round.
+    throughput: f64,
 }
 
-impl Samples {
-    fn median_latency(&mut self) -> Duration {
-        self.latencies.sort_unstable();
-        self.latencies[self.latencies.len() / 2]
-    }
-
-    fn median_throughput(&mut self) -> f64 {
-        self.throughputs.sort_unstable_by(f64::total_cmp);
-        self.throughputs[self.throughputs.len() / 2]
-    }
+/// The median, over the rounds, of a way's figure divided by the hand-written one of the
+/// same round: pairing rounds keeps a burst of load on the machine from favouring one way.
+fn paired_ratio(way: &[Round], hand: &[Round], figure: impl Fn(&Round) -> f64) -> f64 {
+    let mut ratios: Vec<f64> = way
+        .iter()
+        .zip(hand)
+        .map(|(way, hand)| figure(way) / figure(hand))
+        .collect();
+    median(&mut ratios)
 }
 
 /// Bytes a subscriber wrote: proof that the "tracing on" rows did record their spans.
@@ -121,7 +124,7 @@ async fn run(base_url: &str) {
     let mut throughput_ratios = Vec::new();
 
     println!(
-        "rounds: {ROUNDS} (+1 warm-up), calls per round and way: {CALLS_PER_ROUND}; ratios are generated / hand-written"
+        "rounds: {ROUNDS} (+1 warm-up), calls per round and way: {CALLS_PER_ROUND}; ratios are generated / hand-written, per round, median over the rounds"
     );
     println!();
     println!(
@@ -140,12 +143,14 @@ async fn run(base_url: &str) {
                         .finish()
                         .set_default()
                 });
-                let [mut hand, off, on] = measure(&clients, call, in_flight).await;
+                let [hand, off, on] = measure(&clients, call, in_flight).await;
                 let (service, operation) = call.name();
-                let baseline = hand.median_latency();
-                for (retries, mut generated) in [("off", off), ("on", on)] {
-                    let latency = generated.median_latency().as_secs_f64() / baseline.as_secs_f64();
-                    let throughput = generated.median_throughput() / hand.median_throughput();
+                let mut hand_latencies: Vec<f64> =
+                    hand.iter().map(|r| r.latency.as_secs_f64()).collect();
+                let baseline = Duration::from_secs_f64(median(&mut hand_latencies));
+                for (retries, generated) in [("off", off), ("on", on)] {
+                    let latency = paired_ratio(&generated, &hand, |r| r.latency.as_secs_f64());
+                    let throughput = paired_ratio(&generated, &hand, |r| r.throughput);
                     latency_ratios.push(latency);
                     throughput_ratios.push(throughput);
                     println!(
@@ -169,8 +174,8 @@ async fn run(base_url: &str) {
 }
 
 /// Interleaved rounds of the three ways for one call and concurrency.
-async fn measure(clients: &Clients, call: Call, in_flight: usize) -> [Samples; 3] {
-    let mut samples: [Samples; 3] = Default::default();
+async fn measure(clients: &Clients, call: Call, in_flight: usize) -> [Vec<Round>; 3] {
+    let mut rounds: [Vec<Round>; 3] = Default::default();
     let mut ways = [
         (0, Way::HandWritten),
         (1, Way::RetriesOff),
@@ -180,7 +185,7 @@ async fn measure(clients: &Clients, call: Call, in_flight: usize) -> [Samples; 3
         ways.rotate_left(1);
         for (index, way) in ways {
             let started = Instant::now();
-            let latencies: Vec<Duration> = futures::stream::iter(0..CALLS_PER_ROUND)
+            let mut latencies: Vec<Duration> = futures::stream::iter(0..CALLS_PER_ROUND)
                 .map(|_| async move {
                     let sent = Instant::now();
                     clients.send(way, call).await;
@@ -190,13 +195,16 @@ async fn measure(clients: &Clients, call: Call, in_flight: usize) -> [Samples; 3
                 .collect()
                 .await;
             let throughput = CALLS_PER_ROUND as f64 / started.elapsed().as_secs_f64();
+            latencies.sort_unstable();
             if round > 0 {
-                samples[index].latencies.extend(latencies);
-                samples[index].throughputs.push(throughput);
+                rounds[index].push(Round {
+                    latency: latencies[latencies.len() / 2],
+                    throughput,
+                });
             }
         }
     }
-    samples
+    rounds
 }
 
 fn median(values: &mut [f64]) -> f64 {

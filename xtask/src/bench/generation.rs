@@ -39,9 +39,11 @@ pub fn run(root: &Path) -> Result<(), String> {
     let medians: Vec<f64> = samples.into_iter().map(median_seconds).collect();
     let startup = medians[0];
 
-    println!("median of {RUNS} interleaved runs; generation = wall time - start-up");
+    println!(
+        "the xtask binary as `cargo xtask` starts it, median of {RUNS} interleaved runs; generation = wall time - start-up"
+    );
     println!();
-    println!("| command | wall time | generation |");
+    println!("| `cargo xtask` arguments | wall time | generation |");
     println!("|---|--:|--:|");
     for (args, median) in commands.iter().zip(&medians) {
         let generation = if args[0] == "--help" {
@@ -50,14 +52,14 @@ pub fn run(root: &Path) -> Result<(), String> {
             format!("{:.0} ms", (median - startup) * 1000.0)
         };
         println!(
-            "| `cargo xtask {}` | {:.0} ms | {generation} |",
+            "| `{}` | {:.0} ms | {generation} |",
             args.join(" "),
             median * 1000.0
         );
     }
     println!();
     println!(
-        "cargo's up-to-date check before each of them: {:.0} ms (`cargo xtask --help` minus start-up)",
+        "`cargo xtask` adds cargo's up-to-date check of the xtask: {:.0} ms (`cargo xtask --help` minus start-up)",
         (median_seconds(with_cargo) - startup) * 1000.0
     );
     Ok(())
