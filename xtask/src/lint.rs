@@ -179,6 +179,14 @@ fn check_document(spec: &Spec, problems: &mut Vec<Problem>) {
             "`x-credkit-success-member` names the envelope's success flag: write a string, e.g. `success`",
         ));
     }
+    if let Some(follow) = spec.doc.pointer("/info/x-credkit-follow-redirects")
+        && !follow.is_boolean()
+    {
+        problems.push(spec.problem(
+            Some("info".into()),
+            "`x-credkit-follow-redirects` is `true` or `false`",
+        ));
+    }
     for (name, schema) in spec.schemas() {
         let location = Some(format!("components.schemas.{name}"));
         let is_string = schema.get("type").and_then(Value::as_str) == Some("string");
