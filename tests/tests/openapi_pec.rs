@@ -16,6 +16,7 @@ use credkit_openapi_pec::{
     Client, Download, Enveloped, Environment, Error, ErrorKind, RetryPolicy, SERVICE, ServiceError,
     SpaceChange, format_date, from_epoch, parse_date, refusal, servers,
 };
+use credkit_tests::calls::{self, openapi_pec::register_body};
 use credkit_tests::{RecordedWaits, client, retrying_client};
 use httpmock::Method;
 use httpmock::prelude::*;
@@ -175,37 +176,6 @@ async fn list_mailboxes_parses_the_summaries() {
     assert_eq!(times.revoked_at().unwrap().timestamp(), 1_614_868_400);
     assert_eq!(mailboxes[1].stato, Some(MailboxState::Evasa));
     assert_eq!(mailboxes[1].timestamp.as_ref().unwrap().revoked_at(), None);
-}
-
-fn register_body(
-    body: types::builder::RegisterMailboxRequest,
-) -> types::builder::RegisterMailboxRequest {
-    body.casella_pec("yourpec@testcert.legalmail.it")
-        .tipo_casella(MailboxType::from("bronze"))
-        .tipo_cliente(types::CustomerType::Pv)
-        .sottotipo_cliente(types::CustomerSubtype::from(""))
-        .sottotipo_cliente_altro(Some(String::new()))
-        .nome_richiedente("mario")
-        .cognome_richiedente("rossi")
-        .email("mail@domain.com")
-        .telefono("0548798569")
-        .codice_fiscale_richiedente("RSSXXXXXXXX56E")
-        .data_nascita_richiedente(NaiveDate::from_ymd_opt(1982, 4, 11).unwrap())
-        .sesso_richiedente(types::Gender::M)
-        .nazione_nascita_richiedente("it")
-        .provincia_nascita_richiedente(Some("RM".to_owned()))
-        .denominazione_titolare(Some(String::new()))
-        .cf_piva_titolare(Some(String::new()))
-        .indirizzo_titolare("via verdi 20")
-        .comune_titolare("roma")
-        .cap_titolare("00042")
-        .nazione_titolare("it")
-        .provincia_titolare("rm")
-        .callback(types::Callback {
-            url: Some("https://your_domain.it/your_callback.php".into()),
-            field: Some("data".into()),
-            ..Default::default()
-        })
 }
 
 #[tokio::test]
@@ -812,116 +782,7 @@ async fn the_three_forms_download_as_pdf() {
 
 /// Calls `operation` with valid arguments; the mock decides the answer.
 async fn call(client: &Client, operation: &str) -> Result<(), Error> {
-    match operation {
-        "check_domain" => client
-            .check_domain()
-            .dominio("legalmail.it")
-            .send()
-            .await
-            .map(drop),
-        "check_availability" => client
-            .check_availability()
-            .pec("prova_pec@legalmail.it")
-            .send()
-            .await
-            .map(drop),
-        "list_mailboxes" => client.list_mailboxes().send().await.map(drop),
-        "register_mailbox" => client
-            .register_mailbox()
-            .body_map(register_body)
-            .send()
-            .await
-            .map(drop),
-        "get_mailbox" => client.get_mailbox().id(ID).send().await.map(drop),
-        "revoke_mailbox" => client.revoke_mailbox().id(ID).send().await.map(drop),
-        "activate_mailbox" => client
-            .activate_mailbox()
-            .id(ID)
-            .body_map(|b| b.documenti(Documenti::from_bytes(b"%PDF")))
-            .send()
-            .await
-            .map(drop),
-        "change_mailbox_space" => client
-            .change_mailbox_space()
-            .id(ID)
-            .body_map(|b| b.spazio_disco(SpaceAmount::add(1000)))
-            .send()
-            .await
-            .map(drop),
-        "enable_conservation" => client
-            .enable_conservation()
-            .id(ID)
-            .body_map(|b| b.documenti(Documenti::from_bytes(b"%PDF")))
-            .send()
-            .await
-            .map(drop),
-        "change_mailbox_type" => client
-            .change_mailbox_type()
-            .id(ID)
-            .body_map(|b| b.tipo_casella(types::MailboxUpgradeType::Standard))
-            .send()
-            .await
-            .map(drop),
-        "renew_mailbox" => client.renew_mailbox().id(ID).send().await.map(drop),
-        "add_mailbox_user" => client
-            .add_mailbox_user()
-            .id(ID)
-            .body_map(|b| {
-                b.nome("a")
-                    .cognome("b")
-                    .descrizione("c")
-                    .email_gestione_password("d")
-            })
-            .send()
-            .await
-            .map(drop),
-        "list_registry_communications" => {
-            client.list_registry_communications().send().await.map(drop)
-        }
-        "create_registry_communication" => client
-            .create_registry_communication()
-            .body(
-                serde_json::from_value::<types::CreateRegistryCommunicationRequest>(fixture(
-                    "create_registry_communication.request.published.json",
-                ))
-                .unwrap(),
-            )
-            .send()
-            .await
-            .map(drop),
-        "get_registry_communication" => client
-            .get_registry_communication()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        "upload_registry_communication_documents" => client
-            .upload_registry_communication_documents()
-            .id(ID)
-            .body_map(|b| b.documenti(Documenti::from_bytes(b"p7m")))
-            .send()
-            .await
-            .map(drop),
-        "download_activation_form" => client
-            .download_activation_form()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        "download_conservation_form" => client
-            .download_conservation_form()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        "download_registry_power_of_attorney" => client
-            .download_registry_power_of_attorney()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        other => panic!("no call for operation `{other}`"),
-    }
+    calls::openapi_pec::call(client, operation, calls::openapi_pec::path_value(operation)).await
 }
 
 /// The method and concrete path `call` uses for `operation`.
