@@ -19,4 +19,4 @@ pub use generated::{
 #[cfg_attr(docsrs, doc(cfg(feature = "modi")))]
 mod modi;
 #[cfg(feature = "modi")]
-pub use modi::ModiSigner;
+pub use modi::{CertificateKey, JwsAlgorithm, JwsSigner, ModiError, ModiSigner};
