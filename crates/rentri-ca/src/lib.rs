@@ -7,8 +7,8 @@
 mod generated;
 
 pub use credkit_runtime::{
-    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
-    RetryPolicy, Secret,
+    Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind,
+    GeneratedClient, RetryPolicy, Secret,
 };
 pub use generated::{
     ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,

@@ -1,6 +1,8 @@
 //! The signing step of a ModI token, kept apart from building the token so that a key held by
 //! an HSM or a remote signing service can stand in for a key file.
 
+use std::sync::Arc;
+
 use credkit_runtime::{AuthError, BoxFuture};
 
 /// The JWS algorithms RENTRI accepts: the ones its official samples use for EC and RSA keys.
@@ -38,4 +40,19 @@ pub trait JwsSigner: Send + Sync {
     /// The JWS signature of `signing_input` (`base64url(header).base64url(claims)`): for ES256
     /// the 64-byte `R‖S` (not DER), for RS256 the PKCS#1 v1.5 signature.
     fn sign<'a>(&'a self, signing_input: &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, AuthError>>;
+}
+
+/// A shared signer signs as itself, so a caller can keep a handle on the one it hands over.
+impl<S: JwsSigner + ?Sized> JwsSigner for Arc<S> {
+    fn algorithm(&self) -> JwsAlgorithm {
+        (**self).algorithm()
+    }
+
+    fn certificate_der(&self) -> &[u8] {
+        (**self).certificate_der()
+    }
+
+    fn sign<'a>(&'a self, signing_input: &'a [u8]) -> BoxFuture<'a, Result<Vec<u8>, AuthError>> {
+        (**self).sign(signing_input)
+    }
 }
