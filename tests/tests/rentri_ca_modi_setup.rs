@@ -246,7 +246,7 @@ fn a_key_of_another_certificate_is_refused() {
 }
 
 #[test]
-fn inputs_that_are_not_pem_and_environments_rentri_lacks_are_refused() {
+fn inputs_that_are_not_pem_or_p12_and_environments_rentri_lacks_are_refused() {
     let operator = Operator::rsa();
     let error = CertificateKey::from_pem("not a certificate", &operator.key_pem()).unwrap_err();
     assert_eq!(
@@ -258,6 +258,8 @@ fn inputs_that_are_not_pem_and_environments_rentri_lacks_are_refused() {
         error.to_string(),
         "the private key PEM has no private key block"
     );
+    let error = ModiSigner::from_p12(b"not a p12 file", PASSWORD, Environment::Demo).unwrap_err();
+    assert!(matches!(error, ModiError::P12(_)), "{error:?}");
     let error = ModiSigner::from_pem(
         &operator.certificate_pem(),
         &operator.key_pem(),

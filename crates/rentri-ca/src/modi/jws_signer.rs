@@ -7,6 +7,7 @@ use credkit_runtime::{AuthError, BoxFuture};
 
 /// The JWS algorithms RENTRI accepts: the ones its official samples use for EC and RSA keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum JwsAlgorithm {
     /// ECDSA over P-256 with SHA-256 (the RENTRI domain certificate's key).
     Es256,
