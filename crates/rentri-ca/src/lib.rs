@@ -7,8 +7,8 @@
 mod generated;
 
 pub use credkit_runtime::{
-    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
-    RetryPolicy, Secret,
+    Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind,
+    GeneratedClient, RetryPolicy, Secret,
 };
 pub use generated::{
     ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
@@ -19,4 +19,4 @@ pub use generated::{
 #[cfg_attr(docsrs, doc(cfg(feature = "modi")))]
 mod modi;
 #[cfg(feature = "modi")]
-pub use modi::ModiSigner;
+pub use modi::{CertificateKey, JwsAlgorithm, JwsSigner, ModiError, ModiSigner};
