@@ -104,6 +104,7 @@ impl Scratch {
                 service.spec.clone(),
                 format!("crates/{}/Cargo.toml", service.name),
                 service.target.clone(),
+                service.mock.clone(),
             ] {
                 let to = dir.join(&file);
                 std::fs::create_dir_all(to.parent().unwrap()).unwrap();
@@ -153,6 +154,7 @@ fn a_broken_spec_is_named_and_no_file_changes() {
     assert_ne!(spec, broken, "the test's edits must apply");
     scratch.write("specs/rentri-ca.yaml", &broken);
     let before_rentri = scratch.read("crates/rentri-ca/src/generated.rs");
+    let before_rentri_mock = scratch.read("crates/rentri-ca/src/mock.rs");
 
     let outcome = scratch.run(&["generate"]);
 
@@ -178,6 +180,10 @@ fn a_broken_spec_is_named_and_no_file_changes() {
     assert_eq!(
         scratch.read("crates/rentri-ca/src/generated.rs"),
         before_rentri
+    );
+    assert_eq!(
+        scratch.read("crates/rentri-ca/src/mock.rs"),
+        before_rentri_mock
     );
     assert_eq!(
         scratch.read("crates/sparkfly/src/generated.rs"),
@@ -227,12 +233,63 @@ fn check_reports_a_stale_file_with_a_diff_and_generate_fixes_it() {
         generate.stdout
     );
     assert_eq!(scratch.run(&["generate", "--check"]).code, 0);
-    // Nothing but the generated file is left behind (the temporary file was renamed).
-    let leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("crates/rentri-ca/src"))
+    // Nothing but the generated files is left behind (the temporary file was renamed).
+    let mut leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("crates/rentri-ca/src"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers, ["generated.rs"]);
+    leftovers.sort();
+    assert_eq!(leftovers, ["generated.rs", "mock.rs"]);
+}
+
+/// The typed mocks are generated files like the clients: the drift check covers them.
+#[test]
+fn check_covers_the_mocks_and_generate_rewrites_them() {
+    let scratch = Scratch::new("mocks");
+    let target = "crates/sparkfly/src/mock.rs";
+    let fresh = scratch.read(target);
+    assert!(fresh.starts_with("// @generated"), "{fresh}");
+    assert!(fresh.contains("pub trait MockServerExt"), "{fresh}");
+    scratch.write(target, "// edited by hand\n");
+
+    let check = scratch.run(&["generate", "--check"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(
+        check.stderr.contains(&format!("error: {target} is stale")),
+        "{}",
+        check.stderr
+    );
+
+    let generate = scratch.run(&["generate", "sparkfly"]);
+    assert_eq!(generate.code, 0, "{generate:?}");
+    assert_eq!(scratch.read(target), fresh);
+}
+
+/// A crate without the `mock` feature could not compile its `mock.rs`: refused, and nothing
+/// is written.
+#[test]
+fn a_crate_without_the_mock_feature_is_named() {
+    let scratch = Scratch::new("nomock");
+    let manifest = "crates/rentri-ca/Cargo.toml";
+    let original = scratch.read(manifest);
+    let without = original.replace("mock = [\"dep:httpmock\"]\n", "");
+    assert_ne!(original, without, "the test's edit must apply");
+    scratch.write(manifest, &without);
+    scratch.write("crates/sparkfly/src/generated.rs", "// stale\n");
+
+    let outcome = scratch.run(&["generate"]);
+    assert_eq!(outcome.code, 1, "{outcome:?}");
+    assert!(
+        outcome.stderr.contains(
+            "specs/rentri-ca.yaml: crates/rentri-ca/Cargo.toml needs the mock helpers' feature"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(
+        scratch.read("crates/sparkfly/src/generated.rs"),
+        "// stale\n"
+    );
 }
 
 #[test]
