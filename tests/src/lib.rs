@@ -1,5 +1,7 @@
-//! What the workspace tests share: a client pointed at a mock server, and a clock that records
-//! retry waits instead of sleeping.
+//! What the workspace tests share: a client pointed at a mock server, a clock that records
+//! retry waits instead of sleeping, and an OpenAPI schema checker for the spec examples.
+
+pub mod openapi_schema;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
