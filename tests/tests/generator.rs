@@ -35,12 +35,14 @@ fn generator_fixtures() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     names.sort();
-    assert!(names.len() >= 20, "fixtures went missing: {names:?}");
+    assert!(names.len() >= 25, "fixtures went missing: {names:?}");
     for path in names {
         let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
         let file = format!("tests/fixtures/generator/{stem}.yaml");
-        let spec = Spec::load(&path, &file).unwrap();
-        let result = outcome(&spec);
+        let result = match Spec::load(&path, &file) {
+            Ok(spec) => outcome(&spec),
+            Err(problem) => format!("refused: {problem}\n"),
+        };
         // The file name says which way it must go, so a fixture cannot silently flip.
         assert_eq!(
             stem.starts_with("bad_"),
@@ -129,6 +131,21 @@ impl Scratch {
     fn run(&self, args: &[&str]) -> cli::Outcome {
         let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         cli::run(&args, &self.0)
+    }
+}
+
+impl Scratch {
+    /// Every file of every crate's `src/`, by path: what a failed run must leave as it was.
+    fn crate_files(&self) -> std::collections::BTreeMap<PathBuf, String> {
+        let mut files = std::collections::BTreeMap::new();
+        for service in workspace::services(&root()).unwrap() {
+            let src = self.0.join(format!("crates/{}/src", service.name));
+            for entry in std::fs::read_dir(&src).unwrap() {
+                let path = entry.unwrap().path();
+                files.insert(path.clone(), std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        files
     }
 }
 
@@ -290,6 +307,66 @@ fn a_crate_without_the_mock_feature_is_named() {
         scratch.read("crates/sparkfly/src/generated.rs"),
         "// stale\n"
     );
+}
+
+/// Bad input through the command line: exit status 1, one message naming the file and the
+/// place, and every committed file as it was.
+#[test]
+fn bad_input_exits_1_with_one_message_naming_the_place_and_changes_nothing() {
+    let cases = [
+        (
+            "bad_malformed_yaml",
+            "not valid YAML: did not find expected ',' or ']' at line 34 column 17",
+        ),
+        (
+            "bad_missing_schema_ref",
+            "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema: `$ref` #/components/schemas/Thingy does not resolve",
+        ),
+        (
+            "bad_duplicate_operation_id",
+            "GET /things/{id} (get_thing): duplicate operationId `get_thing`",
+        ),
+        (
+            "bad_type_list",
+            "/components/schemas/Thing/properties/name: `type` is a list",
+        ),
+        (
+            "bad_required_flag",
+            "/components/schemas/Thing: not a valid OpenAPI 3.0 document",
+        ),
+    ];
+    for (fixture, place) in cases {
+        let scratch = Scratch::new(fixture);
+        let before = scratch.crate_files();
+        let text = std::fs::read_to_string(
+            root().join(format!("tests/fixtures/generator/{fixture}.yaml")),
+        )
+        .unwrap();
+        scratch.write("specs/sparkfly.yaml", &text);
+
+        let outcome = scratch.run(&["generate"]);
+
+        assert_eq!(outcome.code, 1, "{fixture}: {outcome:?}");
+        let errors: Vec<&str> = outcome
+            .stderr
+            .lines()
+            .filter(|line| line.starts_with("error: "))
+            .collect();
+        assert_eq!(errors.len(), 1, "{fixture}: {}", outcome.stderr);
+        assert!(
+            errors[0].starts_with(&format!("error: specs/sparkfly.yaml: {place}")),
+            "{fixture}: {}",
+            errors[0]
+        );
+        assert!(
+            outcome
+                .stderr
+                .ends_with("1 problem(s); no file was changed\n"),
+            "{fixture}: {}",
+            outcome.stderr
+        );
+        assert_eq!(scratch.crate_files(), before, "{fixture}");
+    }
 }
 
 #[test]
