@@ -762,29 +762,29 @@ async fn upload_registry_communication_documents_sends_the_signed_file() {
 #[tokio::test]
 async fn the_three_forms_download_as_pdf() {
     let pdf = b"%PDF-1.7\n\x00\x01\xfe\xff\n%%EOF\n";
-    for (operation, path) in [
-        (
-            "download_activation_form",
-            format!("/pec/{ID}/modulo_attivazione"),
-        ),
-        (
-            "download_conservation_form",
-            format!("/pec/{ID}/modulo_conservazione"),
-        ),
-        (
-            "download_registry_power_of_attorney",
-            format!("/comunica_pec/{REQUEST_ID}/procura_registro_imprese"),
-        ),
+    for operation in [
+        "download_activation_form",
+        "download_conservation_form",
+        "download_registry_power_of_attorney",
     ] {
         let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.method(GET).path(&path).header("authorization", BEARER);
-                then.status(200)
-                    .header("content-type", "application/pdf")
-                    .body(pdf);
-            })
-            .await;
+        // The typed helpers send the bytes with the spec's media type, `application/pdf`.
+        let mock = match operation {
+            "download_activation_form" => server.download_activation_form(|when, then| {
+                when.id(ID).into_inner().header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+            "download_conservation_form" => server.download_conservation_form(|when, then| {
+                when.id(ID).into_inner().header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+            _ => server.download_registry_power_of_attorney(|when, then| {
+                when.id(REQUEST_ID)
+                    .into_inner()
+                    .header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+        };
         let client = client::<Client>(&server, TOKEN);
         let response = match operation {
             "download_activation_form" => client.download_activation_form().id(ID).send().await,

@@ -216,6 +216,33 @@ async fn get_credentials_percent_encodes_the_path() {
     mock.assert_async().await;
 }
 
+/// The typed helper matches a path value the way the client sends it: percent-encoded, and
+/// literally (`+`, `(` and `.` are not regex syntax there).
+#[tokio::test]
+async fn the_typed_mock_matches_an_encoded_path_value_literally() {
+    let server = MockServer::start_async().await;
+    let exact = server.get_credentials(|when, then| {
+        when.credentials_id("a/b c+(1).");
+        then.ok(&types::CredentialsModel::default());
+    });
+    let api = client::<Client>(&server, TOKEN);
+    api.get_credentials()
+        .credentials_id("a/b c+(1).")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(exact.calls(), 1);
+    // `a%2Fb%20ccc1x` matches the pattern `a%2Fb%20c+(1).` read as a regex.
+    let other = api
+        .get_credentials()
+        .credentials_id("a/b ccc1x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(other.status().map(|s| s.as_u16()), Some(404), "{other:?}");
+    assert_eq!(exact.calls(), 1);
+}
+
 #[tokio::test]
 async fn get_credentials_status_exposes_sites_and_a_redacted_pin() {
     let server = MockServer::start_async().await;

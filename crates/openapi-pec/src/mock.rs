@@ -90,7 +90,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/comunica_pec/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/comunica_pec/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -131,7 +143,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/comunica_pec/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/comunica_pec/{}$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -179,9 +203,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!(
-                "^/comunica_pec/{}/procura_registro_imprese$", value.to_string()
-            );
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/comunica_pec/{}/procura_registro_imprese$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -196,13 +230,13 @@ pub mod operations {
             self.0
         }
 
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn ok(self, value: impl AsRef<[u8]>) -> Self {
             Self(
                 self
                     .0
                     .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
+                    .header("content-type", "application/pdf")
+                    .body(value),
             )
         }
     }
@@ -220,7 +254,19 @@ pub mod operations {
         }
 
         pub fn dominio(self, value: &str) -> Self {
-            let re = format!("^/domini_pec/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/domini_pec/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -325,7 +371,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -362,7 +420,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -403,7 +473,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/attivazione$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/attivazione$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -448,7 +530,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/conservazione$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/conservazione$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -493,7 +587,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/modifica$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/modifica$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -538,7 +644,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/modulo_attivazione$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/modulo_attivazione$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -553,13 +671,13 @@ pub mod operations {
             self.0
         }
 
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn ok(self, value: impl AsRef<[u8]>) -> Self {
             Self(
                 self
                     .0
                     .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
+                    .header("content-type", "application/pdf")
+                    .body(value),
             )
         }
     }
@@ -579,7 +697,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/modulo_conservazione$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/modulo_conservazione$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -594,13 +724,13 @@ pub mod operations {
             self.0
         }
 
-        pub fn ok(self, value: ::serde_json::Value) -> Self {
+        pub fn ok(self, value: impl AsRef<[u8]>) -> Self {
             Self(
                 self
                     .0
                     .status(200u16)
-                    .header("content-type", "application/json")
-                    .json_body(value),
+                    .header("content-type", "application/pdf")
+                    .body(value),
             )
         }
     }
@@ -620,7 +750,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/multiutenza$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/multiutenza$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -665,7 +807,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/rinnovo$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/rinnovo$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -717,7 +871,19 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let re = format!("^/pec/{}/trasformazione$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/pec/{}/trasformazione$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -762,7 +928,19 @@ pub mod operations {
         }
 
         pub fn pec(self, value: &str) -> Self {
-            let re = format!("^/verifica_pec/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/verifica_pec/{}$", value);
             Self(self.0.path_matches(re))
         }
     }

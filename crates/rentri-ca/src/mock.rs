@@ -22,7 +22,19 @@ pub mod operations {
         }
 
         pub fn qrcode_token(self, value: &::uuid::Uuid) -> Self {
-            let re = format!("^/credentials/boarding/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/credentials/boarding/{}$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -67,7 +79,19 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &str) -> Self {
-            let re = format!("^/credentials/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -111,7 +135,19 @@ pub mod operations {
             self,
             value: &types::DeleteCredentialsCredentialsId,
         ) -> Self {
-            let re = format!("^/credentials/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -146,7 +182,19 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &types::ChangePinCredentialsId) -> Self {
-            let re = format!("^/credentials/{}/change-pin$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/credentials/{}/change-pin$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -185,7 +233,19 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &types::ResetPinCredentialsId) -> Self {
-            let re = format!("^/credentials/{}/reset-pin$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/credentials/{}/reset-pin$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -227,9 +287,19 @@ pub mod operations {
             self,
             value: &types::RemoveSiteAssociationCredentialsId,
         ) -> Self {
-            let re = format!(
-                "^/credentials/{}/rimuovi-associazione$", value.to_string()
-            );
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/credentials/{}/rimuovi-associazione$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -268,7 +338,19 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &str) -> Self {
-            let re = format!("^/credentials/{}/status$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/credentials/{}/status$", value);
             Self(self.0.path_matches(re))
         }
     }

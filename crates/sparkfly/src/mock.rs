@@ -207,7 +207,19 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let re = format!("^/v1.0/credentials/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/v1.0/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -248,7 +260,19 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let re = format!("^/v1.0/credentials/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/v1.0/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
 
@@ -293,7 +317,19 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let re = format!("^/v1.0/credentials/{}$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/v1.0/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -334,7 +370,19 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let re = format!("^/v1.0/credentials/{}/redeem$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/v1.0/credentials/{}/redeem$", value);
             Self(self.0.path_matches(re))
         }
     }
@@ -375,7 +423,19 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let re = format!("^/v1.0/credentials/{}/void$", value.to_string());
+            let value = ::progenitor_client::encode_path(&value.to_string())
+                .chars()
+                .fold(
+                    String::new(),
+                    |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    },
+                );
+            let re = format!("^/v1.0/credentials/{}/void$", value);
             Self(self.0.path_matches(re))
         }
     }
