@@ -50,7 +50,35 @@ fn generator_fixtures() {
             "{stem}:\n{result}"
         );
         insta::assert_snapshot!(format!("fixture_{stem}"), result);
+        // Every accepted spec also gets its mocks, and they parse as Rust.
+        if let Ok(spec) = Spec::load(&path, &file)
+            && stem.starts_with("ok_")
+        {
+            let mock = xtask::mock::generate(&spec).unwrap_or_else(|p| panic!("{stem}: {p:?}"));
+            syn::parse_file(&mock).unwrap_or_else(|e| panic!("{stem}: {e}\n{mock}"));
+        }
     }
+}
+
+/// A binary download's mock answers bytes with the spec's media type, not a JSON value.
+#[test]
+fn the_mock_of_a_binary_download_sends_bytes() {
+    let path = root().join("tests/fixtures/generator/ok_binary_download.yaml");
+    let spec = Spec::load(&path, "ok_binary_download.yaml").unwrap();
+    let mock = xtask::mock::generate(&spec).unwrap();
+    let ok = mock
+        .split("impl DownloadFormThen {")
+        .nth(1)
+        .and_then(|rest| rest.split("pub fn ok").nth(1))
+        .unwrap_or_else(|| panic!("no DownloadFormThen::ok in\n{mock}"));
+    let ok = &ok[..ok.find("\n        }\n").unwrap()];
+    assert!(ok.contains("value: impl AsRef<[u8]>"), "{ok}");
+    assert!(
+        ok.contains(".header(\"content-type\", \"application/pdf\")"),
+        "{ok}"
+    );
+    assert!(ok.contains(".body(value)"), "{ok}");
+    assert!(!ok.contains("json"), "{ok}");
 }
 
 #[test]
