@@ -3,11 +3,11 @@
 //! and custom types as the client, so `server.get_credentials_status(|when, then| ..)` takes the
 //! client's own parameter and response types.
 
-use quote::ToTokens;
 use std::collections::BTreeMap;
-use syn::visit_mut::VisitMut;
 
+use quote::ToTokens;
 use serde_json::Value;
+use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, ItemImpl, Lit, parse_quote};
 
 use crate::generate::{header, progenitor_settings, run_progenitor};
