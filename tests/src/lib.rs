@@ -1,8 +1,9 @@
 //! What the workspace tests share: a client pointed at a mock server, a clock that records
-//! retry waits instead of sleeping, a server that answers with raw bytes, and a call of every
-//! operation of every service.
+//! retry waits instead of sleeping, a server that answers with raw bytes, a call of every
+//! operation of every service, and an OpenAPI schema checker for the spec examples.
 
 pub mod calls;
+pub mod openapi_schema;
 pub mod raw_server;
 
 use std::sync::{Arc, Mutex};

@@ -9,6 +9,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use credkit_openapi_pec::mock::MockServerExt;
 use credkit_openapi_pec::types::{
     self, CallbackEcho, CallbackMethod, Documenti, MailboxState, MailboxType, SpaceAmount,
 };
@@ -37,6 +38,11 @@ fn fixture_text(name: &str) -> String {
 
 fn fixture(name: &str) -> Value {
     serde_json::from_str(&fixture_text(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A published sample as the client's own type, for the typed mock helpers.
+fn typed<T: serde::de::DeserializeOwned>(sample: Value) -> T {
+    serde_json::from_value(sample).expect("a published sample parses as its type")
 }
 
 fn envelope(data: Value) -> Value {
@@ -121,15 +127,14 @@ async fn check_domain_204_is_an_answer_without_content() {
 #[tokio::test]
 async fn check_availability_sends_the_address_in_the_path() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/verifica_pec/prova_pec@legalmail.it")
-                .header("authorization", BEARER);
-            then.status(200)
-                .json_body(fixture("check_availability.response.published.json"));
-        })
-        .await;
+    let mock = server.check_availability(|when, then| {
+        when.pec("prova_pec@legalmail.it")
+            .into_inner()
+            .header("authorization", BEARER);
+        then.ok(&typed(fixture(
+            "check_availability.response.published.json",
+        )));
+    });
     let available = client::<Client>(&server, TOKEN)
         .check_availability()
         .pec("prova_pec@legalmail.it")
@@ -483,16 +488,17 @@ async fn enable_conservation_sends_space_and_documents() {
 #[tokio::test]
 async fn change_mailbox_type_patches_the_type() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PATCH)
-                .path(format!("/pec/{ID}/trasformazione"))
-                .header("authorization", BEARER)
-                .json_body(fixture("change_mailbox_type.request.published.json"));
-            then.status(200)
-                .json_body(fixture("change_mailbox_type.response.published.json"));
-        })
-        .await;
+    let mock = server.change_mailbox_type(|when, then| {
+        when.id(ID)
+            .body(&typed(fixture(
+                "change_mailbox_type.request.published.json",
+            )))
+            .into_inner()
+            .header("authorization", BEARER);
+        then.ok(&typed(fixture(
+            "change_mailbox_type.response.published.json",
+        )));
+    });
     let mailbox = client::<Client>(&server, TOKEN)
         .change_mailbox_type()
         .id(ID)
@@ -509,24 +515,17 @@ async fn change_mailbox_type_patches_the_type() {
 #[tokio::test]
 async fn renew_mailbox_sends_the_years_in_the_query() {
     let server = MockServer::start_async().await;
-    let two_years = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/pec/{ID}/rinnovo"))
-                .query_param("anni", "2")
-                .header("authorization", BEARER);
-            then.status(200)
-                .json_body(fixture("renew_mailbox.response.published.json"));
-        })
-        .await;
-    let default_years = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/pec/{ID}/rinnovo"))
-                .query_param_missing("anni");
-            then.status(200).json_body(envelope(json!({ "id": ID })));
-        })
-        .await;
+    let two_years = server.renew_mailbox(|when, then| {
+        when.id(ID)
+            .anni(std::num::NonZeroU32::new(2))
+            .into_inner()
+            .header("authorization", BEARER);
+        then.ok(&typed(fixture("renew_mailbox.response.published.json")));
+    });
+    let default_years = server.renew_mailbox(|when, then| {
+        when.id(ID).anni(None);
+        then.ok(&typed(envelope(json!({ "id": ID }))));
+    });
     let client = client::<Client>(&server, TOKEN);
     let renewed = client
         .renew_mailbox()
@@ -733,29 +732,29 @@ async fn upload_registry_communication_documents_sends_the_signed_file() {
 #[tokio::test]
 async fn the_three_forms_download_as_pdf() {
     let pdf = b"%PDF-1.7\n\x00\x01\xfe\xff\n%%EOF\n";
-    for (operation, path) in [
-        (
-            "download_activation_form",
-            format!("/pec/{ID}/modulo_attivazione"),
-        ),
-        (
-            "download_conservation_form",
-            format!("/pec/{ID}/modulo_conservazione"),
-        ),
-        (
-            "download_registry_power_of_attorney",
-            format!("/comunica_pec/{REQUEST_ID}/procura_registro_imprese"),
-        ),
+    for operation in [
+        "download_activation_form",
+        "download_conservation_form",
+        "download_registry_power_of_attorney",
     ] {
         let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.method(GET).path(&path).header("authorization", BEARER);
-                then.status(200)
-                    .header("content-type", "application/pdf")
-                    .body(pdf);
-            })
-            .await;
+        // The typed helpers send the bytes with the spec's media type, `application/pdf`.
+        let mock = match operation {
+            "download_activation_form" => server.download_activation_form(|when, then| {
+                when.id(ID).into_inner().header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+            "download_conservation_form" => server.download_conservation_form(|when, then| {
+                when.id(ID).into_inner().header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+            _ => server.download_registry_power_of_attorney(|when, then| {
+                when.id(REQUEST_ID)
+                    .into_inner()
+                    .header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+        };
         let client = client::<Client>(&server, TOKEN);
         let response = match operation {
             "download_activation_form" => client.download_activation_form().id(ID).send().await,

@@ -1310,7 +1310,7 @@ numeric code.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Envelope {
-        ///The payload; its type depends on the operation.
+        ///The payload; its type depends on the operation (any value, `null` included).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///Numeric error code; null on success.
@@ -1336,7 +1336,7 @@ Credit in Wallet" on `register_mailbox`).
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorEnvelope {
-        ///Null on errors; any type is accepted.
+        ///Null on errors; any value is accepted, `null` included.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///Numeric error code.

@@ -6,6 +6,13 @@
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod generated;
 
+// The typed httpmock helpers, generated with the client from the same spec.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod mock;
+
 pub use credkit_runtime::{
     Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind,
     GeneratedClient, RetryPolicy, Secret,
