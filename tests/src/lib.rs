@@ -1,5 +1,10 @@
-//! What the workspace tests share: a client pointed at a mock server, and a clock that records
-//! retry waits instead of sleeping.
+//! What the workspace tests share: a client pointed at a mock server, a clock that records
+//! retry waits instead of sleeping, a server that answers with raw bytes, a call of every
+//! operation of every service, and an OpenAPI schema checker for the spec examples.
+
+pub mod calls;
+pub mod openapi_schema;
+pub mod raw_server;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

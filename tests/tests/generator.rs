@@ -35,12 +35,14 @@ fn generator_fixtures() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     names.sort();
-    assert!(names.len() >= 20, "fixtures went missing: {names:?}");
+    assert!(names.len() >= 25, "fixtures went missing: {names:?}");
     for path in names {
         let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
         let file = format!("tests/fixtures/generator/{stem}.yaml");
-        let spec = Spec::load(&path, &file).unwrap();
-        let result = outcome(&spec);
+        let result = match Spec::load(&path, &file) {
+            Ok(spec) => outcome(&spec),
+            Err(problem) => format!("refused: {problem}\n"),
+        };
         // The file name says which way it must go, so a fixture cannot silently flip.
         assert_eq!(
             stem.starts_with("bad_"),
@@ -48,7 +50,35 @@ fn generator_fixtures() {
             "{stem}:\n{result}"
         );
         insta::assert_snapshot!(format!("fixture_{stem}"), result);
+        // Every accepted spec also gets its mocks, and they parse as Rust.
+        if let Ok(spec) = Spec::load(&path, &file)
+            && stem.starts_with("ok_")
+        {
+            let mock = xtask::mock::generate(&spec).unwrap_or_else(|p| panic!("{stem}: {p:?}"));
+            syn::parse_file(&mock).unwrap_or_else(|e| panic!("{stem}: {e}\n{mock}"));
+        }
     }
+}
+
+/// A binary download's mock answers bytes with the spec's media type, not a JSON value.
+#[test]
+fn the_mock_of_a_binary_download_sends_bytes() {
+    let path = root().join("tests/fixtures/generator/ok_binary_download.yaml");
+    let spec = Spec::load(&path, "ok_binary_download.yaml").unwrap();
+    let mock = xtask::mock::generate(&spec).unwrap();
+    let ok = mock
+        .split("impl DownloadFormThen {")
+        .nth(1)
+        .and_then(|rest| rest.split("pub fn ok").nth(1))
+        .unwrap_or_else(|| panic!("no DownloadFormThen::ok in\n{mock}"));
+    let ok = &ok[..ok.find("\n        }\n").unwrap()];
+    assert!(ok.contains("value: impl AsRef<[u8]>"), "{ok}");
+    assert!(
+        ok.contains(".header(\"content-type\", \"application/pdf\")"),
+        "{ok}"
+    );
+    assert!(ok.contains(".body(value)"), "{ok}");
+    assert!(!ok.contains("json"), "{ok}");
 }
 
 #[test]
@@ -104,6 +134,7 @@ impl Scratch {
                 service.spec.clone(),
                 format!("crates/{}/Cargo.toml", service.name),
                 service.target.clone(),
+                service.mock.clone(),
             ] {
                 let to = dir.join(&file);
                 std::fs::create_dir_all(to.parent().unwrap()).unwrap();
@@ -131,6 +162,21 @@ impl Scratch {
     }
 }
 
+impl Scratch {
+    /// Every file of every crate's `src/`, by path: what a failed run must leave as it was.
+    fn crate_files(&self) -> std::collections::BTreeMap<PathBuf, String> {
+        let mut files = std::collections::BTreeMap::new();
+        for service in workspace::services(&root()).unwrap() {
+            let src = self.0.join(format!("crates/{}/src", service.name));
+            for entry in std::fs::read_dir(&src).unwrap() {
+                let path = entry.unwrap().path();
+                files.insert(path.clone(), std::fs::read_to_string(&path).unwrap());
+            }
+        }
+        files
+    }
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -153,6 +199,7 @@ fn a_broken_spec_is_named_and_no_file_changes() {
     assert_ne!(spec, broken, "the test's edits must apply");
     scratch.write("specs/rentri-ca.yaml", &broken);
     let before_rentri = scratch.read("crates/rentri-ca/src/generated.rs");
+    let before_rentri_mock = scratch.read("crates/rentri-ca/src/mock.rs");
 
     let outcome = scratch.run(&["generate"]);
 
@@ -178,6 +225,10 @@ fn a_broken_spec_is_named_and_no_file_changes() {
     assert_eq!(
         scratch.read("crates/rentri-ca/src/generated.rs"),
         before_rentri
+    );
+    assert_eq!(
+        scratch.read("crates/rentri-ca/src/mock.rs"),
+        before_rentri_mock
     );
     assert_eq!(
         scratch.read("crates/sparkfly/src/generated.rs"),
@@ -227,12 +278,123 @@ fn check_reports_a_stale_file_with_a_diff_and_generate_fixes_it() {
         generate.stdout
     );
     assert_eq!(scratch.run(&["generate", "--check"]).code, 0);
-    // Nothing but the generated file is left behind (the temporary file was renamed).
-    let leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("crates/rentri-ca/src"))
+    // Nothing but the generated files is left behind (the temporary file was renamed).
+    let mut leftovers: Vec<_> = std::fs::read_dir(scratch.path().join("crates/rentri-ca/src"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(leftovers, ["generated.rs"]);
+    leftovers.sort();
+    assert_eq!(leftovers, ["generated.rs", "mock.rs"]);
+}
+
+/// The typed mocks are generated files like the clients: the drift check covers them.
+#[test]
+fn check_covers_the_mocks_and_generate_rewrites_them() {
+    let scratch = Scratch::new("mocks");
+    let target = "crates/sparkfly/src/mock.rs";
+    let fresh = scratch.read(target);
+    assert!(fresh.starts_with("// @generated"), "{fresh}");
+    assert!(fresh.contains("pub trait MockServerExt"), "{fresh}");
+    scratch.write(target, "// edited by hand\n");
+
+    let check = scratch.run(&["generate", "--check"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    assert!(
+        check.stderr.contains(&format!("error: {target} is stale")),
+        "{}",
+        check.stderr
+    );
+
+    let generate = scratch.run(&["generate", "sparkfly"]);
+    assert_eq!(generate.code, 0, "{generate:?}");
+    assert_eq!(scratch.read(target), fresh);
+}
+
+/// A crate without the `mock` feature could not compile its `mock.rs`: refused, and nothing
+/// is written.
+#[test]
+fn a_crate_without_the_mock_feature_is_named() {
+    let scratch = Scratch::new("nomock");
+    let manifest = "crates/rentri-ca/Cargo.toml";
+    let original = scratch.read(manifest);
+    let without = original.replace("mock = [\"dep:httpmock\"]\n", "");
+    assert_ne!(original, without, "the test's edit must apply");
+    scratch.write(manifest, &without);
+    scratch.write("crates/sparkfly/src/generated.rs", "// stale\n");
+
+    let outcome = scratch.run(&["generate"]);
+    assert_eq!(outcome.code, 1, "{outcome:?}");
+    assert!(
+        outcome.stderr.contains(
+            "specs/rentri-ca.yaml: crates/rentri-ca/Cargo.toml needs the mock helpers' feature"
+        ),
+        "{}",
+        outcome.stderr
+    );
+    assert_eq!(
+        scratch.read("crates/sparkfly/src/generated.rs"),
+        "// stale\n"
+    );
+}
+
+/// Bad input through the command line: exit status 1, one message naming the file and the
+/// place, and every committed file as it was.
+#[test]
+fn bad_input_exits_1_with_one_message_naming_the_place_and_changes_nothing() {
+    let cases = [
+        (
+            "bad_malformed_yaml",
+            "not valid YAML: did not find expected ',' or ']' at line 34 column 17",
+        ),
+        (
+            "bad_missing_schema_ref",
+            "/paths/~1things~1{id}/get/responses/200/content/application~1json/schema: `$ref` #/components/schemas/Thingy does not resolve",
+        ),
+        (
+            "bad_duplicate_operation_id",
+            "GET /things/{id} (get_thing): duplicate operationId `get_thing`",
+        ),
+        (
+            "bad_type_list",
+            "/components/schemas/Thing/properties/name: `type` is a list",
+        ),
+        (
+            "bad_required_flag",
+            "/components/schemas/Thing: not a valid OpenAPI 3.0 document",
+        ),
+    ];
+    for (fixture, place) in cases {
+        let scratch = Scratch::new(fixture);
+        let before = scratch.crate_files();
+        let text = std::fs::read_to_string(
+            root().join(format!("tests/fixtures/generator/{fixture}.yaml")),
+        )
+        .unwrap();
+        scratch.write("specs/sparkfly.yaml", &text);
+
+        let outcome = scratch.run(&["generate"]);
+
+        assert_eq!(outcome.code, 1, "{fixture}: {outcome:?}");
+        let errors: Vec<&str> = outcome
+            .stderr
+            .lines()
+            .filter(|line| line.starts_with("error: "))
+            .collect();
+        assert_eq!(errors.len(), 1, "{fixture}: {}", outcome.stderr);
+        assert!(
+            errors[0].starts_with(&format!("error: specs/sparkfly.yaml: {place}")),
+            "{fixture}: {}",
+            errors[0]
+        );
+        assert!(
+            outcome
+                .stderr
+                .ends_with("1 problem(s); no file was changed\n"),
+            "{fixture}: {}",
+            outcome.stderr
+        );
+        assert_eq!(scratch.crate_files(), before, "{fixture}");
+    }
 }
 
 #[test]

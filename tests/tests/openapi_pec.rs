@@ -9,6 +9,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use credkit_openapi_pec::mock::MockServerExt;
 use credkit_openapi_pec::types::{
     self, CallbackEcho, CallbackMethod, Documenti, MailboxState, MailboxType, SpaceAmount,
 };
@@ -16,6 +17,7 @@ use credkit_openapi_pec::{
     Client, Download, Enveloped, Environment, Error, ErrorKind, RetryPolicy, SERVICE, ServiceError,
     SpaceChange, format_date, from_epoch, parse_date, refusal, servers,
 };
+use credkit_tests::calls::{self, openapi_pec::register_body};
 use credkit_tests::{RecordedWaits, client, retrying_client};
 use httpmock::Method;
 use httpmock::prelude::*;
@@ -36,6 +38,11 @@ fn fixture_text(name: &str) -> String {
 
 fn fixture(name: &str) -> Value {
     serde_json::from_str(&fixture_text(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// A published sample as the client's own type, for the typed mock helpers.
+fn typed<T: serde::de::DeserializeOwned>(sample: Value) -> T {
+    serde_json::from_value(sample).expect("a published sample parses as its type")
 }
 
 fn envelope(data: Value) -> Value {
@@ -120,15 +127,14 @@ async fn check_domain_204_is_an_answer_without_content() {
 #[tokio::test]
 async fn check_availability_sends_the_address_in_the_path() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/verifica_pec/prova_pec@legalmail.it")
-                .header("authorization", BEARER);
-            then.status(200)
-                .json_body(fixture("check_availability.response.published.json"));
-        })
-        .await;
+    let mock = server.check_availability(|when, then| {
+        when.pec("prova_pec@legalmail.it")
+            .into_inner()
+            .header("authorization", BEARER);
+        then.ok(&typed(fixture(
+            "check_availability.response.published.json",
+        )));
+    });
     let available = client::<Client>(&server, TOKEN)
         .check_availability()
         .pec("prova_pec@legalmail.it")
@@ -175,37 +181,6 @@ async fn list_mailboxes_parses_the_summaries() {
     assert_eq!(times.revoked_at().unwrap().timestamp(), 1_614_868_400);
     assert_eq!(mailboxes[1].stato, Some(MailboxState::Evasa));
     assert_eq!(mailboxes[1].timestamp.as_ref().unwrap().revoked_at(), None);
-}
-
-fn register_body(
-    body: types::builder::RegisterMailboxRequest,
-) -> types::builder::RegisterMailboxRequest {
-    body.casella_pec("yourpec@testcert.legalmail.it")
-        .tipo_casella(MailboxType::from("bronze"))
-        .tipo_cliente(types::CustomerType::Pv)
-        .sottotipo_cliente(types::CustomerSubtype::from(""))
-        .sottotipo_cliente_altro(Some(String::new()))
-        .nome_richiedente("mario")
-        .cognome_richiedente("rossi")
-        .email("mail@domain.com")
-        .telefono("0548798569")
-        .codice_fiscale_richiedente("RSSXXXXXXXX56E")
-        .data_nascita_richiedente(NaiveDate::from_ymd_opt(1982, 4, 11).unwrap())
-        .sesso_richiedente(types::Gender::M)
-        .nazione_nascita_richiedente("it")
-        .provincia_nascita_richiedente(Some("RM".to_owned()))
-        .denominazione_titolare(Some(String::new()))
-        .cf_piva_titolare(Some(String::new()))
-        .indirizzo_titolare("via verdi 20")
-        .comune_titolare("roma")
-        .cap_titolare("00042")
-        .nazione_titolare("it")
-        .provincia_titolare("rm")
-        .callback(types::Callback {
-            url: Some("https://your_domain.it/your_callback.php".into()),
-            field: Some("data".into()),
-            ..Default::default()
-        })
 }
 
 #[tokio::test]
@@ -513,16 +488,17 @@ async fn enable_conservation_sends_space_and_documents() {
 #[tokio::test]
 async fn change_mailbox_type_patches_the_type() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PATCH)
-                .path(format!("/pec/{ID}/trasformazione"))
-                .header("authorization", BEARER)
-                .json_body(fixture("change_mailbox_type.request.published.json"));
-            then.status(200)
-                .json_body(fixture("change_mailbox_type.response.published.json"));
-        })
-        .await;
+    let mock = server.change_mailbox_type(|when, then| {
+        when.id(ID)
+            .body(&typed(fixture(
+                "change_mailbox_type.request.published.json",
+            )))
+            .into_inner()
+            .header("authorization", BEARER);
+        then.ok(&typed(fixture(
+            "change_mailbox_type.response.published.json",
+        )));
+    });
     let mailbox = client::<Client>(&server, TOKEN)
         .change_mailbox_type()
         .id(ID)
@@ -539,24 +515,17 @@ async fn change_mailbox_type_patches_the_type() {
 #[tokio::test]
 async fn renew_mailbox_sends_the_years_in_the_query() {
     let server = MockServer::start_async().await;
-    let two_years = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/pec/{ID}/rinnovo"))
-                .query_param("anni", "2")
-                .header("authorization", BEARER);
-            then.status(200)
-                .json_body(fixture("renew_mailbox.response.published.json"));
-        })
-        .await;
-    let default_years = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/pec/{ID}/rinnovo"))
-                .query_param_missing("anni");
-            then.status(200).json_body(envelope(json!({ "id": ID })));
-        })
-        .await;
+    let two_years = server.renew_mailbox(|when, then| {
+        when.id(ID)
+            .anni(std::num::NonZeroU32::new(2))
+            .into_inner()
+            .header("authorization", BEARER);
+        then.ok(&typed(fixture("renew_mailbox.response.published.json")));
+    });
+    let default_years = server.renew_mailbox(|when, then| {
+        when.id(ID).anni(None);
+        then.ok(&typed(envelope(json!({ "id": ID }))));
+    });
     let client = client::<Client>(&server, TOKEN);
     let renewed = client
         .renew_mailbox()
@@ -763,29 +732,29 @@ async fn upload_registry_communication_documents_sends_the_signed_file() {
 #[tokio::test]
 async fn the_three_forms_download_as_pdf() {
     let pdf = b"%PDF-1.7\n\x00\x01\xfe\xff\n%%EOF\n";
-    for (operation, path) in [
-        (
-            "download_activation_form",
-            format!("/pec/{ID}/modulo_attivazione"),
-        ),
-        (
-            "download_conservation_form",
-            format!("/pec/{ID}/modulo_conservazione"),
-        ),
-        (
-            "download_registry_power_of_attorney",
-            format!("/comunica_pec/{REQUEST_ID}/procura_registro_imprese"),
-        ),
+    for operation in [
+        "download_activation_form",
+        "download_conservation_form",
+        "download_registry_power_of_attorney",
     ] {
         let server = MockServer::start_async().await;
-        let mock = server
-            .mock_async(|when, then| {
-                when.method(GET).path(&path).header("authorization", BEARER);
-                then.status(200)
-                    .header("content-type", "application/pdf")
-                    .body(pdf);
-            })
-            .await;
+        // The typed helpers send the bytes with the spec's media type, `application/pdf`.
+        let mock = match operation {
+            "download_activation_form" => server.download_activation_form(|when, then| {
+                when.id(ID).into_inner().header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+            "download_conservation_form" => server.download_conservation_form(|when, then| {
+                when.id(ID).into_inner().header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+            _ => server.download_registry_power_of_attorney(|when, then| {
+                when.id(REQUEST_ID)
+                    .into_inner()
+                    .header("authorization", BEARER);
+                then.ok(pdf);
+            }),
+        };
         let client = client::<Client>(&server, TOKEN);
         let response = match operation {
             "download_activation_form" => client.download_activation_form().id(ID).send().await,
@@ -812,116 +781,7 @@ async fn the_three_forms_download_as_pdf() {
 
 /// Calls `operation` with valid arguments; the mock decides the answer.
 async fn call(client: &Client, operation: &str) -> Result<(), Error> {
-    match operation {
-        "check_domain" => client
-            .check_domain()
-            .dominio("legalmail.it")
-            .send()
-            .await
-            .map(drop),
-        "check_availability" => client
-            .check_availability()
-            .pec("prova_pec@legalmail.it")
-            .send()
-            .await
-            .map(drop),
-        "list_mailboxes" => client.list_mailboxes().send().await.map(drop),
-        "register_mailbox" => client
-            .register_mailbox()
-            .body_map(register_body)
-            .send()
-            .await
-            .map(drop),
-        "get_mailbox" => client.get_mailbox().id(ID).send().await.map(drop),
-        "revoke_mailbox" => client.revoke_mailbox().id(ID).send().await.map(drop),
-        "activate_mailbox" => client
-            .activate_mailbox()
-            .id(ID)
-            .body_map(|b| b.documenti(Documenti::from_bytes(b"%PDF")))
-            .send()
-            .await
-            .map(drop),
-        "change_mailbox_space" => client
-            .change_mailbox_space()
-            .id(ID)
-            .body_map(|b| b.spazio_disco(SpaceAmount::add(1000)))
-            .send()
-            .await
-            .map(drop),
-        "enable_conservation" => client
-            .enable_conservation()
-            .id(ID)
-            .body_map(|b| b.documenti(Documenti::from_bytes(b"%PDF")))
-            .send()
-            .await
-            .map(drop),
-        "change_mailbox_type" => client
-            .change_mailbox_type()
-            .id(ID)
-            .body_map(|b| b.tipo_casella(types::MailboxUpgradeType::Standard))
-            .send()
-            .await
-            .map(drop),
-        "renew_mailbox" => client.renew_mailbox().id(ID).send().await.map(drop),
-        "add_mailbox_user" => client
-            .add_mailbox_user()
-            .id(ID)
-            .body_map(|b| {
-                b.nome("a")
-                    .cognome("b")
-                    .descrizione("c")
-                    .email_gestione_password("d")
-            })
-            .send()
-            .await
-            .map(drop),
-        "list_registry_communications" => {
-            client.list_registry_communications().send().await.map(drop)
-        }
-        "create_registry_communication" => client
-            .create_registry_communication()
-            .body(
-                serde_json::from_value::<types::CreateRegistryCommunicationRequest>(fixture(
-                    "create_registry_communication.request.published.json",
-                ))
-                .unwrap(),
-            )
-            .send()
-            .await
-            .map(drop),
-        "get_registry_communication" => client
-            .get_registry_communication()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        "upload_registry_communication_documents" => client
-            .upload_registry_communication_documents()
-            .id(ID)
-            .body_map(|b| b.documenti(Documenti::from_bytes(b"p7m")))
-            .send()
-            .await
-            .map(drop),
-        "download_activation_form" => client
-            .download_activation_form()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        "download_conservation_form" => client
-            .download_conservation_form()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        "download_registry_power_of_attorney" => client
-            .download_registry_power_of_attorney()
-            .id(ID)
-            .send()
-            .await
-            .map(drop),
-        other => panic!("no call for operation `{other}`"),
-    }
+    calls::openapi_pec::call(client, operation, calls::openapi_pec::path_value(operation)).await
 }
 
 /// The method and concrete path `call` uses for `operation`.

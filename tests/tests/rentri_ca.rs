@@ -1,6 +1,7 @@
 //! Every RENTRI CA operation against a mock server: what was sent and what came back,
 //! error statuses included.
 
+use credkit_rentri_ca::mock::MockServerExt;
 use credkit_rentri_ca::{Client, Error, ServiceError, types};
 use credkit_tests::client;
 use httpmock::prelude::*;
@@ -57,14 +58,12 @@ async fn boarding_is_anonymous_and_sends_the_pin_in_the_query() {
 #[tokio::test]
 async fn boarding_percent_encodes_the_pin() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path_includes("/credentials/boarding/")
-                .query_param("pin", "a&b=c/");
-            then.status(200).json_body(json!({}));
-        })
-        .await;
+    // The typed helper matches a secret parameter on its value, not on its redacted `Display`.
+    let mock = server.get_boarding_info(|when, then| {
+        when.qrcode_token(&uuid::Uuid::nil())
+            .pin(&"a&b=c/".parse().unwrap());
+        then.ok(&types::BoardingAccessResponse::default());
+    });
     client::<Client>(&server, TOKEN)
         .get_boarding_info()
         .qrcode_token(uuid::Uuid::nil())
@@ -217,6 +216,33 @@ async fn get_credentials_percent_encodes_the_path() {
     mock.assert_async().await;
 }
 
+/// The typed helper matches a path value the way the client sends it: percent-encoded, and
+/// literally (`+`, `(` and `.` are not regex syntax there).
+#[tokio::test]
+async fn the_typed_mock_matches_an_encoded_path_value_literally() {
+    let server = MockServer::start_async().await;
+    let exact = server.get_credentials(|when, then| {
+        when.credentials_id("a/b c+(1).");
+        then.ok(&types::CredentialsModel::default());
+    });
+    let api = client::<Client>(&server, TOKEN);
+    api.get_credentials()
+        .credentials_id("a/b c+(1).")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(exact.calls(), 1);
+    // `a%2Fb%20ccc1x` matches the pattern `a%2Fb%20c+(1).` read as a regex.
+    let other = api
+        .get_credentials()
+        .credentials_id("a/b ccc1x")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(other.status().map(|s| s.as_u16()), Some(404), "{other:?}");
+    assert_eq!(exact.calls(), 1);
+}
+
 #[tokio::test]
 async fn get_credentials_status_exposes_sites_and_a_redacted_pin() {
     let server = MockServer::start_async().await;
@@ -262,16 +288,19 @@ async fn get_credentials_status_exposes_sites_and_a_redacted_pin() {
 #[tokio::test]
 async fn change_pin_puts_both_pins_and_succeeds_with_an_empty_200() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PUT)
-                .path("/credentials/B4HUPE820/change-pin")
-                .header("authorization", BEARER)
-                .header("content-type", "application/json")
-                .json_body(json!({ "current_pin": "111111", "new_pin": "222222" }));
-            then.status(200);
-        })
-        .await;
+    let pins: types::ChangePinRequest = types::ChangePinRequest::builder()
+        .current_pin("111111")
+        .new_pin("222222")
+        .try_into()
+        .unwrap();
+    let mock = server.change_pin(|when, then| {
+        when.credentials_id(&ID.parse().unwrap())
+            .body(&pins)
+            .into_inner()
+            .header("authorization", BEARER)
+            .header("content-type", "application/json");
+        then.ok();
+    });
     let answer = client::<Client>(&server, TOKEN)
         .change_pin()
         .credentials_id(ID)
@@ -354,14 +383,12 @@ async fn reset_pin_aborts() {
 #[tokio::test]
 async fn delete_credentials_succeeds_with_202() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(DELETE)
-                .path("/credentials/B4HUPE820")
-                .header("authorization", BEARER);
-            then.status(202);
-        })
-        .await;
+    let mock = server.delete_credentials(|when, then| {
+        when.credentials_id(&ID.parse().unwrap())
+            .into_inner()
+            .header("authorization", BEARER);
+        then.accepted();
+    });
     let answer = client::<Client>(&server, TOKEN)
         .delete_credentials()
         .credentials_id(ID)
@@ -406,15 +433,13 @@ async fn delete_credentials_422_keeps_status_and_body() {
 #[tokio::test]
 async fn remove_site_association_sends_the_site_in_the_query() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(DELETE)
-                .path("/credentials/B4HUPE820/rimuovi-associazione")
-                .query_param("num_iscr_sito", "OP123XXXXXXXX00-PD00001")
-                .header("authorization", BEARER);
-            then.status(202);
-        })
-        .await;
+    let mock = server.remove_site_association(|when, then| {
+        when.credentials_id(&ID.parse().unwrap())
+            .num_iscr_sito("OP123XXXXXXXX00-PD00001")
+            .into_inner()
+            .header("authorization", BEARER);
+        then.accepted();
+    });
     let answer = client::<Client>(&server, TOKEN)
         .remove_site_association()
         .credentials_id(ID)

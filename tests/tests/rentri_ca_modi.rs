@@ -1,57 +1,29 @@
-//! `ModiSigner` signs each RENTRI request per AgID ModI: a fresh ES256 JWT in `Authorization`,
-//! and for requests with a body a `Digest` and an `Agid-JWT-Signature` over digest and content
-//! type. Verified here with the public key, as the server would.
+//! `ModiSigner` signs each RENTRI request per AgID ModI: a fresh JWT in `Authorization`, and for
+//! requests with a body a `Digest` and an `Agid-JWT-Signature` over digest and content type.
+//! Each behaviour runs with an EC P-256 (ES256) and an RSA (RS256) operator made at test time,
+//! loaded from a `.p12`; httpmock records what arrives and the tokens are verified with the
+//! operator's public key, as RENTRI would.
 
+mod modi_operator;
+
+use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
+use aws_lc_rs::digest::{SHA256, digest};
 use base64::Engine as _;
-use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use base64::engine::general_purpose::STANDARD;
 use credkit_rentri_ca::{Auth, Client, Environment, ModiSigner, RetryPolicy};
+use credkit_tests::RecordedWaits;
 use httpmock::prelude::*;
-use p256::ecdsa::signature::Verifier as _;
-use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
-use p256::pkcs8::{EncodePrivateKey as _, LineEnding};
+use modi_operator::{OPERATOR_ID, Operator};
+use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
-use sha2::Digest as _;
 
-/// DER bytes standing in for the operator's certificate: only carried in `x5c`, never parsed.
-const CERTIFICATE_DER: &[u8] = b"0\x82\x01\x0atest-certificate-der\x00\xff";
+type Seen = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
 
-fn key() -> SigningKey {
-    SigningKey::from_bytes(&[7u8; 32].into()).unwrap()
-}
-
-fn signer(environment: Environment) -> ModiSigner {
-    let certificate = format!(
-        "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
-        STANDARD.encode(CERTIFICATE_DER)
-    );
-    let private_key = key().to_pkcs8_pem(LineEnding::LF).unwrap();
-    ModiSigner::from_pem(&certificate, &private_key, "01234567890", environment).unwrap()
-}
-
-/// Decodes a compact JWS, checks its ES256 signature, and returns (header, claims).
-fn verify(token: &str) -> (Value, Value) {
-    let (input, signature) = token.rsplit_once('.').unwrap();
-    let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(signature).unwrap()).unwrap();
-    VerifyingKey::from(&key())
-        .verify(input.as_bytes(), &signature)
-        .expect("the signature verifies");
-    let (header, claims) = input.split_once('.').unwrap();
-    let decode = |part: &str| {
-        serde_json::from_slice::<Value>(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
-    };
-    (decode(header), decode(claims))
-}
-
-type Seen = Arc<Mutex<Vec<(reqwest::header::HeaderMap, Vec<u8>)>>>;
-
-async fn serve(
-    server: &MockServer,
-    method: httpmock::Method,
-    path: &'static str,
-    status: u16,
-) -> Seen {
+/// Answers `status` on `method path` and records the headers and body of each request.
+async fn serve(server: &MockServer, method: Method, path: &'static str, status: u16) -> Seen {
     let seen: Seen = Arc::default();
     let record = seen.clone();
     server
@@ -69,61 +41,114 @@ async fn serve(
     seen
 }
 
-fn client(server: &MockServer, environment: Environment) -> Client {
+fn client(server: &MockServer, signer: ModiSigner, retry_policy: RetryPolicy) -> Client {
     Client::builder()
         .base_url(server.base_url())
-        .auth(Auth::custom(signer(environment)))
-        .retry_policy(RetryPolicy::disabled())
+        .auth(Auth::custom(signer))
+        .retry_policy(retry_policy)
         .build()
         .unwrap()
 }
 
-#[tokio::test]
-async fn a_get_carries_a_fresh_id_auth_rest_02_token() {
+fn signer(operator: &Operator, environment: Environment) -> ModiSigner {
+    ModiSigner::from_p12(
+        &operator.p12("p12-password", false),
+        "p12-password",
+        environment,
+    )
+    .unwrap()
+}
+
+fn bearer(headers: &HeaderMap) -> &str {
+    headers["authorization"]
+        .to_str()
+        .unwrap()
+        .strip_prefix("Bearer ")
+        .unwrap()
+}
+
+/// Verifies a ModI token and the header and claims every one carries; returns the claims.
+fn check_token(
+    operator: &Operator,
+    token: &str,
+    algorithm: &str,
+    audience: &str,
+    lifetime: u64,
+) -> Value {
+    let (header, claims, signature) = operator.verify(token);
+    assert_eq!(
+        header,
+        json!({ "alg": algorithm, "typ": "JWT", "x5c": [STANDARD.encode(operator.certificate_der())] })
+    );
+    if algorithm == "ES256" {
+        assert_eq!(signature.len(), 64, "ES256 is the raw R‖S, not DER");
+    }
+    assert_eq!(claims["aud"], audience);
+    assert_eq!(claims["iss"], OPERATOR_ID);
+    assert_eq!(claims["iat"], claims["nbf"]);
+    let (iat, exp) = (
+        claims["iat"].as_u64().unwrap(),
+        claims["exp"].as_u64().unwrap(),
+    );
+    assert_eq!(exp - iat, lifetime);
+    assert!(claims["jti"].is_string());
+    claims
+}
+
+/// Two calls answered 503, each tried three times: six requests, six distinct tokens.
+async fn each_call_and_each_retry_gets_a_fresh_token(operator: Operator, algorithm: &str) {
     let server = MockServer::start_async().await;
-    let seen = serve(&server, GET, "/credentials/B4HUPE820/status", 200).await;
-    let client = client(&server, Environment::Demo);
+    let seen = serve(&server, GET, "/credentials/B4HUPE820/status", 503).await;
+    let waits = RecordedWaits::default();
+    let client = client(
+        &server,
+        signer(&operator, Environment::Demo),
+        waits.policy(RetryPolicy::default().max_attempts(3)),
+    );
     for _ in 0..2 {
-        client
+        let error = client
             .get_credentials_status()
             .credentials_id("B4HUPE820")
             .send()
             .await
-            .unwrap();
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(503));
     }
     let seen = seen.lock().unwrap();
-    let mut ids = Vec::new();
+    assert_eq!(seen.len(), 6);
+    let mut ids = HashSet::new();
     for (headers, body) in seen.iter() {
         assert!(body.is_empty());
         assert!(headers.get("digest").is_none() && headers.get("agid-jwt-signature").is_none());
-        let token = headers["authorization"]
-            .to_str()
-            .unwrap()
-            .strip_prefix("Bearer ")
-            .unwrap();
-        let (header, claims) = verify(token);
-        assert_eq!(
-            header,
-            json!({ "alg": "ES256", "typ": "JWT", "x5c": [STANDARD.encode(CERTIFICATE_DER)] })
+        let claims = check_token(
+            &operator,
+            bearer(headers),
+            algorithm,
+            "rentrigov.demo.api",
+            300,
         );
-        assert_eq!(claims["aud"], "rentrigov.demo.api");
-        assert_eq!(claims["iss"], "01234567890");
-        assert_eq!(claims["iat"], claims["nbf"]);
-        assert_eq!(
-            claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
-            300
-        );
-        ids.push(claims["jti"].as_str().unwrap().to_owned());
+        ids.insert(claims["jti"].as_str().unwrap().to_owned());
     }
-    assert_eq!(ids.len(), 2);
-    assert_ne!(ids[0], ids[1], "a JWT is never reused");
+    assert_eq!(ids.len(), 6, "a JWT is never reused, not even by a retry");
 }
 
 #[tokio::test]
-async fn a_body_is_signed_with_digest_and_agid_jwt_signature() {
+async fn es256_each_call_and_each_retry_gets_a_fresh_token() {
+    each_call_and_each_retry_gets_a_fresh_token(Operator::ec(), "ES256").await;
+}
+
+#[tokio::test]
+async fn rs256_each_call_and_each_retry_gets_a_fresh_token() {
+    each_call_and_each_retry_gets_a_fresh_token(Operator::rsa(), "RS256").await;
+}
+
+/// A PUT in production: `Digest` over the bytes received, `signed_headers` equal to the headers
+/// received, both tokens verified; the lifetime is the one configured.
+async fn a_body_is_signed_with_digest_and_agid_jwt_signature(operator: Operator, algorithm: &str) {
     let server = MockServer::start_async().await;
     let seen = serve(&server, PUT, "/credentials/B4HUPE820/change-pin", 200).await;
-    client(&server, Environment::Production)
+    let signer = signer(&operator, Environment::Production).lifetime(Duration::from_secs(60));
+    client(&server, signer, RetryPolicy::disabled())
         .change_pin()
         .credentials_id("B4HUPE820")
         .body_map(|b| b.current_pin("123456").new_pin("987654"))
@@ -136,25 +161,31 @@ async fn a_body_is_signed_with_digest_and_agid_jwt_signature() {
         serde_json::from_slice::<Value>(body).unwrap(),
         json!({"current_pin": "123456", "new_pin": "987654"})
     );
-    let digest = format!("SHA-256={}", STANDARD.encode(sha2::Sha256::digest(body)));
+    let digest = format!("SHA-256={}", STANDARD.encode(digest(&SHA256, body)));
     assert_eq!(headers["digest"], digest.as_str());
-    let (_, bearer) = verify(
-        headers["authorization"]
-            .to_str()
-            .unwrap()
-            .strip_prefix("Bearer ")
-            .unwrap(),
-    );
-    assert_eq!(bearer["aud"], "rentrigov.api");
-    assert!(bearer.get("signed_headers").is_none());
-    let (header, claims) = verify(headers["agid-jwt-signature"].to_str().unwrap());
-    assert_eq!(header["alg"], "ES256");
-    assert_eq!(claims["aud"], "rentrigov.api");
-    let content_type = headers["content-type"].to_str().unwrap();
+
+    let authorization = check_token(&operator, bearer(headers), algorithm, "rentrigov.api", 60);
+    assert!(authorization.get("signed_headers").is_none());
+    let signature = headers["agid-jwt-signature"].to_str().unwrap();
+    let claims = check_token(&operator, signature, algorithm, "rentrigov.api", 60);
+    assert_ne!(authorization["jti"], claims["jti"]);
     assert_eq!(
         claims["signed_headers"],
-        json!([{ "digest": digest }, { "content-type": content_type }])
+        json!([
+            { "digest": headers["digest"].to_str().unwrap() },
+            { "content-type": headers["content-type"].to_str().unwrap() },
+        ])
     );
+}
+
+#[tokio::test]
+async fn es256_a_body_is_signed_with_digest_and_agid_jwt_signature() {
+    a_body_is_signed_with_digest_and_agid_jwt_signature(Operator::ec(), "ES256").await;
+}
+
+#[tokio::test]
+async fn rs256_a_body_is_signed_with_digest_and_agid_jwt_signature() {
+    a_body_is_signed_with_digest_and_agid_jwt_signature(Operator::rsa(), "RS256").await;
 }
 
 #[tokio::test]
@@ -167,32 +198,16 @@ async fn boarding_stays_anonymous() {
         200,
     )
     .await;
-    client(&server, Environment::Demo)
+    let signer = signer(&Operator::ec(), Environment::Demo);
+    client(&server, signer, RetryPolicy::disabled())
         .get_boarding_info()
         .qrcode_token(uuid::Uuid::nil())
         .pin("123456")
         .send()
         .await
         .unwrap();
-    assert!(seen.lock().unwrap()[0].0.get("authorization").is_none());
-}
-
-#[test]
-fn bad_keys_and_environments_are_refused_clearly() {
-    let certificate = "-----BEGIN CERTIFICATE-----\nMAo=\n-----END CERTIFICATE-----";
-    let key = key().to_pkcs8_pem(LineEnding::LF).unwrap();
-    let error = ModiSigner::from_pem(certificate, "not a key", "x", Environment::Demo).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "the private key is not an EC P-256 key in PEM (PKCS#8 or SEC1)"
-    );
-    let error = ModiSigner::from_pem("garbage", &key, "x", Environment::Demo).unwrap_err();
-    assert_eq!(
-        error.to_string(),
-        "the certificate is not PEM (no BEGIN CERTIFICATE block)"
-    );
-    let error = ModiSigner::from_pem(certificate, &key, "x", Environment::Sandbox).unwrap_err();
-    assert_eq!(error.to_string(), "RENTRI has no sandbox environment");
-    let signer = ModiSigner::from_pem(certificate, &key, "x", Environment::Demo).unwrap();
-    assert!(!format!("{signer:?}").contains("BEGIN"), "{signer:?}");
+    let headers = &seen.lock().unwrap()[0].0;
+    for name in ["authorization", "digest", "agid-jwt-signature"] {
+        assert!(headers.get(name).is_none(), "boarding sent {name}");
+    }
 }

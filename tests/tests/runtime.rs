@@ -444,9 +444,15 @@ fn environments_and_base_urls_are_validated_when_building() {
     assert!(
         error
             .to_string()
-            .contains("credkit sends credentials only over https"),
+            .contains("plain http to a host that is not loopback"),
         "{error}"
     );
+    let opted_in = Client::builder()
+        .base_url("http://rentri.example.com/")
+        .allow_plain_http()
+        .build()
+        .unwrap();
+    assert_eq!(opted_in.baseurl(), "http://rentri.example.com");
     let custom = Client::builder()
         .base_url("https://proxy.example.com/rentri/")
         .build()

@@ -1,11 +1,13 @@
-//! Tokens and PINs never reach `Debug` output, error messages or tracing events, while the
-//! tracing span of each request says what was called and how it went.
+//! Tokens, keys and PINs never reach `Debug` output, error messages or tracing events, for any
+//! service, while the tracing span of each request says what was called and how it went.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use credkit_rentri_ca::{Client, RetryPolicy};
 use credkit_tests::RecordedWaits;
+use credkit_tests::calls;
+use credkit_tests::raw_server::{RawServer, Reply};
 use httpmock::prelude::*;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
@@ -37,6 +39,22 @@ impl<'a> MakeWriter<'a> for Captured {
     }
 }
 
+/// A subscriber that records every event and span of the test into `captured`.
+fn capturing(captured: &Captured) -> impl tracing::Subscriber + Send + Sync + 'static {
+    tracing_subscriber::fmt()
+        .with_writer(captured.clone())
+        .with_max_level(tracing::Level::TRACE)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_ansi(false)
+        .finish()
+}
+
+impl Captured {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 fn assert_no_secret(what: &str, text: &str) {
     for secret in [TOKEN, BOARDING_PIN, CURRENT_PIN, NEW_PIN] {
         assert!(
@@ -49,13 +67,7 @@ fn assert_no_secret(what: &str, text: &str) {
 #[tokio::test(flavor = "current_thread")]
 async fn tracing_debug_and_errors_never_show_tokens_or_pins() {
     let captured = Captured::default();
-    let subscriber = tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
+    let _guard = tracing::subscriber::set_default(capturing(&captured));
 
     let server = MockServer::start_async().await;
     server
@@ -142,7 +154,7 @@ async fn tracing_debug_and_errors_never_show_tokens_or_pins() {
         .unwrap_err();
     assert_no_secret("a transport error", &format!("{error} {error:?}"));
 
-    let output = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    let output = captured.text();
     assert_no_secret("the tracing output", &output);
     for expected in [
         "credkit.request",
@@ -176,4 +188,118 @@ fn header_tokens_and_secrets_print_redacted() {
         serde_json::to_string(&pin).unwrap(),
         format!("\"{BOARDING_PIN}\"")
     );
+}
+
+/// Asserts that none of `secrets` appears in `text`.
+fn assert_hidden(what: &str, text: &str, secrets: &[&str]) {
+    for secret in secrets {
+        assert!(
+            !text.contains(secret),
+            "{what} shows a secret ({secret}):\n{text}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn sparkfly_never_shows_its_key_or_session_token() {
+    use credkit_sparkfly::ClientBuilderExt as _;
+    const KEY: &str = "key-5d1e-account-secret";
+    const SESSION: &str = "session-88c2-from-auth";
+    let captured = Captured::default();
+    let _guard = tracing::subscriber::set_default(capturing(&captured));
+    // `GET /auth` hands out the session token; every other call is refused, so that the
+    // client renews the token once and then reports the refusal.
+    let server = RawServer::start(|request| {
+        if request.path() == "/auth" {
+            Reply::http(204, &[("x-auth-token", SESSION)], "")
+        } else {
+            Reply::http(
+                401,
+                &[
+                    ("content-type", "application/json"),
+                    ("x-auth-token", SESSION),
+                ],
+                r#"{"error": "unauthorized", "message": "token expired"}"#,
+            )
+        }
+    })
+    .await;
+    let client = credkit_sparkfly::Client::builder()
+        .base_url(server.base_url())
+        .retry_policy(RetryPolicy::disabled())
+        .build_with_identity_and_key("account-identity", KEY)
+        .unwrap();
+    assert_hidden(
+        "Debug of the client",
+        &format!("{client:?}"),
+        &[KEY, SESSION],
+    );
+    for op in credkit_sparkfly::SERVICE.operations {
+        let Err(error) = calls::sparkfly::call(&client, op.id).await else {
+            continue;
+        };
+        assert_hidden(op.id, &format!("{error} {error:?}"), &[KEY, SESSION]);
+    }
+    let request = client
+        .authenticate()
+        .x_auth_identity("account-identity")
+        .x_auth_key(KEY);
+    assert_hidden(
+        "Debug of a request builder",
+        &format!("{request:?}"),
+        &[KEY],
+    );
+    let answer = request.send().await.unwrap();
+    assert_hidden("Debug of a response", &format!("{answer:?}"), &[SESSION]);
+    let sent = server.requests();
+    assert!(
+        sent.iter().any(|r| r.header("x-auth-key") == Some(KEY)),
+        "the key was used"
+    );
+    assert!(
+        sent.iter()
+            .any(|r| r.header("x-auth-token") == Some(SESSION)),
+        "the token was used"
+    );
+    assert_hidden("the tracing output", &captured.text(), &[KEY, SESSION]);
+    assert!(captured.text().contains("service=\"sparkfly\""));
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn openapi_pec_never_shows_its_token() {
+    const PEC_TOKEN: &str = "pec-6a0f-bearer-secret";
+    let captured = Captured::default();
+    let _guard = tracing::subscriber::set_default(capturing(&captured));
+    let server = RawServer::start(|_| {
+        Reply::http(
+            402,
+            &[("content-type", "application/json")],
+            r#"{"data": null, "success": false, "message": "Credito insufficiente", "error": 121}"#,
+        )
+    })
+    .await;
+    let client = credkit_openapi_pec::Client::builder()
+        .base_url(server.base_url())
+        .token(PEC_TOKEN)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    assert_hidden("Debug of the client", &format!("{client:?}"), &[PEC_TOKEN]);
+    for op in credkit_openapi_pec::SERVICE.operations {
+        let value = calls::openapi_pec::path_value(op.id);
+        let error = calls::openapi_pec::call(&client, op.id, value)
+            .await
+            .unwrap_err();
+        assert_eq!(error.status().map(|s| s.as_u16()), Some(402), "{}", op.id);
+        assert_hidden(op.id, &format!("{error} {error:?}"), &[PEC_TOKEN]);
+    }
+    let bearer = format!("Bearer {PEC_TOKEN}");
+    assert!(
+        server
+            .requests()
+            .iter()
+            .all(|r| r.header("authorization") == Some(bearer.as_str()))
+    );
+    assert_hidden("the tracing output", &captured.text(), &[PEC_TOKEN]);
+    assert!(captured.text().contains("service=\"openapi-pec\""));
 }

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 
+use credkit_sparkfly::mock::MockServerExt;
 use credkit_sparkfly::{
     Authenticator, Client, ClientBuilderExt, Error, ErrorKind, ResponseHeadersExt, RetryPolicy,
     Secret, ServiceError, TokenExchange, types,
@@ -415,20 +416,18 @@ async fn create_credential_400_with_error_only_as_in_the_docs() {
 #[tokio::test]
 async fn get_offer_eligibility_sends_both_required_ids() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path("/v1.0/credentials/eligible")
-                .query_param("member_id", "1009")
-                .query_param("offer_id", "1701")
-                .query_param_count(".*", ".*", 2)
-                .header("x-auth-token", TOKEN)
-                .header("accept", "application/json");
-            then.status(200).json_body(
-                json!({"is_eligible": false, "status": "Member has reached the redemption limit"}),
-            );
-        })
-        .await;
+    let mock = server.get_offer_eligibility(|when, then| {
+        when.member_id(1009)
+            .offer_id(1701)
+            .into_inner()
+            .query_param_count(".*", ".*", 2)
+            .header("x-auth-token", TOKEN)
+            .header("accept", "application/json");
+        then.ok(&types::CredentialEligibilityResponse {
+            is_eligible: Some(false),
+            status: Some("Member has reached the redemption limit".to_owned()),
+        });
+    });
     let eligibility = client::<Client>(&server, TOKEN)
         .get_offer_eligibility()
         .member_id(1009)
@@ -712,15 +711,13 @@ async fn update_credential_400_and_404() {
 #[tokio::test]
 async fn delete_credential_answers_200_with_the_deleted_credential() {
     let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(DELETE)
-                .path("/v1.0/credentials/1009")
-                .header("x-auth-token", TOKEN)
-                .header("accept", "application/json");
-            then.status(200).json_body(created_credential());
-        })
-        .await;
+    let mock = server.delete_credential(|when, then| {
+        when.credential_id(1009)
+            .into_inner()
+            .header("x-auth-token", TOKEN)
+            .header("accept", "application/json");
+        then.ok(&serde_json::from_value(created_credential()).unwrap());
+    });
     let deleted = client::<Client>(&server, TOKEN)
         .delete_credential()
         .credential_id(1009)

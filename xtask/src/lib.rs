@@ -3,8 +3,9 @@
 //! For each `specs/<service>.yaml`: check it against the rules of `specs/README.md`, normalize it
 //! in memory, run progenitor (builder interface), route the generated operations through
 //! `credkit-runtime`, append what progenitor ignores (servers, per-operation facts), format with
-//! prettyplease and write `crates/<service>/src/generated.rs` atomically. Nothing is written
-//! unless every selected service generates.
+//! prettyplease and write `crates/<service>/src/generated.rs` atomically, beside the typed httpmock
+//! helpers `crates/<service>/src/mock.rs`. Nothing is written unless every selected service
+//! generates.
 
 pub mod bench;
 pub mod cli;
@@ -12,6 +13,7 @@ pub mod custom_types;
 pub mod generate;
 pub mod lint;
 pub mod metadata;
+pub mod mock;
 pub mod normalize;
 pub mod problem;
 pub mod rewrite;

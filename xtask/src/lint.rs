@@ -67,7 +67,7 @@ pub fn check(spec: &Spec) -> Vec<Problem> {
             report(message);
         }
     }
-    check_siblings(spec, &spec.doc, String::new(), &mut problems);
+    check_nodes(spec, &spec.doc, String::new(), &mut problems);
     problems
 }
 
@@ -177,6 +177,14 @@ fn check_document(spec: &Spec, problems: &mut Vec<Problem>) {
         problems.push(spec.problem(
             Some("info".into()),
             "`x-credkit-success-member` names the envelope's success flag: write a string, e.g. `success`",
+        ));
+    }
+    if let Some(follow) = spec.doc.pointer("/info/x-credkit-follow-redirects")
+        && !follow.is_boolean()
+    {
+        problems.push(spec.problem(
+            Some("info".into()),
+            "`x-credkit-follow-redirects` is `true` or `false`",
         ));
     }
     for (name, schema) in spec.schemas() {
@@ -399,29 +407,26 @@ fn check_parameters(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
     messages
 }
 
-/// A `$ref` with sibling keywords: OpenAPI 3.0 ignores the siblings, so a `nullable: true`
-/// beside a `$ref` silently makes a required field non-nullable.
-fn check_siblings(spec: &Spec, value: &Value, pointer: String, problems: &mut Vec<Problem>) {
+/// Checks every node of the document, each problem named by its JSON pointer: `$ref`s that
+/// resolve and have no siblings, and one `type` per schema.
+fn check_nodes(spec: &Spec, value: &Value, pointer: String, problems: &mut Vec<Problem>) {
     match value {
         Value::Object(object) => {
-            if object.contains_key("$ref") {
-                let siblings: Vec<&str> = object
-                    .keys()
-                    .map(String::as_str)
-                    .filter(|k| !matches!(*k, "$ref" | "description" | "summary"))
-                    .collect();
-                if !siblings.is_empty() {
-                    problems.push(spec.problem(
-                        Some(if pointer.is_empty() { "/".into() } else { pointer.clone() }),
-                        format!(
-                            "`$ref` with sibling {}: OpenAPI 3.0 ignores them; write `allOf: [{{$ref: ...}}]` beside them (e.g. `nullable: true`)",
-                            siblings.join(", ")
-                        ),
-                    ));
-                }
+            let place = || {
+                Some(if pointer.is_empty() {
+                    "/".into()
+                } else {
+                    pointer.clone()
+                })
+            };
+            for message in check_ref(spec, object)
+                .into_iter()
+                .chain(check_type(object))
+            {
+                problems.push(spec.problem(place(), message));
             }
             for (key, child) in object {
-                check_siblings(
+                check_nodes(
                     spec,
                     child,
                     format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1")),
@@ -431,11 +436,55 @@ fn check_siblings(spec: &Spec, value: &Value, pointer: String, problems: &mut Ve
         }
         Value::Array(items) => {
             for (index, child) in items.iter().enumerate() {
-                check_siblings(spec, child, format!("{pointer}/{index}"), problems);
+                check_nodes(spec, child, format!("{pointer}/{index}"), problems);
             }
         }
         _ => {}
     }
+}
+
+/// A `$ref` must point into this file, at something that exists, and stand alone: OpenAPI 3.0
+/// ignores its siblings, so a `nullable: true` beside a `$ref` silently makes a required field
+/// non-nullable.
+fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String> {
+    let Some(reference) = object.get("$ref") else {
+        return Vec::new();
+    };
+    let mut messages = Vec::new();
+    match reference.as_str() {
+        Some(local) if local.starts_with('#') => {
+            if local.strip_prefix('#').and_then(|p| spec.doc.pointer(p)).is_none() {
+                messages.push(format!(
+                    "`$ref` {local} does not resolve: nothing in this file is at that place"
+                ));
+            }
+        }
+        _ => messages.push(format!(
+            "`$ref` {reference} is not supported: only references inside the file (`#/components/...`)"
+        )),
+    }
+    let siblings: Vec<&str> = object
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !matches!(*k, "$ref" | "description" | "summary"))
+        .collect();
+    if !siblings.is_empty() {
+        messages.push(format!(
+            "`$ref` with sibling {}: OpenAPI 3.0 ignores them; write `allOf: [{{$ref: ...}}]` beside them (e.g. `nullable: true`)",
+            siblings.join(", ")
+        ));
+    }
+    messages
+}
+
+/// `type: [string, 'null']` is OpenAPI 3.1: 3.0 has one type, and `nullable` for null. (A
+/// property named `type` has a schema, an object, as its value: it is not mistaken for this.)
+fn check_type(object: &serde_json::Map<String, Value>) -> Option<String> {
+    let types = object.get("type")?.as_array()?;
+    Some(format!(
+        "`type` is a list ({}): OpenAPI 3.0 takes one type; write `type: <one type>` and `nullable: true` for null",
+        Value::Array(types.clone())
+    ))
 }
 
 /// The bodiless success statuses an operation has beside its one JSON success (`204` beside a

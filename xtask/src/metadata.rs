@@ -139,6 +139,11 @@ pub fn emit(spec: &Spec) -> TokenStream {
             }
         }
     });
+    let follow_redirects = spec
+        .doc
+        .pointer("/info/x-credkit-follow-redirects")
+        .and_then(Value::as_bool)
+        .unwrap_or(true);
     let error_schema = format_ident!(
         "{}",
         spec.info_str("x-credkit-error-schema")
@@ -157,6 +162,7 @@ pub fn emit(spec: &Spec) -> TokenStream {
             auth: #auth,
             servers: &[#(#server_entries),*],
             operations: &[#(#operations),*],
+            follow_redirects: #follow_redirects,
         };
 
         /// The base URLs of the service's environments.

@@ -38,8 +38,12 @@ pub fn for_progenitor(spec: &Spec) -> Result<openapiv3::OpenAPI, Problem> {
         let used = used_response_refs(&spec.doc);
         responses.retain(|name, _| used.iter().any(|u| u == name));
     }
-    serde_json::from_value(doc)
-        .map_err(|e| spec.problem(None, format!("not a valid OpenAPI 3.0 document: {e}")))
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        spec.problem(
+            Some(pointer(e.path())),
+            format!("not a valid OpenAPI 3.0 document: {}", e.inner()),
+        )
+    })
 }
 
 /// Response components referenced by success responses.
@@ -67,4 +71,25 @@ fn used_response_refs(doc: &Value) -> Vec<String> {
         }
     }
     used
+}
+
+/// The place openapiv3 refused, as a JSON pointer like the other problems (`/components/schemas/Thing`).
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    if pointer.is_empty() {
+        "/".into()
+    } else {
+        pointer
+    }
 }

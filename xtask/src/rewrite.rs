@@ -333,6 +333,7 @@ struct SendRewrite {
     exec: usize,
     unexpected: usize,
     unknown_error_responses: usize,
+    unparsable_format: Option<String>,
 }
 
 fn path_ends_with(expr: &Expr, tail: &[&str]) -> bool {
@@ -386,10 +387,56 @@ impl SendRewrite {
                 ));
             }
         }
+        if let Some(error) = &self.unparsable_format {
+            return Err(format!("cannot read the arguments of a `format!`: {error}"));
+        }
         if self.unknown_error_responses > 0 {
             return Err("progenitor decodes an error response itself; error responses should have been removed".into());
         }
         Ok(())
+    }
+}
+
+impl SendRewrite {
+    /// In the URL's `format!`, progenitor writes each path parameter as
+    /// `encode_path(&credentials_id.to_string())`. It becomes
+    /// `credkit_runtime::path_segment("credentials_id", &credentials_id.to_string())?`, which
+    /// also encodes `\` and refuses `.` and `..`, so that no id can change the path. The macro's
+    /// arguments are parsed as expressions so that the other rewrites (secrets) reach them too.
+    fn encode_path_segments(&mut self, mac: &mut syn::Macro) -> syn::Result<()> {
+        let mut arguments = mac.parse_body_with(
+            syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated,
+        )?;
+        for argument in arguments.iter_mut() {
+            self.visit_expr_mut(argument);
+            let Expr::Call(call) = argument else { continue };
+            if !path_ends_with(&call.func, &["encode_path"]) || call.args.len() != 1 {
+                continue;
+            }
+            let value = call.args[0].clone();
+            let name = parameter_name(&value);
+            *argument = parse_quote!(credkit_runtime::path_segment(#name, #value)?);
+        }
+        mac.tokens = arguments.to_token_stream();
+        Ok(())
+    }
+}
+
+/// `credentials_id` in `&credentials_id.to_string()` (or `.expose().to_string()`).
+fn parameter_name(value: &Expr) -> String {
+    let mut expr = value;
+    loop {
+        match expr {
+            Expr::Reference(r) => expr = &r.expr,
+            Expr::MethodCall(call) => expr = &call.receiver,
+            Expr::Path(path) => {
+                if let Some(segment) = path.path.segments.last() {
+                    return segment.ident.to_string();
+                }
+                return "path parameter".to_owned();
+            }
+            _ => return "path parameter".to_owned(),
+        }
     }
 }
 
@@ -433,6 +480,12 @@ impl VisitMut for SendRewrite {
                         parse_quote!(Err(credkit_runtime::error_from_response(#arguments).await));
                     return;
                 }
+            }
+            Expr::Macro(m) if m.mac.path.is_ident("format") => {
+                if let Err(error) = self.encode_path_segments(&mut m.mac) {
+                    self.unparsable_format = Some(error.to_string());
+                }
+                return;
             }
             Expr::Path(_) if path_ends_with(expr, &["Error", "ErrorResponse"]) => {
                 self.unknown_error_responses += 1;

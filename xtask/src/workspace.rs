@@ -13,6 +13,8 @@ pub struct Service {
     pub spec: String,
     /// `crates/<name>/src/generated.rs`, relative to the root.
     pub target: String,
+    /// `crates/<name>/src/mock.rs`: the typed httpmock helpers, behind the crate's `mock` feature.
+    pub mock: String,
 }
 
 /// A generated file and what it should contain.
@@ -42,6 +44,7 @@ pub fn services(root: &Path) -> std::io::Result<Vec<Service>> {
                 name: name.to_owned(),
                 spec: format!("specs/{name}.yaml"),
                 target: format!("crates/{name}/src/generated.rs"),
+                mock: format!("crates/{name}/src/mock.rs"),
             });
         }
     }
@@ -63,15 +66,20 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
             ));
             continue;
         }
-        match Spec::load(&root.join(&service.spec), &service.spec)
+        let generated = Spec::load(&root.join(&service.spec), &service.spec)
             .map_err(|p| vec![p])
-            .and_then(|s| crate::generate(&s))
-        {
-            Ok(contents) => {
-                problems.extend(missing_dependencies(root, service, &contents));
+            .and_then(|s| Ok((crate::generate(&s)?, crate::mock::generate(&s)?)));
+        match generated {
+            Ok((client, mock)) => {
+                problems.extend(missing_dependencies(root, service, &client));
+                problems.extend(missing_mock_feature(root, service));
                 outputs.push(Output {
                     target: service.target.clone(),
-                    contents,
+                    contents: client,
+                });
+                outputs.push(Output {
+                    target: service.mock.clone(),
+                    contents: mock,
                 });
             }
             Err(mut found) => problems.append(&mut found),
@@ -126,13 +134,36 @@ pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>> {
     Ok(changed)
 }
 
+/// The mocks are compiled only with the crate's `mock` feature, which brings `httpmock`: a crate
+/// without it would carry a `mock.rs` nobody can build.
+fn missing_mock_feature(root: &Path, service: &Service) -> Option<Problem> {
+    let manifest = read_manifest(root, service);
+    let declared = manifest
+        .lines()
+        .map(str::trim)
+        .any(|line| line.starts_with("mock") && line.contains("dep:httpmock"));
+    (!declared).then(|| {
+        Problem::new(
+            &service.spec,
+            None,
+            format!(
+                "crates/{}/Cargo.toml needs the mock helpers' feature: `mock = [\"dep:httpmock\"]` under [features] and `httpmock = {{ workspace = true, optional = true }}`",
+                service.name
+            ),
+        )
+    })
+}
+
+fn read_manifest(root: &Path, service: &Service) -> String {
+    std::fs::read_to_string(root.join(format!("crates/{}/Cargo.toml", service.name)))
+        .unwrap_or_default()
+}
+
 /// Crates the generated code names (typify emits `::regress::` for patterns, `::chrono::` for
 /// date-times, `::uuid::` for UUIDs) but the client crate does not depend on: reported here, by
 /// name, rather than as a compile error in a file nobody should edit.
 fn missing_dependencies(root: &Path, service: &Service, contents: &str) -> Vec<Problem> {
-    let manifest =
-        std::fs::read_to_string(root.join(format!("crates/{}/Cargo.toml", service.name)))
-            .unwrap_or_default();
+    let manifest = read_manifest(root, service);
     // (path in code, package name)
     const USED: [(&str, &str); 8] = [
         ("regress", "regress"),

@@ -1310,7 +1310,7 @@ numeric code.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Envelope {
-        ///The payload; its type depends on the operation.
+        ///The payload; its type depends on the operation (any value, `null` included).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///Numeric error code; null on success.
@@ -1336,7 +1336,7 @@ Credit in Wallet" on `register_mailbox`).
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorEnvelope {
-        ///Null on errors; any type is accepted.
+        ///Null on errors; any value is accepted, `null` included.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub data: ::std::option::Option<::serde_json::Value>,
         ///Numeric error code.
@@ -8961,7 +8961,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/comunica_pec/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/comunica_pec/{}", client.baseurl, credkit_runtime::path_segment("id",
+                & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9071,7 +9072,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/comunica_pec/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/comunica_pec/{}", client.baseurl, credkit_runtime::path_segment("id",
+                & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9142,7 +9144,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/comunica_pec/{}/procura_registro_imprese", client.baseurl,
-                encode_path(& id.to_string()),
+                credkit_runtime::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9206,7 +9208,8 @@ pub mod builder {
             let Self { client, dominio } = self;
             let dominio = dominio.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/domini_pec/{}", client.baseurl, encode_path(& dominio.to_string()),
+                "{}/domini_pec/{}", client.baseurl,
+                credkit_runtime::path_segment("dominio", & dominio.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9417,7 +9420,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/pec/{}", client.baseurl, credkit_runtime::path_segment("id", & id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9486,7 +9490,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}", client.baseurl, encode_path(& id.to_string()),
+                "{}/pec/{}", client.baseurl, credkit_runtime::path_segment("id", & id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9589,7 +9594,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/attivazione", client.baseurl, encode_path(& id.to_string()),
+                "{}/pec/{}/attivazione", client.baseurl,
+                credkit_runtime::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9694,7 +9700,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/conservazione", client.baseurl, encode_path(& id.to_string()),
+                "{}/pec/{}/conservazione", client.baseurl,
+                credkit_runtime::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9799,7 +9806,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/modifica", client.baseurl, encode_path(& id.to_string()),
+                "{}/pec/{}/modifica", client.baseurl, credkit_runtime::path_segment("id",
+                & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9869,8 +9877,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/modulo_attivazione", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/pec/{}/modulo_attivazione", client.baseurl,
+                credkit_runtime::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -9929,8 +9937,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/modulo_conservazione", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/pec/{}/modulo_conservazione", client.baseurl,
+                credkit_runtime::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -10023,7 +10031,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/multiutenza", client.baseurl, encode_path(& id.to_string()),
+                "{}/pec/{}/multiutenza", client.baseurl,
+                credkit_runtime::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -10110,7 +10119,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let anni = anni.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/rinnovo", client.baseurl, encode_path(& id.to_string()),
+                "{}/pec/{}/rinnovo", client.baseurl, credkit_runtime::path_segment("id",
+                & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -10215,8 +10225,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/trasformazione", client.baseurl, encode_path(& id
-                .to_string()),
+                "{}/pec/{}/trasformazione", client.baseurl,
+                credkit_runtime::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -10286,7 +10296,8 @@ pub mod builder {
             let Self { client, pec } = self;
             let pec = pec.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/verifica_pec/{}", client.baseurl, encode_path(& pec.to_string()),
+                "{}/verifica_pec/{}", client.baseurl,
+                credkit_runtime::path_segment("pec", & pec.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -10491,6 +10502,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    follow_redirects: true,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

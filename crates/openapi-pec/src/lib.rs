@@ -1,9 +1,17 @@
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
 // progenitor's output, formatted by prettyplease: rustfmt would rewrite it on every run.
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod generated;
+
+// The typed httpmock helpers, generated with the client from the same spec.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod mock;
 
 mod dates;
 mod documents;

@@ -2029,8 +2029,9 @@ pub mod builder {
             let qrcode_token = qrcode_token.map_err(Error::InvalidRequest)?;
             let pin = pin.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/boarding/{}", client.baseurl, encode_path(& qrcode_token
-                .to_string()),
+                "{}/credentials/boarding/{}", client.baseurl,
+                credkit_runtime::path_segment("qrcode_token", & qrcode_token.to_string())
+                ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2100,8 +2101,9 @@ pub mod builder {
             let Self { client, credentials_id } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/{}", client.baseurl, encode_path(& credentials_id
-                .to_string()),
+                "{}/credentials/{}", client.baseurl,
+                credkit_runtime::path_segment("credentials_id", & credentials_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2168,8 +2170,9 @@ pub mod builder {
             let Self { client, credentials_id } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/{}", client.baseurl, encode_path(& credentials_id
-                .to_string()),
+                "{}/credentials/{}", client.baseurl,
+                credkit_runtime::path_segment("credentials_id", & credentials_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2262,8 +2265,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/{}/change-pin", client.baseurl, encode_path(&
-                credentials_id.to_string()),
+                "{}/credentials/{}/change-pin", client.baseurl,
+                credkit_runtime::path_segment("credentials_id", & credentials_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2361,8 +2365,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/{}/reset-pin", client.baseurl, encode_path(&
-                credentials_id.to_string()),
+                "{}/credentials/{}/reset-pin", client.baseurl,
+                credkit_runtime::path_segment("credentials_id", & credentials_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2442,8 +2447,9 @@ pub mod builder {
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let num_iscr_sito = num_iscr_sito.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/{}/rimuovi-associazione", client.baseurl, encode_path(&
-                credentials_id.to_string()),
+                "{}/credentials/{}/rimuovi-associazione", client.baseurl,
+                credkit_runtime::path_segment("credentials_id", & credentials_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2514,8 +2520,9 @@ pub mod builder {
             let Self { client, credentials_id } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/credentials/{}/status", client.baseurl, encode_path(& credentials_id
-                .to_string()),
+                "{}/credentials/{}/status", client.baseurl,
+                credkit_runtime::path_segment("credentials_id", & credentials_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2628,6 +2635,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    follow_redirects: false,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

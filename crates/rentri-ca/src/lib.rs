@@ -6,9 +6,16 @@
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 mod generated;
 
+// The typed httpmock helpers, generated with the client from the same spec.
+#[cfg(feature = "mock")]
+#[cfg_attr(docsrs, doc(cfg(feature = "mock")))]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod mock;
+
 pub use credkit_runtime::{
-    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
-    RetryPolicy, Secret,
+    Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind,
+    GeneratedClient, RetryPolicy, Secret,
 };
 pub use generated::{
     ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
@@ -19,4 +26,4 @@ pub use generated::{
 #[cfg_attr(docsrs, doc(cfg(feature = "modi")))]
 mod modi;
 #[cfg(feature = "modi")]
-pub use modi::ModiSigner;
+pub use modi::{CertificateKey, JwsAlgorithm, JwsSigner, ModiError, ModiSigner};

@@ -2,20 +2,26 @@
 //! `Authorization: Bearer`) and, for requests with a body, `INTEGRITY_REST_01` (`Digest` plus an
 //! `Agid-JWT-Signature` JWT that signs the digest and the content type).
 //!
-//! Tokens are ES256 (the RENTRI domain certificate is an EC P-256 key), carry the leaf
-//! certificate in `x5c`, and are never reused: RENTRI refuses a JWT it has already seen.
+//! Tokens carry the leaf certificate in `x5c` and are never reused: RENTRI refuses a JWT it has
+//! already seen, so each request and each retry gets new ones.
+
+mod certificate;
+mod certificate_key;
+mod error;
+mod jws_signer;
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use aws_lc_rs::digest::{SHA256, digest};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use credkit_runtime::{AuthError, Authenticator, BoxFuture, Environment, sensitive_header};
-use p256::ecdsa::signature::Signer as _;
-use p256::ecdsa::{Signature, SigningKey};
-use p256::pkcs8::DecodePrivateKey as _;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderName};
 use serde_json::{Value, json};
-use sha2::{Digest as _, Sha256};
+
+pub use certificate_key::CertificateKey;
+pub use error::ModiError;
+pub use jws_signer::{JwsAlgorithm, JwsSigner};
 
 const DIGEST: HeaderName = HeaderName::from_static("digest");
 const AGID_JWT_SIGNATURE: HeaderName = HeaderName::from_static("agid-jwt-signature");
@@ -26,54 +32,62 @@ const AGID_JWT_SIGNATURE: HeaderName = HeaderName::from_static("agid-jwt-signatu
 /// use credkit_rentri_ca::{Auth, Client, Environment, ModiSigner};
 ///
 /// # fn run() -> Result<(), Box<dyn std::error::Error>> {
-/// // From the RENTRI domain certificate (.p12), e.g.:
-/// //   openssl pkcs12 -in cert.p12 -clcerts -nokeys -out cert.pem
-/// //   openssl pkcs12 -in cert.p12 -nocerts -nodes -out key.pem
-/// let signer = ModiSigner::from_pem(
-///     &std::fs::read_to_string("cert.pem")?,
-///     &std::fs::read_to_string("key.pem")?,
-///     "01234567890", // the operator's codice fiscale, as in the certificate subject
-///     Environment::Demo,
-/// )?;
+/// let p12 = std::fs::read("operator.p12")?;
+/// let password = std::env::var("RENTRI_P12_PASSWORD")?;
+/// let signer = ModiSigner::from_p12(&p12, &password, Environment::Demo)?;
 /// let client = Client::builder().environment(Environment::Demo).auth(Auth::custom(signer)).build()?;
 /// # Ok(()) }
 /// ```
 pub struct ModiSigner {
-    key: SigningKey,
-    certificate: String,
+    signer: Box<dyn JwsSigner>,
+    /// `base64url` of the JOSE header, the same for every token.
+    header: String,
     issuer: String,
     audience: &'static str,
     lifetime: Duration,
 }
 
 impl ModiSigner {
-    /// A signer from the operator's leaf certificate and its EC P-256 private key, both PEM
-    /// (the key as PKCS#8 `PRIVATE KEY` or SEC1 `EC PRIVATE KEY`). `issuer` is the operator
-    /// identifier of the certificate subject; `environment` chooses the audience
-    /// (`rentrigov.api` or `rentrigov.demo.api`), which must match the certificate's.
+    /// A signer from the operator's PKCS#12 file (the `.p12` RENTRI issues) and its password.
+    /// `iss` is the operator id of the certificate subject; `environment` chooses `aud`.
+    pub fn from_p12(
+        p12: &[u8],
+        password: &str,
+        environment: Environment,
+    ) -> Result<Self, ModiError> {
+        Self::new(CertificateKey::from_p12(p12, password)?, environment)
+    }
+
+    /// A signer from the operator's leaf certificate and private key, both PEM (see
+    /// [`CertificateKey::from_pem`]). `iss` and `aud` as for [`from_p12`](Self::from_p12).
     pub fn from_pem(
         certificate_pem: &str,
         private_key_pem: &str,
+        environment: Environment,
+    ) -> Result<Self, ModiError> {
+        Self::new(
+            CertificateKey::from_pem(certificate_pem, private_key_pem)?,
+            environment,
+        )
+    }
+
+    /// A signer around any [`JwsSigner`] (an HSM, a remote signing service). `iss` is the
+    /// `CF:IT-…` operator id of the certificate subject, without `CF:IT-`.
+    pub fn new(
+        signer: impl JwsSigner + 'static,
+        environment: Environment,
+    ) -> Result<Self, ModiError> {
+        Self::build(Box::new(signer), None, environment)
+    }
+
+    /// Like [`new`](Self::new), with `iss` given: for certificates whose subject carries the
+    /// operator id in another form (a CNS, an eIDAS seal), or to act for another operator id.
+    pub fn with_issuer(
+        signer: impl JwsSigner + 'static,
         issuer: impl Into<String>,
         environment: Environment,
-    ) -> Result<Self, AuthError> {
-        let audience = match environment {
-            Environment::Production => "rentrigov.api",
-            Environment::Demo => "rentrigov.demo.api",
-            other => return Err(AuthError::new(format!("RENTRI has no {other} environment"))),
-        };
-        let key = SigningKey::from_pkcs8_pem(private_key_pem)
-            .or_else(|_| p256::SecretKey::from_sec1_pem(private_key_pem).map(SigningKey::from))
-            .map_err(|_| {
-                AuthError::new("the private key is not an EC P-256 key in PEM (PKCS#8 or SEC1)")
-            })?;
-        Ok(Self {
-            key,
-            certificate: certificate_der_base64(certificate_pem)?,
-            issuer: issuer.into(),
-            audience,
-            lifetime: Duration::from_secs(300),
-        })
+    ) -> Result<Self, ModiError> {
+        Self::build(Box::new(signer), Some(issuer.into()), environment)
     }
 
     /// How long each token is valid (default 5 minutes, as in RENTRI's own examples).
@@ -82,12 +96,42 @@ impl ModiSigner {
         self
     }
 
-    fn token(&self, extra: Option<(&str, Value)>) -> Result<String, AuthError> {
+    fn build(
+        signer: Box<dyn JwsSigner>,
+        issuer: Option<String>,
+        environment: Environment,
+    ) -> Result<Self, ModiError> {
+        let audience = match environment {
+            Environment::Production => "rentrigov.api",
+            Environment::Demo => "rentrigov.demo.api",
+            other => return Err(ModiError::Environment(other)),
+        };
+        let parsed = certificate::parse(signer.certificate_der())?;
+        certificate::check_validity(&parsed)?;
+        let issuer = match issuer {
+            Some(issuer) => issuer,
+            None => certificate::operator_id(&parsed)?,
+        };
+        let header = json!({
+            "alg": signer.algorithm().name(),
+            "typ": "JWT",
+            "x5c": [STANDARD.encode(signer.certificate_der())],
+        });
+        Ok(Self {
+            header: URL_SAFE_NO_PAD.encode(header.to_string()),
+            signer,
+            issuer,
+            audience,
+            lifetime: Duration::from_secs(300),
+        })
+    }
+
+    /// A new signed token; `signed_headers` is added for `Agid-JWT-Signature`.
+    async fn token(&self, signed_headers: Option<Value>) -> Result<String, AuthError> {
         let now = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_err(|_| AuthError::new("the system clock is before 1970"))?
             .as_secs();
-        let header = json!({ "alg": "ES256", "typ": "JWT", "x5c": [self.certificate] });
         let mut claims = json!({
             "aud": self.audience,
             "iss": self.issuer,
@@ -96,20 +140,16 @@ impl ModiSigner {
             "nbf": now,
             "exp": now + self.lifetime.as_secs(),
         });
-        if let Some((name, value)) = extra {
-            claims[name] = value;
+        if let Some(signed_headers) = signed_headers {
+            claims["signed_headers"] = signed_headers;
         }
         let input = format!(
             "{}.{}",
-            URL_SAFE_NO_PAD.encode(header.to_string()),
+            self.header,
             URL_SAFE_NO_PAD.encode(claims.to_string())
         );
-        // ES256 in JWS is the raw 64-byte r‖s, not DER.
-        let signature: Signature = self.key.sign(input.as_bytes());
-        Ok(format!(
-            "{input}.{}",
-            URL_SAFE_NO_PAD.encode(signature.to_bytes())
-        ))
+        let signature = self.signer.sign(input.as_bytes()).await?;
+        Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
     }
 }
 
@@ -119,22 +159,23 @@ impl Authenticator for ModiSigner {
         request: &'a mut reqwest::Request,
     ) -> BoxFuture<'a, Result<(), AuthError>> {
         Box::pin(async move {
-            let bearer = format!("Bearer {}", self.token(None)?);
+            let bearer = format!("Bearer {}", self.token(None).await?);
             request
                 .headers_mut()
                 .insert(AUTHORIZATION, sensitive_header(&bearer)?);
             let Some(body) = request.body().and_then(reqwest::Body::as_bytes) else {
                 return Ok(());
             };
-            let digest = format!("SHA-256={}", STANDARD.encode(Sha256::digest(body)));
-            let content_type = request
-                .headers()
-                .get(CONTENT_TYPE)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("application/json")
-                .to_owned();
-            let signed_headers = json!([{ "digest": digest }, { "content-type": content_type }]);
-            let signature = self.token(Some(("signed_headers", signed_headers)))?;
+            let digest = format!("SHA-256={}", STANDARD.encode(digest(&SHA256, body)));
+            // AgID: the digest, and the content type when there is one, as sent.
+            let mut signed_headers = vec![json!({ "digest": digest })];
+            if let Some(content_type) = request.headers().get(CONTENT_TYPE) {
+                let content_type = content_type
+                    .to_str()
+                    .map_err(|_| AuthError::new("the Content-Type header is not plain text"))?;
+                signed_headers.push(json!({ "content-type": content_type }));
+            }
+            let signature = self.token(Some(Value::Array(signed_headers))).await?;
             let headers = request.headers_mut();
             headers.insert(DIGEST, sensitive_header(&digest)?);
             headers.insert(AGID_JWT_SIGNATURE, sensitive_header(&signature)?);
@@ -146,24 +187,10 @@ impl Authenticator for ModiSigner {
 impl std::fmt::Debug for ModiSigner {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ModiSigner")
+            .field("algorithm", &self.signer.algorithm())
             .field("issuer", &self.issuer)
             .field("audience", &self.audience)
             .field("lifetime", &self.lifetime)
             .finish_non_exhaustive()
     }
-}
-
-/// The first certificate of a PEM file, as the standard base64 of its DER that `x5c` holds.
-fn certificate_der_base64(pem: &str) -> Result<String, AuthError> {
-    const BEGIN: &str = "-----BEGIN CERTIFICATE-----";
-    const END: &str = "-----END CERTIFICATE-----";
-    let body = pem
-        .split_once(BEGIN)
-        .and_then(|(_, rest)| rest.split_once(END))
-        .map(|(body, _)| body.split_whitespace().collect::<String>())
-        .ok_or_else(|| AuthError::new("the certificate is not PEM (no BEGIN CERTIFICATE block)"))?;
-    let der = STANDARD
-        .decode(&body)
-        .map_err(|_| AuthError::new("the certificate's PEM body is not base64"))?;
-    Ok(STANDARD.encode(der))
 }

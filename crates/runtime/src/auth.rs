@@ -90,6 +90,16 @@ impl Auth {
         matches!(self, Self::Custom(_))
     }
 
+    /// Refuses, before anything is sent, a token that cannot be a header value: CR or LF
+    /// would let it add headers of its own to the request.
+    pub(crate) fn check(&self) -> Result<(), AuthError> {
+        match self {
+            Self::Bearer(token) => sensitive_header(token.expose()).map(drop),
+            Self::Header { value, .. } => sensitive_header(value.expose()).map(drop),
+            Self::None | Self::Custom(_) => Ok(()),
+        }
+    }
+
     pub(crate) async fn refresh(&self) -> Result<bool, AuthError> {
         match self {
             Self::Custom(authenticator) => authenticator.refresh().await,
@@ -101,7 +111,9 @@ impl Auth {
 /// A header value marked sensitive, so that HTTP libraries never log it.
 pub fn sensitive_header(value: &str) -> Result<HeaderValue, AuthError> {
     let mut value = HeaderValue::from_str(value).map_err(|_| {
-        AuthError::new("the credential contains characters not allowed in an HTTP header")
+        AuthError::new(
+            "the credential contains characters not allowed in an HTTP header (CR, LF or another control character)",
+        )
     })?;
     value.set_sensitive(true);
     Ok(value)

@@ -52,6 +52,7 @@ pub struct ClientBuilder<C> {
     user_agent: String,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    plain_http: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -72,6 +73,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             user_agent: crate::USER_AGENT.to_owned(),
             http: None,
             retry: RetryPolicy::default(),
+            plain_http: false,
             client: PhantomData,
         }
     }
@@ -130,7 +132,8 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
-    /// Connects to a custom base URL (`https`, or `http` on a loopback host for tests).
+    /// Connects to a custom base URL: `https`, or `http` on a loopback host (tests). Plain
+    /// `http` to another host is refused unless [`ClientBuilder::allow_plain_http`] is set.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.target = Target::BaseUrl(url.into());
         self
@@ -169,8 +172,17 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
-    /// Sends through this `reqwest::Client` (its own timeouts, proxy and TLS settings apply;
-    /// the builder's timeouts and user agent are then not used).
+    /// Allows a custom base URL with plain `http` to a host that is not loopback, e.g. a
+    /// gateway on a trusted network. Credentials then cross that network unencrypted.
+    pub fn allow_plain_http(mut self) -> Self {
+        self.plain_http = true;
+        self
+    }
+
+    /// Sends through this `reqwest::Client`: its own timeouts, proxy, TLS settings and
+    /// redirect policy apply, and the builder's timeouts are not used. Build it with
+    /// [`crate::redirect_policy`] so that it follows only the redirects credkit's own
+    /// client follows (reqwest's default follows any, carrying tokens in custom headers).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -197,8 +209,9 @@ impl<C: GeneratedClient> ClientBuilder<C> {
                     ))
                 })?
                 .to_owned(),
-            Target::BaseUrl(url) => validate_base_url(url)?,
+            Target::BaseUrl(url) => validate_base_url(url, self.plain_http)?,
         };
+        self.auth.check()?;
         let user_agent =
             reqwest::header::HeaderValue::from_str(&self.user_agent).map_err(|_| {
                 Error::config(format!(
@@ -211,6 +224,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
+                .redirect(crate::redirect_policy(service))
                 .build()
                 .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
         };
@@ -220,7 +234,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
 }
 
 /// Checks a custom base URL and drops its trailing `/` (operation paths start with one).
-fn validate_base_url(raw: &str) -> Result<String, Error> {
+fn validate_base_url(raw: &str, plain_http: bool) -> Result<String, Error> {
     let url = reqwest::Url::parse(raw.trim())
         .map_err(|e| Error::config(format!("base URL `{raw}` is not a URL: {e}")))?;
     let loopback = match url.host() {
@@ -231,10 +245,15 @@ fn validate_base_url(raw: &str) -> Result<String, Error> {
     };
     match url.scheme() {
         "https" => {}
-        "http" if loopback => {}
+        "http" if loopback || plain_http => {}
+        "http" => {
+            return Err(Error::config(format!(
+                "base URL `{raw}` uses plain http to a host that is not loopback: credentials would cross the network unencrypted; use https, or call `allow_plain_http()` to accept that"
+            )));
+        }
         scheme => {
             return Err(Error::config(format!(
-                "base URL `{raw}` uses {scheme}: credkit sends credentials only over https (http is allowed for loopback hosts)"
+                "base URL `{raw}` uses {scheme}: credkit speaks https (or http)"
             )));
         }
     }
@@ -257,23 +276,23 @@ mod tests {
     #[test]
     fn base_urls_are_validated_and_normalized() {
         assert_eq!(
-            validate_base_url("https://api.example.com/v1/").unwrap(),
+            validate_base_url("https://api.example.com/v1/", false).unwrap(),
             "https://api.example.com/v1"
         );
         assert_eq!(
-            validate_base_url("https://api.example.com").unwrap(),
+            validate_base_url("https://api.example.com", false).unwrap(),
             "https://api.example.com"
         );
         assert_eq!(
-            validate_base_url("http://127.0.0.1:8080").unwrap(),
+            validate_base_url("http://127.0.0.1:8080", false).unwrap(),
             "http://127.0.0.1:8080"
         );
         assert_eq!(
-            validate_base_url("http://localhost:1/x/").unwrap(),
+            validate_base_url("http://localhost:1/x/", false).unwrap(),
             "http://localhost:1/x"
         );
         assert_eq!(
-            validate_base_url("http://[::1]:9").unwrap(),
+            validate_base_url("http://[::1]:9", false).unwrap(),
             "http://[::1]:9"
         );
         for bad in [
@@ -283,8 +302,22 @@ mod tests {
             "https://x.com/?a=1",
             "https://u:p@x.com",
         ] {
-            let error = validate_base_url(bad).unwrap_err().to_string();
+            let error = validate_base_url(bad, false).unwrap_err().to_string();
             assert!(error.contains(bad.trim()), "{error}");
         }
+    }
+
+    #[test]
+    fn plain_http_to_another_host_needs_the_opt_in() {
+        let refused = validate_base_url("http://gateway.internal/api", false).unwrap_err();
+        assert!(
+            refused.to_string().contains("allow_plain_http"),
+            "{refused}"
+        );
+        assert_eq!(
+            validate_base_url("http://gateway.internal/api/", true).unwrap(),
+            "http://gateway.internal/api"
+        );
+        assert!(validate_base_url("ftp://gateway.internal", true).is_err());
     }
 }

@@ -19,19 +19,29 @@ struct Received {
 }
 
 impl Received {
-    async fn read(response: reqwest::Response) -> Result<Self, Error> {
+    async fn read(mut response: reqwest::Response) -> Result<Self, Error> {
         let context = response.extensions().get::<CallContext>().copied();
         let status = response.status();
         let headers = response.headers().clone();
-        match response.bytes().await {
-            Ok(body) => Ok(Self {
-                context,
-                status,
-                headers,
-                body,
-            }),
-            Err(e) => Err(Error::from(e).in_call(context.as_ref())),
+        // Read chunk by chunk, so that when the connection fails mid-body the error keeps
+        // what had arrived.
+        let mut chunks = Vec::new();
+        loop {
+            match response.chunk().await {
+                Ok(Some(chunk)) => chunks.push(chunk),
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(Error::body_cut_off(e, status, headers, joined(chunks))
+                        .in_call(context.as_ref()));
+                }
+            }
         }
+        Ok(Self {
+            context,
+            status,
+            headers,
+            body: joined(chunks),
+        })
     }
 
     fn value<T>(self, value: T) -> ResponseValue<T> {
@@ -67,6 +77,15 @@ impl Received {
             source,
         }))
         .in_call(context.as_ref())
+    }
+}
+
+/// The chunks of a body as one buffer; a body that came in one chunk is not copied.
+fn joined(mut chunks: Vec<bytes::Bytes>) -> bytes::Bytes {
+    match chunks.len() {
+        0 => bytes::Bytes::new(),
+        1 => chunks.remove(0),
+        _ => chunks.concat().into(),
     }
 }
 

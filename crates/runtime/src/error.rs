@@ -24,6 +24,16 @@ struct Inner {
     kind: ErrorKind,
     service: Option<&'static str>,
     operation: Option<&'static str>,
+    /// For a [`ErrorKind::Transport`] error that happened while the body was being read: what
+    /// had arrived of the answer.
+    partial: Option<Partial>,
+}
+
+/// The status, headers and the part of the body that arrived before a connection failed.
+struct Partial {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Bytes,
 }
 
 /// The kinds of [`Error`].
@@ -80,7 +90,24 @@ impl Error {
             kind,
             service: None,
             operation: None,
+            partial: None,
         }))
+    }
+
+    /// A failure while reading the body of an answer whose status and headers had arrived.
+    pub(crate) fn body_cut_off(
+        error: reqwest::Error,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+    ) -> Self {
+        let mut error = Self::from(error);
+        error.0.partial = Some(Partial {
+            status,
+            headers,
+            body,
+        });
+        error
     }
 
     pub(crate) fn in_call(mut self, context: Option<&CallContext>) -> Self {
@@ -139,7 +166,7 @@ impl Error {
         match &self.0.kind {
             ErrorKind::Api(e) => Some(e.status),
             ErrorKind::Decode(e) => Some(e.status),
-            ErrorKind::Transport(e) => e.status(),
+            ErrorKind::Transport(e) => e.status().or(self.0.partial.as_ref().map(|p| p.status)),
             _ => None,
         }
     }
@@ -149,16 +176,17 @@ impl Error {
         match &self.0.kind {
             ErrorKind::Api(e) => Some(&e.headers),
             ErrorKind::Decode(e) => Some(&e.headers),
-            _ => None,
+            _ => self.0.partial.as_ref().map(|p| &p.headers),
         }
     }
 
-    /// The raw response body, when the server answered (possibly empty).
+    /// The raw response body, when the server answered (possibly empty); when the connection
+    /// failed while the body was being read, the part that arrived.
     pub fn body(&self) -> Option<&[u8]> {
         match &self.0.kind {
             ErrorKind::Api(e) => Some(&e.body),
             ErrorKind::Decode(e) => Some(&e.body),
-            _ => None,
+            _ => self.0.partial.as_ref().map(|p| &p.body[..]),
         }
     }
 
@@ -249,7 +277,15 @@ impl fmt::Display for Error {
             ErrorKind::InvalidRequest(m) => write!(f, "invalid request, nothing was sent: {m}"),
             ErrorKind::Config(m) => write!(f, "configuration error: {m}"),
             ErrorKind::Auth(e) => write!(f, "authentication failed: {e}"),
-            ErrorKind::Transport(e) => write!(f, "no usable response: {e}"),
+            ErrorKind::Transport(e) => match &self.0.partial {
+                Some(p) => write!(
+                    f,
+                    "the server answered {} but the body was cut off after {} bytes: {e}",
+                    p.status,
+                    p.body.len()
+                ),
+                None => write!(f, "no usable response: {e}"),
+            },
             ErrorKind::Api(e) => {
                 write!(f, "the server answered {}", e.status)?;
                 if e.status.is_success() {
@@ -279,6 +315,17 @@ impl fmt::Debug for Error {
             .field("service", &self.0.service)
             .field("operation", &self.0.operation)
             .field("kind", &self.0.kind)
+            .field("partial", &self.0.partial)
+            .finish()
+    }
+}
+
+impl fmt::Debug for Partial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Partial")
+            .field("status", &self.status)
+            .field("headers", &DebugHeaders(&self.headers))
+            .field("body", &DebugBody(&self.body))
             .finish()
     }
 }

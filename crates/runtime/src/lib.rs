@@ -11,6 +11,8 @@ mod builder;
 mod decode;
 mod error;
 mod execute;
+mod path;
+mod redirect;
 mod retry;
 mod secret;
 mod service;
@@ -20,6 +22,8 @@ pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Gener
 pub use decode::{absent, error_from_response, json_response, json_response_checked, present};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
+pub use path::{encode_path_segment, path_segment};
+pub use redirect::redirect_policy;
 pub use retry::{RetryPolicy, Sleeper};
 pub use secret::Secret;
 pub use service::{AuthScheme, Environment, OperationMeta, ServiceInfo};

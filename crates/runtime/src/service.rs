@@ -83,6 +83,9 @@ pub struct ServiceInfo {
     pub servers: &'static [(Environment, &'static str)],
     /// Every operation of the spec.
     pub operations: &'static [OperationMeta],
+    /// Whether redirects within the same origin are followed (`x-credkit-follow-redirects`,
+    /// default `true`); see [`crate::redirect_policy`].
+    pub follow_redirects: bool,
 }
 
 impl ServiceInfo {

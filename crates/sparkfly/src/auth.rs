@@ -79,6 +79,11 @@ impl ClientBuilderExt for ClientBuilder<Client> {
         identity: impl Into<String>,
         key: impl Into<Secret>,
     ) -> Result<Client, Error> {
+        let (identity, key) = (identity.into(), key.into());
+        // Both become request headers of `GET /auth`: refuse CR, LF and the like now, before
+        // anything is sent.
+        sensitive_header(&identity)?;
+        sensitive_header(key.expose())?;
         let anonymous = self.auth(Auth::None).build()?;
         let retry = anonymous.runtime().retry_policy().clone();
         let user_agent = anonymous.runtime().user_agent().clone();

@@ -2108,8 +2108,9 @@ pub mod builder {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1.0/credentials/{}", client.baseurl, encode_path(& credential_id
-                .to_string()),
+                "{}/v1.0/credentials/{}", client.baseurl,
+                credkit_runtime::path_segment("credential_id", & credential_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2210,8 +2211,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1.0/credentials/{}", client.baseurl, encode_path(& credential_id
-                .to_string()),
+                "{}/v1.0/credentials/{}", client.baseurl,
+                credkit_runtime::path_segment("credential_id", & credential_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2279,8 +2281,9 @@ pub mod builder {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1.0/credentials/{}", client.baseurl, encode_path(& credential_id
-                .to_string()),
+                "{}/v1.0/credentials/{}", client.baseurl,
+                credkit_runtime::path_segment("credential_id", & credential_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2347,8 +2350,9 @@ pub mod builder {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1.0/credentials/{}/redeem", client.baseurl, encode_path(&
-                credential_id.to_string()),
+                "{}/v1.0/credentials/{}/redeem", client.baseurl,
+                credkit_runtime::path_segment("credential_id", & credential_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2415,8 +2419,9 @@ pub mod builder {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1.0/credentials/{}/void", client.baseurl, encode_path(&
-                credential_id.to_string()),
+                "{}/v1.0/credentials/{}/void", client.baseurl,
+                credkit_runtime::path_segment("credential_id", & credential_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map
@@ -2539,6 +2544,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    follow_redirects: true,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

@@ -1,0 +1,71 @@
+//! Path parameters as exactly one URL path segment.
+//!
+//! progenitor's `encode_path` leaves `\` and `.` as they are. A URL parser treats `\` as `/` in
+//! `http(s)` URLs and resolves `.` and `..` segments (also when written `%2e`), so an id such as
+//! `..` or `a\b` would change which resource is addressed. Every generated `send` uses
+//! [`path_segment`] instead: it encodes everything but the unreserved characters of RFC 3986,
+//! `@` and `:` (PEC addresses are ids), and refuses the values no encoding can keep in place.
+
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+
+use crate::error::{Error, ErrorKind};
+
+/// Characters sent as they are: RFC 3986 `unreserved`, and `@` and `:`, which a path segment
+/// may hold as they are and which no server framework gives a meaning of its own (unlike `;`
+/// or `+`).
+const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'@')
+    .remove(b':');
+
+/// `value` percent-encoded as one path segment. `parameter` names it in the error for an empty
+/// value, `.` or `..`, which cannot be sent as a segment of their own.
+pub fn path_segment(parameter: &str, value: &str) -> Result<String, Error> {
+    if value.is_empty() || value == "." || value == ".." {
+        return Err(Error::new(ErrorKind::InvalidRequest(format!(
+            "{parameter} `{value}` cannot be sent as a URL path segment"
+        ))));
+    }
+    Ok(encode_path_segment(value))
+}
+
+/// `value` percent-encoded as [`path_segment`] sends it, without its checks: for matching a
+/// path a client sent (the generated mock helpers).
+pub fn encode_path_segment(value: &str) -> String {
+    utf8_percent_encode(value, ENCODED).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::path_segment;
+
+    #[test]
+    fn everything_but_unreserved_characters_is_encoded() {
+        assert_eq!(path_segment("id", "B4HUPE820").unwrap(), "B4HUPE820");
+        assert_eq!(path_segment("id", "a-b.c_d~e").unwrap(), "a-b.c_d~e");
+        assert_eq!(
+            path_segment("id", "../a/b?c#d%e f\\g").unwrap(),
+            "..%2Fa%2Fb%3Fc%23d%25e%20f%5Cg"
+        );
+        assert_eq!(path_segment("id", "città").unwrap(), "citt%C3%A0");
+        assert_eq!(
+            path_segment("pec", "prova_pec@legalmail.it").unwrap(),
+            "prova_pec@legalmail.it"
+        );
+        assert_eq!(path_segment("id", "a;b+c").unwrap(), "a%3Bb%2Bc");
+    }
+
+    #[test]
+    fn dot_segments_and_empty_values_are_refused() {
+        for value in ["", ".", ".."] {
+            let error = path_segment("credentials_id", value).unwrap_err();
+            assert!(
+                error.to_string().contains("credentials_id"),
+                "{error} names the parameter"
+            );
+        }
+    }
+}

@@ -1,0 +1,257 @@
+//! The typed httpmock helpers of a client crate (`crates/<service>/src/mock.rs`, behind the
+//! crate's `mock` feature): progenitor's `MockServerExt`, generated from the same normalized spec
+//! and custom types as the client, so `server.get_credentials_status(|when, then| ..)` takes the
+//! client's own parameter and response types.
+
+use std::collections::BTreeMap;
+
+use quote::ToTokens;
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+use syn::{Expr, ImplItemFn, ItemImpl, Lit, parse_quote};
+
+use crate::generate::{header, progenitor_settings, run_progenitor};
+use crate::problem::Problem;
+use crate::spec::Spec;
+use crate::{custom_types, normalize};
+
+/// The text of `crates/<service>/src/mock.rs` for a spec the client generates from.
+pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
+    let custom = custom_types::collect(spec)?;
+    let api = normalize::for_progenitor(spec).map_err(|p| vec![p])?;
+    let settings = progenitor_settings(&custom);
+    let secrets: Vec<String> = custom
+        .iter()
+        .filter(|t| t.secret)
+        .map(|t| custom_types::path(&t.name).replace(' ', ""))
+        .collect();
+    // `crate`: the module sits in the client crate, whose root re-exports `types`.
+    let mut file = run_progenitor(spec, " for the mocks", || {
+        progenitor::Generator::new(&settings).httpmock(&api, "crate")
+    })?;
+    WithoutRegexCrate.visit_file_mut(&mut file);
+    ExactPathValues.visit_file_mut(&mut file);
+    MatchSecretsByValue { secrets: &secrets }.visit_file_mut(&mut file);
+    BinaryBodies {
+        media: binary_successes(spec),
+    }
+    .visit_file_mut(&mut file);
+    let body = progenitor_impl::space_out_items(prettyplease::unparse(&file))
+        .map_err(|e| vec![spec.problem(None, format!("cannot format the mocks: {e}"))])?;
+    Ok(format!("{}{body}", header(spec)))
+}
+
+/// progenitor writes `regex::Regex::new(pattern).unwrap()` for path patterns, which would make
+/// every user of the mocks depend on `regex` by name. httpmock's `path_matches` takes the pattern
+/// as a string and compiles it itself, so the call is replaced by its argument.
+struct WithoutRegexCrate;
+
+impl VisitMut for WithoutRegexCrate {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let Expr::MethodCall(unwrap) = expr else {
+            return;
+        };
+        if unwrap.method != "unwrap" || !unwrap.args.is_empty() {
+            return;
+        }
+        let Expr::Call(call) = &*unwrap.receiver else {
+            return;
+        };
+        let is_regex_new = matches!(&*call.func, Expr::Path(p)
+            if p.path.segments.iter().map(|s| s.ident.to_string()).eq(["regex", "Regex", "new"]));
+        if !is_regex_new || call.args.len() != 1 {
+            return;
+        }
+        let pattern = match &call.args[0] {
+            // `&format!(..)` is a `&String`, which httpmock does not take: pass the `String`.
+            Expr::Reference(reference) => (*reference.expr).clone(),
+            other => other.clone(),
+        };
+        *expr = parse_quote!(#pattern);
+    }
+}
+
+/// progenitor matches a path parameter with the pattern `format!("^/things/{}$", value)`: the
+/// value unencoded and unescaped, so `a/b c` or `a+b` would never match what the client sends
+/// (`a%2Fb%20c`, percent-encoded by `credkit_runtime::path_segment`). The value is encoded the
+/// same way and its regex metacharacters escaped.
+struct ExactPathValues;
+
+impl VisitMut for ExactPathValues {
+    fn visit_block_mut(&mut self, block: &mut syn::Block) {
+        syn::visit_mut::visit_block_mut(self, block);
+        let Some(index) = block.stmts.iter_mut().position(path_pattern_of_value) else {
+            return;
+        };
+        block.stmts.insert(
+            index,
+            parse_quote! {
+                let value = credkit_runtime::encode_path_segment(&value.to_string())
+                    .chars()
+                    .fold(String::new(), |mut escaped, c| {
+                        if "\\.+*?()|[]{}^$".contains(c) {
+                            escaped.push('\\');
+                        }
+                        escaped.push(c);
+                        escaped
+                    });
+            },
+        );
+    }
+}
+
+/// Whether `stmt` is `let re = format!("^/...", value.to_string());`; if so, its argument
+/// becomes `value` (the escaped value defined just before it).
+fn path_pattern_of_value(stmt: &mut syn::Stmt) -> bool {
+    let syn::Stmt::Local(local) = stmt else {
+        return false;
+    };
+    let Some(Expr::Macro(call)) = local.init.as_mut().map(|init| &mut *init.expr) else {
+        return false;
+    };
+    let mac = &mut call.mac;
+    if !mac.path.is_ident("format") {
+        return false;
+    }
+    let parser = syn::punctuated::Punctuated::<Expr, syn::Token![,]>::parse_terminated;
+    let Ok(args) = mac.parse_body_with(parser) else {
+        return false;
+    };
+    let args: Vec<Expr> = args.into_iter().collect();
+    let [Expr::Lit(pattern), value] = args.as_slice() else {
+        return false;
+    };
+    let is_path_pattern = matches!(&pattern.lit, Lit::Str(s) if s.value().starts_with("^/"));
+    if !is_path_pattern || value.to_token_stream().to_string() != "value . to_string ()" {
+        return false;
+    }
+    mac.tokens = quote::quote!(#pattern, value);
+    true
+}
+
+/// progenitor matches a parameter on `value.to_string()`; a secret's `Display` prints
+/// `<redacted>`, so a mock of a secret parameter would never match. Those helpers match on the
+/// exposed value: the test wrote it, and httpmock only compares it with the request.
+struct MatchSecretsByValue<'a> {
+    secrets: &'a [String],
+}
+
+impl VisitMut for MatchSecretsByValue<'_> {
+    fn visit_impl_item_fn_mut(&mut self, function: &mut ImplItemFn) {
+        let signature = function.sig.to_token_stream().to_string().replace(' ', "");
+        if self
+            .secrets
+            .iter()
+            .any(|secret| signature.contains(secret.as_str()))
+        {
+            ExposeValue.visit_block_mut(&mut function.block);
+        }
+    }
+}
+
+/// `value.to_string()` becomes `value.expose().to_owned()`.
+struct ExposeValue;
+
+impl VisitMut for ExposeValue {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let Expr::MethodCall(call) = expr
+            && call.method == "to_string"
+            && matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("value"))
+        {
+            *expr = parse_quote!(value.expose().to_owned());
+        }
+    }
+}
+
+/// The operations whose success body is binary (a PDF download), by the name of their `Then`
+/// helper (`download_activation_form` → `DownloadActivationFormThen`), with the media type.
+fn binary_successes(spec: &Spec) -> BTreeMap<String, String> {
+    let mut media = BTreeMap::new();
+    for operation in spec.operations() {
+        let (Some(id), Some(responses)) = (
+            operation.id(),
+            operation.op.get("responses").and_then(Value::as_object),
+        ) else {
+            continue;
+        };
+        let binary = responses
+            .iter()
+            .filter(|(code, _)| code.starts_with('2'))
+            .filter_map(|(_, response)| spec.resolve(response)?.get("content")?.as_object())
+            .flat_map(|content| content.keys())
+            .find(|media| media.as_str() != "application/json");
+        if let Some(binary) = binary {
+            let pascal: String = id
+                .split('_')
+                .map(|word| {
+                    let mut chars = word.chars();
+                    chars
+                        .next()
+                        .map(|first| first.to_uppercase().chain(chars).collect::<String>())
+                        .unwrap_or_default()
+                })
+                .collect();
+            media.insert(format!("{pascal}Then"), binary.clone());
+        }
+    }
+    media
+}
+
+/// progenitor answers a binary success with a JSON value sent as `application/json`; the client
+/// streams that body as bytes. Those helpers take the bytes and send them with the spec's media
+/// type (`then.ok(b"%PDF-1.7 ...")`).
+struct BinaryBodies {
+    media: BTreeMap<String, String>,
+}
+
+impl VisitMut for BinaryBodies {
+    fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
+        let name = item.self_ty.to_token_stream().to_string();
+        let Some(media) = self.media.get(&name) else {
+            return;
+        };
+        for impl_item in &mut item.items {
+            let syn::ImplItem::Fn(function) = impl_item else {
+                continue;
+            };
+            let takes_json = function.sig.inputs.iter().any(|input| {
+                input.to_token_stream().to_string().replace(' ', "") == "value:::serde_json::Value"
+            });
+            if takes_json {
+                function.sig.inputs.pop();
+                function
+                    .sig
+                    .inputs
+                    .push(parse_quote!(value: impl AsRef<[u8]>));
+                SendBytes { media }.visit_block_mut(&mut function.block);
+            }
+        }
+    }
+}
+
+/// `.header("content-type", "application/json").json_body(value)` becomes
+/// `.header("content-type", <media>).body(value)`.
+struct SendBytes<'a> {
+    media: &'a str,
+}
+
+impl VisitMut for SendBytes<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        if let Expr::MethodCall(call) = expr
+            && call.method == "json_body"
+        {
+            call.method = syn::Ident::new("body", call.method.span());
+        }
+    }
+
+    fn visit_lit_mut(&mut self, lit: &mut Lit) {
+        if let Lit::Str(text) = lit
+            && text.value() == "application/json"
+        {
+            *lit = Lit::Str(syn::LitStr::new(self.media, text.span()));
+        }
+    }
+}
