@@ -927,6 +927,43 @@ async fn success_false_in_a_200_is_an_error_with_message_and_code() {
     assert!(!error.is_retryable());
 }
 
+/// The error of a `get_mailbox` answered `200` with `body`.
+async fn get_mailbox_error(body: Value) -> Error {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path(format!("/pec/{ID}"));
+            then.status(200).json_body(body);
+        })
+        .await;
+    client::<Client>(&server, TOKEN)
+        .get_mailbox()
+        .id(ID)
+        .send()
+        .await
+        .unwrap_err()
+}
+
+#[tokio::test]
+async fn success_false_is_a_refusal_even_when_data_does_not_fit_the_answer_type() {
+    let error = get_mailbox_error(json!({
+        "data": "not a mailbox", "success": false, "message": "no pec found", "error": 202
+    }))
+    .await;
+    assert!(matches!(error.kind(), ErrorKind::Api(_)), "{error:?}");
+    assert_eq!(error.message().as_deref(), Some("no pec found"));
+}
+
+#[tokio::test]
+async fn success_true_with_data_that_does_not_fit_is_a_decode_error() {
+    let error = get_mailbox_error(json!({
+        "data": "not a mailbox", "success": true, "message": "", "error": null
+    }))
+    .await;
+    assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+}
+
 #[test]
 fn an_envelope_built_by_hand_that_reports_a_failure_gives_no_data() {
     let envelope = types::MailboxEnvelope {

@@ -44,6 +44,9 @@ use syn::{
 ///
 /// `success_member` (`info.x-credkit-success-member`) names the flag of an envelope whose
 /// `false` means the service refused the call: such a body becomes an error, not a value.
+/// The flag is read from the typed answer (`|answer: &T| answer.success == Some(false)`, for a
+/// required or optional flag), so that the body is parsed once; every JSON answer type must
+/// have it as a field.
 ///
 /// `empty_successes` maps an operation id to the bodiless success statuses it has beside its
 /// JSON one: its `send` answers `ResponseValue<Option<T>>`, `None` for those statuses.
@@ -53,6 +56,10 @@ pub fn route_through_runtime(
     success_member: Option<&str>,
     empty_successes: &std::collections::BTreeMap<String, Vec<u16>>,
 ) -> Result<usize, String> {
+    let flagged = match success_member {
+        Some(member) => structs_with_field(file, member),
+        None => Default::default(),
+    };
     let builder = module_items(file, "builder")
         .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
     let secret_fields = secret_fields(builder, secret_types);
@@ -70,9 +77,16 @@ pub fn route_through_runtime(
             }
             rewrite_return_type(&mut function.sig.output)
                 .map_err(|m| format!("{owner}::send: {m}"))?;
+            let success_flag = match success_member {
+                Some(member) => Some(
+                    success_flag(&function.sig.output, member, &flagged)
+                        .map_err(|m| format!("{owner}::send: {m}"))?,
+                ),
+                None => None,
+            };
             let mut pass = SendRewrite {
                 secret_fields: secret_fields.get(&owner_name).cloned().unwrap_or_default(),
-                success_member: success_member.map(str::to_owned),
+                success_flag,
                 ..SendRewrite::default()
             };
             function.block.stmts.retain(|stmt| !pass.is_hook_call(stmt));
@@ -90,6 +104,77 @@ pub fn route_through_runtime(
         return Err("no `send` method found in progenitor's builder module".into());
     }
     Ok(rewritten)
+}
+
+/// The names of the structs of the `types` module that have a field `field`.
+fn structs_with_field(file: &mut syn::File, field: &str) -> std::collections::BTreeSet<String> {
+    module_items(file, "types")
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Struct(s)
+                        if s.fields
+                            .iter()
+                            .any(|f| f.ident.as_ref().is_some_and(|i| i == field)) =>
+                    {
+                        Some(s.ident.to_string())
+                    }
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// For a service whose envelopes carry a success flag: the member's name, and the type `T` of
+/// `Result<ResponseValue<T>, _>` when that answer type has the member as a field (checked,
+/// since the generated code reads it). Answers without a JSON body never read it.
+fn success_flag(
+    output: &ReturnType,
+    member: &str,
+    flagged: &std::collections::BTreeSet<String>,
+) -> Result<SuccessFlag, String> {
+    let field = syn::parse_str::<syn::Ident>(member)
+        .map_err(|_| format!("the success member `{member}` is not a Rust field name"))?;
+    let answer = answer_type(output);
+    if let Some(answer) = &answer {
+        let name = answer.to_token_stream().to_string().replace(' ', "");
+        let last = name.rsplit("::").next().unwrap_or_default();
+        if !matches!(last, "()" | "ByteStream") && !flagged.contains(last) {
+            return Err(format!(
+                "the answer type `{name}` has no field `{member}` (x-credkit-success-member)"
+            ));
+        }
+    }
+    Ok(SuccessFlag {
+        member: member.to_owned(),
+        field,
+        answer,
+    })
+}
+
+/// `T` in `Result<ResponseValue<T>, _>`.
+fn answer_type(output: &ReturnType) -> Option<Type> {
+    let ReturnType::Type(_, ty) = output else {
+        return None;
+    };
+    let Type::Path(result) = ty.as_ref() else {
+        return None;
+    };
+    let PathArguments::AngleBracketed(arguments) = &result.path.segments.last()?.arguments else {
+        return None;
+    };
+    let Some(GenericArgument::Type(Type::Path(value))) = arguments.args.first() else {
+        return None;
+    };
+    let PathArguments::AngleBracketed(arguments) = &value.path.segments.last()?.arguments else {
+        return None;
+    };
+    match arguments.args.first()? {
+        GenericArgument::Type(answer) => Some(answer.clone()),
+        _ => None,
+    }
 }
 
 /// The items of one of progenitor's inline modules (`builder`, `types`).
@@ -325,10 +410,21 @@ fn secret_fields(
     fields
 }
 
+/// How a `send` reads the success flag of its answer.
+#[derive(Clone)]
+struct SuccessFlag {
+    /// The member's JSON name.
+    member: String,
+    /// The same, as the field of the answer type.
+    field: syn::Ident,
+    /// The answer type, when the operation answers JSON.
+    answer: Option<Type>,
+}
+
 #[derive(Default)]
 struct SendRewrite {
     secret_fields: Vec<String>,
-    success_member: Option<String>,
+    success_flag: Option<SuccessFlag>,
     hooks_removed: usize,
     exec: usize,
     unexpected: usize,
@@ -462,8 +558,17 @@ impl VisitMut for SendRewrite {
             }
             Expr::Call(call) if path_ends_with(&call.func, &["ResponseValue", "from_response"]) => {
                 let arguments = call.args.clone();
-                *expr = match &self.success_member {
-                    Some(member) => {
+                *expr = match &self.success_flag {
+                    Some(SuccessFlag {
+                        member,
+                        field,
+                        answer: Some(answer),
+                    }) => parse_quote!(credkit_runtime::json_response_refusable(
+                        #arguments,
+                        #member,
+                        |answer: &#answer| Option::<bool>::from(answer.#field) == Some(false),
+                    )),
+                    Some(SuccessFlag { member, .. }) => {
                         parse_quote!(credkit_runtime::json_response_checked(#arguments, #member))
                     }
                     None => parse_quote!(credkit_runtime::json_response(#arguments)),

@@ -8824,7 +8824,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::RegistryCommunicationListEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -8916,7 +8923,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::RegistryCommunicationEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -8989,7 +9003,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::RegistryCommunicationEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9101,7 +9122,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::RegistryCommunicationEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9237,7 +9265,14 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::present({
-                        credkit_runtime::json_response_checked(response, "success").await
+                        credkit_runtime::json_response_refusable(
+                                response,
+                                "success",
+                                |answer: &types::DomainCheckEnvelope| {
+                                    Option::<bool>::from(answer.success) == Some(false)
+                                },
+                            )
+                            .await
                     })
                 }
                 204u16 => credkit_runtime::absent(response),
@@ -9290,7 +9325,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxListEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9378,7 +9420,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9448,7 +9497,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9518,7 +9574,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9623,7 +9686,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9729,7 +9799,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -9835,7 +9912,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -10060,7 +10144,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -10148,7 +10239,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -10254,7 +10352,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::MailboxEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }
@@ -10324,7 +10429,14 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_checked(response, "success").await
+                    credkit_runtime::json_response_refusable(
+                            response,
+                            "success",
+                            |answer: &types::AvailabilityEnvelope| {
+                                Option::<bool>::from(answer.success) == Some(false)
+                            },
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::error_from_response(response).await),
             }

@@ -118,6 +118,25 @@ pub async fn json_response_checked<T: DeserializeOwned>(
     }
 }
 
+/// [`json_response_checked`] for an answer type that has the success member as a field: the
+/// body is parsed once, into `T`, and `refused` reads the flag from it (the generated code
+/// passes `|answer| answer.success == Some(false)`). A body that does not parse into `T` is
+/// still checked for `member: false`, so that a refusal whose other members do not fit `T` is
+/// an [`ErrorKind::Api`] error as with [`json_response_checked`], not a decode error.
+pub async fn json_response_refusable<T: DeserializeOwned>(
+    response: reqwest::Response,
+    success_member: &str,
+    refused: impl FnOnce(&T) -> bool,
+) -> Result<ResponseValue<T>, Error> {
+    let received = Received::read(response).await?;
+    match serde_json::from_slice::<T>(&received.body) {
+        Ok(value) if refused(&value) => Err(received.api_error()),
+        Ok(value) => Ok(received.value(value)),
+        Err(_) if member_is_false(&received.body, success_member) => Err(received.api_error()),
+        Err(source) => Err(received.decode_error(source)),
+    }
+}
+
 /// Whether `body` is a JSON object whose `member` is `false`. It is read without building the
 /// document (building a `serde_json::Value` first cost a third more per call than the whole
 /// hand-written request), and a body that is not valid JSON says no: decoding it then fails
