@@ -24,7 +24,9 @@
 //! }
 //! ```
 //!
-//! and the return type `Result<ResponseValue<T>, credkit_runtime::Error>`: one place for
+//! It also drops the `api-version` header progenitor adds for Dropshot servers (and the header
+//! map it was built in, when no header parameter remains), and the return type becomes
+//! `Result<ResponseValue<T>, credkit_runtime::Error>`: one place for
 //! credentials, retries and tracing, and errors that keep status, headers and body. Every
 //! pattern must be found exactly once per `send`; if a progenitor upgrade changes its output,
 //! generation stops and names the operation instead of emitting half-rewritten code.
@@ -89,7 +91,11 @@ pub fn route_through_runtime(
                 success_flag,
                 ..SendRewrite::default()
             };
-            function.block.stmts.retain(|stmt| !pass.is_hook_call(stmt));
+            function
+                .block
+                .stmts
+                .retain(|stmt| !pass.is_hook_call(stmt) && !pass.is_api_version_header(stmt));
+            pass.drop_empty_header_map(&mut function.block);
             pass.visit_block_mut(&mut function.block);
             pass.verify().map_err(|m| format!("{owner}::send: {m}"))?;
             if let Some(codes) =
@@ -426,6 +432,9 @@ struct SendRewrite {
     secret_fields: Vec<String>,
     success_flag: Option<SuccessFlag>,
     hooks_removed: usize,
+    api_version_removed: usize,
+    /// No header is added to `header_map` any more: `.headers(header_map)` goes too.
+    header_map_dropped: bool,
     exec: usize,
     unexpected: usize,
     unknown_error_responses: usize,
@@ -470,9 +479,48 @@ impl SendRewrite {
         hook
     }
 
+    /// `header_map.append(HeaderName::from_static("api-version"), ..);`: progenitor's header
+    /// for Dropshot servers, which none of our services knows; building and merging it cost
+    /// every call about as much as the rest of the runtime's bookkeeping.
+    fn is_api_version_header(&mut self, stmt: &Stmt) -> bool {
+        let Stmt::Expr(Expr::MethodCall(call), Some(_)) = stmt else {
+            return false;
+        };
+        let api_version = call.method == "append"
+            && path_ends_with(&call.receiver, &["header_map"])
+            && call.args.first().is_some_and(|name| {
+                name.to_token_stream().to_string().replace(' ', "")
+                    == r#"::reqwest::header::HeaderName::from_static("api-version")"#
+            });
+        if api_version {
+            self.api_version_removed += 1;
+        }
+        api_version
+    }
+
+    /// Without the `api-version` header, an operation without header parameters builds an
+    /// empty `header_map`: its `let` goes, and the visitor drops `.headers(header_map)`.
+    fn drop_empty_header_map(&mut self, block: &mut syn::Block) {
+        let tokens = |stmt: &Stmt| stmt.to_token_stream().to_string();
+        if block
+            .stmts
+            .iter()
+            .any(|stmt| tokens(stmt).contains("header_map . append"))
+        {
+            return;
+        }
+        let before = block.stmts.len();
+        block.stmts.retain(|stmt| {
+            !matches!(stmt, Stmt::Local(local)
+                if local.pat.to_token_stream().to_string() == "mut header_map")
+        });
+        self.header_map_dropped = block.stmts.len() < before;
+    }
+
     fn verify(&self) -> Result<(), String> {
         let found = [
             ("client.pre/post hook calls", self.hooks_removed, 2),
+            ("api-version header", self.api_version_removed, 1),
             ("client.exec call", self.exec, 1),
             ("Error::UnexpectedResponse fallback", self.unexpected, 1),
         ];
@@ -548,6 +596,16 @@ impl VisitMut for SendRewrite {
             {
                 let receiver = call.receiver.clone();
                 *expr = parse_quote!(#receiver.expose().to_string());
+                return;
+            }
+            Expr::MethodCall(call)
+                if self.header_map_dropped
+                    && call.method == "headers"
+                    && call.args.len() == 1
+                    && path_ends_with(&call.args[0], &["header_map"]) =>
+            {
+                *expr = (*call.receiver).clone();
+                self.visit_expr_mut(expr);
                 return;
             }
             Expr::MethodCall(call) if call.method == "exec" && is_client(&call.receiver) => {

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use progenitor_client::OperationInfo;
-use reqwest::header::{HeaderName, HeaderValue, USER_AGENT};
+use reqwest::header::{HeaderValue, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
 
@@ -21,9 +21,6 @@ pub struct Runtime {
     retry: RetryPolicy,
     user_agent: HeaderValue,
 }
-
-/// Header progenitor adds to every request for Dropshot servers; none of our services knows it.
-const API_VERSION: HeaderName = HeaderName::from_static("api-version");
 
 impl Runtime {
     /// A runtime for `service` with these credentials and retry policy.
@@ -78,7 +75,6 @@ impl Runtime {
             operation: operation.id,
         };
         let headers = request.headers_mut();
-        headers.remove(&API_VERSION);
         for name in operation.secret_headers {
             if let Some(value) = headers.get_mut(*name) {
                 value.set_sensitive(true);

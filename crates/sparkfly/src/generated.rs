@@ -1781,13 +1781,6 @@ pub mod builder {
             let url = format!("{}/auth", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
             header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
-            header_map
                 .append("X-Auth-Identity", x_auth_identity.to_string().try_into()?);
             header_map.append("X-Auth-Key", x_auth_key.expose().to_string().try_into()?);
             #[allow(unused_mut)]
@@ -1870,14 +1863,6 @@ pub mod builder {
             let offer_id = offer_id.map_err(Error::InvalidRequest)?;
             let store_id = store_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/credentials", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1889,7 +1874,6 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("member_id", &member_id))
                 .query(&progenitor_client::QueryParam::new("offer_id", &offer_id))
                 .query(&progenitor_client::QueryParam::new("store_id", &store_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_credentials",
@@ -1958,14 +1942,6 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/credentials", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -1975,7 +1951,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_credential",
@@ -2041,14 +2016,6 @@ pub mod builder {
             let member_id = member_id.map_err(Error::InvalidRequest)?;
             let offer_id = offer_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/credentials/eligible", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2059,7 +2026,6 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("member_id", &member_id))
                 .query(&progenitor_client::QueryParam::new("offer_id", &offer_id))
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_offer_eligibility",
@@ -2112,14 +2078,6 @@ pub mod builder {
                 credkit_runtime::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2128,7 +2086,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_credential",
@@ -2215,14 +2172,6 @@ pub mod builder {
                 credkit_runtime::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2232,7 +2181,6 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_credential",
@@ -2285,14 +2233,6 @@ pub mod builder {
                 credkit_runtime::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2301,7 +2241,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_credential",
@@ -2354,14 +2293,6 @@ pub mod builder {
                 credkit_runtime::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2370,7 +2301,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "redeem_credential",
@@ -2423,14 +2353,6 @@ pub mod builder {
                 credkit_runtime::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map
-                .append(
-                    ::reqwest::header::HeaderName::from_static("api-version"),
-                    ::reqwest::header::HeaderValue::from_static(
-                        super::Client::api_version(),
-                    ),
-                );
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2439,7 +2361,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "void_credential",
