@@ -4,6 +4,7 @@
 //! 1. generation: wall time of `cargo xtask generate --check`, per service and for all;
 //! 2. `cargo bench -p credkit`: per-call overhead against hand-written reqwest + serde_json
 //!    code (`request_overhead`), large transfers and their peak memory (`transfer_memory`);
+//!    and `cargo bench -p credkit-tests --bench modi_signing`: RENTRI's request signing;
 //! 3. build cost (skipped with `--no-build-cost`, it takes minutes): clean builds of small
 //!    programs using credkit against one using reqwest directly, and the rebuild after a
 //!    one-line spec change (`build_cost`).
@@ -58,18 +59,32 @@ fn section(name: &str, part: impl FnOnce() -> Result<(), String>) -> Result<(), 
     part().map_err(|e| format!("error: {name}: {e}\n"))
 }
 
-/// `cargo bench -p credkit`, whose benchmarks print their own tables.
+/// The cargo benchmarks, which print their own tables: the clients' (`credkit`) and RENTRI's
+/// request signing (`credkit-tests`, `modi_signing`).
 fn client_benchmarks(root: &Path) -> Result<(), String> {
-    let status = cargo(root)
-        .args(["bench", "--quiet", "-p", "credkit"])
-        .args(["--bench", "request_overhead", "--bench", "transfer_memory"])
-        .status()
-        .map_err(|e| format!("cannot run cargo: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("cargo bench failed: {status}"))
+    let benches: [&[&str]; 2] = [
+        &[
+            "-p",
+            "credkit",
+            "--bench",
+            "request_overhead",
+            "--bench",
+            "transfer_memory",
+        ],
+        &["-p", "credkit-tests", "--bench", "modi_signing"],
+    ];
+    for bench in benches {
+        let status = cargo(root)
+            .args(["bench", "--quiet"])
+            .args(bench)
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("cargo bench {} failed: {status}", bench.join(" ")));
+        }
+        println!();
     }
+    Ok(())
 }
 
 /// A `cargo` command in `dir`: the cargo that runs this xtask (`$CARGO`), or the one on the path.
