@@ -319,8 +319,7 @@ fn check_responses(spec: &Spec, operation: &Operation<'_>) -> Vec<String> {
         0 => messages
             .push("no success (2XX) response: document the one the service answers with".into()),
         1 => {}
-        // One JSON success plus bodiless ones (200 + 204): the answer is `Option<T>`.
-        _ if with_body == 1 && json == 1 => {}
+        n if answer_beside_bodiless(n, with_body, json) => {}
         n => {
             let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
             messages.push(format!(
@@ -493,24 +492,33 @@ pub fn empty_alternative_successes(spec: &Spec, operation: &Operation<'_>) -> Ve
     let Some(responses) = operation.op.get("responses").and_then(Value::as_object) else {
         return Vec::new();
     };
-    let successes: Vec<(u16, bool)> = responses
+    let successes: Vec<(u16, bool, bool)> = responses
         .iter()
         .filter_map(|(code, response)| {
             let code: u16 = code.parse().ok().filter(|c| (200..300).contains(c))?;
-            let response = spec.resolve(response)?;
-            let has_body = response
+            let content = spec
+                .resolve(response)?
                 .get("content")
-                .and_then(Value::as_object)
-                .is_some_and(|c| !c.is_empty());
-            Some((code, has_body))
+                .and_then(Value::as_object);
+            let has_body = content.is_some_and(|c| !c.is_empty());
+            let json = content.is_some_and(|c| c.contains_key("application/json"));
+            Some((code, has_body, json))
         })
         .collect();
-    if successes.len() < 2 || successes.iter().filter(|(_, body)| *body).count() != 1 {
+    let with_body = successes.iter().filter(|(_, body, _)| *body).count();
+    let json = successes.iter().filter(|(_, _, json)| *json).count();
+    if !answer_beside_bodiless(successes.len(), with_body, json) {
         return Vec::new();
     }
     successes
         .into_iter()
-        .filter(|(_, body)| !body)
-        .map(|(code, _)| code)
+        .filter(|(_, body, _)| !body)
+        .map(|(code, _, _)| code)
         .collect()
+}
+
+/// The one mix of several success responses the generator accepts: one JSON answer beside
+/// bodiless ones (`200` + `204`). The answer is then `Option<T>`, `None` for the bodiless ones.
+fn answer_beside_bodiless(successes: usize, with_body: usize, json: usize) -> bool {
+    successes >= 2 && with_body == 1 && json == 1
 }
