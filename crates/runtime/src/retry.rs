@@ -157,7 +157,7 @@ impl RetryPolicy {
         idempotent: bool,
         elapsed: Duration,
     ) -> Option<Duration> {
-        if attempt >= self.max_attempts {
+        if !self.allows_attempt(attempt + 1) {
             return None;
         }
         let wait = match outcome {
