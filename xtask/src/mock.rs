@@ -10,24 +10,21 @@ use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, ItemImpl, Lit, parse_quote};
 
-use crate::generate::{header, progenitor_settings, run_progenitor};
+use crate::generate::{Prepared, render, run_progenitor};
 use crate::problem::Problem;
 use crate::spec::Spec;
-use crate::{custom_types, normalize};
 
-/// The text of `crates/<service>/src/mock.rs` for a spec the client generates from.
+/// Checks `spec` and generates the text of `crates/<service>/src/mock.rs`.
 pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
-    let custom = custom_types::collect(spec)?;
-    let api = normalize::for_progenitor(spec).map_err(|p| vec![p])?;
-    let settings = progenitor_settings(&custom);
-    let secrets: Vec<String> = custom
-        .iter()
-        .filter(|t| t.secret)
-        .map(|t| custom_types::path(&t.name).replace(' ', ""))
-        .collect();
+    mocks(spec, &Prepared::new(spec)?)
+}
+
+/// The mock module of a prepared spec.
+pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
+    let secrets = prepared.secret_types();
     // `crate`: the module sits in the client crate, whose root re-exports `types`.
     let mut file = run_progenitor(spec, " for the mocks", || {
-        progenitor::Generator::new(&settings).httpmock(&api, "crate")
+        progenitor::Generator::new(&prepared.settings).httpmock(&prepared.api, "crate")
     })?;
     WithoutRegexCrate.visit_file_mut(&mut file);
     ExactPathValues.visit_file_mut(&mut file);
@@ -36,9 +33,7 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
         media: binary_successes(spec),
     }
     .visit_file_mut(&mut file);
-    let body = progenitor_impl::space_out_items(prettyplease::unparse(&file))
-        .map_err(|e| vec![spec.problem(None, format!("cannot format the mocks: {e}"))])?;
-    Ok(format!("{}{body}", header(spec)))
+    render(spec, &file, "the mocks")
 }
 
 /// progenitor writes `regex::Regex::new(pattern).unwrap()` for path patterns, which would make

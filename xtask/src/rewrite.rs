@@ -134,8 +134,8 @@ fn structs_with_field(file: &mut syn::File, field: &str) -> std::collections::BT
 }
 
 /// For a service whose envelopes carry a success flag: the member's name, and the type `T` of
-/// `Result<ResponseValue<T>, _>` when that answer type has the member as a field (checked,
-/// since the generated code reads it). Answers without a JSON body never read it.
+/// `Result<ResponseValue<T>, _>`, which must have the member as a field (checked, since the
+/// generated code reads it). Answers without a JSON body (`()`, `ByteStream`) never read it.
 fn success_flag(
     output: &ReturnType,
     member: &str,
@@ -143,15 +143,15 @@ fn success_flag(
 ) -> Result<SuccessFlag, String> {
     let field = syn::parse_str::<syn::Ident>(member)
         .map_err(|_| format!("the success member `{member}` is not a Rust field name"))?;
-    let answer = answer_type(output);
-    if let Some(answer) = &answer {
-        let name = answer.to_token_stream().to_string().replace(' ', "");
-        let last = name.rsplit("::").next().unwrap_or_default();
-        if !matches!(last, "()" | "ByteStream") && !flagged.contains(last) {
-            return Err(format!(
-                "the answer type `{name}` has no field `{member}` (x-credkit-success-member)"
-            ));
-        }
+    let answer = answer_type(output).ok_or(
+        "the return type is not `Result<ResponseValue<T>, _>`: progenitor's output changed shape",
+    )?;
+    let name = answer.to_token_stream().to_string().replace(' ', "");
+    let last = name.rsplit("::").next().unwrap_or_default();
+    if !matches!(last, "()" | "ByteStream") && !flagged.contains(last) {
+        return Err(format!(
+            "the answer type `{name}` has no field `{member}` (x-credkit-success-member)"
+        ));
     }
     Ok(SuccessFlag {
         member: member.to_owned(),
@@ -423,8 +423,8 @@ struct SuccessFlag {
     member: String,
     /// The same, as the field of the answer type.
     field: syn::Ident,
-    /// The answer type, when the operation answers JSON.
-    answer: Option<Type>,
+    /// The answer type `T` of `ResponseValue<T>` (read only where the answer is JSON).
+    answer: Type,
 }
 
 #[derive(Default)]
@@ -539,9 +539,7 @@ impl SendRewrite {
         }
         Ok(())
     }
-}
 
-impl SendRewrite {
     /// In the URL's `format!`, progenitor writes each path parameter as
     /// `encode_path(&credentials_id.to_string())`. It becomes
     /// `credkit_runtime::path_segment("credentials_id", &credentials_id.to_string())?`, which
@@ -620,15 +618,12 @@ impl VisitMut for SendRewrite {
                     Some(SuccessFlag {
                         member,
                         field,
-                        answer: Some(answer),
+                        answer,
                     }) => parse_quote!(credkit_runtime::json_response_refusable(
                         #arguments,
                         #member,
                         |answer: &#answer| Option::<bool>::from(answer.#field) == Some(false),
                     )),
-                    Some(SuccessFlag { member, .. }) => {
-                        parse_quote!(credkit_runtime::json_response_checked(#arguments, #member))
-                    }
                     None => parse_quote!(credkit_runtime::json_response(#arguments)),
                 };
                 return;

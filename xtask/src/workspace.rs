@@ -68,7 +68,13 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
         }
         let generated = Spec::load(&root.join(&service.spec), &service.spec)
             .map_err(|p| vec![p])
-            .and_then(|s| Ok((crate::generate(&s)?, crate::mock::generate(&s)?)));
+            .and_then(|s| {
+                let prepared = crate::generate::Prepared::new(&s)?;
+                Ok((
+                    crate::generate::client(&s, &prepared)?,
+                    crate::mock::mocks(&s, &prepared)?,
+                ))
+            });
         match generated {
             Ok((client, mock)) => {
                 problems.extend(missing_dependencies(root, service, &client));

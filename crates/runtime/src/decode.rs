@@ -101,28 +101,13 @@ pub async fn json_response<T: DeserializeOwned>(
 }
 
 /// Decodes a success response of a service whose answers carry a success flag (the PEC
-/// envelope's `success`): a body whose `success_member` is `false` is the service refusing the
-/// call, returned as an [`ErrorKind::Api`] error that keeps status, headers and body, so that
-/// callers meet one error path whatever status the refusal came with.
-pub async fn json_response_checked<T: DeserializeOwned>(
-    response: reqwest::Response,
-    success_member: &str,
-) -> Result<ResponseValue<T>, Error> {
-    let received = Received::read(response).await?;
-    if member_is_false(&received.body, success_member) {
-        return Err(received.api_error());
-    }
-    match serde_json::from_slice(&received.body) {
-        Ok(value) => Ok(received.value(value)),
-        Err(source) => Err(received.decode_error(source)),
-    }
-}
-
-/// [`json_response_checked`] for an answer type that has the success member as a field: the
-/// body is parsed once, into `T`, and `refused` reads the flag from it (the generated code
-/// passes `|answer| answer.success == Some(false)`). A body that does not parse into `T` is
-/// still checked for `member: false`, so that a refusal whose other members do not fit `T` is
-/// an [`ErrorKind::Api`] error as with [`json_response_checked`], not a decode error.
+/// envelope's `success`): a body whose flag is `false` is the service refusing the call,
+/// returned as an [`ErrorKind::Api`] error that keeps status, headers and body, so that callers
+/// meet one error path whatever status the refusal came with. The body is parsed once, into
+/// `T`, and `refused` reads the flag from it (the generated code passes
+/// `|answer| answer.success == Some(false)`). A body that does not parse into `T` is still
+/// checked for `success_member: false`, so that a refusal whose other members do not fit `T`
+/// is a refusal too, not a decode error.
 pub async fn json_response_refusable<T: DeserializeOwned>(
     response: reqwest::Response,
     success_member: &str,

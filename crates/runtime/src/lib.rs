@@ -19,10 +19,7 @@ mod service;
 
 pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GeneratedClient};
-pub use decode::{
-    absent, error_from_response, json_response, json_response_checked, json_response_refusable,
-    present,
-};
+pub use decode::{absent, error_from_response, json_response, json_response_refusable, present};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
 pub use path::{encode_path_segment, path_segment};
