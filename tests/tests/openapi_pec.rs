@@ -17,7 +17,7 @@ use credkit_openapi_pec::{
     Client, Download, Enveloped, Environment, Error, ErrorKind, RetryPolicy, SERVICE, ServiceError,
     SpaceChange, format_date, from_epoch, parse_date, refusal, servers,
 };
-use credkit_tests::calls::{self, openapi_pec::register_body};
+use credkit_tests::calls::{self, openapi_pec::ID, openapi_pec::register_body};
 use credkit_tests::{RecordedWaits, client, retrying_client};
 use httpmock::Method;
 use httpmock::prelude::*;
@@ -25,7 +25,6 @@ use serde_json::{Value, json};
 
 const TOKEN: &str = "pec-token-for-tests";
 const BEARER: &str = "Bearer pec-token-for-tests";
-const ID: &str = "6040e4613a716838dc4eee0e";
 const REQUEST_ID: &str = "60ad149c3a7168084f1d2b68";
 
 fn fixtures_dir() -> PathBuf {

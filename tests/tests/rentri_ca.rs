@@ -3,13 +3,13 @@
 
 use credkit_rentri_ca::mock::MockServerExt;
 use credkit_rentri_ca::{Client, Error, ServiceError, types};
+use credkit_tests::calls::rentri_ca::CREDENTIALS_ID as ID;
 use credkit_tests::client;
 use httpmock::prelude::*;
 use serde_json::json;
 
 const TOKEN: &str = "jwt-for-tests";
 const BEARER: &str = "Bearer jwt-for-tests";
-const ID: &str = "B4HUPE820";
 
 #[tokio::test]
 async fn boarding_is_anonymous_and_sends_the_pin_in_the_query() {

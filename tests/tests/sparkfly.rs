@@ -11,6 +11,7 @@ use credkit_sparkfly::{
     Authenticator, Client, ClientBuilderExt, Error, ErrorKind, ResponseHeadersExt, RetryPolicy,
     Secret, ServiceError, TokenExchange, types,
 };
+use credkit_tests::calls::sparkfly::credential_input;
 use credkit_tests::{RecordedWaits, client};
 use httpmock::prelude::*;
 use serde_json::json;
@@ -74,17 +75,6 @@ fn created_credential() -> serde_json::Value {
 /// A timestamp written in RFC 3339.
 fn at(text: &str) -> DateTime<FixedOffset> {
     DateTime::parse_from_rfc3339(text).unwrap()
-}
-
-fn credential_input(member_id: i64, channel_id: i64) -> types::CredentialInputRequest {
-    types::CredentialInputRequest {
-        credential: Some(types::CredentialInput {
-            member_id: Some(member_id),
-            channel_id: Some(channel_id),
-            ..Default::default()
-        }),
-        printable: None,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,11 +6,12 @@ use credkit_sparkfly::{Client, Error};
 /// A credential id. Sparkfly's ids are integers, so no value can change a request's path.
 pub const CREDENTIAL_ID: i64 = 123;
 
-fn credential_input() -> CredentialInputRequest {
+/// A create or update body for `member_id` on `channel_id`.
+pub fn credential_input(member_id: i64, channel_id: i64) -> CredentialInputRequest {
     CredentialInputRequest {
         credential: Some(CredentialInput {
-            member_id: Some(1),
-            channel_id: Some(456),
+            member_id: Some(member_id),
+            channel_id: Some(channel_id),
             ..Default::default()
         }),
         printable: None,
@@ -35,7 +36,7 @@ pub async fn call(client: &Client, operation: &str) -> Result<(), Error> {
             .map(drop),
         "create_credential" => client
             .create_credential()
-            .body(credential_input())
+            .body(credential_input(1, 456))
             .send()
             .await
             .map(drop),
@@ -55,7 +56,7 @@ pub async fn call(client: &Client, operation: &str) -> Result<(), Error> {
         "update_credential" => client
             .update_credential()
             .credential_id(CREDENTIAL_ID)
-            .body(credential_input())
+            .body(credential_input(1, 456))
             .send()
             .await
             .map(drop),
