@@ -14,8 +14,13 @@ use httpmock::MockServer;
 
 /// A client of service `C` talking to `server` with `token`, retries disabled.
 pub fn client<C: GeneratedClient>(server: &MockServer, token: &str) -> C {
+    client_at(&server.base_url(), token)
+}
+
+/// A client of service `C` talking to `base_url` with `token`, retries disabled.
+pub fn client_at<C: GeneratedClient>(base_url: &str, token: &str) -> C {
     C::builder()
-        .base_url(server.base_url())
+        .base_url(base_url)
         .token(token)
         .retry_policy(RetryPolicy::disabled())
         .build()

@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use credkit_runtime::{Error, ErrorKind, GeneratedClient, OperationMeta, RetryPolicy};
+use credkit_runtime::{Error, ErrorKind, GeneratedClient, OperationMeta};
 use credkit_sparkfly::ClientBuilderExt as _;
-use credkit_tests::calls;
 use credkit_tests::raw_server::{RawRequest, RawServer, Reply};
+use credkit_tests::{calls, client_at};
 use percent_encoding::percent_decode_str;
 
 const TOKEN: &str = "hostile-caller-token";
@@ -24,12 +24,7 @@ const ESCAPING_IDS: [&str; 6] = [
 ];
 
 fn client<C: GeneratedClient>(base_url: &str) -> C {
-    C::builder()
-        .base_url(base_url)
-        .token(TOKEN)
-        .retry_policy(RetryPolicy::disabled())
-        .build()
-        .expect("a loopback base URL is valid")
+    client_at(base_url, TOKEN)
 }
 
 fn ok_server() -> impl Fn(&RawRequest) -> Reply + Send + Sync + 'static {
