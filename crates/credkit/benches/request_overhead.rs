@@ -17,6 +17,7 @@
 //! one. Loopback HTTP dominates both sides: the ratios bound the client's own work from above.
 
 mod calls;
+mod median;
 mod stub;
 
 use std::io;
@@ -27,6 +28,7 @@ use std::time::{Duration, Instant};
 use calls::{Call, Generated, HandWritten};
 use credkit::RetryPolicy;
 use futures::StreamExt as _;
+use median::median;
 use tracing_subscriber::filter::LevelFilter;
 use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::util::SubscriberInitExt as _;
@@ -205,9 +207,4 @@ async fn measure(clients: &Clients, call: Call, in_flight: usize) -> [Vec<Round>
         }
     }
     rounds
-}
-
-fn median(values: &mut [f64]) -> f64 {
-    values.sort_unstable_by(f64::total_cmp);
-    values[values.len() / 2]
 }

@@ -12,6 +12,7 @@
 //! the transfer (`VmRSS`) and its peak (`VmHWM`) after it. Downloads and uploads of the two
 //! ways alternate, so that drift of the machine's load touches both alike.
 
+mod median;
 mod stub;
 
 use std::path::{Path, PathBuf};
@@ -23,6 +24,7 @@ use credkit::RetryPolicy;
 use credkit::pec::types::Documenti;
 use credkit::pec::{Client, Download as _};
 use futures::StreamExt as _;
+use median::median;
 use tokio::io::AsyncWriteExt as _;
 
 const MIB: u64 = 1024 * 1024;
@@ -187,8 +189,8 @@ fn parent() {
         ),
     ] {
         let throughput = median_throughput(runs, size);
-        let before = median(runs.iter().map(|r| r.before).collect());
-        let increase = median(runs.iter().map(Report::increase).collect());
+        let before = median(&mut runs.iter().map(|r| r.before).collect::<Vec<_>>());
+        let increase = median(&mut runs.iter().map(Report::increase).collect::<Vec<_>>());
         println!(
             "| {transfer} | {way} | {:.0} MiB/s | {:.3} | {:.1} MiB | {:.1} MiB | {:.3} |",
             throughput / MIB as f64,
@@ -229,13 +231,7 @@ fn spawn(transfer: Transfer, base_url: &str, file: &Path) -> Report {
 
 fn median_throughput(runs: &[Report], size: u64) -> f64 {
     let mut throughputs: Vec<f64> = runs.iter().map(|r| size as f64 / r.seconds).collect();
-    throughputs.sort_unstable_by(f64::total_cmp);
-    throughputs[throughputs.len() / 2]
-}
-
-fn median(mut values: Vec<u64>) -> u64 {
-    values.sort_unstable();
-    values[values.len() / 2]
+    median(&mut throughputs)
 }
 
 /// A PDF-looking file of `size` bytes with incompressible content.
