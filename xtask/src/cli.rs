@@ -13,7 +13,9 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
   generate            regenerate crates/<service>/src/generated.rs from specs/<service>.yaml;
                       nothing is written unless every selected spec generates
   generate --check    exit 1 with a unified diff when a committed file differs from its spec
-  SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca
+  SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca;
+                      without, also the clients of tests/fixtures/generator/ok_*.yaml
+                      (tests/fixture-clients, compiled by the workspace build)
   surface             print the API surface (one line per operation and type) of a service
   bench               run every benchmark and print their tables (BENCHMARKS.md)
 ";
@@ -75,11 +77,18 @@ fn generate(args: &[String], root: &Path) -> Outcome {
             }
         }
     }
-    if selected.is_empty() {
+    let everything = selected.is_empty();
+    if everything {
         selected = all;
     }
 
-    let outputs = match workspace::generate_all(root, &selected) {
+    let generated = workspace::generate_all(root, &selected).and_then(|mut outputs| {
+        if everything {
+            outputs.extend(workspace::fixture_clients(root)?);
+        }
+        Ok(outputs)
+    });
+    let outputs = match generated {
         Ok(outputs) => outputs,
         Err(problems) => {
             let mut stderr = String::new();

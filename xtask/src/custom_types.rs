@@ -9,62 +9,23 @@
 use proc_macro2::TokenStream;
 use progenitor::TypeImpl;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
-use crate::problem::Problem;
-use crate::spec::Spec;
+use crate::model::{CustomKind, CustomType};
 
-/// A component schema replaced by a generated type.
-pub struct CustomType {
-    pub name: String,
-    /// A secret (never printed) rather than an open enum.
-    pub secret: bool,
-    pub impls: Vec<TypeImpl>,
-    pub tokens: TokenStream,
+/// The items of a custom type, and the traits it implements (for progenitor's replacement).
+pub fn emit(t: &CustomType) -> (TokenStream, Vec<TypeImpl>) {
+    let tokens = match &t.kind {
+        CustomKind::Secret {
+            min_length,
+            max_length,
+        } => secret(&t.name.rust, &t.description, *min_length, *max_length),
+        CustomKind::OpenEnum { values } => open_enum(&t.name.rust, &t.description, values),
+    };
+    (tokens, vec![TypeImpl::FromStr, TypeImpl::Display])
 }
 
-/// Where the replacement types live in a client crate: inside progenitor's `types` module.
-pub fn path(name: &str) -> String {
-    format!("crate::generated::types::{name}")
-}
-
-/// The custom types of a spec, or the problems that prevent them.
-pub fn collect(spec: &Spec) -> Result<Vec<CustomType>, Vec<Problem>> {
-    let mut types = Vec::new();
-    let mut problems = Vec::new();
-    for (name, schema) in spec.schemas() {
-        if schema.get("x-credkit-secret").and_then(Value::as_bool) == Some(true) {
-            types.push(secret(name, schema));
-        } else if schema.get("x-credkit-open-enum").and_then(Value::as_bool) == Some(true) {
-            match open_enum(name, schema) {
-                Ok(t) => types.push(t),
-                Err(message) => {
-                    problems.push(spec.problem(Some(format!("components.schemas.{name}")), message))
-                }
-            }
-        }
-    }
-    if problems.is_empty() {
-        Ok(types)
-    } else {
-        Err(problems)
-    }
-}
-
-fn doc(schema: &Value) -> String {
-    schema
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .to_owned()
-}
-
-fn secret(name: &str, schema: &Value) -> CustomType {
+fn secret(name: &str, doc: &str, min: Option<u64>, max: Option<u64>) -> TokenStream {
     let ident = format_ident!("{name}");
-    let doc = doc(schema);
-    let min = schema.get("minLength").and_then(Value::as_u64);
-    let max = schema.get("maxLength").and_then(Value::as_u64);
     let check_min = min.map(|min| {
         let min = min as usize;
         quote! {
@@ -81,7 +42,7 @@ fn secret(name: &str, schema: &Value) -> CustomType {
             }
         }
     });
-    let tokens = quote! {
+    quote! {
         #[doc = #doc]
         ///
         /// A secret: `Debug` and `Display` print `<redacted>`. Built from a string with
@@ -143,62 +104,16 @@ fn secret(name: &str, schema: &Value) -> CustomType {
                 value.parse()
             }
         }
-    };
-    CustomType {
-        name: name.to_owned(),
-        secret: true,
-        impls: vec![TypeImpl::FromStr, TypeImpl::Display],
-        tokens,
     }
 }
 
-/// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`: enum
-/// variants of open enums and of `Environment`.
-pub(crate) fn variant_name(value: &str) -> String {
-    let mut name: String = value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase())
-                .unwrap_or_default()
-        })
-        .collect();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
-    }
-    name
-}
-
-fn open_enum(name: &str, schema: &Value) -> Result<CustomType, String> {
+fn open_enum(name: &str, doc: &str, known: &[(String, String)]) -> TokenStream {
     let ident = format_ident!("{name}");
-    let doc = doc(schema);
-    let values: Vec<&str> = schema["enum"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
-    let variants: Vec<String> = values.iter().map(|v| variant_name(v)).collect();
-    for (i, variant) in variants.iter().enumerate() {
-        if variant == "Unknown" {
-            return Err(format!(
-                "enum value `{}` would clash with the `Unknown` variant",
-                values[i]
-            ));
-        }
-        if let Some(j) = variants[..i].iter().position(|v| v == variant) {
-            return Err(format!(
-                "enum values `{}` and `{}` give the same variant `{variant}`",
-                values[j], values[i]
-            ));
-        }
-    }
+    let values: Vec<&str> = known.iter().map(|(value, _)| value.as_str()).collect();
+    let variants: Vec<&str> = known.iter().map(|(_, variant)| variant.as_str()).collect();
     let idents: Vec<_> = variants.iter().map(|v| format_ident!("{v}")).collect();
     let docs = values.iter().map(|v| format!("`{v}`"));
-    let tokens = quote! {
+    quote! {
         #[doc = #doc]
         ///
         /// Open: a value this version of credkit does not know parses as `Unknown`, so a
@@ -258,25 +173,5 @@ fn open_enum(name: &str, schema: &Value) -> Result<CustomType, String> {
                 Ok(Self::from(value.as_str()))
             }
         }
-    };
-    Ok(CustomType {
-        name: name.to_owned(),
-        secret: false,
-        impls: vec![TypeImpl::FromStr, TypeImpl::Display],
-        tokens,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::variant_name;
-
-    #[test]
-    fn variant_names() {
-        assert_eq!(variant_name("Attivo"), "Attivo");
-        assert_eq!(variant_name("documenti_errati"), "DocumentiErrati");
-        assert_eq!(variant_name("STANDARD"), "Standard");
-        assert_eq!(variant_name("in attesa-di"), "InAttesaDi");
-        assert_eq!(variant_name("2FA"), "V2fa");
     }
 }

@@ -6,42 +6,30 @@ use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
+use crate::model::Service;
 use crate::problem::Problem;
 use crate::spec::Spec;
-use crate::{custom_types, lint, metadata, normalize, rewrite};
+use crate::{custom_types, metadata, parse, rewrite};
 
-/// What a client and its mocks are both generated from, prepared once per spec: the custom
-/// types, the normalized document progenitor reads, and progenitor's settings.
+/// What a client and its mocks are both generated from, prepared once per spec: the service's
+/// model and progenitor's settings.
 pub struct Prepared {
-    pub(crate) custom: Vec<custom_types::CustomType>,
-    pub(crate) api: openapiv3::OpenAPI,
+    pub service: Service,
     pub(crate) settings: GenerationSettings,
 }
 
 impl Prepared {
-    /// Checks `spec` against the rules of `specs/README.md` and prepares it.
+    /// Parses `spec` into its model (checking the rules of `specs/README.md`) and prepares it.
     pub fn new(spec: &Spec) -> Result<Self, Vec<Problem>> {
-        let problems = lint::check(spec);
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let custom = custom_types::collect(spec)?;
-        let api = normalize::for_progenitor(spec).map_err(|p| vec![p])?;
-        let settings = progenitor_settings(&custom);
-        Ok(Self {
-            custom,
-            api,
-            settings,
-        })
+        Self::at(spec, "crate::generated")
     }
 
-    /// The paths of the generated secret newtypes (`crate::generated::types::Pin`).
-    pub(crate) fn secret_types(&self) -> Vec<String> {
-        self.custom
-            .iter()
-            .filter(|t| t.secret)
-            .map(|t| custom_types::path(&t.name))
-            .collect()
+    /// As [`Prepared::new`], for a module that sits at `module_path` in its crate.
+    pub fn at(spec: &Spec, module_path: &str) -> Result<Self, Vec<Problem>> {
+        let mut service = parse::parse(spec)?;
+        service.module_path = module_path.to_owned();
+        let settings = progenitor_settings(&service);
+        Ok(Self { service, settings })
     }
 }
 
@@ -52,41 +40,49 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
 
 /// The client module of a prepared spec.
 pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
-    let Prepared {
-        custom,
-        api,
-        settings,
-    } = prepared;
-    let mut file = run_progenitor(spec, "", || Generator::new(settings).generate_tokens(api))?;
-    let secrets = prepared.secret_types();
-    let empty_successes: std::collections::BTreeMap<String, Vec<u16>> = spec
-        .operations()
-        .iter()
-        .filter_map(|op| {
-            let codes = lint::empty_alternative_successes(spec, op);
-            (!codes.is_empty()).then(|| (op.id().unwrap_or_default().to_owned(), codes))
-        })
-        .collect();
-    rewrite::route_through_runtime(
-        &mut file,
-        &secrets,
-        spec.info_str("x-credkit-success-member"),
-        &empty_successes,
-    )
-    .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
+    let Prepared { service, settings } = prepared;
+    let mut file = run_progenitor(spec, service, "", || {
+        Generator::new(settings).generate_tokens(&service.progenitor_document)
+    })?;
+    rewrite::route_through_runtime(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("cannot route through the runtime: {m}"))])?;
     rewrite::explain_conversion_failures(&mut file);
 
-    if let Some(items) = rewrite::module_items(&mut file, "types") {
-        for t in custom {
-            let parsed: syn::File =
-                syn::parse2(t.tokens.clone()).expect("custom types are valid Rust");
-            items.extend(parsed.items);
-        }
+    let types = rewrite::module_items(&mut file, "types")
+        .ok_or_else(|| vec![spec.problem(None, "progenitor's output has no `types` module")])?;
+    if !declares(types, &service.error_schema.rust) {
+        return Err(vec![spec.problem(
+            Some("info".into()),
+            format!(
+                "`x-credkit-error-schema` names `{}`, but no Rust type `{}` was generated for it (is it a schema typify inlines?)",
+                service.error_schema.spec, service.error_schema.rust
+            ),
+        )]);
     }
-    let appended: syn::File = syn::parse2(metadata::emit(spec)).expect("metadata is valid Rust");
+    for t in &service.custom_types {
+        let parsed: syn::File = syn::parse2(custom_types::emit(t).0).map_err(|e| {
+            vec![spec.problem(
+                Some(format!("/components/schemas/{}", t.name.spec)),
+                format!("cannot emit its type: {e}"),
+            )]
+        })?;
+        types.extend(parsed.items);
+    }
+    let appended: syn::File = syn::parse2(metadata::emit(service))
+        .map_err(|e| vec![spec.problem(None, format!("cannot emit SERVICE: {e}"))])?;
     file.items.extend(appended.items);
 
     render(spec, &file, "the generated code")
+}
+
+/// Whether the `types` module declares an item named `name`.
+fn declares(types: &[syn::Item], name: &str) -> bool {
+    types.iter().any(|item| match item {
+        syn::Item::Struct(s) => s.ident == name,
+        syn::Item::Enum(e) => e.ident == name,
+        syn::Item::Type(t) => t.ident == name,
+        _ => false,
+    })
 }
 
 /// The text of a generated file: `file` formatted, under the `@generated` header.
@@ -97,14 +93,23 @@ pub(crate) fn render(spec: &Spec, file: &syn::File, what: &str) -> Result<String
 }
 
 /// Runs one progenitor generator; a panic, a refusal or unparsable output becomes a problem
-/// naming the spec (`what` says which output, "" for the client).
+/// naming the spec (`what` says which output, "" for the client). A panic is located: each
+/// component schema is tried alone, and those progenitor cannot read are named by pointer.
 pub(crate) fn run_progenitor(
     spec: &Spec,
+    service: &Service,
     what: &str,
     generator: impl FnOnce() -> progenitor_impl::Result<proc_macro2::TokenStream>,
 ) -> Result<syn::File, Vec<Problem>> {
     let tokens = without_panicking(generator)
-        .map_err(|panic| vec![spec.problem(None, format!("progenitor panicked{what}: {panic}"))])?
+        .map_err(|panic| {
+            let located = schemas_progenitor_cannot_read(spec, service);
+            if located.is_empty() {
+                vec![spec.problem(None, format!("progenitor panicked{what}: {panic}"))]
+            } else {
+                located
+            }
+        })?
         .map_err(|error| {
             vec![spec.problem(None, format!("progenitor refused the spec{what}: {error}"))]
         })?;
@@ -114,6 +119,49 @@ pub(crate) fn run_progenitor(
             format!("progenitor produced unparsable code{what}: {e}"),
         )]
     })
+}
+
+/// The component schemas on which progenitor panics, each tried in a document where every
+/// other schema is `{}` (any value), so that references still resolve.
+fn schemas_progenitor_cannot_read(spec: &Spec, service: &Service) -> Vec<Problem> {
+    let document = &service.progenitor_document;
+    let Some(components) = &document.components else {
+        return Vec::new();
+    };
+    let mut problems = Vec::new();
+    for name in components.schemas.keys() {
+        let mut alone = openapiv3::OpenAPI {
+            openapi: document.openapi.clone(),
+            info: document.info.clone(),
+            components: Some(openapiv3::Components::default()),
+            ..Default::default()
+        };
+        let schemas = &mut alone.components.as_mut().expect("just set").schemas;
+        for (other, schema) in &components.schemas {
+            let kept = if other == name {
+                schema.clone()
+            } else {
+                openapiv3::ReferenceOr::Item(openapiv3::Schema {
+                    schema_data: Default::default(),
+                    schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+                })
+            };
+            schemas.insert(other.clone(), kept);
+        }
+        let settings = progenitor_settings(service);
+        if let Err(panic) = without_panicking(|| Generator::new(&settings).generate_tokens(&alone))
+        {
+            let first_line = panic.lines().next().unwrap_or_default().to_owned();
+            problems.push(spec.problem(
+                Some(format!(
+                    "/components/schemas/{}",
+                    crate::model::pointer_segment(name)
+                )),
+                format!("progenitor cannot read this schema ({first_line}): simplify it or describe it another way"),
+            ));
+        }
+    }
+    problems
 }
 
 /// The first lines of every generated file: where it comes from, and not to edit it.
@@ -127,18 +175,18 @@ fn header(spec: &Spec) -> String {
 
 /// How progenitor is run for the client and for its mocks: the builder interface over the
 /// runtime, with the custom types in place of the schemas they replace.
-fn progenitor_settings(custom: &[custom_types::CustomType]) -> GenerationSettings {
+fn progenitor_settings(service: &Service) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Builder)
         .with_tag(TagStyle::Merged)
         .with_inner_type("credkit_runtime::Runtime".parse().expect("a Rust path"))
         .with_derive("PartialEq");
-    for t in custom {
+    for t in &service.custom_types {
         settings.with_replacement(
-            &t.name,
-            custom_types::path(&t.name),
-            t.impls.iter().cloned(),
+            &t.name.rust,
+            service.type_path(t),
+            custom_types::emit(t).1.into_iter(),
         );
     }
     settings

@@ -6,11 +6,12 @@
 use std::collections::BTreeMap;
 
 use quote::ToTokens;
-use serde_json::Value;
 use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, ItemImpl, Lit, parse_quote};
 
 use crate::generate::{Prepared, render, run_progenitor};
+use crate::model::Service;
+use crate::names;
 use crate::problem::Problem;
 use crate::spec::Spec;
 
@@ -21,16 +22,18 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
 
 /// The mock module of a prepared spec.
 pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
-    let secrets = prepared.secret_types();
+    let service = &prepared.service;
+    let secrets = service.secret_type_paths();
     // `crate`: the module sits in the client crate, whose root re-exports `types`.
-    let mut file = run_progenitor(spec, " for the mocks", || {
-        progenitor::Generator::new(&prepared.settings).httpmock(&prepared.api, "crate")
+    let mut file = run_progenitor(spec, service, " for the mocks", || {
+        progenitor::Generator::new(&prepared.settings)
+            .httpmock(&service.progenitor_document, "crate")
     })?;
     WithoutRegexCrate.visit_file_mut(&mut file);
     ExactPathValues.visit_file_mut(&mut file);
     MatchSecretsByValue { secrets: &secrets }.visit_file_mut(&mut file);
     BinaryBodies {
-        media: binary_successes(spec),
+        media: binary_successes(service),
     }
     .visit_file_mut(&mut file);
     render(spec, &file, "the mocks")
@@ -162,36 +165,15 @@ impl VisitMut for ExposeValue {
 
 /// The operations whose success body is binary (a PDF download), by the name of their `Then`
 /// helper (`download_activation_form` → `DownloadActivationFormThen`), with the media type.
-fn binary_successes(spec: &Spec) -> BTreeMap<String, String> {
-    let mut media = BTreeMap::new();
-    for operation in spec.operations() {
-        let (Some(id), Some(responses)) = (
-            operation.id(),
-            operation.op.get("responses").and_then(Value::as_object),
-        ) else {
-            continue;
-        };
-        let binary = responses
-            .iter()
-            .filter(|(code, _)| code.starts_with('2'))
-            .filter_map(|(_, response)| spec.resolve(response)?.get("content")?.as_object())
-            .flat_map(|content| content.keys())
-            .find(|media| media.as_str() != "application/json");
-        if let Some(binary) = binary {
-            let pascal: String = id
-                .split('_')
-                .map(|word| {
-                    let mut chars = word.chars();
-                    chars
-                        .next()
-                        .map(|first| first.to_uppercase().chain(chars).collect::<String>())
-                        .unwrap_or_default()
-                })
-                .collect();
-            media.insert(format!("{pascal}Then"), binary.clone());
-        }
-    }
-    media
+fn binary_successes(service: &Service) -> BTreeMap<String, String> {
+    service
+        .operations
+        .iter()
+        .filter_map(|op| {
+            let media = op.success.binary_media_type()?;
+            Some((names::mock_then_name(&op.spec_id), media.to_owned()))
+        })
+        .collect()
 }
 
 /// progenitor answers a binary success with a JSON value sent as `application/json`; the client

@@ -31,6 +31,8 @@
 //! pattern must be found exactly once per `send`; if a progenitor upgrade changes its output,
 //! generation stops and names the operation instead of emitting half-rewritten code.
 
+use std::collections::BTreeMap;
+
 use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 use syn::{
@@ -38,33 +40,38 @@ use syn::{
     parse_quote,
 };
 
+use crate::model::Service;
+
 /// Rewrites every `send` in progenitor's `builder` module; `Err` names what did not match.
 ///
-/// `secret_types` are the generated secret newtypes (`crate::generated::types::Pin`): their
-/// `Display` prints `<redacted>`, so where progenitor writes a path or header parameter with
-/// `.to_string()`, the value is taken with `.expose()` instead.
+/// The service's secret newtypes (`crate::generated::types::Pin`) print `<redacted>`, so where
+/// progenitor writes a path or header parameter with `.to_string()`, the value is taken with
+/// `.expose()` instead.
 ///
-/// `success_member` (`info.x-credkit-success-member`) names the flag of an envelope whose
+/// The success member (`info.x-credkit-success-member`) names the flag of an envelope whose
 /// `false` means the service refused the call: such a body becomes an error, not a value.
 /// The flag is read from the typed answer (`|answer: &T| answer.success == Some(false)`, for a
 /// required or optional flag), so that the body is parsed once; every JSON answer type must
 /// have it as a field.
 ///
-/// `empty_successes` maps an operation id to the bodiless success statuses it has beside its
-/// JSON one: its `send` answers `ResponseValue<Option<T>>`, `None` for those statuses.
-pub fn route_through_runtime(
-    file: &mut syn::File,
-    secret_types: &[String],
-    success_member: Option<&str>,
-    empty_successes: &std::collections::BTreeMap<String, Vec<u16>>,
-) -> Result<usize, String> {
+/// An operation with bodiless success statuses beside its JSON one answers
+/// `ResponseValue<Option<T>>`, `None` for those statuses.
+pub fn route_through_runtime(file: &mut syn::File, service: &Service) -> Result<usize, String> {
+    let secret_types = service.secret_type_paths();
+    let success_member = service.success_member.as_deref();
+    let empty_successes: BTreeMap<&str, &[u16]> = service
+        .operations
+        .iter()
+        .filter(|op| !op.success.empty_alternatives().is_empty())
+        .map(|op| (op.rust_name.as_str(), op.success.empty_alternatives()))
+        .collect();
     let flagged = match success_member {
         Some(member) => structs_with_field(file, member),
         None => Default::default(),
     };
     let builder = module_items(file, "builder")
         .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
-    let secret_fields = secret_fields(builder, secret_types);
+    let secret_fields = secret_fields(builder, &secret_types);
     let mut rewritten = 0;
     for item in builder.iter_mut() {
         let Item::Impl(block) = item else { continue };
@@ -98,8 +105,8 @@ pub fn route_through_runtime(
             pass.drop_empty_header_map(&mut function.block);
             pass.visit_block_mut(&mut function.block);
             pass.verify().map_err(|m| format!("{owner}::send: {m}"))?;
-            if let Some(codes) =
-                operation_id(&function.block).and_then(|id| empty_successes.get(&id))
+            if let Some(codes) = operation_id(&function.block)
+                .and_then(|id| empty_successes.get(id.as_str()).copied())
             {
                 answer_optionally(function, codes).map_err(|m| format!("{owner}::send: {m}"))?;
             }

@@ -23,7 +23,7 @@ pub fn api_surface(source: &str) -> Result<String, String> {
         .unwrap_or_default();
     for (id, facts) in &operations.facts {
         let builder = builders
-            .get(&pascal(id))
+            .get(&crate::names::builder_name(id))
             .cloned()
             .unwrap_or_else(|| "(no builder)".into());
         lines.push(format!("op {facts} {id}{builder}"));
@@ -109,18 +109,6 @@ fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a ItemMod> {
         Item::Mod(m) if m.ident == name => Some(m),
         _ => None,
     })
-}
-
-fn pascal(id: &str) -> String {
-    id.split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
-                .unwrap_or_default()
-        })
-        .collect()
 }
 
 /// A type as a reviewer wants to read it: no `::std::` noise, no module prefixes.

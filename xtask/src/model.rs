@@ -1,0 +1,263 @@
+//! The typed model of a service, built once from its spec by [`crate::parse`]. Every later stage
+//! (the custom types, the document progenitor reads, the send rewrite, `SERVICE`, the mocks)
+//! reads these values; none walks the spec's JSON again, so a fact is decided in one place
+//! (whether a parameter is secret, which statuses are successes, what a type is called in Rust).
+
+use serde_json::Value;
+
+/// One service: what `specs/<name>.yaml` says, in the terms credkit generates from.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// The file stem: `rentri-ca`.
+    pub name: String,
+    /// The spec, relative to the workspace root: `specs/rentri-ca.yaml`.
+    pub file: String,
+    /// `info.title`, or the name.
+    pub title: String,
+    pub auth: AuthScheme,
+    pub servers: Vec<Server>,
+    pub operations: Vec<Operation>,
+    /// `info.x-credkit-error-schema`: the model of the service's error bodies.
+    pub error_schema: SchemaName,
+    /// `info.x-credkit-success-member`: the envelope flag whose `false` means "refused".
+    pub success_member: Option<String>,
+    /// `info.x-credkit-follow-redirects` (default `true`).
+    pub follow_redirects: bool,
+    /// The component schemas credkit emits itself instead of typify: secrets and open enums.
+    pub custom_types: Vec<CustomType>,
+    /// Where the generated module sits in its crate: `crate::generated` in a client crate.
+    /// Custom types are named through it (`crate::generated::types::Pin`).
+    pub module_path: String,
+    /// The document progenitor reads: the spec with error responses and bodiless alternative
+    /// successes removed (see [`crate::normalize`]), already checked to be valid OpenAPI 3.0.
+    pub(crate) progenitor_document: openapiv3::OpenAPI,
+}
+
+impl Service {
+    /// `rentri-ca` → `RENTRI_CA`: the prefix of the service's environment variables.
+    pub fn env_prefix(&self) -> String {
+        self.name.to_ascii_uppercase().replace('-', "_")
+    }
+
+    /// `rentri-ca` → `credkit-rentri-ca`: the client crate's package name.
+    pub fn package(&self) -> String {
+        format!("credkit-{}", self.name)
+    }
+
+    /// `rentri-ca` → `credkit_rentri_ca`: how Rust code names the client crate.
+    pub fn crate_ident(&self) -> String {
+        self.package().replace('-', "_")
+    }
+
+    /// The paths of the generated secret newtypes (`crate::generated::types::Pin`).
+    pub fn secret_type_paths(&self) -> Vec<String> {
+        self.custom_types
+            .iter()
+            .filter(|t| matches!(t.kind, CustomKind::Secret { .. }))
+            .map(|t| self.type_path(t))
+            .collect()
+    }
+
+    /// Where a custom type lives: inside progenitor's `types` module.
+    pub fn type_path(&self, t: &CustomType) -> String {
+        format!("{}::types::{}", self.module_path, t.name.rust)
+    }
+}
+
+/// How the service's single security scheme sends a credential.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Bearer <token>`.
+    Bearer,
+    /// An API-key header, lower-cased (`x-auth-token`).
+    Header(String),
+}
+
+/// The environments a server may be tagged with (`x-credkit-environment`), as the runtime's
+/// `credkit_runtime::Environment` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Environment {
+    Production,
+    Demo,
+    Sandbox,
+    Staging,
+}
+
+impl Environment {
+    pub const ALL: [Environment; 4] = [
+        Environment::Production,
+        Environment::Demo,
+        Environment::Sandbox,
+        Environment::Staging,
+    ];
+
+    /// The spelling in specs: `production`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Production => "production",
+            Environment::Demo => "demo",
+            Environment::Sandbox => "sandbox",
+            Environment::Staging => "staging",
+        }
+    }
+
+    /// The variant of `credkit_runtime::Environment`: `Production`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Environment::Production => "Production",
+            Environment::Demo => "Demo",
+            Environment::Sandbox => "Sandbox",
+            Environment::Staging => "Staging",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == value)
+    }
+}
+
+/// One base URL of the service.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Server {
+    pub environment: Environment,
+    /// Without a trailing `/`.
+    pub url: String,
+}
+
+/// A component schema, by its spec name and the Rust type generated for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaName {
+    /// As written in `components.schemas`: `problem-details`.
+    pub spec: String,
+    /// The type in the generated `types` module: `ProblemDetails`.
+    pub rust: String,
+}
+
+/// One operation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The spec's `operationId`, as written.
+    pub spec_id: String,
+    /// The Rust method, and the id progenitor gives the runtime: `get_credentials`.
+    pub rust_name: String,
+    /// Upper case: `GET`.
+    pub method: String,
+    /// The path template: `/credentials/{credentials_id}`.
+    pub path: String,
+    pub parameters: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    pub success: Success,
+    /// The documented error statuses (`400`, `4XX`), in spec order.
+    pub error_statuses: Vec<String>,
+    /// `x-credkit-idempotent`: may be replayed after a failure that may have reached the server.
+    pub idempotent: bool,
+    /// No credential is sent (`security: []`, or no global security).
+    pub anonymous: bool,
+}
+
+impl Operation {
+    /// `GET /credentials/{id} (get_credentials)`: how problems name an operation.
+    pub fn location(&self) -> String {
+        format!("{} {} ({})", self.method, self.path, self.spec_id)
+    }
+
+    /// The header parameters whose values are secrets, lower-cased: the runtime marks them
+    /// sensitive.
+    pub fn secret_headers(&self) -> Vec<String> {
+        self.parameters
+            .iter()
+            .filter(|p| p.location == ParameterLocation::Header && p.secret)
+            .map(|p| p.name.to_ascii_lowercase())
+            .collect()
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParameterLocation {
+    Path,
+    Query,
+    Header,
+}
+
+/// One parameter of an operation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parameter {
+    /// As sent on the wire: `num-iscr-sito`.
+    pub name: String,
+    /// progenitor's setter: `num_iscr_sito`.
+    pub rust_name: String,
+    pub location: ParameterLocation,
+    pub required: bool,
+    /// Its schema is an `x-credkit-secret` string (directly or through `allOf`).
+    pub secret: bool,
+}
+
+/// The request body of an operation (JSON: the only kind the generator accepts today).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestBody {
+    pub required: bool,
+    pub media_type: String,
+}
+
+/// What a successful call answers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Success {
+    /// A JSON body decoded into the answer type.
+    Json { status: u16 },
+    /// A body streamed as bytes (a PDF download), with its media type.
+    Binary { status: u16, media_type: String },
+    /// No body.
+    Empty { status: u16 },
+    /// A JSON body for `json`, none for the `empty` statuses (`200` beside `204`): the answer
+    /// is `Option<T>`, `None` for those.
+    JsonOrEmpty { json: u16, empty: Vec<u16> },
+}
+
+impl Success {
+    /// The bodiless statuses beside a JSON answer, if any.
+    pub fn empty_alternatives(&self) -> &[u16] {
+        match self {
+            Success::JsonOrEmpty { empty, .. } => empty,
+            _ => &[],
+        }
+    }
+
+    /// The media type of a binary answer.
+    pub fn binary_media_type(&self) -> Option<&str> {
+        match self {
+            Success::Binary { media_type, .. } => Some(media_type),
+            _ => None,
+        }
+    }
+}
+
+/// A component schema credkit generates itself.
+#[derive(Debug, Clone)]
+pub struct CustomType {
+    pub name: SchemaName,
+    pub description: String,
+    pub kind: CustomKind,
+}
+
+/// What a custom type is.
+#[derive(Debug, Clone)]
+pub enum CustomKind {
+    /// `x-credkit-secret`: a string never printed, with the schema's length limits.
+    Secret {
+        min_length: Option<u64>,
+        max_length: Option<u64>,
+    },
+    /// `x-credkit-open-enum`: the known values (wire spelling, Rust variant) and `Unknown`.
+    OpenEnum { values: Vec<(String, String)> },
+}
+
+/// A JSON pointer segment (`~` and `/` escaped).
+pub fn pointer_segment(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A string member of a JSON object.
+pub(crate) fn str_of<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
+    value.get(key).and_then(Value::as_str)
+}

@@ -1,0 +1,840 @@
+//! Builds the typed [`Service`] model from a spec, or every problem that prevents it.
+//!
+//! Parse, don't validate: what the rules of `specs/README.md` check is turned into typed values
+//! here, once, so that no later stage re-reads the spec or assumes a check passed. progenitor
+//! panics (with no place named) or silently mishandles many inputs; every rule here names the
+//! file and the operation or the JSON pointer instead. All problems of a spec, of its operations
+//! and of its schemas, are reported in one run.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::model::{
+    AuthScheme, CustomKind, CustomType, Environment, Operation, Parameter, ParameterLocation,
+    RequestBody, SchemaName, Server, Service, Success, pointer_segment, str_of,
+};
+use crate::names;
+use crate::problem::Problem;
+use crate::spec::{METHODS, Spec};
+
+/// Media types a success body may have; JSON is decoded, the others are streamed.
+const SUCCESS_MEDIA: [&str; 3] = [
+    "application/json",
+    "application/pdf",
+    "application/octet-stream",
+];
+/// Media types an error body may have. Errors are never decoded by progenitor: the runtime
+/// keeps their raw body and decodes JSON ones into the service's error schema on request.
+const ERROR_MEDIA: [&str; 3] = ["application/json", "application/problem+json", "text/plain"];
+
+/// Problems found while parsing, each naming the spec file.
+struct Problems<'a> {
+    spec: &'a Spec,
+    found: Vec<Problem>,
+}
+
+impl Problems<'_> {
+    fn at(&mut self, location: impl Into<String>, message: impl Into<String>) {
+        self.found
+            .push(self.spec.problem(Some(location.into()), message));
+    }
+
+    fn document(&mut self, message: impl Into<String>) {
+        self.found.push(self.spec.problem(None, message));
+    }
+}
+
+/// The model of `spec`, or every problem of it.
+pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
+    let mut problems = Problems {
+        spec,
+        found: Vec::new(),
+    };
+    check_version_and_paths(spec, &mut problems);
+    let servers = servers(spec, &mut problems);
+    let auth = match auth_scheme(spec) {
+        Ok(auth) => Some(auth),
+        Err(message) => {
+            problems.at("components.securitySchemes", message);
+            None
+        }
+    };
+    let error_schema = error_schema(spec, &mut problems);
+    let success_member = match spec.doc.pointer("/info/x-credkit-success-member") {
+        None => None,
+        Some(Value::String(member)) => Some(member.clone()),
+        Some(_) => {
+            problems.at(
+                "info",
+                "`x-credkit-success-member` names the envelope's success flag: write a string, e.g. `success`",
+            );
+            None
+        }
+    };
+    let follow_redirects = match spec.doc.pointer("/info/x-credkit-follow-redirects") {
+        None => true,
+        Some(Value::Bool(follow)) => *follow,
+        Some(_) => {
+            problems.at("info", "`x-credkit-follow-redirects` is `true` or `false`");
+            true
+        }
+    };
+    check_schema_names(spec, &mut problems);
+    let custom_types = custom_types(spec, &mut problems);
+    let operations = operations(spec, error_schema.as_ref(), &mut problems);
+    check_nodes(spec, &spec.doc, String::new(), &mut problems);
+    let document = crate::normalize::for_progenitor(spec, &operations);
+    let mut found = problems.found;
+    let document = match document {
+        Ok(document) => Some(document),
+        Err(refused) => {
+            // openapiv3 names a schema less precisely than the checks above: where they already
+            // named a place inside it, its refusal says nothing new.
+            let named = |p: &Problem| p.location.clone().unwrap_or_default();
+            let new: Vec<Problem> = refused
+                .into_iter()
+                .filter(|r| {
+                    let place = named(r);
+                    !found.iter().any(|f| {
+                        let known = named(f);
+                        known.starts_with("/components/")
+                            && (known.starts_with(&place) || place.starts_with(&known))
+                    })
+                })
+                .collect();
+            found.extend(new);
+            None
+        }
+    };
+    match (auth, error_schema, document) {
+        (Some(auth), Some(error_schema), Some(progenitor_document)) if found.is_empty() => {
+            Ok(Service {
+                name: spec.service.clone(),
+                file: spec.file.clone(),
+                title: spec.info_str("title").unwrap_or(&spec.service).to_owned(),
+                auth,
+                servers,
+                operations,
+                error_schema,
+                success_member,
+                follow_redirects,
+                custom_types,
+                module_path: "crate::generated".to_owned(),
+                progenitor_document,
+            })
+        }
+        _ => Err(found),
+    }
+}
+
+fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
+    let version = str_of(&spec.doc, "openapi").unwrap_or("(missing)");
+    if !version.starts_with("3.0.") {
+        problems.document(format!(
+            "OpenAPI version {version} is not supported: write `openapi: 3.0.3` (progenitor reads 3.0.x only)"
+        ));
+    }
+    match spec.doc.get("paths").and_then(Value::as_object) {
+        Some(paths) if !paths.is_empty() => {
+            for (path, item) in paths {
+                if item.get("$ref").is_some() {
+                    problems.at(
+                        path.clone(),
+                        "path item `$ref` is not supported: write the operations inline",
+                    );
+                }
+            }
+        }
+        _ => problems.document("no paths: a service needs at least one operation"),
+    }
+}
+
+fn servers(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Server> {
+    let listed = spec
+        .doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    if listed.is_empty() {
+        problems.document("no servers: list each environment's base URL under `servers`");
+    }
+    let mut servers: Vec<Server> = Vec::new();
+    for server in &listed {
+        let url = str_of(server, "url").unwrap_or("(no url)");
+        let place = format!("server {url}");
+        if !url.starts_with("https://") {
+            problems.at(place.clone(), "server URLs must be https");
+        }
+        let tag = str_of(server, "x-credkit-environment");
+        match tag.and_then(Environment::parse) {
+            Some(environment) if servers.iter().any(|s| s.environment == environment) => {
+                problems.at(
+                    place,
+                    format!("environment `{}` is listed twice", environment.as_str()),
+                );
+            }
+            Some(environment) => servers.push(Server {
+                environment,
+                url: url.trim_end_matches('/').to_owned(),
+            }),
+            None => problems.at(
+                place,
+                format!(
+                    "`x-credkit-environment` is {}: expected one of {}",
+                    tag.map_or("missing".to_owned(), |e| format!("`{e}`")),
+                    Environment::ALL.map(Environment::as_str).join(", ")
+                ),
+            ),
+        }
+    }
+    servers
+}
+
+/// The one security scheme a credkit service may have.
+fn auth_scheme(spec: &Spec) -> Result<AuthScheme, String> {
+    let schemes: Vec<(&String, &Value)> = spec
+        .doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .collect();
+    let [(name, scheme)] = schemes.as_slice() else {
+        return Err(format!(
+            "expected exactly one security scheme, found {}",
+            schemes.len()
+        ));
+    };
+    let bearer = str_of(scheme, "scheme").is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
+    match str_of(scheme, "type") {
+        Some("http") if bearer => Ok(AuthScheme::Bearer),
+        Some("apiKey") if str_of(scheme, "in") == Some("header") => match str_of(scheme, "name") {
+            Some(header) => Ok(AuthScheme::Header(header.to_ascii_lowercase())),
+            None => Err(format!("security scheme `{name}` has no header name")),
+        },
+        _ => Err(format!(
+            "security scheme `{name}` is not supported: use http bearer or an apiKey header"
+        )),
+    }
+}
+
+fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<SchemaName> {
+    match spec.info_str("x-credkit-error-schema") {
+        None => {
+            problems.at(
+                "info",
+                "missing `x-credkit-error-schema`: name the schema of the service's error bodies",
+            );
+            None
+        }
+        Some(name)
+            if spec
+                .doc
+                .pointer(&format!("/components/schemas/{}", pointer_segment(name)))
+                .is_none() =>
+        {
+            problems.at(
+                "info",
+                format!(
+                    "`x-credkit-error-schema` names `{name}`, which is not in components.schemas"
+                ),
+            );
+            None
+        }
+        Some(name) => Some(SchemaName {
+            spec: name.to_owned(),
+            rust: names::type_name(name),
+        }),
+    }
+}
+
+/// Two schemas whose names give the same Rust type (`Thing` and `thing`, `a-b` and `a_b`) would
+/// generate two items of one name.
+fn check_schema_names(spec: &Spec, problems: &mut Problems<'_>) {
+    let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+    for (name, _) in spec.schemas() {
+        let rust = names::type_name(name);
+        if let Some(first) = seen.insert(rust.clone(), name) {
+            problems.at(
+                format!("/components/schemas/{}", pointer_segment(name)),
+                format!(
+                    "schemas `{first}` and `{name}` both become the Rust type `{rust}`: rename one"
+                ),
+            );
+        }
+    }
+}
+
+fn custom_types(spec: &Spec, problems: &mut Problems<'_>) -> Vec<CustomType> {
+    let mut types = Vec::new();
+    for (name, schema) in spec.schemas() {
+        let place = format!("/components/schemas/{}", pointer_segment(name));
+        let is_string = str_of(schema, "type") == Some("string");
+        let secret = schema.get("x-credkit-secret").and_then(Value::as_bool) == Some(true);
+        let open = schema.get("x-credkit-open-enum").and_then(Value::as_bool) == Some(true);
+        let name = SchemaName {
+            spec: name.clone(),
+            rust: names::type_name(name),
+        };
+        let description = str_of(schema, "description")
+            .unwrap_or("")
+            .trim()
+            .to_owned();
+        if schema.get("x-credkit-secret").is_some() && !is_string {
+            problems.at(
+                place.clone(),
+                "`x-credkit-secret` applies to string schemas only",
+            );
+        } else if secret {
+            types.push(CustomType {
+                name,
+                description,
+                kind: CustomKind::Secret {
+                    min_length: schema.get("minLength").and_then(Value::as_u64),
+                    max_length: schema.get("maxLength").and_then(Value::as_u64),
+                },
+            });
+        } else if schema.get("x-credkit-open-enum").is_some() {
+            let values = schema.get("enum").and_then(Value::as_array);
+            let strings: Vec<&str> = values
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            if !is_string
+                || !open
+                || strings.is_empty()
+                || strings.len() != values.map_or(0, Vec::len)
+            {
+                problems.at(
+                    place,
+                    "`x-credkit-open-enum` applies to string schemas with an `enum` of strings",
+                );
+                continue;
+            }
+            match open_enum_variants(&strings) {
+                Ok(values) => types.push(CustomType {
+                    name,
+                    description,
+                    kind: CustomKind::OpenEnum { values },
+                }),
+                Err(message) => problems.at(place, message),
+            }
+        }
+    }
+    types
+}
+
+/// The variants of an open enum, each with its wire value; two values that give one variant,
+/// or a value giving `Unknown`, are refused.
+fn open_enum_variants(values: &[&str]) -> Result<Vec<(String, String)>, String> {
+    let mut variants: Vec<(String, String)> = Vec::new();
+    for value in values {
+        let variant = variant_name(value);
+        if variant == "Unknown" {
+            return Err(format!(
+                "enum value `{value}` would clash with the `Unknown` variant"
+            ));
+        }
+        if let Some((first, _)) = variants.iter().find(|(_, v)| *v == variant) {
+            return Err(format!(
+                "enum values `{first}` and `{value}` give the same variant `{variant}`"
+            ));
+        }
+        variants.push(((*value).to_owned(), variant));
+    }
+    Ok(variants)
+}
+
+/// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`: the variants
+/// of open enums.
+pub(crate) fn variant_name(value: &str) -> String {
+    let mut name: String = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
+fn operations(
+    spec: &Spec,
+    error_schema: Option<&SchemaName>,
+    problems: &mut Problems<'_>,
+) -> Vec<Operation> {
+    let global_security = spec
+        .doc
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    let mut rust_names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for (path, item) in spec
+        .doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let method = method.to_ascii_uppercase();
+            let spec_id = str_of(op, "operationId");
+            let location = match spec_id {
+                Some(id) => format!("{method} {path} ({id})"),
+                None => format!("{method} {path}"),
+            };
+            let mut messages = Vec::new();
+            let rust_name = match spec_id {
+                None => {
+                    messages.push(
+                        "missing operationId: every operation needs one, it becomes the Rust method name"
+                            .to_owned(),
+                    );
+                    None
+                }
+                Some(id) => {
+                    let rust = names::method_name(id);
+                    let first = rust_names.insert(rust.clone(), (id.to_owned(), location.clone()));
+                    match first {
+                        Some((first_id, first)) if first_id == id => messages.push(format!(
+                            "duplicate operationId `{id}`, already used by {first}"
+                        )),
+                        Some((first_id, first)) => messages.push(format!(
+                            "operationIds `{first_id}` ({first}) and `{id}` both become the Rust method `{rust}`: rename one"
+                        )),
+                        None => {}
+                    }
+                    Some(rust)
+                }
+            };
+            let idempotent = op.get("x-credkit-idempotent").and_then(Value::as_bool);
+            if idempotent.is_none() {
+                messages.push(
+                    "missing `x-credkit-idempotent: true|false`: say whether the operation may be replayed after a failure that may have reached the server"
+                        .into(),
+                );
+            }
+            let (success, error_statuses) = responses(spec, op, error_schema, &mut messages);
+            let body = request_body(spec, op, &mut messages);
+            let parameters = parameters(spec, item, op, &mut messages);
+            let anonymous = match op.get("security").and_then(Value::as_array) {
+                Some(requirements) => requirements.is_empty(),
+                None => !global_security,
+            };
+            let ok = messages.is_empty();
+            for message in messages {
+                problems.at(location.clone(), message);
+            }
+            if let (true, Some(spec_id), Some(rust_name), Some(idempotent), Some(success)) =
+                (ok, spec_id, rust_name, idempotent, success)
+            {
+                operations.push(Operation {
+                    spec_id: spec_id.to_owned(),
+                    rust_name,
+                    method,
+                    path: path.clone(),
+                    parameters,
+                    body,
+                    success,
+                    error_statuses,
+                    idempotent,
+                    anonymous,
+                });
+            }
+        }
+    }
+    operations
+}
+
+/// What a success response carries.
+#[derive(Debug, PartialEq)]
+enum BodyKind {
+    Empty,
+    Json,
+    Binary(String),
+}
+
+/// The success kind and the error statuses of an operation.
+fn responses(
+    spec: &Spec,
+    op: &Value,
+    error_schema: Option<&SchemaName>,
+    messages: &mut Vec<String>,
+) -> (Option<Success>, Vec<String>) {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        messages.push("no responses: document the success response".into());
+        return (None, Vec::new());
+    };
+    let error_ref = error_schema
+        .map(|name| serde_json::json!({ "$ref": format!("#/components/schemas/{}", name.spec) }));
+    let mut successes: Vec<(String, BodyKind)> = Vec::new();
+    let mut error_statuses = Vec::new();
+    let mut error_schemas: Vec<(String, Value)> = Vec::new();
+    for (code, response) in responses {
+        let Some(response) = spec.resolve(response) else {
+            messages.push(format!("response {code}: `$ref` does not resolve"));
+            continue;
+        };
+        let content = response.get("content").and_then(Value::as_object);
+        match (code.as_str(), code.chars().next().unwrap_or('?')) {
+            ("default", _) => messages.push(
+                "a `default` response counts as both success and error for progenitor: list the error statuses (or 4XX/5XX)".into(),
+            ),
+            (_, '2') => {
+                let media: Vec<(&String, &Value)> = content.into_iter().flatten().collect();
+                let kind = match media.as_slice() {
+                    [] => BodyKind::Empty,
+                    [(name, body)] => {
+                        if !SUCCESS_MEDIA.contains(&name.as_str()) {
+                            messages.push(format!(
+                                "success response {code}: media type {name} is not supported (use one of {})",
+                                SUCCESS_MEDIA.join(", ")
+                            ));
+                        }
+                        if name.as_str() != "application/json" {
+                            BodyKind::Binary((*name).clone())
+                        } else if body.get("schema").is_some() {
+                            BodyKind::Json
+                        } else {
+                            messages.push(format!(
+                                "success response {code}: application/json without a schema"
+                            ));
+                            BodyKind::Empty
+                        }
+                    }
+                    many => {
+                        let names: Vec<_> = many.iter().map(|(m, _)| m.as_str()).collect();
+                        messages.push(format!(
+                            "success response {code} has {} media types ({}): progenitor accepts one success body kind per operation",
+                            names.len(),
+                            names.join(", ")
+                        ));
+                        BodyKind::Binary(names.join(", "))
+                    }
+                };
+                successes.push((code.clone(), kind));
+            }
+            (_, '4' | '5') => {
+                error_statuses.push(code.clone());
+                for (name, body) in content.into_iter().flatten() {
+                    if !ERROR_MEDIA.contains(&name.as_str()) {
+                        messages.push(format!(
+                            "error response {code}: media type {name} is not supported (use one of {})",
+                            ERROR_MEDIA.join(", ")
+                        ));
+                    } else if name != "text/plain"
+                        && let Some(schema) = body.get("schema")
+                    {
+                        if Some(schema) != error_ref.as_ref() {
+                            messages.push(format!(
+                                "error response {code} ({name}) has schema {schema}: error bodies must use the service's error schema `{}`",
+                                error_schema.map_or("(unset)", |s| s.spec.as_str())
+                            ));
+                        }
+                        if !error_schemas.iter().any(|(_, s)| s == schema) {
+                            error_schemas.push((code.clone(), schema.clone()));
+                        }
+                    }
+                }
+            }
+            _ => messages.push(format!(
+                "status {code} is not supported: document 2XX successes and 4XX/5XX errors"
+            )),
+        }
+    }
+    if error_schemas.len() > 1 {
+        let list: Vec<_> = error_schemas
+            .iter()
+            .map(|(code, schema)| format!("{code}: {schema}"))
+            .collect();
+        messages.push(format!(
+            "{} different error body kinds ({}): an operation's errors must share one schema",
+            error_schemas.len(),
+            list.join(" | ")
+        ));
+    }
+    (success_kind(&successes, messages), error_statuses)
+}
+
+/// One success kind from the success responses: one response of any kind, or one JSON answer
+/// beside bodiless ones (`200` + `204`, the answer is then `Option<T>`).
+fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) -> Option<Success> {
+    let status = |code: &str| code.parse::<u16>().ok();
+    match successes {
+        [] => {
+            messages.push(
+                "no success (2XX) response: document the one the service answers with".into(),
+            );
+            None
+        }
+        [(code, kind)] => {
+            let Some(status) = status(code) else {
+                messages.push(format!(
+                    "success status {code} is not a number: write the status the service answers with (200, 201, ...)"
+                ));
+                return None;
+            };
+            Some(match kind {
+                BodyKind::Empty => Success::Empty { status },
+                BodyKind::Json => Success::Json { status },
+                BodyKind::Binary(media_type) => Success::Binary {
+                    status,
+                    media_type: media_type.clone(),
+                },
+            })
+        }
+        several => {
+            let json: Vec<&String> = several
+                .iter()
+                .filter(|(_, kind)| *kind == BodyKind::Json)
+                .map(|(code, _)| code)
+                .collect();
+            let empty: Vec<u16> = several
+                .iter()
+                .filter(|(_, kind)| *kind == BodyKind::Empty)
+                .filter_map(|(code, _)| status(code))
+                .collect();
+            match json.as_slice() {
+                [json] if empty.len() + 1 == several.len() => match status(json) {
+                    Some(json) => Some(Success::JsonOrEmpty { json, empty }),
+                    None => {
+                        messages.push(format!("success status {json} is not a number"));
+                        None
+                    }
+                },
+                _ => {
+                    let codes: Vec<_> = several.iter().map(|(code, _)| code.as_str()).collect();
+                    messages.push(format!(
+                        "{} success responses ({}): progenitor accepts one success body per operation; keep one, or one JSON answer beside bodiless ones",
+                        several.len(),
+                        codes.join(", ")
+                    ));
+                    None
+                }
+            }
+        }
+    }
+}
+
+fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<RequestBody> {
+    let body = op.get("requestBody")?;
+    let Some(body) = spec.resolve(body) else {
+        messages.push("request body `$ref` does not resolve".into());
+        return None;
+    };
+    let media: Vec<&String> = body
+        .get("content")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(m, _)| m)
+        .collect();
+    match media.as_slice() {
+        [one] if one.as_str() == "application/json" => Some(RequestBody {
+            required: body.get("required").and_then(Value::as_bool) == Some(true),
+            media_type: (*one).clone(),
+        }),
+        [one] => {
+            messages.push(format!(
+                "request body media type {one} is not supported: use application/json"
+            ));
+            None
+        }
+        [] => {
+            messages.push("request body without content".into());
+            None
+        }
+        many => {
+            messages.push(format!(
+                "request body has {} media types ({}): progenitor accepts exactly one, use application/json",
+                many.len(),
+                many.iter()
+                    .map(|m| m.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+            None
+        }
+    }
+}
+
+fn parameters(
+    spec: &Spec,
+    path_item: &Value,
+    op: &Value,
+    messages: &mut Vec<String>,
+) -> Vec<Parameter> {
+    let mut parameters: Vec<Parameter> = Vec::new();
+    let declared = [path_item, op]
+        .into_iter()
+        .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+        .flatten();
+    for parameter in declared {
+        let Some(parameter) = spec.resolve(parameter) else {
+            messages.push("parameter `$ref` does not resolve".into());
+            continue;
+        };
+        let name = str_of(parameter, "name").unwrap_or("(unnamed)");
+        let place = str_of(parameter, "in").unwrap_or("(missing)");
+        let (location, default_style) = match place {
+            "path" => (ParameterLocation::Path, "simple"),
+            "header" => (ParameterLocation::Header, "simple"),
+            "query" => (ParameterLocation::Query, "form"),
+            _ => {
+                messages.push(format!("parameter `{name}` is in {place}: only path, query and header parameters are supported"));
+                continue;
+            }
+        };
+        if let Some(style) = str_of(parameter, "style")
+            && style != default_style
+        {
+            messages.push(format!("parameter `{name}` has style {style}: only the default style ({default_style}) is supported"));
+        }
+        if parameter.get("content").is_some() {
+            messages.push(format!(
+                "parameter `{name}` uses `content`: describe it with `schema`"
+            ));
+        }
+        let Some(schema) = parameter.get("schema") else {
+            messages.push(format!("parameter `{name}` has no schema"));
+            continue;
+        };
+        // An operation's parameter overrides the path item's of the same name and place.
+        parameters.retain(|p| !(p.name == name && p.location == location));
+        let rust_name = names::field_name(name);
+        if let Some(other) = parameters.iter().find(|p| p.rust_name == rust_name) {
+            messages.push(format!(
+                "parameters `{}` and `{name}` both become the Rust setter `{rust_name}`",
+                other.name
+            ));
+        }
+        parameters.push(Parameter {
+            name: name.to_owned(),
+            rust_name,
+            location,
+            required: location == ParameterLocation::Path
+                || parameter.get("required").and_then(Value::as_bool) == Some(true),
+            secret: is_secret(spec, schema),
+        });
+    }
+    parameters
+}
+
+/// A schema that is, or is `allOf` exactly one reference to, an `x-credkit-secret` string.
+fn is_secret(spec: &Spec, schema: &Value) -> bool {
+    let referenced = schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .and_then(|all| all.first())
+        .unwrap_or(schema);
+    spec.resolve(referenced)
+        .is_some_and(|s| s.get("x-credkit-secret").and_then(Value::as_bool) == Some(true))
+}
+
+/// Checks every node of the document, each problem named by its JSON pointer: `$ref`s that
+/// resolve and have no siblings, and one `type` per schema.
+fn check_nodes(spec: &Spec, value: &Value, pointer: String, problems: &mut Problems<'_>) {
+    match value {
+        Value::Object(object) => {
+            let place = if pointer.is_empty() {
+                "/".to_owned()
+            } else {
+                pointer.clone()
+            };
+            for message in check_ref(spec, object)
+                .into_iter()
+                .chain(check_type(object))
+            {
+                problems.at(place.clone(), message);
+            }
+            for (key, child) in object {
+                check_nodes(
+                    spec,
+                    child,
+                    format!("{pointer}/{}", pointer_segment(key)),
+                    problems,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_nodes(spec, child, format!("{pointer}/{index}"), problems);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A `$ref` must point into this file, at something that exists, and stand alone: OpenAPI 3.0
+/// ignores its siblings, so a `nullable: true` beside a `$ref` silently makes a required field
+/// non-nullable.
+fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String> {
+    let Some(reference) = object.get("$ref") else {
+        return Vec::new();
+    };
+    let mut messages = Vec::new();
+    match reference.as_str() {
+        Some(local) if local.starts_with('#') => {
+            if local.strip_prefix('#').and_then(|p| spec.doc.pointer(p)).is_none() {
+                messages.push(format!(
+                    "`$ref` {local} does not resolve: nothing in this file is at that place"
+                ));
+            }
+        }
+        _ => messages.push(format!(
+            "`$ref` {reference} is not supported: only references inside the file (`#/components/...`)"
+        )),
+    }
+    let siblings: Vec<&str> = object
+        .keys()
+        .map(String::as_str)
+        .filter(|k| !matches!(*k, "$ref" | "description" | "summary"))
+        .collect();
+    if !siblings.is_empty() {
+        messages.push(format!(
+            "`$ref` with sibling {}: OpenAPI 3.0 ignores them; write `allOf: [{{$ref: ...}}]` beside them (e.g. `nullable: true`)",
+            siblings.join(", ")
+        ));
+    }
+    messages
+}
+
+/// `type: [string, 'null']` is OpenAPI 3.1: 3.0 has one type, and `nullable` for null. (A
+/// property named `type` has a schema, an object, as its value: it is not mistaken for this.)
+fn check_type(object: &serde_json::Map<String, Value>) -> Option<String> {
+    let types = object.get("type")?.as_array()?;
+    Some(format!(
+        "`type` is a list ({}): OpenAPI 3.0 takes one type; write `type: <one type>` and `nullable: true` for null",
+        Value::Array(types.clone())
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::variant_name;
+
+    #[test]
+    fn variant_names() {
+        assert_eq!(variant_name("Attivo"), "Attivo");
+        assert_eq!(variant_name("documenti_errati"), "DocumentiErrati");
+        assert_eq!(variant_name("STANDARD"), "Standard");
+        assert_eq!(variant_name("in attesa-di"), "InAttesaDi");
+        assert_eq!(variant_name("2FA"), "V2fa");
+        assert_eq!(variant_name("self"), "Self_");
+    }
+}
