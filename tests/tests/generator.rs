@@ -113,8 +113,8 @@ fn committed_generated_files_are_fresh() {
     for output in outputs {
         let committed = workspace::committed(&root(), &output.target);
         assert!(
-            committed.starts_with("// @generated"),
-            "{} lacks its @generated header",
+            committed.starts_with("// @generated") || committed.contains("credkit:generated"),
+            "{} lacks its @generated header or block",
             output.target
         );
         if let Some(diff) = workspace::diff(&output.target, &committed, &output.contents) {
@@ -129,6 +129,13 @@ fn committed_generated_files_are_fresh() {
 /// A scratch workspace holding copies of the real specs and crates' manifests.
 struct Scratch(PathBuf);
 
+/// Copies the workspace's `file` to the same place under `dir`.
+fn copy(file: &str, dir: &Path) {
+    let to = dir.join(file);
+    std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+    std::fs::copy(root().join(file), to).unwrap();
+}
+
 impl Scratch {
     fn new(name: &str) -> Self {
         let dir = std::env::temp_dir().join(format!("credkit-{name}-{}", std::process::id()));
@@ -137,13 +144,21 @@ impl Scratch {
             for file in [
                 service.spec.clone(),
                 format!("crates/{}/Cargo.toml", service.name),
+                format!("crates/{}/src/lib.rs", service.name),
                 service.target.clone(),
                 service.mock.clone(),
             ] {
-                let to = dir.join(&file);
-                std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-                std::fs::copy(root().join(&file), to).unwrap();
+                copy(&file, &dir);
             }
+        }
+        // What `new-service` registers a service in.
+        for file in [
+            "Cargo.toml",
+            "crates/credkit/Cargo.toml",
+            "crates/credkit/src/lib.rs",
+            "redocly.yaml",
+        ] {
+            copy(file, &dir);
         }
         Self(dir)
     }
@@ -288,7 +303,7 @@ fn check_reports_a_stale_file_with_a_diff_and_generate_fixes_it() {
         .map(|e| e.unwrap().file_name())
         .collect();
     leftovers.sort();
-    assert_eq!(leftovers, ["generated.rs", "mock.rs"]);
+    assert_eq!(leftovers, ["generated.rs", "lib.rs", "mock.rs"]);
 }
 
 /// The typed mocks are generated files like the clients: the drift check covers them.
@@ -314,14 +329,43 @@ fn check_covers_the_mocks_and_generate_rewrites_them() {
     assert_eq!(scratch.read(target), fresh);
 }
 
-/// A crate without the `mock` feature could not compile its `mock.rs`: refused, and nothing
-/// is written.
+/// The generated blocks of a crate's manifest and root are generated files too: the drift
+/// check names a hand edit, and `generate` puts back exactly what the generated code needs.
 #[test]
-fn a_crate_without_the_mock_feature_is_named() {
-    let scratch = Scratch::new("nomock");
+fn the_generator_keeps_a_crates_manifest_and_root_in_sync() {
+    let scratch = Scratch::new("owned");
+    let manifest = "crates/rentri-ca/Cargo.toml";
+    let lib = "crates/rentri-ca/src/lib.rs";
+    let (fresh_manifest, fresh_lib) = (scratch.read(manifest), scratch.read(lib));
+    let edited = fresh_manifest
+        .replace("mock = [\"dep:httpmock\"]\n", "")
+        .replace("uuid.workspace = true\n", "");
+    assert_ne!(edited, fresh_manifest, "the test's edit must apply");
+    scratch.write(manifest, &edited);
+    scratch.write(lib, &fresh_lib.replace(", servers, types}", ", types}"));
+
+    let check = scratch.run(&["generate", "--check"]);
+    assert_eq!(check.code, 1, "{check:?}");
+    for target in [manifest, lib] {
+        assert!(
+            check.stderr.contains(&format!("error: {target} is stale")),
+            "{}",
+            check.stderr
+        );
+    }
+
+    assert_eq!(scratch.run(&["generate", "rentri-ca"]).code, 0);
+    assert_eq!(scratch.read(manifest), fresh_manifest);
+    assert_eq!(scratch.read(lib), fresh_lib);
+}
+
+/// A crate whose manifest lost its generated block is named, and nothing is written.
+#[test]
+fn a_crate_without_its_generated_block_is_named() {
+    let scratch = Scratch::new("noblock");
     let manifest = "crates/rentri-ca/Cargo.toml";
     let original = scratch.read(manifest);
-    let without = original.replace("mock = [\"dep:httpmock\"]\n", "");
+    let without = original.replace("# credkit:end dependencies\n", "");
     assert_ne!(original, without, "the test's edit must apply");
     scratch.write(manifest, &without);
     scratch.write("crates/sparkfly/src/generated.rs", "// stale\n");
@@ -330,7 +374,7 @@ fn a_crate_without_the_mock_feature_is_named() {
     assert_eq!(outcome.code, 1, "{outcome:?}");
     assert!(
         outcome.stderr.contains(
-            "specs/rentri-ca.yaml: crates/rentri-ca/Cargo.toml needs the mock helpers' feature"
+            "specs/rentri-ca.yaml: crates/rentri-ca/Cargo.toml has no line `# credkit:end dependencies`"
         ),
         "{}",
         outcome.stderr
@@ -415,4 +459,115 @@ fn unknown_services_and_options_are_usage_errors() {
     );
     assert_eq!(scratch.run(&["generate", "--frobnicate"]).code, 2);
     assert_eq!(scratch.run(&[]).code, 2);
+}
+
+/// `new-service` adds a service from its spec alone: the spec, the crate with exactly the
+/// dependencies its generated code needs, and every registration; the workspace then checks
+/// clean. A spec that does not generate writes nothing.
+#[test]
+fn new_service_adds_a_crate_and_registers_it_everywhere() {
+    let scratch = Scratch::new("new-service");
+    let spec = root().join("tests/fixtures/generator/ok_awkward_names.yaml");
+    let spec = spec.to_str().unwrap();
+
+    let outcome = scratch.run(&["new-service", "acme-vault", "--spec", spec]);
+
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    assert_eq!(
+        scratch.read("specs/acme-vault.yaml"),
+        std::fs::read_to_string(spec).unwrap()
+    );
+    let manifest = scratch.read("crates/acme-vault/Cargo.toml");
+    assert!(
+        manifest.contains("name = \"credkit-acme-vault\""),
+        "{manifest}"
+    );
+    assert!(manifest.contains("mock = [\"dep:httpmock\"]"), "{manifest}");
+    assert!(
+        !manifest.contains("chrono"),
+        "no date-time in this spec: {manifest}"
+    );
+    let lib = scratch.read("crates/acme-vault/src/lib.rs");
+    assert!(
+        lib.contains("mod generated;") && lib.contains("pub use generated::{"),
+        "{lib}"
+    );
+    assert!(
+        scratch
+            .read("crates/acme-vault/README.md")
+            .contains("```rust,no_run")
+    );
+    assert!(
+        scratch
+            .read("crates/acme-vault/src/generated.rs")
+            .contains("pub fn get_thing(")
+    );
+    assert!(
+        scratch
+            .read("Cargo.toml")
+            .contains("\"crates/acme-vault\", \"crates/credkit\"")
+    );
+    let facade = scratch.read("crates/credkit/Cargo.toml");
+    for line in [
+        "acme-vault = [\"dep:credkit-acme-vault\"]",
+        "credkit-acme-vault = { path = \"../acme-vault\", version = \"0.1.0\", optional = true }",
+        "mock = [\"credkit-acme-vault?/mock\", ",
+        "default = [\"acme-vault\", ",
+    ] {
+        assert!(facade.contains(line), "{line} in\n{facade}");
+    }
+    assert!(
+        scratch
+            .read("crates/credkit/src/lib.rs")
+            .contains("pub use credkit_acme_vault as acme_vault;")
+    );
+    assert!(
+        scratch
+            .read("redocly.yaml")
+            .contains("  acme-vault:\n    root: specs/acme-vault.yaml\n")
+    );
+    let services = scratch.run(&["services"]);
+    assert!(
+        services.stdout.contains("acme-vault acme-vault\n"),
+        "{services:?}"
+    );
+    let check = scratch.run(&["generate", "--check"]);
+    assert_eq!(check.code, 0, "{check:?}");
+
+    let again = scratch.run(&["new-service", "acme-vault", "--spec", spec]);
+    assert_eq!(again.code, 1, "{again:?}");
+    assert!(
+        again
+            .stderr
+            .contains("specs/acme-vault.yaml already exists"),
+        "{again:?}"
+    );
+}
+
+#[test]
+fn new_service_writes_nothing_when_the_spec_is_refused() {
+    let scratch = Scratch::new("new-service-refused");
+    let before = scratch.read("Cargo.toml");
+    let spec = root().join("tests/fixtures/generator/bad_names_that_collide.yaml");
+
+    let outcome = scratch.run(&["new-service", "acme", "--spec", spec.to_str().unwrap()]);
+
+    assert_eq!(outcome.code, 1, "{outcome:?}");
+    assert!(
+        outcome
+            .stderr
+            .contains("specs/acme.yaml: /components/schemas/thing: schemas `Thing` and `thing`"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(
+        outcome
+            .stderr
+            .ends_with("3 problem(s); no file was changed\n"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!scratch.path().join("specs/acme.yaml").exists());
+    assert!(!scratch.path().join("crates/acme").exists());
+    assert_eq!(scratch.read("Cargo.toml"), before);
 }

@@ -7,6 +7,8 @@ use std::path::Path;
 use crate::workspace;
 
 pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
+       cargo xtask new-service NAME --spec PATH
+       cargo xtask services
        cargo xtask surface SERVICE
        cargo xtask bench [--no-build-cost]
 
@@ -16,6 +18,10 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
   SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca;
                       without, also the clients of tests/fixtures/generator/ok_*.yaml
                       (tests/fixture-clients, compiled by the workspace build)
+  new-service         add a service: copy its spec to specs/NAME.yaml, write crates/NAME,
+                      register it in the workspace, the facade and the spec linters, and
+                      generate; nothing is written unless the spec generates
+  services            print each service's name and its facade feature, one per line
   surface             print the API surface (one line per operation and type) of a service
   bench               run every benchmark and print their tables (BENCHMARKS.md)
 ";
@@ -29,7 +35,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn fail(code: u8, stderr: String) -> Self {
+    pub(crate) fn fail(code: u8, stderr: String) -> Self {
         Self {
             code,
             stdout: String::new(),
@@ -43,6 +49,8 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     match args.first().map(String::as_str) {
         Some("generate") => generate(&args[1..], root),
         Some("surface") => surface(&args[1..], root),
+        Some("new-service") => crate::new_service::run(&args[1..], root),
+        Some("services") => services(root),
         Some("bench") => crate::bench::run(&args[1..], root),
         Some("-h" | "--help" | "help") => Outcome {
             stdout: USAGE.to_owned(),
@@ -161,4 +169,35 @@ fn surface(args: &[String], root: &Path) -> Outcome {
         },
         Err(e) => Outcome::fail(1, format!("error: {e}\n")),
     }
+}
+
+/// `rentri-ca rentri-ca`: each service and the facade feature that enables it, for scripts
+/// (`.ci/run` builds the facade with each).
+fn services(root: &Path) -> Outcome {
+    let all = match workspace::services(root) {
+        Ok(all) => all,
+        Err(e) => return Outcome::fail(1, format!("error: cannot list specs/: {e}\n")),
+    };
+    let facade = workspace::committed(root, "crates/credkit/Cargo.toml");
+    let mut outcome = Outcome::default();
+    for service in all {
+        let dependency = format!("[\"dep:credkit-{}\"]", service.name);
+        let feature = facade.lines().find_map(|line| {
+            let (feature, value) = line.split_once(" = ")?;
+            (value == dependency).then(|| feature.to_owned())
+        });
+        match feature {
+            Some(feature) => {
+                let _ = writeln!(outcome.stdout, "{} {feature}", service.name);
+            }
+            None => {
+                outcome.code = 1;
+                let _ = writeln!(
+                    outcome.stderr,
+                    "error: crates/credkit/Cargo.toml has no feature `= {dependency}`"
+                );
+            }
+        }
+    }
+    outcome
 }

@@ -9,12 +9,14 @@
 
 pub mod bench;
 pub mod cli;
+pub mod crates;
 pub mod custom_types;
 pub mod generate;
 pub mod metadata;
 pub mod mock;
 pub mod model;
 pub mod names;
+pub mod new_service;
 pub mod normalize;
 pub mod parse;
 pub mod problem;

@@ -77,8 +77,10 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
             });
         match generated {
             Ok((client, mock)) => {
-                problems.extend(missing_dependencies(root, service, &client));
-                problems.extend(missing_mock_feature(root, service));
+                match owned_parts(root, service, &client) {
+                    Ok(parts) => outputs.extend(parts),
+                    Err(problem) => problems.push(problem),
+                }
                 outputs.push(Output {
                     target: service.target.clone(),
                     contents: client,
@@ -188,7 +190,9 @@ pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>> {
         if committed(root, &output.target) == output.contents {
             continue;
         }
-        let temporary = path.with_extension(format!("rs.tmp-{}", std::process::id()));
+        let mut temporary = path.clone().into_os_string();
+        temporary.push(format!(".tmp-{}", std::process::id()));
+        let temporary = PathBuf::from(temporary);
         std::fs::write(&temporary, &output.contents)?;
         if let Err(e) = std::fs::rename(&temporary, &path) {
             let _ = std::fs::remove_file(&temporary);
@@ -199,63 +203,45 @@ pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>> {
     Ok(changed)
 }
 
-/// The mocks are compiled only with the crate's `mock` feature, which brings `httpmock`: a crate
-/// without it would carry a `mock.rs` nobody can build.
-fn missing_mock_feature(root: &Path, service: &Service) -> Option<Problem> {
-    let manifest = read_manifest(root, service);
-    let declared = manifest
-        .lines()
-        .map(str::trim)
-        .any(|line| line.starts_with("mock") && line.contains("dep:httpmock"));
-    (!declared).then(|| {
+/// The crate root and the manifest of a service crate with their generated blocks brought up
+/// to date (`crates.rs`); the rest of each file is the service's own.
+fn owned_parts(root: &Path, service: &Service, client: &str) -> Result<Vec<Output>, Problem> {
+    let lib = format!("crates/{}/src/lib.rs", service.name);
+    let manifest = format!("crates/{}/Cargo.toml", service.name);
+    let refuse = |file: &str, message: String| {
         Problem::new(
             &service.spec,
             None,
             format!(
-                "crates/{}/Cargo.toml needs the mock helpers' feature: `mock = [\"dep:httpmock\"]` under [features] and `httpmock = {{ workspace = true, optional = true }}`",
-                service.name
+                "{file} {message}: the generator keeps that block in sync (README: adding a service)"
             ),
         )
+    };
+    let lib_text = crate::crates::replace_block(
+        &committed(root, &lib),
+        "//",
+        "crate root",
+        &crate::crates::lib_block(),
+    )
+    .map_err(|m| refuse(&lib, m))?;
+    let manifest_text = crate::crates::replace_block(
+        &committed(root, &manifest),
+        "#",
+        "dependencies",
+        &crate::crates::dependencies_block(client),
+    )
+    .and_then(|text| {
+        crate::crates::replace_block(&text, "#", "features", &crate::crates::features_block())
     })
-}
-
-fn read_manifest(root: &Path, service: &Service) -> String {
-    std::fs::read_to_string(root.join(format!("crates/{}/Cargo.toml", service.name)))
-        .unwrap_or_default()
-}
-
-/// Crates the generated code names (typify emits `::regress::` for patterns, `::chrono::` for
-/// date-times, `::uuid::` for UUIDs) but the client crate does not depend on: reported here, by
-/// name, rather than as a compile error in a file nobody should edit.
-fn missing_dependencies(root: &Path, service: &Service, contents: &str) -> Vec<Problem> {
-    let manifest = read_manifest(root, service);
-    // (path in code, package name)
-    const USED: [(&str, &str); 8] = [
-        ("regress", "regress"),
-        ("chrono", "chrono"),
-        ("uuid", "uuid"),
-        ("serde_json", "serde_json"),
-        ("serde", "serde"),
-        ("reqwest", "reqwest"),
-        ("progenitor_client", "progenitor-client"),
-        ("credkit_runtime", "credkit-runtime"),
-    ];
-    USED.into_iter()
-        .filter(|(path, _)| contents.contains(&format!("{path}::")))
-        .filter(|(_, package)| {
-            !manifest.lines().map(str::trim_start).any(|line| {
-                line.strip_prefix(package).is_some_and(|rest| rest.starts_with([' ', '.', '=']))
-            })
-        })
-        .map(|(path, package)| {
-            Problem::new(
-                &service.spec,
-                None,
-                format!(
-                    "the generated code uses `{path}`: add `{package}.workspace = true` to crates/{}/Cargo.toml",
-                    service.name
-                ),
-            )
-        })
-        .collect()
+    .map_err(|m| refuse(&manifest, m))?;
+    Ok(vec![
+        Output {
+            target: lib,
+            contents: lib_text,
+        },
+        Output {
+            target: manifest,
+            contents: manifest_text,
+        },
+    ])
 }

@@ -1,3 +1,4 @@
+// credkit:generated crate root: `cargo xtask generate` writes these lines
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
@@ -13,21 +14,19 @@ mod generated;
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod mock;
 
+#[rustfmt::skip]
+pub use credkit_runtime::{Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, RetryPolicy, Secret};
+#[rustfmt::skip]
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types};
+// credkit:end crate root
+
 mod dates;
 mod documents;
 mod download;
 mod envelope;
 mod space;
 
-pub use credkit_runtime::{
-    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
-    RetryPolicy, Secret,
-};
 pub use dates::{format_date, from_epoch, parse_date};
 pub use download::Download;
 pub use envelope::{Enveloped, refusal};
-pub use generated::{
-    ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
-    servers, types,
-};
 pub use space::SpaceChange;

@@ -1,3 +1,4 @@
+// credkit:generated crate root: `cargo xtask generate` writes these lines
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!("../README.md")]
 
@@ -13,18 +14,16 @@ mod generated;
 #[allow(clippy::all, clippy::pedantic, missing_docs)]
 pub mod mock;
 
+#[rustfmt::skip]
+pub use credkit_runtime::{Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, RetryPolicy, Secret};
+#[rustfmt::skip]
+pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types};
+// credkit:end crate root
+
 mod auth;
 mod headers;
 mod time;
 
 pub use auth::{ClientBuilderExt, TokenExchange};
-pub use credkit_runtime::{
-    Auth, Authenticator, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient,
-    RetryPolicy, Secret,
-};
-pub use generated::{
-    ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude,
-    servers, types,
-};
 pub use headers::ResponseHeadersExt;
 pub use time::parse_timestamp;

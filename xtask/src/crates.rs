@@ -1,0 +1,192 @@
+//! The parts of a client crate the generator owns besides `generated.rs` and `mock.rs`: the
+//! crate root's preamble and re-exports (`src/lib.rs`) and the manifest's dependencies and
+//! `mock` feature (`Cargo.toml`). Each is a block between two marker lines, rewritten on every
+//! `cargo xtask generate` and compared by `--check`; what is outside the blocks is the
+//! service's hand-written code and stays as it is. So every service crate re-exports the same
+//! set, and a manifest always has exactly what the generated code needs.
+
+use crate::model::Service;
+
+/// The marker lines of a block: `// credkit:generated <name>` … `// credkit:end <name>`
+/// (`#` instead of `//` in TOML).
+fn markers(comment: &str, name: &str) -> (String, String) {
+    (
+        format!("{comment} credkit:generated {name}: `cargo xtask generate` writes these lines"),
+        format!("{comment} credkit:end {name}"),
+    )
+}
+
+/// `text` with the block `name` replaced by `body`; `Err` says what is missing.
+pub fn replace_block(text: &str, comment: &str, name: &str, body: &str) -> Result<String, String> {
+    let (begin, end) = markers(comment, name);
+    let start = text
+        .find(&begin)
+        .ok_or_else(|| format!("has no line `{begin}`"))?;
+    let after_begin = start + begin.len();
+    let stop = text[after_begin..]
+        .find(&end)
+        .map(|i| after_begin + i)
+        .ok_or_else(|| format!("has no line `{end}` after `{begin}`"))?;
+    Ok(format!("{}\n{body}{}", &text[..after_begin], &text[stop..]))
+}
+
+/// A whole block, markers included, for a new file.
+pub fn block(comment: &str, name: &str, body: &str) -> String {
+    let (begin, end) = markers(comment, name);
+    format!("{begin}\n{body}{end}\n")
+}
+
+/// What every service crate re-exports from the runtime: the user's API to build a client,
+/// authenticate and read errors.
+const RUNTIME_EXPORTS: &str = "Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, \
+     ErrorKind, GeneratedClient, RetryPolicy, Secret";
+
+/// The crate root's block: the generated modules and the re-exports every service crate has.
+pub fn lib_block() -> String {
+    format!(
+        "#![cfg_attr(docsrs, feature(doc_cfg))]
+#![doc = include_str!(\"../README.md\")]
+
+// progenitor's output, formatted by prettyplease: rustfmt would rewrite it on every run.
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+mod generated;
+
+// The typed httpmock helpers, generated with the client from the same spec.
+#[cfg(feature = \"mock\")]
+#[cfg_attr(docsrs, doc(cfg(feature = \"mock\")))]
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs)]
+pub mod mock;
+
+#[rustfmt::skip]
+pub use credkit_runtime::{{{RUNTIME_EXPORTS}}};
+#[rustfmt::skip]
+pub use generated::{{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types}};
+"
+    )
+}
+
+/// Crates generated code may name, by the path it uses and the package that provides it.
+const USED: [(&str, &str); 8] = [
+    ("credkit_runtime", "credkit-runtime"),
+    ("progenitor_client", "progenitor-client"),
+    ("reqwest", "reqwest"),
+    ("serde", "serde"),
+    ("serde_json", "serde_json"),
+    ("chrono", "chrono"),
+    ("uuid", "uuid"),
+    ("regress", "regress"),
+];
+
+/// The manifest's dependency block: exactly the crates the generated client names, and
+/// `httpmock` for the mocks.
+pub fn dependencies_block(client: &str) -> String {
+    let mut lines = String::new();
+    for (path, package) in USED {
+        let used = client.contains(&format!("{path}::"));
+        if package == "credkit-runtime" {
+            lines.push_str("credkit-runtime = { path = \"../runtime\", version = \"0.1.0\" }\n");
+        } else if used {
+            lines.push_str(&format!("{package}.workspace = true\n"));
+        }
+    }
+    lines.push_str(
+        "# The typed mock helpers (`mock` feature) only: never compiled by a client without it.\n\
+         httpmock = { workspace = true, optional = true }\n",
+    );
+    lines
+}
+
+/// The manifest's feature block: the mocks.
+pub fn features_block() -> String {
+    "## `mock::MockServerExt`: one typed httpmock helper per operation, for tests of code that uses this client.\n\
+     mock = [\"dep:httpmock\"]\n"
+        .to_owned()
+}
+
+/// The manifest of a new service crate, with its generated blocks filled in.
+pub fn new_manifest(service: &Service, client: &str) -> String {
+    let package = service.package();
+    let title = &service.title;
+    format!(
+        "[package]
+name = \"{package}\"
+description = \"Typed client for the {title} API.\"
+version.workspace = true
+edition.workspace = true
+rust-version.workspace = true
+license.workspace = true
+repository.workspace = true
+readme = \"README.md\"
+
+[dependencies]
+{dependencies}
+[dev-dependencies]
+# The README's examples are doctests: the crate's own tests always have `mock`.
+{package} = {{ path = \".\", features = [\"mock\"] }}
+tokio = {{ workspace = true, features = [\"macros\", \"rt\"] }}
+
+[features]
+{features}
+[package.metadata.docs.rs]
+all-features = true
+rustdoc-args = [\"--cfg\", \"docsrs\"]
+
+[lints]
+workspace = true
+",
+        dependencies = block("#", "dependencies", &dependencies_block(client)),
+        features = block("#", "features", &features_block()),
+    )
+}
+
+/// The crate root of a new service crate: the generated block, then room for what is special
+/// about the service.
+pub fn new_lib() -> String {
+    format!(
+        "{}\n// What is special about this service (extension traits, helpers) goes below, by hand.\n",
+        block("//", "crate root", &lib_block())
+    )
+}
+
+/// The README (the crate's documentation) of a new service crate, with an example that
+/// compiles as a doctest.
+pub fn new_readme(service: &Service) -> String {
+    let crate_ident = service.crate_ident();
+    let package = service.package();
+    let title = &service.title;
+    let prefix = service.env_prefix();
+    let operations: String = service
+        .operations
+        .iter()
+        .map(|op| format!("- `{}`: `{} {}`\n", op.rust_name, op.method, op.path))
+        .collect();
+    format!(
+        "# {package}
+
+A typed async client for the **{title}** API, generated from `specs/{name}.yaml` by
+`cargo xtask generate`. Each operation is a method on [`Client`] that returns a request
+builder; `send()` sends it through the credkit runtime, which handles credentials, retries and
+tracing. Errors keep the status, headers and raw body of the answer.
+
+## Quick start
+
+```rust,no_run
+use {crate_ident}::Client;
+
+# async fn run() -> Result<(), {crate_ident}::Error> {{
+let client = Client::builder()
+    .token(std::env::var(\"{prefix}_TOKEN\").unwrap_or_default())
+    .build()?;
+# let _ = client;
+# Ok(())
+# }}
+```
+
+## Operations
+
+{operations}",
+        name = service.name,
+    )
+}

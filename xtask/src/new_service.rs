@@ -1,0 +1,227 @@
+//! `cargo xtask new-service NAME --spec PATH`: adds a service to the workspace from its spec.
+//!
+//! The spec is parsed and generated in memory first; only when it generates is anything
+//! written: `specs/NAME.yaml`, the crate `crates/NAME/` (manifest, crate root, README, generated
+//! client and mocks), and the registrations: workspace member, the facade's feature, dependency,
+//! `mock` forwarding and re-export, and the spec linters' list. CI reads the services from
+//! `cargo xtask services`, so it needs no edit.
+
+use std::path::Path;
+
+use crate::cli::Outcome;
+use crate::generate::{self, Prepared};
+use crate::spec::Spec;
+use crate::{crates, workspace};
+
+/// Runs `new-service` with its arguments against the workspace at `root`.
+pub fn run(args: &[String], root: &Path) -> Outcome {
+    let (name, spec_path) = match arguments(args) {
+        Ok(parsed) => parsed,
+        Err(message) => {
+            return Outcome::fail(2, format!("error: {message}\n\n{}", crate::cli::USAGE));
+        }
+    };
+    match add(root, &name, Path::new(&spec_path)) {
+        Ok(written) => Outcome {
+            stdout: written
+                .iter()
+                .map(|w| format!("wrote {w}\n"))
+                .collect::<String>()
+                + &format!(
+                    "added service {name}: write tests of what is special about it, then run `cargo test --workspace`\n"
+                ),
+            ..Outcome::default()
+        },
+        Err(stderr) => Outcome::fail(1, stderr),
+    }
+}
+
+fn arguments(args: &[String]) -> Result<(String, String), String> {
+    let mut name = None;
+    let mut spec = None;
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match arg.as_str() {
+            "--spec" => spec = rest.next().cloned(),
+            flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
+            value if name.is_none() => name = Some(value.to_owned()),
+            value => return Err(format!("unexpected argument {value}")),
+        }
+    }
+    let name = name.ok_or("new-service needs a NAME")?;
+    let spec = spec.ok_or("new-service needs --spec PATH")?;
+    let valid = name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !name.ends_with('-');
+    if !valid {
+        return Err(format!(
+            "service name `{name}`: lower-case letters, digits and dashes, starting with a letter (it names the spec, the crate credkit-{name} and the facade feature)"
+        ));
+    }
+    Ok((name, spec))
+}
+
+/// Adds the service; on any problem nothing is written and the problems are returned.
+fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String> {
+    let spec_file = format!("specs/{name}.yaml");
+    for taken in [spec_file.clone(), format!("crates/{name}")] {
+        if root.join(&taken).exists() {
+            return Err(format!("error: {taken} already exists\n"));
+        }
+    }
+    let text = std::fs::read_to_string(spec_path)
+        .map_err(|e| format!("error: cannot read {}: {e}\n", spec_path.display()))?;
+    let generated = Spec::parse(&text, &spec_file)
+        .map_err(|p| vec![p])
+        .and_then(|spec| {
+            let prepared = Prepared::new(&spec)?;
+            let client = generate::client(&spec, &prepared)?;
+            let mock = crate::mock::mocks(&spec, &prepared)?;
+            Ok((prepared.service, client, mock))
+        });
+    let (service, client, mock) = generated.map_err(|problems| {
+        let mut stderr: String = problems.iter().map(|p| format!("error: {p}\n")).collect();
+        stderr.push_str(&format!(
+            "{} problem(s); no file was changed\n",
+            problems.len()
+        ));
+        stderr
+    })?;
+
+    let facade_feature = name.to_owned();
+    let module = name.replace('-', "_");
+    let package = service.package();
+    let mut edits: Vec<(String, String)> = vec![
+        (spec_file, text),
+        (
+            format!("crates/{name}/Cargo.toml"),
+            crates::new_manifest(&service, &client),
+        ),
+        (format!("crates/{name}/src/lib.rs"), crates::new_lib()),
+        (
+            format!("crates/{name}/README.md"),
+            crates::new_readme(&service),
+        ),
+        (format!("crates/{name}/src/generated.rs"), client),
+        (format!("crates/{name}/src/mock.rs"), mock),
+    ];
+    let read = |file: &str| {
+        std::fs::read_to_string(root.join(file))
+            .map_err(|e| format!("error: cannot read {file}: {e}\n"))
+    };
+    let edit = |file: &str, change: &dyn Fn(&str) -> Result<String, String>| {
+        change(&read(file)?).map_err(|m| format!("error: {file}: {m}\n"))
+    };
+    edits.push((
+        "Cargo.toml".into(),
+        edit("Cargo.toml", &|text| workspace_member(text, name))?,
+    ));
+    edits.push((
+        "crates/credkit/Cargo.toml".into(),
+        edit("crates/credkit/Cargo.toml", &|text| {
+            facade_manifest(text, &facade_feature, &package, &module, &service.title)
+        })?,
+    ));
+    edits.push((
+        "crates/credkit/src/lib.rs".into(),
+        edit("crates/credkit/src/lib.rs", &|text| {
+            facade_root(text, &facade_feature, &service.crate_ident(), &module)
+        })?,
+    ));
+    edits.push((
+        "redocly.yaml".into(),
+        edit("redocly.yaml", &|text| {
+            Ok(format!(
+                "{}\n  {name}:\n    root: specs/{name}.yaml\n",
+                text.trim_end()
+            ))
+        })?,
+    ));
+
+    let outputs: Vec<workspace::Output> = edits
+        .into_iter()
+        .map(|(target, contents)| workspace::Output { target, contents })
+        .collect();
+    for output in &outputs {
+        if let Some(parent) = root.join(&output.target).parent() {
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("error: cannot create {}: {e}\n", parent.display()))?;
+        }
+    }
+    workspace::write(root, &outputs).map_err(|e| format!("error: writing: {e}\n"))
+}
+
+/// Inserts `crates/<name>` into `members` and `default-members`, before the facade.
+fn workspace_member(text: &str, name: &str) -> Result<String, String> {
+    let facade = "\"crates/credkit\"";
+    if text.matches(facade).count() != 2 {
+        return Err("expected `\"crates/credkit\"` in `members` and in `default-members`".into());
+    }
+    Ok(text.replace(facade, &format!("\"crates/{name}\", {facade}")))
+}
+
+/// Adds the service to the facade's manifest: default feature, feature, `mock` forwarding and
+/// the optional dependency.
+fn facade_manifest(
+    text: &str,
+    feature: &str,
+    package: &str,
+    module: &str,
+    title: &str,
+) -> Result<String, String> {
+    let mut out = String::new();
+    let (mut default, mut mock, mut dependency) = (false, false, false);
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("default = [") {
+            out.push_str(&format!("default = [\"{feature}\", {rest}\n"));
+            default = true;
+            continue;
+        }
+        if line.starts_with("## `mock::MockServerExt`") {
+            out.push_str(&format!(
+                "## The {title} client, as `credkit::{module}`.\n{feature} = [\"dep:{package}\"]\n"
+            ));
+        }
+        if let Some(rest) = line.strip_prefix("mock = [") {
+            out.push_str(&format!("mock = [\"{package}?/mock\", {rest}\n"));
+            mock = true;
+            continue;
+        }
+        if line.starts_with("# Only to forward the TLS choice") {
+            out.push_str(&format!(
+                "{package} = {{ path = \"../{feature}\", version = \"0.1.0\", optional = true }}\n"
+            ));
+            dependency = true;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    if default && mock && dependency {
+        Ok(out)
+    } else {
+        Err(
+            "expected the lines `default = [`, `mock = [` and `# Only to forward the TLS choice`"
+                .into(),
+        )
+    }
+}
+
+/// Adds the re-export of the service crate to the facade's root, before the runtime's.
+fn facade_root(
+    text: &str,
+    feature: &str,
+    crate_ident: &str,
+    module: &str,
+) -> Result<String, String> {
+    let anchor = "pub use credkit_runtime::{";
+    let at = text
+        .find(anchor)
+        .ok_or_else(|| format!("expected the line `{anchor}`"))?;
+    Ok(format!(
+        "{}#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\npub use {crate_ident} as {module};\n\n{}",
+        &text[..at],
+        &text[at..]
+    ))
+}
