@@ -72,7 +72,7 @@ impl VisitMut for WithoutRegexCrate {
 
 /// progenitor matches a path parameter with the pattern `format!("^/things/{}$", value)`: the
 /// value unencoded and unescaped, so `a/b c` or `a+b` would never match what the client sends
-/// (`a%2Fb%20c`, percent-encoded by `credkit_runtime::path_segment`). The value is encoded the
+/// (`a%2Fb%20c`, percent-encoded by `credkit_runtime::contract::path_segment`). The value is encoded the
 /// same way and its regex metacharacters escaped.
 struct ExactPathValues;
 
@@ -85,7 +85,7 @@ impl VisitMut for ExactPathValues {
         block.stmts.insert(
             index,
             parse_quote! {
-                let value = credkit_runtime::encode_path_segment(&value.to_string())
+                let value = credkit_runtime::contract::encode_path_segment(&value.to_string())
                     .chars()
                     .fold(String::new(), |mut escaped, c| {
                         if "\\.+*?()|[]{}^$".contains(c) {

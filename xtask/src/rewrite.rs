@@ -19,8 +19,8 @@
 //! let result = client.inner.execute(&client.client, request, &info).await;
 //! let response = result?;
 //! match response.status().as_u16() {
-//!     200u16 => credkit_runtime::json_response(response).await,
-//!     _ => Err(credkit_runtime::error_from_response(response).await),
+//!     200u16 => credkit_runtime::contract::json_response(response).await,
+//!     _ => Err(credkit_runtime::contract::error_from_response(response).await),
 //! }
 //! ```
 //!
@@ -385,13 +385,13 @@ fn answer_optionally(function: &mut syn::ImplItemFn, codes: &[u16]) -> Result<()
         })
         .ok_or("no JSON arm in the status match")?;
     let body = json_arm.body.clone();
-    json_arm.body = parse_quote!(credkit_runtime::present(#body));
+    json_arm.body = parse_quote!(credkit_runtime::contract::present(#body));
     let fallback = status_match.arms.len() - 1;
     for code in codes {
         let literal = syn::LitInt::new(&format!("{code}u16"), proc_macro2::Span::call_site());
         status_match.arms.insert(
             fallback,
-            parse_quote!(#literal => credkit_runtime::absent(response),),
+            parse_quote!(#literal => credkit_runtime::contract::absent(response),),
         );
     }
     Ok(())
@@ -549,7 +549,7 @@ impl SendRewrite {
 
     /// In the URL's `format!`, progenitor writes each path parameter as
     /// `encode_path(&credentials_id.to_string())`. It becomes
-    /// `credkit_runtime::path_segment("credentials_id", &credentials_id.to_string())?`, which
+    /// `credkit_runtime::contract::path_segment("credentials_id", &credentials_id.to_string())?`, which
     /// also encodes `\` and refuses `.` and `..`, so that no id can change the path. The macro's
     /// arguments are parsed as expressions so that the other rewrites (secrets) reach them too.
     fn encode_path_segments(&mut self, mac: &mut syn::Macro) -> syn::Result<()> {
@@ -564,7 +564,7 @@ impl SendRewrite {
             }
             let value = call.args[0].clone();
             let name = parameter_name(&value);
-            *argument = parse_quote!(credkit_runtime::path_segment(#name, #value)?);
+            *argument = parse_quote!(credkit_runtime::contract::path_segment(#name, #value)?);
         }
         mac.tokens = arguments.to_token_stream();
         Ok(())
@@ -626,12 +626,12 @@ impl VisitMut for SendRewrite {
                         member,
                         field,
                         answer,
-                    }) => parse_quote!(credkit_runtime::json_response_refusable(
+                    }) => parse_quote!(credkit_runtime::contract::json_response_refusable(
                         #arguments,
                         #member,
                         |answer: &#answer| Option::<bool>::from(answer.#field) == Some(false),
                     )),
-                    None => parse_quote!(credkit_runtime::json_response(#arguments)),
+                    None => parse_quote!(credkit_runtime::contract::json_response(#arguments)),
                 };
                 return;
             }
@@ -641,8 +641,7 @@ impl VisitMut for SendRewrite {
                 {
                     let arguments = inner.args.clone();
                     self.unexpected += 1;
-                    *expr =
-                        parse_quote!(Err(credkit_runtime::error_from_response(#arguments).await));
+                    *expr = parse_quote!(Err(credkit_runtime::contract::error_from_response(#arguments).await));
                     return;
                 }
             }

@@ -8815,7 +8815,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::RegistryCommunicationListEnvelope| {
@@ -8824,7 +8824,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -8905,7 +8905,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
@@ -8914,7 +8914,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -8957,8 +8957,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/comunica_pec/{}", client.baseurl, credkit_runtime::path_segment("id",
-                & id.to_string()) ?,
+                "{}/comunica_pec/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -8976,7 +8976,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
@@ -8985,7 +8985,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9066,8 +9066,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/comunica_pec/{}", client.baseurl, credkit_runtime::path_segment("id",
-                & id.to_string()) ?,
+                "{}/comunica_pec/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9086,7 +9086,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
@@ -9095,7 +9095,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9136,7 +9136,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/comunica_pec/{}/procura_registro_imprese", client.baseurl,
-                credkit_runtime::path_segment("id", & id.to_string()) ?,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -9147,7 +9147,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9193,7 +9193,8 @@ pub mod builder {
             let dominio = dominio.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/domini_pec/{}", client.baseurl,
-                credkit_runtime::path_segment("dominio", & dominio.to_string()) ?,
+                credkit_runtime::contract::path_segment("dominio", & dominio.to_string())
+                ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9211,8 +9212,8 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::present({
-                        credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::present({
+                        credkit_runtime::contract::json_response_refusable(
                                 response,
                                 "success",
                                 |answer: &types::DomainCheckEnvelope| {
@@ -9222,8 +9223,8 @@ pub mod builder {
                             .await
                     })
                 }
-                204u16 => credkit_runtime::absent(response),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                204u16 => credkit_runtime::contract::absent(response),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9263,7 +9264,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxListEnvelope| {
@@ -9272,7 +9273,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9349,7 +9350,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9358,7 +9359,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9398,8 +9399,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}", client.baseurl, credkit_runtime::path_segment("id", & id
-                .to_string()) ?,
+                "{}/pec/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9417,7 +9418,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9426,7 +9427,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9466,8 +9467,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}", client.baseurl, credkit_runtime::path_segment("id", & id
-                .to_string()) ?,
+                "{}/pec/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9485,7 +9486,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9494,7 +9495,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9569,7 +9570,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/pec/{}/attivazione", client.baseurl,
-                credkit_runtime::path_segment("id", & id.to_string()) ?,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9588,7 +9589,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9597,7 +9598,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9673,7 +9674,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/pec/{}/conservazione", client.baseurl,
-                credkit_runtime::path_segment("id", & id.to_string()) ?,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9692,7 +9693,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9701,7 +9702,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9776,8 +9777,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/modifica", client.baseurl, credkit_runtime::path_segment("id",
-                & id.to_string()) ?,
+                "{}/pec/{}/modifica", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9796,7 +9797,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9805,7 +9806,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9846,7 +9847,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/pec/{}/modulo_attivazione", client.baseurl,
-                credkit_runtime::path_segment("id", & id.to_string()) ?,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -9857,7 +9858,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9898,7 +9899,7 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/pec/{}/modulo_conservazione", client.baseurl,
-                credkit_runtime::path_segment("id", & id.to_string()) ?,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.get(url).build()?;
@@ -9909,7 +9910,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -9984,7 +9985,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/pec/{}/multiutenza", client.baseurl,
-                credkit_runtime::path_segment("id", & id.to_string()) ?,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10003,7 +10004,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10012,7 +10013,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -10069,8 +10070,8 @@ pub mod builder {
             let id = id.map_err(Error::InvalidRequest)?;
             let anni = anni.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/pec/{}/rinnovo", client.baseurl, credkit_runtime::path_segment("id",
-                & id.to_string()) ?,
+                "{}/pec/{}/rinnovo", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10089,7 +10090,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10098,7 +10099,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -10174,7 +10175,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/pec/{}/trasformazione", client.baseurl,
-                credkit_runtime::path_segment("id", & id.to_string()) ?,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10193,7 +10194,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10202,7 +10203,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -10243,7 +10244,7 @@ pub mod builder {
             let pec = pec.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/verifica_pec/{}", client.baseurl,
-                credkit_runtime::path_segment("pec", & pec.to_string()) ?,
+                credkit_runtime::contract::path_segment("pec", & pec.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10261,7 +10262,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::AvailabilityEnvelope| {
@@ -10270,7 +10271,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

@@ -90,7 +90,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -143,7 +145,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -203,7 +207,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -254,7 +260,9 @@ pub mod operations {
         }
 
         pub fn dominio(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -371,7 +379,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -420,7 +430,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -473,7 +485,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -530,7 +544,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -587,7 +603,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -644,7 +662,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -697,7 +717,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -750,7 +772,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -807,7 +831,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -871,7 +897,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -928,7 +956,9 @@ pub mod operations {
         }
 
         pub fn pec(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),

@@ -2030,8 +2030,8 @@ pub mod builder {
             let pin = pin.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/credentials/boarding/{}", client.baseurl,
-                credkit_runtime::path_segment("qrcode_token", & qrcode_token.to_string())
-                ?,
+                credkit_runtime::contract::path_segment("qrcode_token", & qrcode_token
+                .to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -2049,8 +2049,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2093,8 +2093,8 @@ pub mod builder {
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/credentials/{}", client.baseurl,
-                credkit_runtime::path_segment("credentials_id", & credentials_id
-                .to_string()) ?,
+                credkit_runtime::contract::path_segment("credentials_id", &
+                credentials_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -2111,8 +2111,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2153,8 +2153,8 @@ pub mod builder {
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/credentials/{}", client.baseurl,
-                credkit_runtime::path_segment("credentials_id", & credentials_id
-                .to_string()) ?,
+                credkit_runtime::contract::path_segment("credentials_id", &
+                credentials_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -2165,7 +2165,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2240,8 +2240,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/credentials/{}/change-pin", client.baseurl,
-                credkit_runtime::path_segment("credentials_id", & credentials_id
-                .to_string()) ?,
+                credkit_runtime::contract::path_segment("credentials_id", &
+                credentials_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -2252,7 +2252,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2327,8 +2327,8 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/credentials/{}/reset-pin", client.baseurl,
-                credkit_runtime::path_segment("credentials_id", & credentials_id
-                .to_string()) ?,
+                credkit_runtime::contract::path_segment("credentials_id", &
+                credentials_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.put(url).json(&body).build()?;
@@ -2339,7 +2339,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2396,8 +2396,8 @@ pub mod builder {
             let num_iscr_sito = num_iscr_sito.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/credentials/{}/rimuovi-associazione", client.baseurl,
-                credkit_runtime::path_segment("credentials_id", & credentials_id
-                .to_string()) ?,
+                credkit_runtime::contract::path_segment("credentials_id", &
+                credentials_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -2414,7 +2414,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2460,8 +2460,8 @@ pub mod builder {
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/credentials/{}/status", client.baseurl,
-                credkit_runtime::path_segment("credentials_id", & credentials_id
-                .to_string()) ?,
+                credkit_runtime::contract::path_segment("credentials_id", &
+                credentials_id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -2478,8 +2478,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

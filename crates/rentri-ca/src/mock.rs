@@ -22,7 +22,9 @@ pub mod operations {
         }
 
         pub fn qrcode_token(self, value: &::uuid::Uuid) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -79,7 +81,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -135,7 +139,9 @@ pub mod operations {
             self,
             value: &types::DeleteCredentialsCredentialsId,
         ) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -182,7 +188,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &types::ChangePinCredentialsId) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -233,7 +241,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &types::ResetPinCredentialsId) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -287,7 +297,9 @@ pub mod operations {
             self,
             value: &types::RemoveSiteAssociationCredentialsId,
         ) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -338,7 +350,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &str) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),

@@ -21,7 +21,9 @@ pub trait GeneratedClient: Sized {
     /// What the generator knows about the service.
     const SERVICE: &'static ServiceInfo;
 
-    /// Assembles a client from a validated base URL, an HTTP client and a runtime.
+    /// Assembles a client from a validated base URL, an HTTP client and a runtime: called by
+    /// [`ClientBuilder::build`], part of the contract with generated code.
+    #[doc(hidden)]
     fn from_parts(base_url: &str, http: reqwest::Client, runtime: Runtime) -> Self;
 
     /// The client's runtime.

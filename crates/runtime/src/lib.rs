@@ -8,6 +8,8 @@
 
 mod auth;
 mod builder;
+#[doc(hidden)]
+pub mod contract;
 mod decode;
 mod error;
 mod execute;
@@ -19,10 +21,8 @@ mod service;
 
 pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GeneratedClient};
-pub use decode::{absent, error_from_response, json_response, json_response_refusable, present};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
-pub use path::{encode_path_segment, path_segment};
 pub use redirect::redirect_policy;
 pub use retry::{RetryPolicy, Sleeper};
 pub use secret::Secret;

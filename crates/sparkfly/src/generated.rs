@@ -1792,7 +1792,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -1881,8 +1881,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -1958,8 +1958,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                201u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2033,8 +2033,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2075,7 +2075,7 @@ pub mod builder {
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1.0/credentials/{}", client.baseurl,
-                credkit_runtime::path_segment("credential_id", & credential_id
+                credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
             #[allow(unused_mut)]
@@ -2093,8 +2093,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2169,7 +2169,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1.0/credentials/{}", client.baseurl,
-                credkit_runtime::path_segment("credential_id", & credential_id
+                credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
             #[allow(unused_mut)]
@@ -2188,8 +2188,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                201u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2230,7 +2230,7 @@ pub mod builder {
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1.0/credentials/{}", client.baseurl,
-                credkit_runtime::path_segment("credential_id", & credential_id
+                credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
             #[allow(unused_mut)]
@@ -2248,8 +2248,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2290,7 +2290,7 @@ pub mod builder {
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1.0/credentials/{}/redeem", client.baseurl,
-                credkit_runtime::path_segment("credential_id", & credential_id
+                credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
             #[allow(unused_mut)]
@@ -2308,8 +2308,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                201u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -2350,7 +2350,7 @@ pub mod builder {
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v1.0/credentials/{}/void", client.baseurl,
-                credkit_runtime::path_segment("credential_id", & credential_id
+                credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
             #[allow(unused_mut)]
@@ -2368,8 +2368,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                201u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

@@ -207,7 +207,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -260,7 +262,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -317,7 +321,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -370,7 +376,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),
@@ -423,7 +431,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::encode_path_segment(&value.to_string())
+            let value = credkit_runtime::contract::encode_path_segment(
+                    &value.to_string(),
+                )
                 .chars()
                 .fold(
                     String::new(),

@@ -228,8 +228,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/things/{}", client.baseurl, credkit_runtime::path_segment("id", & id
-                .to_string()) ?,
+                "{}/things/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -240,7 +240,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 202u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

@@ -611,8 +611,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -700,8 +700,9 @@ pub mod builder {
             let type_ = type_.map_err(Error::InvalidRequest)?;
             let x_pin = x_pin.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/things/{}", client.baseurl, credkit_runtime::path_segment("thing_id",
-                & thing_id.to_string()) ?,
+                "{}/things/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("thing_id", & thing_id
+                .to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("X-Pin", x_pin.expose().to_string().try_into()?);
@@ -723,8 +724,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -764,8 +765,9 @@ pub mod builder {
             let Self { client, thing_id } = self;
             let thing_id = thing_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/things/{}", client.baseurl, credkit_runtime::path_segment("thing_id",
-                & thing_id.to_string()) ?,
+                "{}/things/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("thing_id", & thing_id
+                .to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client.client.delete(url).build()?;
@@ -776,7 +778,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
@@ -815,8 +817,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

@@ -292,8 +292,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/things/{}", client.baseurl, credkit_runtime::path_segment("id", & id
-                .to_string()) ?,
+                "{}/things/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -311,12 +311,12 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::present({
-                        credkit_runtime::json_response(response).await
+                    credkit_runtime::contract::present({
+                        credkit_runtime::contract::json_response(response).await
                     })
                 }
-                204u16 => credkit_runtime::absent(response),
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                204u16 => credkit_runtime::contract::absent(response),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

@@ -289,8 +289,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/things/{}", client.baseurl, credkit_runtime::path_segment("id", & id
-                .to_string()) ?,
+                "{}/things/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -307,8 +307,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

@@ -494,8 +494,8 @@ pub mod builder {
             let pin = pin.map_err(Error::InvalidRequest)?;
             let x_api_key = x_api_key.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/things/{}/pin", client.baseurl, credkit_runtime::path_segment("id", &
-                id.to_string()) ?,
+                "{}/things/{}/pin", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map.append("X-Api-Key", x_api_key.expose().to_string().try_into()?);
@@ -516,8 +516,8 @@ pub mod builder {
             let result = client.inner.execute(&client.client, request, &info).await;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::json_response(response).await,
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }

@@ -396,8 +396,8 @@ pub mod builder {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/things/{}", client.baseurl, credkit_runtime::path_segment("id", & id
-                .to_string()) ?,
+                "{}/things/{}", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -415,7 +415,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::json_response_refusable(
+                    credkit_runtime::contract::json_response_refusable(
                             response,
                             "success",
                             |answer: &types::ThingEnvelope| {
@@ -424,7 +424,7 @@ pub mod builder {
                         )
                         .await
                 }
-                _ => Err(credkit_runtime::error_from_response(response).await),
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
     }
