@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod parse;
 pub mod problem;
 pub mod rewrite;
+pub mod send;
 pub mod spec;
 pub mod surface;
 pub mod workspace;

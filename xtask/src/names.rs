@@ -51,70 +51,12 @@ fn recase(input: &str, to_case: fn(&str) -> String, prefix: &str) -> String {
         Some(c) if is_xid_start(c) => out,
         Some(_) => format!("{prefix}{out}"),
     };
-    if is_keyword(&out) {
-        format!("{out}_")
-    } else {
+    // typify's own list of words it does not use as identifiers (progenitor uses it too).
+    if typify::accept_as_ident(&out) {
         out
+    } else {
+        format!("{out}_")
     }
-}
-
-/// Words progenitor and typify do not use as identifiers (they append `_`).
-fn is_keyword(ident: &str) -> bool {
-    matches!(
-        ident,
-        "_" | "abstract"
-            | "as"
-            | "async"
-            | "await"
-            | "become"
-            | "box"
-            | "break"
-            | "const"
-            | "continue"
-            | "crate"
-            | "do"
-            | "dyn"
-            | "else"
-            | "enum"
-            | "extern"
-            | "false"
-            | "final"
-            | "fn"
-            | "for"
-            | "gen"
-            | "if"
-            | "impl"
-            | "in"
-            | "let"
-            | "loop"
-            | "macro"
-            | "match"
-            | "mod"
-            | "move"
-            | "mut"
-            | "override"
-            | "priv"
-            | "pub"
-            | "ref"
-            | "return"
-            | "Self"
-            | "self"
-            | "static"
-            | "struct"
-            | "super"
-            | "trait"
-            | "true"
-            | "try"
-            | "type"
-            | "typeof"
-            | "unsafe"
-            | "unsized"
-            | "use"
-            | "virtual"
-            | "where"
-            | "while"
-            | "yield"
-    )
 }
 
 #[cfg(test)]

@@ -8799,8 +8799,7 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/comunica_pec", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -8811,8 +8810,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_registry_communications",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -8888,8 +8886,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/comunica_pec", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -8901,8 +8898,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_registry_communication",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -8960,8 +8956,7 @@ pub mod builder {
                 "{}/comunica_pec/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -8972,8 +8967,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_registry_communication",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9069,8 +9063,7 @@ pub mod builder {
                 "{}/comunica_pec/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
@@ -9082,8 +9075,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "upload_registry_communication_documents",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9138,13 +9130,11 @@ pub mod builder {
                 "{}/comunica_pec/{}/procura_registro_imprese", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
+            let request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "download_registry_power_of_attorney",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -9196,8 +9186,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("dominio", & dominio.to_string())
                 ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -9208,11 +9197,10 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "check_domain",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
-                    credkit_runtime::contract::present({
+                    credkit_runtime::contract::present(
                         credkit_runtime::contract::json_response_refusable(
                                 response,
                                 "success",
@@ -9220,8 +9208,8 @@ pub mod builder {
                                     Option::<bool>::from(answer.success) == Some(false)
                                 },
                             )
-                            .await
-                    })
+                            .await,
+                    )
                 }
                 204u16 => credkit_runtime::contract::absent(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -9248,8 +9236,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::MailboxListEnvelope>, credkit_runtime::Error> {
             let Self { client } = self;
             let url = format!("{}/pec", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -9260,8 +9247,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_mailboxes",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9333,8 +9319,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/pec", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -9346,8 +9331,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "register_mailbox",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9402,8 +9386,7 @@ pub mod builder {
                 "{}/pec/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -9414,8 +9397,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_mailbox",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9470,8 +9452,7 @@ pub mod builder {
                 "{}/pec/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -9482,8 +9463,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "revoke_mailbox",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9572,8 +9552,7 @@ pub mod builder {
                 "{}/pec/{}/attivazione", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
@@ -9585,8 +9564,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "activate_mailbox",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9676,8 +9654,7 @@ pub mod builder {
                 "{}/pec/{}/conservazione", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
@@ -9689,8 +9666,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "enable_conservation",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9780,8 +9756,7 @@ pub mod builder {
                 "{}/pec/{}/modifica", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
@@ -9793,8 +9768,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_mailbox_space",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -9849,13 +9823,11 @@ pub mod builder {
                 "{}/pec/{}/modulo_attivazione", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
+            let request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "download_activation_form",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -9901,13 +9873,11 @@ pub mod builder {
                 "{}/pec/{}/modulo_conservazione", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
+            let request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "download_conservation_form",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -9987,8 +9957,7 @@ pub mod builder {
                 "{}/pec/{}/multiutenza", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -10000,8 +9969,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "add_mailbox_user",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -10073,8 +10041,7 @@ pub mod builder {
                 "{}/pec/{}/rinnovo", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -10086,8 +10053,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "renew_mailbox",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -10177,8 +10143,7 @@ pub mod builder {
                 "{}/pec/{}/trasformazione", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .patch(url)
                 .header(
@@ -10190,8 +10155,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "change_mailbox_type",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
@@ -10246,8 +10210,7 @@ pub mod builder {
                 "{}/verifica_pec/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("pec", & pec.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -10258,8 +10221,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "check_availability",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(

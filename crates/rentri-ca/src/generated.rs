@@ -2033,8 +2033,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("qrcode_token", & qrcode_token
                 .to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2046,8 +2045,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_boarding_info",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2096,8 +2094,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credentials_id", &
                 credentials_id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2108,8 +2105,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_credentials",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2156,13 +2152,11 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credentials_id", &
                 credentials_id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
+            let request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_credentials",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 202u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2243,13 +2237,11 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credentials_id", &
                 credentials_id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
+            let request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "change_pin",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2330,13 +2322,11 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credentials_id", &
                 credentials_id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.put(url).json(&body).build()?;
+            let request = client.client.put(url).json(&body).build()?;
             let info = OperationInfo {
                 operation_id: "reset_pin",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2399,8 +2389,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credentials_id", &
                 credentials_id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .query(
@@ -2410,8 +2399,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "remove_site_association",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 202u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2463,8 +2451,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credentials_id", &
                 credentials_id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2475,8 +2462,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_credentials_status",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),

@@ -1779,17 +1779,15 @@ pub mod builder {
             let x_auth_identity = x_auth_identity.map_err(Error::InvalidRequest)?;
             let x_auth_key = x_auth_key.map_err(Error::InvalidRequest)?;
             let url = format!("{}/auth", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
             header_map
                 .append("X-Auth-Identity", x_auth_identity.to_string().try_into()?);
             header_map.append("X-Auth-Key", x_auth_key.expose().to_string().try_into()?);
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let request = client.client.get(url).headers(header_map).build()?;
             let info = OperationInfo {
                 operation_id: "authenticate",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -1863,8 +1861,7 @@ pub mod builder {
             let offer_id = offer_id.map_err(Error::InvalidRequest)?;
             let store_id = store_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/credentials", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1878,8 +1875,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "list_credentials",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -1942,8 +1938,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/credentials", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1955,8 +1950,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "create_credential",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 201u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2016,8 +2010,7 @@ pub mod builder {
             let member_id = member_id.map_err(Error::InvalidRequest)?;
             let offer_id = offer_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1.0/credentials/eligible", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2030,8 +2023,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_offer_eligibility",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2078,8 +2070,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2090,8 +2081,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_credential",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2172,8 +2162,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2185,8 +2174,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "update_credential",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 201u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2233,8 +2221,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -2245,8 +2232,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "delete_credential",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2293,8 +2279,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2305,8 +2290,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "redeem_credential",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 201u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -2353,8 +2337,7 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("credential_id", & credential_id
                 .to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2365,8 +2348,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "void_credential",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 201u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),

@@ -231,13 +231,11 @@ pub mod builder {
                 "{}/things/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
+            let request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_thing",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 202u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),

@@ -595,8 +595,7 @@ pub mod builder {
                 .and_then(|v| types::X2faCode::try_from(v).map_err(|e| e.to_string()))
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/2fa", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -608,8 +607,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "_2fa_check",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -696,33 +694,31 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Type>, credkit_runtime::Error> {
             let Self { client, thing_id, _2nd, type_, x_pin } = self;
             let thing_id = thing_id.map_err(Error::InvalidRequest)?;
-            let _2nd = _2nd.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
+            let _2nd = _2nd.map_err(Error::InvalidRequest)?;
             let x_pin = x_pin.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/things/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("thing_id", & thing_id
                 .to_string()) ?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append("X-Pin", x_pin.expose().to_string().try_into()?);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("2nd", &_2nd))
                 .query(&progenitor_client::QueryParam::new("type", &type_))
+                .query(&progenitor_client::QueryParam::new("2nd", &_2nd))
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_thing",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -769,13 +765,11 @@ pub mod builder {
                 credkit_runtime::contract::path_segment("thing_id", & thing_id
                 .to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.delete(url).build()?;
+            let request = client.client.delete(url).build()?;
             let info = OperationInfo {
                 operation_id: "delete_thing",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
@@ -802,8 +796,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Type>, credkit_runtime::Error> {
             let Self { client } = self;
             let url = format!("{}/type", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -814,8 +807,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "type_",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),

@@ -233,13 +233,11 @@ pub mod builder {
                 "{}/things/{}/form", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client.client.get(url).build()?;
+            let request = client.client.get(url).build()?;
             let info = OperationInfo {
                 operation_id: "download_form",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => Ok(ResponseValue::stream(response)),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),

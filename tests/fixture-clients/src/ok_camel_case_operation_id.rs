@@ -292,8 +292,7 @@ pub mod builder {
                 "{}/things/{}", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -304,8 +303,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_thing",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),

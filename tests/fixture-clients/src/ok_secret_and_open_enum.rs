@@ -491,16 +491,15 @@ pub mod builder {
         ) -> Result<ResponseValue<types::Thing>, credkit_runtime::Error> {
             let Self { client, id, pin, x_api_key } = self;
             let id = id.map_err(Error::InvalidRequest)?;
-            let pin = pin.map_err(Error::InvalidRequest)?;
             let x_api_key = x_api_key.map_err(Error::InvalidRequest)?;
+            let pin = pin.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/things/{}/pin", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             header_map.append("X-Api-Key", x_api_key.expose().to_string().try_into()?);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -513,8 +512,7 @@ pub mod builder {
             let info = OperationInfo {
                 operation_id: "get_thing",
             };
-            let result = client.inner.execute(&client.client, request, &info).await;
-            let response = result?;
+            let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 => credkit_runtime::contract::json_response(response).await,
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
