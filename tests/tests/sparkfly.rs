@@ -434,31 +434,6 @@ async fn get_offer_eligibility_sends_both_required_ids() {
 }
 
 #[tokio::test]
-async fn get_offer_eligibility_without_the_offer_sends_nothing() {
-    let server = MockServer::start_async().await;
-    let any = server
-        .mock_async(|_, then| {
-            then.status(200).json_body(json!({}));
-        })
-        .await;
-    let error = client::<Client>(&server, TOKEN)
-        .get_offer_eligibility()
-        .member_id(1009)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(any.calls_async().await, 0);
-    assert!(
-        matches!(error.kind(), ErrorKind::InvalidRequest(_)),
-        "{error:?}"
-    );
-    assert!(
-        error.to_string().contains("offer_id was not initialized"),
-        "{error}"
-    );
-}
-
-#[tokio::test]
 async fn get_offer_eligibility_401() {
     let server = MockServer::start_async().await;
     server

@@ -39,7 +39,7 @@ pub fn block(comment: &str, name: &str, body: &str) -> String {
 /// What every service crate re-exports from the runtime: the user's API to build a client,
 /// authenticate and read errors.
 const RUNTIME_EXPORTS: &str = "Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, \
-     ErrorKind, GeneratedClient, RetryPolicy, Secret";
+     ErrorKind, GeneratedClient, Missing, RetryPolicy, Secret";
 
 /// The crate root's block: the generated modules and the re-exports every service crate has.
 pub fn lib_block() -> String {

@@ -9,7 +9,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use crate::model::Service;
 use crate::problem::Problem;
 use crate::spec::Spec;
-use crate::{custom_types, metadata, parse, rewrite, send};
+use crate::{builder, custom_types, metadata, parse};
 
 /// What a client and its mocks are both generated from, prepared once per spec: the service's
 /// model and progenitor's settings.
@@ -44,12 +44,10 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     let mut file = run_progenitor(spec, service, "", || {
         Generator::new(settings).generate_tokens(&service.progenitor_document)
     })?;
-    send::generate_sends(&mut file, service)
-        .map_err(|m| vec![spec.problem(None, format!("cannot generate `send`: {m}"))])?;
-    rewrite::explain_conversion_failures(&mut file)
-        .map_err(|m| vec![spec.problem(None, format!("cannot rewrite a setter: {m}"))])?;
+    builder::generate_builders(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
 
-    let types = rewrite::module_items(&mut file, "types")
+    let types = builder::module_items(&mut file, "types")
         .ok_or_else(|| vec![spec.problem(None, "progenitor's output has no `types` module")])?;
     if !declares(types, &service.error_schema.rust) {
         return Err(vec![spec.problem(

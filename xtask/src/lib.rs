@@ -8,6 +8,7 @@
 //! generates.
 
 pub mod bench;
+pub mod builder;
 pub mod cli;
 pub mod crates;
 pub mod custom_types;
@@ -20,8 +21,6 @@ pub mod new_service;
 pub mod normalize;
 pub mod parse;
 pub mod problem;
-pub mod rewrite;
-pub mod send;
 pub mod spec;
 pub mod surface;
 pub mod workspace;

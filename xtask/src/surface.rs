@@ -139,43 +139,37 @@ fn ty(ty: &Type) -> String {
 
 /// `(param: Type, opt?: Type) -> Output` per builder struct name.
 fn builder_signatures(builder: &ItemMod) -> BTreeMap<String, String> {
-    let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut outputs: BTreeMap<String, String> = BTreeMap::new();
+    // Per builder: its fields, and its type parameters (required inputs held as `Missing`
+    // until set), which `send`'s impl names with the types they hold once set.
+    let mut structs: BTreeMap<String, (&syn::ItemStruct, Vec<String>)> = BTreeMap::new();
+    let mut sends: BTreeMap<String, (Vec<Type>, String)> = BTreeMap::new();
     for item in builder.content.iter().flat_map(|(_, items)| items) {
         match item {
             Item::Struct(s) => {
-                let list = s
-                    .fields
-                    .iter()
-                    .filter(|f| f.ident.as_ref().is_some_and(|i| i != "client"))
-                    .map(|f| {
-                        let name = f
-                            .ident
-                            .as_ref()
-                            .map(ToString::to_string)
-                            .unwrap_or_default();
-                        // Builder fields are `Result<T, String>`; optional ones `Result<Option<T>, String>`.
-                        let inner = first_generic(&f.ty).unwrap_or_else(|| ty(&f.ty));
-                        match inner
-                            .strip_prefix("Option<")
-                            .and_then(|s| s.strip_suffix('>'))
-                        {
-                            Some(optional) => format!("{name}?: {optional}"),
-                            None => format!("{name}: {inner}"),
-                        }
-                    })
+                let parameters = s
+                    .generics
+                    .type_params()
+                    .map(|p| p.ident.to_string())
                     .collect();
-                fields.insert(s.ident.to_string(), list);
+                structs.insert(s.ident.to_string(), (s, parameters));
             }
             Item::Impl(block) => {
-                let owner = match block.self_ty.as_ref() {
-                    Type::Path(p) => p
-                        .path
-                        .segments
-                        .last()
-                        .map(|s| s.ident.to_string())
-                        .unwrap_or_default(),
-                    _ => continue,
+                let Type::Path(p) = block.self_ty.as_ref() else {
+                    continue;
+                };
+                let Some(last) = p.path.segments.last() else {
+                    continue;
+                };
+                let arguments: Vec<Type> = match &last.arguments {
+                    PathArguments::AngleBracketed(a) => a
+                        .args
+                        .iter()
+                        .filter_map(|a| match a {
+                            GenericArgument::Type(t) => Some(t.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
                 };
                 for member in &block.items {
                     if let syn::ImplItem::Fn(f) = member
@@ -183,21 +177,48 @@ fn builder_signatures(builder: &ItemMod) -> BTreeMap<String, String> {
                         && let syn::ReturnType::Type(_, output) = &f.sig.output
                     {
                         // `Result<T, credkit_runtime::Error>`: every operation has the same error type.
-                        outputs.insert(
-                            owner.clone(),
-                            first_generic(output).unwrap_or_else(|| ty(output)),
-                        );
+                        let answer = first_generic(output).unwrap_or_else(|| ty(output));
+                        sends.insert(last.ident.to_string(), (arguments.clone(), answer));
                     }
                 }
             }
             _ => {}
         }
     }
-    outputs
+    sends
         .into_iter()
-        .map(|(name, output)| {
-            let params = fields.get(&name).cloned().unwrap_or_default().join(", ");
-            (name, format!("({params}) -> {output}"))
+        .filter_map(|(name, (held, output))| {
+            let (s, parameters) = structs.get(&name)?;
+            let params: Vec<String> = s
+                .fields
+                .iter()
+                .filter(|f| f.ident.as_ref().is_some_and(|i| i != "client"))
+                .map(|f| {
+                    let field = f
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    let state = match &f.ty {
+                        Type::Path(p) => parameters
+                            .iter()
+                            .position(|name| p.path.is_ident(name))
+                            .and_then(|i| held.get(i)),
+                        _ => None,
+                    };
+                    // Fields are `Result<T, String>`; optional ones `Result<Option<T>, String>`.
+                    let field_type = state.unwrap_or(&f.ty);
+                    let inner = first_generic(field_type).unwrap_or_else(|| ty(field_type));
+                    match inner
+                        .strip_prefix("Option<")
+                        .and_then(|s| s.strip_suffix('>'))
+                    {
+                        Some(optional) => format!("{field}?: {optional}"),
+                        None => format!("{field}: {inner}"),
+                    }
+                })
+                .collect();
+            Some((name, format!("({}) -> {output}", params.join(", "))))
         })
         .collect()
 }

@@ -8777,9 +8777,7 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::list_registry_communications`]
-
-[`Client::list_registry_communications`]: super::Client::list_registry_communications*/
+    ///Builder for [`Client::list_registry_communications`](super::Client::list_registry_communications): `GET /comunica_pec`.
     #[derive(Debug, Clone)]
     pub struct ListRegistryCommunications<'a> {
         client: &'a super::Client,
@@ -8787,9 +8785,12 @@ pub mod builder {
 
     impl<'a> ListRegistryCommunications<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self { client }
         }
+    }
 
+    impl<'a> ListRegistryCommunications<'a> {}
+    impl<'a> ListRegistryCommunications<'a> {
         ///Sends a `GET` request to `/comunica_pec`
         pub async fn send(
             self,
@@ -8827,31 +8828,33 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::create_registry_communication`]
-
-[`Client::create_registry_communication`]: super::Client::create_registry_communication*/
+    ///Builder for [`Client::create_registry_communication`](super::Client::create_registry_communication): `POST /comunica_pec`.
     #[derive(Debug, Clone)]
     pub struct CreateRegistryCommunication<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CreateRegistryCommunicationRequest, String>,
+        body: Result<
+            types::builder::CreateRegistryCommunicationRequest,
+            ::std::string::String,
+        >,
     }
 
     impl<'a> CreateRegistryCommunication<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
+    impl<'a> CreateRegistryCommunication<'a> {
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CreateRegistryCommunicationRequest>,
-            <V as std::convert::TryInto<
-                types::CreateRegistryCommunicationRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::CreateRegistryCommunicationRequest,
+            V: ::std::convert::TryInto<
+                types::builder::CreateRegistryCommunicationRequest,
+            >,
+            <V as ::std::convert::TryInto<
+                types::builder::CreateRegistryCommunicationRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -8863,14 +8866,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::CreateRegistryCommunicationRequest,
             ) -> types::builder::CreateRegistryCommunicationRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> CreateRegistryCommunication<'a> {
         ///Sends a `POST` request to `/comunica_pec`
         pub async fn send(
             self,
@@ -8915,34 +8920,51 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::get_registry_communication`]
+    /**Builder for [`Client::get_registry_communication`](super::Client::get_registry_communication): `GET /comunica_pec/{id}`.
 
-[`Client::get_registry_communication`]: super::Client::get_registry_communication*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetRegistryCommunication<'a> {
+    pub struct GetRegistryCommunication<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> GetRegistryCommunication<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> GetRegistryCommunication<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> GetRegistryCommunication<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            GetRegistryCommunication {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > GetRegistryCommunication<
+        'a,
+        Result<::std::string::String, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/comunica_pec/{id}`
         pub async fn send(
             self,
@@ -8984,47 +9006,60 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::upload_registry_communication_documents`]
+    /**Builder for [`Client::upload_registry_communication_documents`](super::Client::upload_registry_communication_documents): `PATCH /comunica_pec/{id}`.
 
-[`Client::upload_registry_communication_documents`]: super::Client::upload_registry_communication_documents*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct UploadRegistryCommunicationDocuments<'a> {
+    pub struct UploadRegistryCommunicationDocuments<
+        'a,
+        IdInput = credkit_runtime::Missing,
+    > {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
         body: Result<
             types::builder::UploadRegistryCommunicationDocumentsRequest,
-            String,
+            ::std::string::String,
         >,
     }
 
     impl<'a> UploadRegistryCommunicationDocuments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> UploadRegistryCommunicationDocuments<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> UploadRegistryCommunicationDocuments<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            UploadRegistryCommunicationDocuments {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::UploadRegistryCommunicationDocumentsRequest>,
-            <V as std::convert::TryInto<
-                types::UploadRegistryCommunicationDocumentsRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::UploadRegistryCommunicationDocumentsRequest,
+            V: ::std::convert::TryInto<
+                types::builder::UploadRegistryCommunicationDocumentsRequest,
+            >,
+            <V as ::std::convert::TryInto<
+                types::builder::UploadRegistryCommunicationDocumentsRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -9036,14 +9071,21 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::UploadRegistryCommunicationDocumentsRequest,
             ) -> types::builder::UploadRegistryCommunicationDocumentsRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<
+        'a,
+    > UploadRegistryCommunicationDocuments<
+        'a,
+        Result<::std::string::String, ::std::string::String>,
+    > {
         ///Sends a `PATCH` request to `/comunica_pec/{id}`
         pub async fn send(
             self,
@@ -9092,34 +9134,51 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::download_registry_power_of_attorney`]
+    /**Builder for [`Client::download_registry_power_of_attorney`](super::Client::download_registry_power_of_attorney): `GET /comunica_pec/{id}/procura_registro_imprese`.
 
-[`Client::download_registry_power_of_attorney`]: super::Client::download_registry_power_of_attorney*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DownloadRegistryPowerOfAttorney<'a> {
+    pub struct DownloadRegistryPowerOfAttorney<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> DownloadRegistryPowerOfAttorney<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> DownloadRegistryPowerOfAttorney<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> DownloadRegistryPowerOfAttorney<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            DownloadRegistryPowerOfAttorney {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > DownloadRegistryPowerOfAttorney<
+        'a,
+        Result<::std::string::String, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/comunica_pec/{id}/procura_registro_imprese`
         pub async fn send(
             self,
@@ -9142,36 +9201,43 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::check_domain`]
+    /**Builder for [`Client::check_domain`](super::Client::check_domain): `GET /domini_pec/{dominio}`.
 
-[`Client::check_domain`]: super::Client::check_domain*/
+Required: `dominio`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct CheckDomain<'a> {
+    pub struct CheckDomain<'a, DominioInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        dominio: Result<::std::string::String, String>,
+        dominio: DominioInput,
     }
 
     impl<'a> CheckDomain<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                dominio: Err("dominio was not initialized".to_string()),
+                client,
+                dominio: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn dominio<V>(mut self, value: V) -> Self
+    impl<'a, DominioInput> CheckDomain<'a, DominioInput> {
+        pub fn dominio<V>(
+            self,
+            value: V,
+        ) -> CheckDomain<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.dominio = value
-                .try_into()
-                .map_err(|e| format!("invalid dominio: {}", e));
-            self
+            CheckDomain {
+                client: self.client,
+                dominio: value.try_into().map_err(|e| format!("invalid dominio: {}", e)),
+            }
         }
+    }
 
+    impl<'a> CheckDomain<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/domini_pec/{dominio}`
         pub async fn send(
             self,
@@ -9217,9 +9283,7 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::list_mailboxes`]
-
-[`Client::list_mailboxes`]: super::Client::list_mailboxes*/
+    ///Builder for [`Client::list_mailboxes`](super::Client::list_mailboxes): `GET /pec`.
     #[derive(Debug, Clone)]
     pub struct ListMailboxes<'a> {
         client: &'a super::Client,
@@ -9227,9 +9291,12 @@ pub mod builder {
 
     impl<'a> ListMailboxes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self { client }
         }
+    }
 
+    impl<'a> ListMailboxes<'a> {}
+    impl<'a> ListMailboxes<'a> {
         ///Sends a `GET` request to `/pec`
         pub async fn send(
             self,
@@ -9264,31 +9331,28 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::register_mailbox`]
-
-[`Client::register_mailbox`]: super::Client::register_mailbox*/
+    ///Builder for [`Client::register_mailbox`](super::Client::register_mailbox): `POST /pec`.
     #[derive(Debug, Clone)]
     pub struct RegisterMailbox<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::RegisterMailboxRequest, String>,
+        body: Result<types::builder::RegisterMailboxRequest, ::std::string::String>,
     }
 
     impl<'a> RegisterMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
+    impl<'a> RegisterMailbox<'a> {
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::RegisterMailboxRequest>,
-            <V as std::convert::TryInto<
-                types::RegisterMailboxRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::RegisterMailboxRequest,
+            V: ::std::convert::TryInto<types::builder::RegisterMailboxRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::RegisterMailboxRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -9300,14 +9364,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::RegisterMailboxRequest,
             ) -> types::builder::RegisterMailboxRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> RegisterMailbox<'a> {
         ///Sends a `POST` request to `/pec`
         pub async fn send(
             self,
@@ -9348,34 +9414,43 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::get_mailbox`]
+    /**Builder for [`Client::get_mailbox`](super::Client::get_mailbox): `GET /pec/{id}`.
 
-[`Client::get_mailbox`]: super::Client::get_mailbox*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetMailbox<'a> {
+    pub struct GetMailbox<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> GetMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> GetMailbox<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> GetMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            GetMailbox {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> GetMailbox<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/pec/{id}`
         pub async fn send(
             self,
@@ -9414,34 +9489,43 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::revoke_mailbox`]
+    /**Builder for [`Client::revoke_mailbox`](super::Client::revoke_mailbox): `DELETE /pec/{id}`.
 
-[`Client::revoke_mailbox`]: super::Client::revoke_mailbox*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RevokeMailbox<'a> {
+    pub struct RevokeMailbox<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> RevokeMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> RevokeMailbox<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> RevokeMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            RevokeMailbox {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> RevokeMailbox<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `DELETE` request to `/pec/{id}`
         pub async fn send(
             self,
@@ -9480,44 +9564,49 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::activate_mailbox`]
+    /**Builder for [`Client::activate_mailbox`](super::Client::activate_mailbox): `PATCH /pec/{id}/attivazione`.
 
-[`Client::activate_mailbox`]: super::Client::activate_mailbox*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ActivateMailbox<'a> {
+    pub struct ActivateMailbox<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::ActivateMailboxRequest, String>,
+        id: IdInput,
+        body: Result<types::builder::ActivateMailboxRequest, ::std::string::String>,
     }
 
     impl<'a> ActivateMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> ActivateMailbox<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> ActivateMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            ActivateMailbox {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ActivateMailboxRequest>,
-            <V as std::convert::TryInto<
-                types::ActivateMailboxRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::ActivateMailboxRequest,
+            V: ::std::convert::TryInto<types::builder::ActivateMailboxRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::ActivateMailboxRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -9529,14 +9618,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::ActivateMailboxRequest,
             ) -> types::builder::ActivateMailboxRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> ActivateMailbox<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `PATCH` request to `/pec/{id}/attivazione`
         pub async fn send(
             self,
@@ -9581,44 +9672,49 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::enable_conservation`]
+    /**Builder for [`Client::enable_conservation`](super::Client::enable_conservation): `PATCH /pec/{id}/conservazione`.
 
-[`Client::enable_conservation`]: super::Client::enable_conservation*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct EnableConservation<'a> {
+    pub struct EnableConservation<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::EnableConservationRequest, String>,
+        id: IdInput,
+        body: Result<types::builder::EnableConservationRequest, ::std::string::String>,
     }
 
     impl<'a> EnableConservation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> EnableConservation<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> EnableConservation<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            EnableConservation {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::EnableConservationRequest>,
-            <V as std::convert::TryInto<
-                types::EnableConservationRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::EnableConservationRequest,
+            V: ::std::convert::TryInto<types::builder::EnableConservationRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::EnableConservationRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -9630,14 +9726,18 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::EnableConservationRequest,
             ) -> types::builder::EnableConservationRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<
+        'a,
+    > EnableConservation<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `PATCH` request to `/pec/{id}/conservazione`
         pub async fn send(
             self,
@@ -9683,44 +9783,49 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::change_mailbox_space`]
+    /**Builder for [`Client::change_mailbox_space`](super::Client::change_mailbox_space): `PATCH /pec/{id}/modifica`.
 
-[`Client::change_mailbox_space`]: super::Client::change_mailbox_space*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ChangeMailboxSpace<'a> {
+    pub struct ChangeMailboxSpace<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::ChangeMailboxSpaceRequest, String>,
+        id: IdInput,
+        body: Result<types::builder::ChangeMailboxSpaceRequest, ::std::string::String>,
     }
 
     impl<'a> ChangeMailboxSpace<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> ChangeMailboxSpace<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> ChangeMailboxSpace<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            ChangeMailboxSpace {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ChangeMailboxSpaceRequest>,
-            <V as std::convert::TryInto<
-                types::ChangeMailboxSpaceRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::ChangeMailboxSpaceRequest,
+            V: ::std::convert::TryInto<types::builder::ChangeMailboxSpaceRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::ChangeMailboxSpaceRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -9732,14 +9837,18 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::ChangeMailboxSpaceRequest,
             ) -> types::builder::ChangeMailboxSpaceRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<
+        'a,
+    > ChangeMailboxSpace<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `PATCH` request to `/pec/{id}/modifica`
         pub async fn send(
             self,
@@ -9785,34 +9894,48 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::download_activation_form`]
+    /**Builder for [`Client::download_activation_form`](super::Client::download_activation_form): `GET /pec/{id}/modulo_attivazione`.
 
-[`Client::download_activation_form`]: super::Client::download_activation_form*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DownloadActivationForm<'a> {
+    pub struct DownloadActivationForm<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> DownloadActivationForm<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> DownloadActivationForm<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> DownloadActivationForm<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            DownloadActivationForm {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > DownloadActivationForm<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/pec/{id}/modulo_attivazione`
         pub async fn send(
             self,
@@ -9835,34 +9958,51 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::download_conservation_form`]
+    /**Builder for [`Client::download_conservation_form`](super::Client::download_conservation_form): `GET /pec/{id}/modulo_conservazione`.
 
-[`Client::download_conservation_form`]: super::Client::download_conservation_form*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DownloadConservationForm<'a> {
+    pub struct DownloadConservationForm<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> DownloadConservationForm<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> DownloadConservationForm<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> DownloadConservationForm<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            DownloadConservationForm {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > DownloadConservationForm<
+        'a,
+        Result<::std::string::String, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/pec/{id}/modulo_conservazione`
         pub async fn send(
             self,
@@ -9885,44 +10025,49 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::add_mailbox_user`]
+    /**Builder for [`Client::add_mailbox_user`](super::Client::add_mailbox_user): `POST /pec/{id}/multiutenza`.
 
-[`Client::add_mailbox_user`]: super::Client::add_mailbox_user*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct AddMailboxUser<'a> {
+    pub struct AddMailboxUser<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::AddMailboxUserRequest, String>,
+        id: IdInput,
+        body: Result<types::builder::AddMailboxUserRequest, ::std::string::String>,
     }
 
     impl<'a> AddMailboxUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> AddMailboxUser<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> AddMailboxUser<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            AddMailboxUser {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::AddMailboxUserRequest>,
-            <V as std::convert::TryInto<
-                types::AddMailboxUserRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::AddMailboxUserRequest,
+            V: ::std::convert::TryInto<types::builder::AddMailboxUserRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::AddMailboxUserRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -9934,14 +10079,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::AddMailboxUserRequest,
             ) -> types::builder::AddMailboxUserRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> AddMailboxUser<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `POST` request to `/pec/{id}/multiutenza`
         pub async fn send(
             self,
@@ -9986,40 +10133,48 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::renew_mailbox`]
+    /**Builder for [`Client::renew_mailbox`](super::Client::renew_mailbox): `GET /pec/{id}/rinnovo`.
 
-[`Client::renew_mailbox`]: super::Client::renew_mailbox*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RenewMailbox<'a> {
+    pub struct RenewMailbox<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        anni: Result<Option<::std::num::NonZeroU32>, String>,
+        id: IdInput,
+        anni: Result<Option<::std::num::NonZeroU32>, ::std::string::String>,
     }
 
     impl<'a> RenewMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 anni: Ok(None),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> RenewMailbox<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> RenewMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            RenewMailbox {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                anni: self.anni,
+            }
         }
 
         pub fn anni<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU32>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::num::NonZeroU32>,
+            <V as ::std::convert::TryInto<
                 ::std::num::NonZeroU32,
             >>::Error: ::std::fmt::Display,
         {
@@ -10029,7 +10184,9 @@ pub mod builder {
                 .map_err(|e| format!("invalid anni: {}", e));
             self
         }
+    }
 
+    impl<'a> RenewMailbox<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/pec/{id}/rinnovo`
         pub async fn send(
             self,
@@ -10070,44 +10227,49 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::change_mailbox_type`]
+    /**Builder for [`Client::change_mailbox_type`](super::Client::change_mailbox_type): `PATCH /pec/{id}/trasformazione`.
 
-[`Client::change_mailbox_type`]: super::Client::change_mailbox_type*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ChangeMailboxType<'a> {
+    pub struct ChangeMailboxType<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::ChangeMailboxTypeRequest, String>,
+        id: IdInput,
+        body: Result<types::builder::ChangeMailboxTypeRequest, ::std::string::String>,
     }
 
     impl<'a> ChangeMailboxType<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> ChangeMailboxType<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> ChangeMailboxType<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            ChangeMailboxType {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ChangeMailboxTypeRequest>,
-            <V as std::convert::TryInto<
-                types::ChangeMailboxTypeRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::ChangeMailboxTypeRequest,
+            V: ::std::convert::TryInto<types::builder::ChangeMailboxTypeRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::ChangeMailboxTypeRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -10119,14 +10281,18 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::ChangeMailboxTypeRequest,
             ) -> types::builder::ChangeMailboxTypeRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<
+        'a,
+    > ChangeMailboxType<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `PATCH` request to `/pec/{id}/trasformazione`
         pub async fn send(
             self,
@@ -10172,34 +10338,45 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::check_availability`]
+    /**Builder for [`Client::check_availability`](super::Client::check_availability): `GET /verifica_pec/{pec}`.
 
-[`Client::check_availability`]: super::Client::check_availability*/
+Required: `pec`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct CheckAvailability<'a> {
+    pub struct CheckAvailability<'a, PecInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        pec: Result<::std::string::String, String>,
+        pec: PecInput,
     }
 
     impl<'a> CheckAvailability<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                pec: Err("pec was not initialized".to_string()),
+                client,
+                pec: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn pec<V>(mut self, value: V) -> Self
+    impl<'a, PecInput> CheckAvailability<'a, PecInput> {
+        pub fn pec<V>(
+            self,
+            value: V,
+        ) -> CheckAvailability<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.pec = value.try_into().map_err(|e| format!("invalid pec: {}", e));
-            self
+            CheckAvailability {
+                client: self.client,
+                pec: value.try_into().map_err(|e| format!("invalid pec: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > CheckAvailability<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/verifica_pec/{pec}`
         pub async fn send(
             self,

@@ -1977,47 +1977,81 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::get_boarding_info`]
+    /**Builder for [`Client::get_boarding_info`](super::Client::get_boarding_info): `GET /credentials/boarding/{qrcode_token}`.
 
-[`Client::get_boarding_info`]: super::Client::get_boarding_info*/
+Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetBoardingInfo<'a> {
+    pub struct GetBoardingInfo<
+        'a,
+        QrcodeTokenInput = credkit_runtime::Missing,
+        PinInput = credkit_runtime::Missing,
+    > {
         client: &'a super::Client,
-        qrcode_token: Result<::uuid::Uuid, String>,
-        pin: Result<crate::generated::types::Pin, String>,
+        qrcode_token: QrcodeTokenInput,
+        pin: PinInput,
     }
 
     impl<'a> GetBoardingInfo<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                qrcode_token: Err("qrcode_token was not initialized".to_string()),
-                pin: Err("pin was not initialized".to_string()),
+                client,
+                qrcode_token: credkit_runtime::Missing,
+                pin: credkit_runtime::Missing,
+            }
+        }
+    }
+
+    impl<
+        'a,
+        QrcodeTokenInput,
+        PinInput,
+    > GetBoardingInfo<'a, QrcodeTokenInput, PinInput> {
+        pub fn qrcode_token<V>(
+            self,
+            value: V,
+        ) -> GetBoardingInfo<'a, Result<::uuid::Uuid, ::std::string::String>, PinInput>
+        where
+            V: ::std::convert::TryInto<::uuid::Uuid>,
+            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
+        {
+            GetBoardingInfo {
+                client: self.client,
+                qrcode_token: value
+                    .try_into()
+                    .map_err(|e| format!("invalid qrcode_token: {}", e)),
+                pin: self.pin,
             }
         }
 
-        pub fn qrcode_token<V>(mut self, value: V) -> Self
+        pub fn pin<V>(
+            self,
+            value: V,
+        ) -> GetBoardingInfo<
+            'a,
+            QrcodeTokenInput,
+            Result<crate::generated::types::Pin, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::uuid::Uuid>,
-            <V as std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
-        {
-            self.qrcode_token = value
-                .try_into()
-                .map_err(|e| format!("invalid qrcode_token: {}", e));
-            self
-        }
-
-        pub fn pin<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<crate::generated::types::Pin>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<crate::generated::types::Pin>,
+            <V as ::std::convert::TryInto<
                 crate::generated::types::Pin,
             >>::Error: ::std::fmt::Display,
         {
-            self.pin = value.try_into().map_err(|e| format!("invalid pin: {}", e));
-            self
+            GetBoardingInfo {
+                client: self.client,
+                qrcode_token: self.qrcode_token,
+                pin: value.try_into().map_err(|e| format!("invalid pin: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > GetBoardingInfo<
+        'a,
+        Result<::uuid::Uuid, ::std::string::String>,
+        Result<crate::generated::types::Pin, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/credentials/boarding/{qrcode_token}`
         pub async fn send(
             self,
@@ -2053,36 +2087,45 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::get_credentials`]
+    /**Builder for [`Client::get_credentials`](super::Client::get_credentials): `GET /credentials/{credentials_id}`.
 
-[`Client::get_credentials`]: super::Client::get_credentials*/
+Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetCredentials<'a> {
+    pub struct GetCredentials<'a, CredentialsIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credentials_id: Result<::std::string::String, String>,
+        credentials_id: CredentialsIdInput,
     }
 
     impl<'a> GetCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credentials_id: Err("credentials_id was not initialized".to_string()),
+                client,
+                credentials_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credentials_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialsIdInput> GetCredentials<'a, CredentialsIdInput> {
+        pub fn credentials_id<V>(
+            self,
+            value: V,
+        ) -> GetCredentials<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.credentials_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credentials_id: {}", e));
-            self
+            GetCredentials {
+                client: self.client,
+                credentials_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> GetCredentials<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/credentials/{credentials_id}`
         pub async fn send(
             self,
@@ -2113,36 +2156,53 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::delete_credentials`]
+    /**Builder for [`Client::delete_credentials`](super::Client::delete_credentials): `DELETE /credentials/{credentials_id}`.
 
-[`Client::delete_credentials`]: super::Client::delete_credentials*/
+Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DeleteCredentials<'a> {
+    pub struct DeleteCredentials<'a, CredentialsIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credentials_id: Result<types::DeleteCredentialsCredentialsId, String>,
+        credentials_id: CredentialsIdInput,
     }
 
     impl<'a> DeleteCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credentials_id: Err("credentials_id was not initialized".to_string()),
+                client,
+                credentials_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credentials_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialsIdInput> DeleteCredentials<'a, CredentialsIdInput> {
+        pub fn credentials_id<V>(
+            self,
+            value: V,
+        ) -> DeleteCredentials<
+            'a,
+            Result<types::DeleteCredentialsCredentialsId, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<types::DeleteCredentialsCredentialsId>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<types::DeleteCredentialsCredentialsId>,
+            <V as ::std::convert::TryInto<
                 types::DeleteCredentialsCredentialsId,
             >>::Error: ::std::fmt::Display,
         {
-            self.credentials_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credentials_id: {}", e));
-            self
+            DeleteCredentials {
+                client: self.client,
+                credentials_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > DeleteCredentials<
+        'a,
+        Result<types::DeleteCredentialsCredentialsId, ::std::string::String>,
+    > {
         ///Sends a `DELETE` request to `/credentials/{credentials_id}`
         pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
             let Self { client, credentials_id } = self;
@@ -2164,46 +2224,51 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::change_pin`]
+    /**Builder for [`Client::change_pin`](super::Client::change_pin): `PUT /credentials/{credentials_id}/change-pin`.
 
-[`Client::change_pin`]: super::Client::change_pin*/
+Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ChangePin<'a> {
+    pub struct ChangePin<'a, CredentialsIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credentials_id: Result<types::ChangePinCredentialsId, String>,
-        body: Result<types::builder::ChangePinRequest, String>,
+        credentials_id: CredentialsIdInput,
+        body: Result<types::builder::ChangePinRequest, ::std::string::String>,
     }
 
     impl<'a> ChangePin<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credentials_id: Err("credentials_id was not initialized".to_string()),
+                client,
+                credentials_id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn credentials_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialsIdInput> ChangePin<'a, CredentialsIdInput> {
+        pub fn credentials_id<V>(
+            self,
+            value: V,
+        ) -> ChangePin<'a, Result<types::ChangePinCredentialsId, ::std::string::String>>
         where
-            V: std::convert::TryInto<types::ChangePinCredentialsId>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<types::ChangePinCredentialsId>,
+            <V as ::std::convert::TryInto<
                 types::ChangePinCredentialsId,
             >>::Error: ::std::fmt::Display,
         {
-            self.credentials_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credentials_id: {}", e));
-            self
+            ChangePin {
+                client: self.client,
+                credentials_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ChangePinRequest>,
-            <V as std::convert::TryInto<
-                types::ChangePinRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::ChangePinRequest,
+            V: ::std::convert::TryInto<types::builder::ChangePinRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::ChangePinRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -2215,14 +2280,18 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::ChangePinRequest,
             ) -> types::builder::ChangePinRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<
+        'a,
+    > ChangePin<'a, Result<types::ChangePinCredentialsId, ::std::string::String>> {
         ///Sends a `PUT` request to `/credentials/{credentials_id}/change-pin`
         pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
             let Self { client, credentials_id, body } = self;
@@ -2249,46 +2318,51 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::reset_pin`]
+    /**Builder for [`Client::reset_pin`](super::Client::reset_pin): `PUT /credentials/{credentials_id}/reset-pin`.
 
-[`Client::reset_pin`]: super::Client::reset_pin*/
+Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ResetPin<'a> {
+    pub struct ResetPin<'a, CredentialsIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credentials_id: Result<types::ResetPinCredentialsId, String>,
-        body: Result<types::builder::ResetPinRequest, String>,
+        credentials_id: CredentialsIdInput,
+        body: Result<types::builder::ResetPinRequest, ::std::string::String>,
     }
 
     impl<'a> ResetPin<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credentials_id: Err("credentials_id was not initialized".to_string()),
+                client,
+                credentials_id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn credentials_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialsIdInput> ResetPin<'a, CredentialsIdInput> {
+        pub fn credentials_id<V>(
+            self,
+            value: V,
+        ) -> ResetPin<'a, Result<types::ResetPinCredentialsId, ::std::string::String>>
         where
-            V: std::convert::TryInto<types::ResetPinCredentialsId>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<types::ResetPinCredentialsId>,
+            <V as ::std::convert::TryInto<
                 types::ResetPinCredentialsId,
             >>::Error: ::std::fmt::Display,
         {
-            self.credentials_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credentials_id: {}", e));
-            self
+            ResetPin {
+                client: self.client,
+                credentials_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::ResetPinRequest>,
-            <V as std::convert::TryInto<
-                types::ResetPinRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::ResetPinRequest,
+            V: ::std::convert::TryInto<types::builder::ResetPinRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::ResetPinRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -2300,14 +2374,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::ResetPinRequest,
             ) -> types::builder::ResetPinRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> ResetPin<'a, Result<types::ResetPinCredentialsId, ::std::string::String>> {
         ///Sends a `PUT` request to `/credentials/{credentials_id}/reset-pin`
         pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
             let Self { client, credentials_id, body } = self;
@@ -2334,51 +2410,89 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::remove_site_association`]
+    /**Builder for [`Client::remove_site_association`](super::Client::remove_site_association): `DELETE /credentials/{credentials_id}/rimuovi-associazione`.
 
-[`Client::remove_site_association`]: super::Client::remove_site_association*/
+Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RemoveSiteAssociation<'a> {
+    pub struct RemoveSiteAssociation<
+        'a,
+        CredentialsIdInput = credkit_runtime::Missing,
+        NumIscrSitoInput = credkit_runtime::Missing,
+    > {
         client: &'a super::Client,
-        credentials_id: Result<types::RemoveSiteAssociationCredentialsId, String>,
-        num_iscr_sito: Result<::std::string::String, String>,
+        credentials_id: CredentialsIdInput,
+        num_iscr_sito: NumIscrSitoInput,
     }
 
     impl<'a> RemoveSiteAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credentials_id: Err("credentials_id was not initialized".to_string()),
-                num_iscr_sito: Err("num_iscr_sito was not initialized".to_string()),
+                client,
+                credentials_id: credkit_runtime::Missing,
+                num_iscr_sito: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credentials_id<V>(mut self, value: V) -> Self
+    impl<
+        'a,
+        CredentialsIdInput,
+        NumIscrSitoInput,
+    > RemoveSiteAssociation<'a, CredentialsIdInput, NumIscrSitoInput> {
+        pub fn credentials_id<V>(
+            self,
+            value: V,
+        ) -> RemoveSiteAssociation<
+            'a,
+            Result<types::RemoveSiteAssociationCredentialsId, ::std::string::String>,
+            NumIscrSitoInput,
+        >
         where
-            V: std::convert::TryInto<types::RemoveSiteAssociationCredentialsId>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<types::RemoveSiteAssociationCredentialsId>,
+            <V as ::std::convert::TryInto<
                 types::RemoveSiteAssociationCredentialsId,
             >>::Error: ::std::fmt::Display,
         {
-            self.credentials_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credentials_id: {}", e));
-            self
+            RemoveSiteAssociation {
+                client: self.client,
+                credentials_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                num_iscr_sito: self.num_iscr_sito,
+            }
         }
 
-        pub fn num_iscr_sito<V>(mut self, value: V) -> Self
+        pub fn num_iscr_sito<V>(
+            self,
+            value: V,
+        ) -> RemoveSiteAssociation<
+            'a,
+            CredentialsIdInput,
+            Result<::std::string::String, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.num_iscr_sito = value
-                .try_into()
-                .map_err(|e| format!("invalid num_iscr_sito: {}", e));
-            self
+            RemoveSiteAssociation {
+                client: self.client,
+                credentials_id: self.credentials_id,
+                num_iscr_sito: value
+                    .try_into()
+                    .map_err(|e| format!("invalid num_iscr_sito: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > RemoveSiteAssociation<
+        'a,
+        Result<types::RemoveSiteAssociationCredentialsId, ::std::string::String>,
+        Result<::std::string::String, ::std::string::String>,
+    > {
         ///Sends a `DELETE` request to `/credentials/{credentials_id}/rimuovi-associazione`
         pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
             let Self { client, credentials_id, num_iscr_sito } = self;
@@ -2407,36 +2521,50 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::get_credentials_status`]
+    /**Builder for [`Client::get_credentials_status`](super::Client::get_credentials_status): `GET /credentials/{credentials_id}/status`.
 
-[`Client::get_credentials_status`]: super::Client::get_credentials_status*/
+Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetCredentialsStatus<'a> {
+    pub struct GetCredentialsStatus<'a, CredentialsIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credentials_id: Result<::std::string::String, String>,
+        credentials_id: CredentialsIdInput,
     }
 
     impl<'a> GetCredentialsStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credentials_id: Err("credentials_id was not initialized".to_string()),
+                client,
+                credentials_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credentials_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialsIdInput> GetCredentialsStatus<'a, CredentialsIdInput> {
+        pub fn credentials_id<V>(
+            self,
+            value: V,
+        ) -> GetCredentialsStatus<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.credentials_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credentials_id: {}", e));
-            self
+            GetCredentialsStatus {
+                client: self.client,
+                credentials_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > GetCredentialsStatus<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/credentials/{credentials_id}/status`
         pub async fn send(
             self,

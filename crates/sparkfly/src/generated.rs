@@ -1728,51 +1728,89 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::authenticate`]
+    /**Builder for [`Client::authenticate`](super::Client::authenticate): `GET /auth`.
 
-[`Client::authenticate`]: super::Client::authenticate*/
+Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct Authenticate<'a> {
+    pub struct Authenticate<
+        'a,
+        XAuthIdentityInput = credkit_runtime::Missing,
+        XAuthKeyInput = credkit_runtime::Missing,
+    > {
         client: &'a super::Client,
-        x_auth_identity: Result<::std::string::String, String>,
-        x_auth_key: Result<crate::generated::types::AuthKey, String>,
+        x_auth_identity: XAuthIdentityInput,
+        x_auth_key: XAuthKeyInput,
     }
 
     impl<'a> Authenticate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                x_auth_identity: Err("x_auth_identity was not initialized".to_string()),
-                x_auth_key: Err("x_auth_key was not initialized".to_string()),
+                client,
+                x_auth_identity: credkit_runtime::Missing,
+                x_auth_key: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn x_auth_identity<V>(mut self, value: V) -> Self
+    impl<
+        'a,
+        XAuthIdentityInput,
+        XAuthKeyInput,
+    > Authenticate<'a, XAuthIdentityInput, XAuthKeyInput> {
+        pub fn x_auth_identity<V>(
+            self,
+            value: V,
+        ) -> Authenticate<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+            XAuthKeyInput,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.x_auth_identity = value
-                .try_into()
-                .map_err(|e| format!("invalid x_auth_identity: {}", e));
-            self
+            Authenticate {
+                client: self.client,
+                x_auth_identity: value
+                    .try_into()
+                    .map_err(|e| format!("invalid x_auth_identity: {}", e)),
+                x_auth_key: self.x_auth_key,
+            }
         }
 
-        pub fn x_auth_key<V>(mut self, value: V) -> Self
+        pub fn x_auth_key<V>(
+            self,
+            value: V,
+        ) -> Authenticate<
+            'a,
+            XAuthIdentityInput,
+            Result<crate::generated::types::AuthKey, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<crate::generated::types::AuthKey>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<crate::generated::types::AuthKey>,
+            <V as ::std::convert::TryInto<
                 crate::generated::types::AuthKey,
             >>::Error: ::std::fmt::Display,
         {
-            self.x_auth_key = value
-                .try_into()
-                .map_err(|e| format!("invalid x_auth_key: {}", e));
-            self
+            Authenticate {
+                client: self.client,
+                x_auth_identity: self.x_auth_identity,
+                x_auth_key: value
+                    .try_into()
+                    .map_err(|e| format!("invalid x_auth_key: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > Authenticate<
+        'a,
+        Result<::std::string::String, ::std::string::String>,
+        Result<crate::generated::types::AuthKey, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/auth`
         pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
             let Self { client, x_auth_identity, x_auth_key } = self;
@@ -1795,31 +1833,31 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::list_credentials`]
-
-[`Client::list_credentials`]: super::Client::list_credentials*/
+    ///Builder for [`Client::list_credentials`](super::Client::list_credentials): `GET /v1.0/credentials`.
     #[derive(Debug, Clone)]
     pub struct ListCredentials<'a> {
         client: &'a super::Client,
-        member_id: Result<Option<i64>, String>,
-        offer_id: Result<Option<i64>, String>,
-        store_id: Result<Option<i64>, String>,
+        member_id: Result<Option<i64>, ::std::string::String>,
+        offer_id: Result<Option<i64>, ::std::string::String>,
+        store_id: Result<Option<i64>, ::std::string::String>,
     }
 
     impl<'a> ListCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 member_id: Ok(None),
                 offer_id: Ok(None),
                 store_id: Ok(None),
             }
         }
+    }
 
+    impl<'a> ListCredentials<'a> {
         pub fn member_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.member_id = value
                 .try_into()
@@ -1830,8 +1868,8 @@ pub mod builder {
 
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.offer_id = value
                 .try_into()
@@ -1842,8 +1880,8 @@ pub mod builder {
 
         pub fn store_id<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self.store_id = value
                 .try_into()
@@ -1851,7 +1889,9 @@ pub mod builder {
                 .map_err(|e| format!("invalid store_id: {}", e));
             self
         }
+    }
 
+    impl<'a> ListCredentials<'a> {
         ///Sends a `GET` request to `/v1.0/credentials`
         pub async fn send(
             self,
@@ -1883,31 +1923,28 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::create_credential`]
-
-[`Client::create_credential`]: super::Client::create_credential*/
+    ///Builder for [`Client::create_credential`](super::Client::create_credential): `POST /v1.0/credentials`.
     #[derive(Debug, Clone)]
     pub struct CreateCredential<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::CredentialInputRequest, String>,
+        body: Result<types::builder::CredentialInputRequest, ::std::string::String>,
     }
 
     impl<'a> CreateCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
+    impl<'a> CreateCredential<'a> {
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CredentialInputRequest>,
-            <V as std::convert::TryInto<
-                types::CredentialInputRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::CredentialInputRequest,
+            V: ::std::convert::TryInto<types::builder::CredentialInputRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::CredentialInputRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -1919,14 +1956,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::CredentialInputRequest,
             ) -> types::builder::CredentialInputRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> CreateCredential<'a> {
         ///Sends a `POST` request to `/v1.0/credentials`
         pub async fn send(
             self,
@@ -1958,47 +1997,77 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::get_offer_eligibility`]
+    /**Builder for [`Client::get_offer_eligibility`](super::Client::get_offer_eligibility): `GET /v1.0/credentials/eligible`.
 
-[`Client::get_offer_eligibility`]: super::Client::get_offer_eligibility*/
+Required: `member_id`, `offer_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetOfferEligibility<'a> {
+    pub struct GetOfferEligibility<
+        'a,
+        MemberIdInput = credkit_runtime::Missing,
+        OfferIdInput = credkit_runtime::Missing,
+    > {
         client: &'a super::Client,
-        member_id: Result<i64, String>,
-        offer_id: Result<i64, String>,
+        member_id: MemberIdInput,
+        offer_id: OfferIdInput,
     }
 
     impl<'a> GetOfferEligibility<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                member_id: Err("member_id was not initialized".to_string()),
-                offer_id: Err("offer_id was not initialized".to_string()),
+                client,
+                member_id: credkit_runtime::Missing,
+                offer_id: credkit_runtime::Missing,
+            }
+        }
+    }
+
+    impl<
+        'a,
+        MemberIdInput,
+        OfferIdInput,
+    > GetOfferEligibility<'a, MemberIdInput, OfferIdInput> {
+        pub fn member_id<V>(
+            self,
+            value: V,
+        ) -> GetOfferEligibility<'a, Result<i64, ::std::string::String>, OfferIdInput>
+        where
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+        {
+            GetOfferEligibility {
+                client: self.client,
+                member_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid member_id: {}", e)),
+                offer_id: self.offer_id,
             }
         }
 
-        pub fn member_id<V>(mut self, value: V) -> Self
+        pub fn offer_id<V>(
+            self,
+            value: V,
+        ) -> GetOfferEligibility<'a, MemberIdInput, Result<i64, ::std::string::String>>
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
-            self.member_id = value
-                .try_into()
-                .map_err(|e| format!("invalid member_id: {}", e));
-            self
+            GetOfferEligibility {
+                client: self.client,
+                member_id: self.member_id,
+                offer_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid offer_id: {}", e)),
+            }
         }
+    }
 
-        pub fn offer_id<V>(mut self, value: V) -> Self
-        where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
-        {
-            self.offer_id = value
-                .try_into()
-                .map_err(|e| format!("invalid offer_id: {}", e));
-            self
-        }
-
+    impl<
+        'a,
+    > GetOfferEligibility<
+        'a,
+        Result<i64, ::std::string::String>,
+        Result<i64, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/v1.0/credentials/eligible`
         pub async fn send(
             self,
@@ -2031,34 +2100,43 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::get_credential`]
+    /**Builder for [`Client::get_credential`](super::Client::get_credential): `GET /v1.0/credentials/{credential_id}`.
 
-[`Client::get_credential`]: super::Client::get_credential*/
+Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetCredential<'a> {
+    pub struct GetCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credential_id: Result<i64, String>,
+        credential_id: CredentialIdInput,
     }
 
     impl<'a> GetCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client,
+                credential_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credential_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialIdInput> GetCredential<'a, CredentialIdInput> {
+        pub fn credential_id<V>(
+            self,
+            value: V,
+        ) -> GetCredential<'a, Result<i64, ::std::string::String>>
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
-            self.credential_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credential_id: {}", e));
-            self
+            GetCredential {
+                client: self.client,
+                credential_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credential_id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> GetCredential<'a, Result<i64, ::std::string::String>> {
         ///Sends a `GET` request to `/v1.0/credentials/{credential_id}`
         pub async fn send(
             self,
@@ -2089,44 +2167,49 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::update_credential`]
+    /**Builder for [`Client::update_credential`](super::Client::update_credential): `PUT /v1.0/credentials/{credential_id}`.
 
-[`Client::update_credential`]: super::Client::update_credential*/
+Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct UpdateCredential<'a> {
+    pub struct UpdateCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credential_id: Result<i64, String>,
-        body: Result<types::builder::CredentialInputRequest, String>,
+        credential_id: CredentialIdInput,
+        body: Result<types::builder::CredentialInputRequest, ::std::string::String>,
     }
 
     impl<'a> UpdateCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client,
+                credential_id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn credential_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialIdInput> UpdateCredential<'a, CredentialIdInput> {
+        pub fn credential_id<V>(
+            self,
+            value: V,
+        ) -> UpdateCredential<'a, Result<i64, ::std::string::String>>
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
-            self.credential_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credential_id: {}", e));
-            self
+            UpdateCredential {
+                client: self.client,
+                credential_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credential_id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::CredentialInputRequest>,
-            <V as std::convert::TryInto<
-                types::CredentialInputRequest,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::CredentialInputRequest,
+            V: ::std::convert::TryInto<types::builder::CredentialInputRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::CredentialInputRequest,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -2138,14 +2221,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::CredentialInputRequest,
             ) -> types::builder::CredentialInputRequest,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> UpdateCredential<'a, Result<i64, ::std::string::String>> {
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}`
         pub async fn send(
             self,
@@ -2182,34 +2267,43 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::delete_credential`]
+    /**Builder for [`Client::delete_credential`](super::Client::delete_credential): `DELETE /v1.0/credentials/{credential_id}`.
 
-[`Client::delete_credential`]: super::Client::delete_credential*/
+Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DeleteCredential<'a> {
+    pub struct DeleteCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credential_id: Result<i64, String>,
+        credential_id: CredentialIdInput,
     }
 
     impl<'a> DeleteCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client,
+                credential_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credential_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialIdInput> DeleteCredential<'a, CredentialIdInput> {
+        pub fn credential_id<V>(
+            self,
+            value: V,
+        ) -> DeleteCredential<'a, Result<i64, ::std::string::String>>
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
-            self.credential_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credential_id: {}", e));
-            self
+            DeleteCredential {
+                client: self.client,
+                credential_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credential_id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> DeleteCredential<'a, Result<i64, ::std::string::String>> {
         ///Sends a `DELETE` request to `/v1.0/credentials/{credential_id}`
         pub async fn send(
             self,
@@ -2240,34 +2334,43 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::redeem_credential`]
+    /**Builder for [`Client::redeem_credential`](super::Client::redeem_credential): `PUT /v1.0/credentials/{credential_id}/redeem`.
 
-[`Client::redeem_credential`]: super::Client::redeem_credential*/
+Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RedeemCredential<'a> {
+    pub struct RedeemCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credential_id: Result<i64, String>,
+        credential_id: CredentialIdInput,
     }
 
     impl<'a> RedeemCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client,
+                credential_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credential_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialIdInput> RedeemCredential<'a, CredentialIdInput> {
+        pub fn credential_id<V>(
+            self,
+            value: V,
+        ) -> RedeemCredential<'a, Result<i64, ::std::string::String>>
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
-            self.credential_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credential_id: {}", e));
-            self
+            RedeemCredential {
+                client: self.client,
+                credential_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credential_id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> RedeemCredential<'a, Result<i64, ::std::string::String>> {
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}/redeem`
         pub async fn send(
             self,
@@ -2298,34 +2401,43 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::void_credential`]
+    /**Builder for [`Client::void_credential`](super::Client::void_credential): `PUT /v1.0/credentials/{credential_id}/void`.
 
-[`Client::void_credential`]: super::Client::void_credential*/
+Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct VoidCredential<'a> {
+    pub struct VoidCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        credential_id: Result<i64, String>,
+        credential_id: CredentialIdInput,
     }
 
     impl<'a> VoidCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                credential_id: Err("credential_id was not initialized".to_string()),
+                client,
+                credential_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn credential_id<V>(mut self, value: V) -> Self
+    impl<'a, CredentialIdInput> VoidCredential<'a, CredentialIdInput> {
+        pub fn credential_id<V>(
+            self,
+            value: V,
+        ) -> VoidCredential<'a, Result<i64, ::std::string::String>>
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
-            self.credential_id = value
-                .try_into()
-                .map_err(|e| format!("invalid credential_id: {}", e));
-            self
+            VoidCredential {
+                client: self.client,
+                credential_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid credential_id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> VoidCredential<'a, Result<i64, ::std::string::String>> {
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}/void`
         pub async fn send(
             self,

@@ -195,34 +195,43 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::delete_thing`]
+    /**Builder for [`Client::delete_thing`](super::Client::delete_thing): `DELETE /things/{id}`.
 
-[`Client::delete_thing`]: super::Client::delete_thing*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DeleteThing<'a> {
+    pub struct DeleteThing<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> DeleteThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> DeleteThing<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> DeleteThing<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            DeleteThing {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> DeleteThing<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `DELETE` request to `/things/{id}`
         pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
             let Self { client, id } = self;

@@ -548,28 +548,29 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::_2fa_check`]
-
-[`Client::_2fa_check`]: super::Client::_2fa_check*/
+    ///Builder for [`Client::_2fa_check`](super::Client::_2fa_check): `POST /2fa`.
     #[derive(Debug, Clone)]
     pub struct _2faCheck<'a> {
         client: &'a super::Client,
-        body: Result<types::builder::X2faCode, String>,
+        body: Result<types::builder::X2faCode, ::std::string::String>,
     }
 
     impl<'a> _2faCheck<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
+                client,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
+    impl<'a> _2faCheck<'a> {
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::X2faCode>,
-            <V as std::convert::TryInto<types::X2faCode>>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<types::X2faCode>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<types::builder::X2faCode>,
+            <V as ::std::convert::TryInto<
+                types::builder::X2faCode,
+            >>::Error: ::std::fmt::Display,
         {
             self.body = value
                 .try_into()
@@ -580,12 +581,14 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(types::builder::X2faCode) -> types::builder::X2faCode,
+            F: ::std::ops::FnOnce(types::builder::X2faCode) -> types::builder::X2faCode,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> _2faCheck<'a> {
         ///Sends a `POST` request to `/2fa`
         pub async fn send(
             self,
@@ -615,46 +618,64 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::get_thing`]
+    /**Builder for [`Client::get_thing`](super::Client::get_thing): `GET /things/{thing-id}`.
 
-[`Client::get_thing`]: super::Client::get_thing*/
+Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetThing<'a> {
+    pub struct GetThing<
+        'a,
+        ThingIdInput = credkit_runtime::Missing,
+        XPinInput = credkit_runtime::Missing,
+    > {
         client: &'a super::Client,
-        thing_id: Result<::std::string::String, String>,
-        _2nd: Result<Option<i64>, String>,
-        type_: Result<Option<::std::string::String>, String>,
-        x_pin: Result<crate::ok_awkward_names::types::ApiPin, String>,
+        thing_id: ThingIdInput,
+        _2nd: Result<Option<i64>, ::std::string::String>,
+        type_: Result<Option<::std::string::String>, ::std::string::String>,
+        x_pin: XPinInput,
     }
 
     impl<'a> GetThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                thing_id: Err("thing_id was not initialized".to_string()),
+                client,
+                thing_id: credkit_runtime::Missing,
                 _2nd: Ok(None),
                 type_: Ok(None),
-                x_pin: Err("x_pin was not initialized".to_string()),
+                x_pin: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn thing_id<V>(mut self, value: V) -> Self
+    impl<'a, ThingIdInput, XPinInput> GetThing<'a, ThingIdInput, XPinInput> {
+        pub fn thing_id<V>(
+            self,
+            value: V,
+        ) -> GetThing<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+            XPinInput,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.thing_id = value
-                .try_into()
-                .map_err(|e| format!("invalid thing_id: {}", e));
-            self
+            GetThing {
+                client: self.client,
+                thing_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid thing_id: {}", e)),
+                _2nd: self._2nd,
+                type_: self.type_,
+                x_pin: self.x_pin,
+            }
         }
 
         pub fn _2nd<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
-            <V as std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V: ::std::convert::TryInto<i64>,
+            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
         {
             self._2nd = value
                 .try_into()
@@ -665,8 +686,8 @@ pub mod builder {
 
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
@@ -677,17 +698,37 @@ pub mod builder {
             self
         }
 
-        pub fn x_pin<V>(mut self, value: V) -> Self
+        pub fn x_pin<V>(
+            self,
+            value: V,
+        ) -> GetThing<
+            'a,
+            ThingIdInput,
+            Result<crate::ok_awkward_names::types::ApiPin, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<crate::ok_awkward_names::types::ApiPin>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<crate::ok_awkward_names::types::ApiPin>,
+            <V as ::std::convert::TryInto<
                 crate::ok_awkward_names::types::ApiPin,
             >>::Error: ::std::fmt::Display,
         {
-            self.x_pin = value.try_into().map_err(|e| format!("invalid x_pin: {}", e));
-            self
+            GetThing {
+                client: self.client,
+                thing_id: self.thing_id,
+                _2nd: self._2nd,
+                type_: self.type_,
+                x_pin: value.try_into().map_err(|e| format!("invalid x_pin: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > GetThing<
+        'a,
+        Result<::std::string::String, ::std::string::String>,
+        Result<crate::ok_awkward_names::types::ApiPin, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/things/{thing-id}`
         pub async fn send(
             self,
@@ -726,36 +767,45 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::delete_thing`]
+    /**Builder for [`Client::delete_thing`](super::Client::delete_thing): `DELETE /things/{thing-id}`.
 
-[`Client::delete_thing`]: super::Client::delete_thing*/
+Required: `thing_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DeleteThing<'a> {
+    pub struct DeleteThing<'a, ThingIdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        thing_id: Result<::std::string::String, String>,
+        thing_id: ThingIdInput,
     }
 
     impl<'a> DeleteThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                thing_id: Err("thing_id was not initialized".to_string()),
+                client,
+                thing_id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn thing_id<V>(mut self, value: V) -> Self
+    impl<'a, ThingIdInput> DeleteThing<'a, ThingIdInput> {
+        pub fn thing_id<V>(
+            self,
+            value: V,
+        ) -> DeleteThing<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.thing_id = value
-                .try_into()
-                .map_err(|e| format!("invalid thing_id: {}", e));
-            self
+            DeleteThing {
+                client: self.client,
+                thing_id: value
+                    .try_into()
+                    .map_err(|e| format!("invalid thing_id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> DeleteThing<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `DELETE` request to `/things/{thing-id}`
         pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
             let Self { client, thing_id } = self;
@@ -777,9 +827,7 @@ pub mod builder {
         }
     }
 
-    /**Builder for [`Client::type_`]
-
-[`Client::type_`]: super::Client::type_*/
+    ///Builder for [`Client::type_`](super::Client::type_): `GET /type`.
     #[derive(Debug, Clone)]
     pub struct Type<'a> {
         client: &'a super::Client,
@@ -787,9 +835,12 @@ pub mod builder {
 
     impl<'a> Type<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client: client }
+            Self { client }
         }
+    }
 
+    impl<'a> Type<'a> {}
+    impl<'a> Type<'a> {
         ///Sends a `GET` request to `/type`
         pub async fn send(
             self,

@@ -195,34 +195,43 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::download_form`]
+    /**Builder for [`Client::download_form`](super::Client::download_form): `GET /things/{id}/form`.
 
-[`Client::download_form`]: super::Client::download_form*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DownloadForm<'a> {
+    pub struct DownloadForm<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> DownloadForm<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> DownloadForm<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> DownloadForm<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            DownloadForm {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> DownloadForm<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/things/{id}/form`
         pub async fn send(
             self,

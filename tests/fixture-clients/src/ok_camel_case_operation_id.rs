@@ -254,34 +254,43 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::get_thing`]
+    /**Builder for [`Client::get_thing`](super::Client::get_thing): `GET /things/{id}`.
 
-[`Client::get_thing`]: super::Client::get_thing*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetThing<'a> {
+    pub struct GetThing<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
+        id: IdInput,
     }
 
     impl<'a> GetThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> GetThing<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> GetThing<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            GetThing {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+            }
         }
+    }
 
+    impl<'a> GetThing<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/things/{id}`
         pub async fn send(
             self,

@@ -429,62 +429,119 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::get_thing`]
+    /**Builder for [`Client::get_thing`](super::Client::get_thing): `GET /things/{id}/pin`.
 
-[`Client::get_thing`]: super::Client::get_thing*/
+Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetThing<'a> {
+    pub struct GetThing<
+        'a,
+        IdInput = credkit_runtime::Missing,
+        PinInput = credkit_runtime::Missing,
+        XApiKeyInput = credkit_runtime::Missing,
+    > {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        pin: Result<crate::ok_secret_and_open_enum::types::Pin, String>,
-        x_api_key: Result<crate::ok_secret_and_open_enum::types::Pin, String>,
+        id: IdInput,
+        pin: PinInput,
+        x_api_key: XApiKeyInput,
     }
 
     impl<'a> GetThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
-                pin: Err("pin was not initialized".to_string()),
-                x_api_key: Err("x_api_key was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
+                pin: credkit_runtime::Missing,
+                x_api_key: credkit_runtime::Missing,
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<
+        'a,
+        IdInput,
+        PinInput,
+        XApiKeyInput,
+    > GetThing<'a, IdInput, PinInput, XApiKeyInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> GetThing<
+            'a,
+            Result<::std::string::String, ::std::string::String>,
+            PinInput,
+            XApiKeyInput,
+        >
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            GetThing {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                pin: self.pin,
+                x_api_key: self.x_api_key,
+            }
         }
 
-        pub fn pin<V>(mut self, value: V) -> Self
+        pub fn pin<V>(
+            self,
+            value: V,
+        ) -> GetThing<
+            'a,
+            IdInput,
+            Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
+            XApiKeyInput,
+        >
         where
-            V: std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
+            <V as ::std::convert::TryInto<
                 crate::ok_secret_and_open_enum::types::Pin,
             >>::Error: ::std::fmt::Display,
         {
-            self.pin = value.try_into().map_err(|e| format!("invalid pin: {}", e));
-            self
+            GetThing {
+                client: self.client,
+                id: self.id,
+                pin: value.try_into().map_err(|e| format!("invalid pin: {}", e)),
+                x_api_key: self.x_api_key,
+            }
         }
 
-        pub fn x_api_key<V>(mut self, value: V) -> Self
+        pub fn x_api_key<V>(
+            self,
+            value: V,
+        ) -> GetThing<
+            'a,
+            IdInput,
+            PinInput,
+            Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
+        >
         where
-            V: std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
+            <V as ::std::convert::TryInto<
                 crate::ok_secret_and_open_enum::types::Pin,
             >>::Error: ::std::fmt::Display,
         {
-            self.x_api_key = value
-                .try_into()
-                .map_err(|e| format!("invalid x_api_key: {}", e));
-            self
+            GetThing {
+                client: self.client,
+                id: self.id,
+                pin: self.pin,
+                x_api_key: value
+                    .try_into()
+                    .map_err(|e| format!("invalid x_api_key: {}", e)),
+            }
         }
+    }
 
+    impl<
+        'a,
+    > GetThing<
+        'a,
+        Result<::std::string::String, ::std::string::String>,
+        Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
+        Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
+    > {
         ///Sends a `GET` request to `/things/{id}/pin`
         pub async fn send(
             self,

@@ -381,44 +381,49 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
-    /**Builder for [`Client::patch_thing`]
+    /**Builder for [`Client::patch_thing`](super::Client::patch_thing): `PATCH /things/{id}`.
 
-[`Client::patch_thing`]: super::Client::patch_thing*/
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct PatchThing<'a> {
+    pub struct PatchThing<'a, IdInput = credkit_runtime::Missing> {
         client: &'a super::Client,
-        id: Result<::std::string::String, String>,
-        body: Result<types::builder::PatchThingBody, String>,
+        id: IdInput,
+        body: Result<types::builder::PatchThingBody, ::std::string::String>,
     }
 
     impl<'a> PatchThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
-                client: client,
-                id: Err("id was not initialized".to_string()),
+                client,
+                id: credkit_runtime::Missing,
                 body: Ok(::std::default::Default::default()),
             }
         }
+    }
 
-        pub fn id<V>(mut self, value: V) -> Self
+    impl<'a, IdInput> PatchThing<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> PatchThing<'a, Result<::std::string::String, ::std::string::String>>
         where
-            V: std::convert::TryInto<::std::string::String>,
-            <V as std::convert::TryInto<
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
                 ::std::string::String,
             >>::Error: ::std::fmt::Display,
         {
-            self.id = value.try_into().map_err(|e| format!("invalid id: {}", e));
-            self
+            PatchThing {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
         }
 
         pub fn body<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<types::PatchThingBody>,
-            <V as std::convert::TryInto<
-                types::PatchThingBody,
-            >>::Error: std::fmt::Display,
-            <V as std::convert::TryInto<
-                types::PatchThingBody,
+            V: ::std::convert::TryInto<types::builder::PatchThingBody>,
+            <V as ::std::convert::TryInto<
+                types::builder::PatchThingBody,
             >>::Error: ::std::fmt::Display,
         {
             self.body = value
@@ -430,14 +435,16 @@ pub mod builder {
 
         pub fn body_map<F>(mut self, f: F) -> Self
         where
-            F: std::ops::FnOnce(
+            F: ::std::ops::FnOnce(
                 types::builder::PatchThingBody,
             ) -> types::builder::PatchThingBody,
         {
             self.body = self.body.map(f);
             self
         }
+    }
 
+    impl<'a> PatchThing<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `PATCH` request to `/things/{id}`
         pub async fn send(
             self,
