@@ -1,22 +1,26 @@
 //! Tokens, keys and PINs never reach `Debug` output, error messages or tracing events, for any
 //! service, while the tracing span of each request says what was called and how it went.
 
+use std::cell::RefCell;
 use std::io::Write;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use credkit_rentri_ca::{Client, RetryPolicy};
 use credkit_tests::RecordedWaits;
 use credkit_tests::calls;
 use credkit_tests::raw_server::{RawServer, Reply};
 use httpmock::prelude::*;
+use tracing_subscriber::filter::dynamic_filter_fn;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::prelude::*;
 
 const TOKEN: &str = "tok-3b9f0c1e-very-secret";
 const BOARDING_PIN: &str = "482913";
 const CURRENT_PIN: &str = "731946";
 const NEW_PIN: &str = "265108";
 
+/// The tracing output of one test.
 #[derive(Clone, Default)]
 struct Captured(Arc<Mutex<Vec<u8>>>);
 
@@ -31,27 +35,68 @@ impl Write for Captured {
     }
 }
 
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-/// A subscriber that records every event and span of the test into `captured`.
-fn capturing(captured: &Captured) -> impl tracing::Subscriber + Send + Sync + 'static {
-    tracing_subscriber::fmt()
-        .with_writer(captured.clone())
-        .with_max_level(tracing::Level::TRACE)
-        .with_span_events(FmtSpan::CLOSE)
-        .with_ansi(false)
-        .finish()
-}
-
 impl Captured {
     fn text(&self) -> String {
         String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+thread_local! {
+    /// Where the tracing output of this thread goes while a test captures it.
+    static CAPTURING: RefCell<Option<Captured>> = const { RefCell::new(None) };
+}
+
+/// Writes to the capture running on the calling thread.
+struct ThisThread;
+
+impl<'a> MakeWriter<'a> for ThisThread {
+    type Writer = Captured;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        CAPTURING.with(|c| c.borrow().clone()).unwrap_or_default()
+    }
+}
+
+/// Records every event and span of the calling thread, at every level, until it is dropped.
+/// The tests run on a current-thread runtime, so that this is all that their calls log.
+///
+/// The subscriber is the process's global default, installed once, and records only the
+/// threads that capture. A `tracing::subscriber::set_default` per test would not do: the
+/// other tests of the binary run beside these, and while such a thread-local subscriber is
+/// the only one alive, tracing caches its interest in a callsite from whichever thread
+/// reaches the callsite first: from a thread without a subscriber, "never", and the captured
+/// output would lack that span or event.
+struct Capture(Captured);
+
+impl Capture {
+    fn start() -> Self {
+        static INSTALL: Once = Once::new();
+        INSTALL.call_once(|| {
+            let layer = tracing_subscriber::fmt::layer()
+                .with_writer(ThisThread)
+                .with_span_events(FmtSpan::CLOSE)
+                .with_ansi(false)
+                .with_filter(dynamic_filter_fn(|_, _| {
+                    CAPTURING.with(|c| c.borrow().is_some())
+                }));
+            tracing::subscriber::set_global_default(tracing_subscriber::registry().with(layer))
+                .expect("only the secrets tests set a global tracing subscriber");
+        });
+        let captured = Captured::default();
+        CAPTURING.with(|c| *c.borrow_mut() = Some(captured.clone()));
+        // An interest cached while the subscriber was being installed is asked again.
+        tracing::callsite::rebuild_interest_cache();
+        Self(captured)
+    }
+
+    fn text(&self) -> String {
+        self.0.text()
+    }
+}
+
+impl Drop for Capture {
+    fn drop(&mut self) {
+        CAPTURING.with(|c| c.borrow_mut().take());
     }
 }
 
@@ -61,8 +106,7 @@ fn assert_no_secret(what: &str, text: &str) {
 
 #[tokio::test(flavor = "current_thread")]
 async fn tracing_debug_and_errors_never_show_tokens_or_pins() {
-    let captured = Captured::default();
-    let _guard = tracing::subscriber::set_default(capturing(&captured));
+    let captured = Capture::start();
 
     let server = MockServer::start_async().await;
     server
@@ -200,8 +244,7 @@ async fn sparkfly_never_shows_its_key_or_session_token() {
     use credkit_sparkfly::ClientBuilderExt as _;
     const KEY: &str = "key-5d1e-account-secret";
     const SESSION: &str = "session-88c2-from-auth";
-    let captured = Captured::default();
-    let _guard = tracing::subscriber::set_default(capturing(&captured));
+    let captured = Capture::start();
     // `GET /auth` hands out the session token; every other call is refused, so that the
     // client renews the token once and then reports the refusal.
     let server = RawServer::start(|request| {
@@ -263,8 +306,7 @@ async fn sparkfly_never_shows_its_key_or_session_token() {
 #[tokio::test(flavor = "current_thread")]
 async fn openapi_pec_never_shows_its_token() {
     const PEC_TOKEN: &str = "pec-6a0f-bearer-secret";
-    let captured = Captured::default();
-    let _guard = tracing::subscriber::set_default(capturing(&captured));
+    let captured = Capture::start();
     let server = RawServer::start(|_| {
         Reply::http(
             402,
