@@ -8,7 +8,7 @@
 //!
 //! Prints the median time per signed request of each. No network: only the signing.
 
-#[path = "../tests/modi_operator/mod.rs"]
+#[path = "../tests/it/rentri_ca/modi_operator.rs"]
 mod modi_operator;
 
 use std::time::{Duration, Instant};

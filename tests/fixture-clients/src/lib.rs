@@ -2,7 +2,7 @@
 // Do not edit: add or change a fixture and run `cargo xtask generate`.
 
 //! The clients generated from the generator's accepted fixtures, compiled so that each
-//! snapshot of `tests/tests/generator.rs` is known to build.
+//! snapshot of `tests/tests/it/generator.rs` is known to build.
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]

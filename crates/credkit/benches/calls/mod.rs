@@ -2,7 +2,7 @@
 //! each made two ways: through the generated client and through hand-written reqwest +
 //! serde_json code sending the same method, path, headers and body and decoding the answer
 //! into the same type. The canned answers are the services' documented bodies: the PEC
-//! fixtures published by the vendor, and the RENTRI and Sparkfly bodies of `tests/tests/`.
+//! fixtures published by the vendor, and the RENTRI and Sparkfly bodies of `tests/tests/it/`.
 
 use credkit::pec::types::{MailboxEnvelope, RegisterMailboxRequest};
 use credkit::rentri_ca::types::{ChangePinRequest, CredentialsStatusResponse};

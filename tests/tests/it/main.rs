@@ -1,0 +1,14 @@
+//! The workspace's integration tests, one binary with a module per area, so that tokio,
+//! reqwest, httpmock and aws-lc are linked once and not once per file. The modules share one
+//! process: a test that needs process-wide state (the tracing subscriber of `secrets`) sets it
+//! up so that tests running beside it cannot disturb it.
+
+mod generator;
+mod hostile_callers;
+mod hostile_servers;
+mod openapi_pec;
+mod rentri_ca;
+mod runtime;
+mod secrets;
+mod sparkfly;
+mod spec_examples;
