@@ -100,6 +100,10 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
     }
 }
 
+/// Where the API-surface snapshots of the services are (insta's folder beside the test module
+/// `tests/tests/it/generator.rs`, which names them `it__generator__surface_<service>.snap`).
+pub const SURFACE_SNAPSHOTS: &str = "tests/tests/it/snapshots";
+
 /// Where the generator's fixtures are: `ok_*.yaml` must generate, `bad_*.yaml` must be refused.
 pub const FIXTURES: &str = "tests/fixtures/generator";
 /// The crate the accepted fixtures' clients are generated into, one module each, so that CI

@@ -467,6 +467,7 @@ fn unknown_services_and_options_are_usage_errors() {
 #[test]
 fn new_service_adds_a_crate_and_registers_it_everywhere() {
     let scratch = Scratch::new("new-service");
+    std::fs::create_dir_all(scratch.path().join(workspace::SURFACE_SNAPSHOTS)).unwrap();
     let spec = root().join("tests/fixtures/generator/ok_awkward_names.yaml");
     let spec = spec.to_str().unwrap();
 
@@ -525,6 +526,14 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
         scratch
             .read("redocly.yaml")
             .contains("  acme-vault:\n    root: specs/acme-vault.yaml\n")
+    );
+    let snapshot = scratch.read(&format!(
+        "{}/it__generator__surface_acme-vault.snap",
+        workspace::SURFACE_SNAPSHOTS
+    ));
+    assert!(
+        snapshot.contains("\nop GET /type [idempotent] type_() -> ResponseValue<Type>\n"),
+        "{snapshot}"
     );
     let services = scratch.run(&["services"]);
     assert!(
