@@ -10,7 +10,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, ImplItemFn, ItemImpl, Lit, parse_quote};
 
 use crate::generate::{Prepared, render, run_progenitor};
-use crate::model::Service;
+use crate::model::{ParameterLocation, Service};
 use crate::names;
 use crate::problem::Problem;
 use crate::spec::Spec;
@@ -29,20 +29,76 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
         progenitor::Generator::new(&prepared.settings)
             .httpmock(&service.progenitor_document, "crate")
     })?;
-    WithoutRegexCrate.visit_file_mut(&mut file);
-    ExactPathValues.visit_file_mut(&mut file);
-    MatchSecretsByValue { secrets: &secrets }.visit_file_mut(&mut file);
-    BinaryBodies {
-        media: binary_successes(service),
+    // Each pass counts its matches against what the model says progenitor writes, so that a
+    // progenitor upgrade that changes the mocks' shape stops generation instead of leaving a
+    // helper half-rewritten.
+    let path_parameters = service
+        .operations
+        .iter()
+        .flat_map(|op| &op.parameters)
+        .filter(|p| p.location == ParameterLocation::Path)
+        .count();
+    let secret_parameters = service
+        .operations
+        .iter()
+        .flat_map(|op| &op.parameters)
+        .filter(|p| p.secret)
+        .count();
+    let media = binary_successes(service);
+    let binary = media.len();
+
+    let mut regex = WithoutRegexCrate::default();
+    regex.visit_file_mut(&mut file);
+    let mut exact = ExactPathValues::default();
+    exact.visit_file_mut(&mut file);
+    let mut secret = MatchSecretsByValue {
+        secrets: &secrets,
+        rewritten: 0,
+    };
+    secret.visit_file_mut(&mut file);
+    let mut bodies = BinaryBodies {
+        media,
+        rewritten: 0,
+    };
+    bodies.visit_file_mut(&mut file);
+    let counts = [
+        (
+            "`regex::Regex::new(..).unwrap()` calls",
+            regex.rewritten,
+            service.operations.len() + path_parameters,
+        ),
+        ("path-value patterns", exact.rewritten, path_parameters),
+        (
+            "helpers of secret parameters",
+            secret.rewritten,
+            secret_parameters,
+        ),
+        ("JSON bodies of binary answers", bodies.rewritten, binary),
+    ];
+    let problems: Vec<Problem> = counts
+        .into_iter()
+        .filter(|(_, found, expected)| found != expected)
+        .map(|(what, found, expected)| {
+            spec.problem(
+                None,
+                format!("the mocks: found {found} {what}, expected {expected}: progenitor's httpmock output changed shape"),
+            )
+        })
+        .collect();
+    if !problems.is_empty() {
+        return Err(problems);
     }
-    .visit_file_mut(&mut file);
     render(spec, &file, "the mocks")
 }
 
-/// progenitor writes `regex::Regex::new(pattern).unwrap()` for path patterns, which would make
+/// progenitor writes `regex::Regex::new(pattern).unwrap()` for path patterns (one in each
+/// operation's `When::new`, one in each path parameter's matcher), which would make
 /// every user of the mocks depend on `regex` by name. httpmock's `path_matches` takes the pattern
 /// as a string and compiles it itself, so the call is replaced by its argument.
-struct WithoutRegexCrate;
+#[derive(Default)]
+struct WithoutRegexCrate {
+    rewritten: usize,
+}
 
 impl VisitMut for WithoutRegexCrate {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
@@ -67,6 +123,7 @@ impl VisitMut for WithoutRegexCrate {
             other => other.clone(),
         };
         *expr = parse_quote!(#pattern);
+        self.rewritten += 1;
     }
 }
 
@@ -74,7 +131,10 @@ impl VisitMut for WithoutRegexCrate {
 /// value unencoded and unescaped, so `a/b c` or `a+b` would never match what the client sends
 /// (`a%2Fb%20c`, percent-encoded by `credkit_runtime::contract::path_segment`). The value is encoded the
 /// same way and its regex metacharacters escaped.
-struct ExactPathValues;
+#[derive(Default)]
+struct ExactPathValues {
+    rewritten: usize,
+}
 
 impl VisitMut for ExactPathValues {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
@@ -82,6 +142,7 @@ impl VisitMut for ExactPathValues {
         let Some(index) = block.stmts.iter_mut().position(path_pattern_of_value) else {
             return;
         };
+        self.rewritten += 1;
         block.stmts.insert(
             index,
             parse_quote! {
@@ -133,6 +194,7 @@ fn path_pattern_of_value(stmt: &mut syn::Stmt) -> bool {
 /// exposed value: the test wrote it, and httpmock only compares it with the request.
 struct MatchSecretsByValue<'a> {
     secrets: &'a [String],
+    rewritten: usize,
 }
 
 impl VisitMut for MatchSecretsByValue<'_> {
@@ -144,6 +206,7 @@ impl VisitMut for MatchSecretsByValue<'_> {
             .any(|secret| signature.contains(secret.as_str()))
         {
             ExposeValue.visit_block_mut(&mut function.block);
+            self.rewritten += 1;
         }
     }
 }
@@ -181,6 +244,7 @@ fn binary_successes(service: &Service) -> BTreeMap<String, String> {
 /// type (`then.ok(b"%PDF-1.7 ...")`).
 struct BinaryBodies {
     media: BTreeMap<String, String>,
+    rewritten: usize,
 }
 
 impl VisitMut for BinaryBodies {
@@ -203,6 +267,7 @@ impl VisitMut for BinaryBodies {
                     .inputs
                     .push(parse_quote!(value: impl AsRef<[u8]>));
                 SendBytes { media }.visit_block_mut(&mut function.block);
+                self.rewritten += 1;
             }
         }
     }

@@ -28,7 +28,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
                 .map(|w| format!("wrote {w}\n"))
                 .collect::<String>()
                 + &format!(
-                    "added service {name}: write tests of what is special about it, then run `cargo test --workspace`\n"
+                    "added service {name}: run `cargo test --workspace` (it adds the crate to Cargo.lock), write tests of what is special about it, and commit\n"
                 ),
             ..Outcome::default()
         },

@@ -450,13 +450,16 @@ fn unknown_services_and_options_are_usage_errors() {
     let scratch = Scratch::new("usage");
     let unknown = scratch.run(&["generate", "nope"]);
     assert_eq!(unknown.code, 2);
-    assert!(
-        unknown
-            .stderr
-            .contains("no spec specs/nope.yaml (services: openapi-pec, rentri-ca, sparkfly)"),
-        "{}",
-        unknown.stderr
+    let services: Vec<String> = workspace::services(&root())
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
+    let expected = format!(
+        "no spec specs/nope.yaml (services: {})",
+        services.join(", ")
     );
+    assert!(unknown.stderr.contains(&expected), "{}", unknown.stderr);
     assert_eq!(scratch.run(&["generate", "--frobnicate"]).code, 2);
     assert_eq!(scratch.run(&[]).code, 2);
 }
@@ -471,16 +474,16 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
     let spec = root().join("tests/fixtures/generator/ok_awkward_names.yaml");
     let spec = spec.to_str().unwrap();
 
-    let outcome = scratch.run(&["new-service", "acme-vault", "--spec", spec]);
+    let outcome = scratch.run(&["new-service", "scratch-vault", "--spec", spec]);
 
     assert_eq!(outcome.code, 0, "{outcome:?}");
     assert_eq!(
-        scratch.read("specs/acme-vault.yaml"),
+        scratch.read("specs/scratch-vault.yaml"),
         std::fs::read_to_string(spec).unwrap()
     );
-    let manifest = scratch.read("crates/acme-vault/Cargo.toml");
+    let manifest = scratch.read("crates/scratch-vault/Cargo.toml");
     assert!(
-        manifest.contains("name = \"credkit-acme-vault\""),
+        manifest.contains("name = \"credkit-scratch-vault\""),
         "{manifest}"
     );
     assert!(manifest.contains("mock = [\"dep:httpmock\"]"), "{manifest}");
@@ -488,47 +491,47 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
         !manifest.contains("chrono"),
         "no date-time in this spec: {manifest}"
     );
-    let lib = scratch.read("crates/acme-vault/src/lib.rs");
+    let lib = scratch.read("crates/scratch-vault/src/lib.rs");
     assert!(
         lib.contains("mod generated;") && lib.contains("pub use generated::{"),
         "{lib}"
     );
     assert!(
         scratch
-            .read("crates/acme-vault/README.md")
+            .read("crates/scratch-vault/README.md")
             .contains("```rust,no_run")
     );
     assert!(
         scratch
-            .read("crates/acme-vault/src/generated.rs")
+            .read("crates/scratch-vault/src/generated.rs")
             .contains("pub fn get_thing(")
     );
     assert!(
         scratch
             .read("Cargo.toml")
-            .contains("\"crates/acme-vault\", \"crates/credkit\"")
+            .contains("\"crates/scratch-vault\", \"crates/credkit\"")
     );
     let facade = scratch.read("crates/credkit/Cargo.toml");
     for line in [
-        "acme-vault = [\"dep:credkit-acme-vault\"]",
-        "credkit-acme-vault = { path = \"../acme-vault\", version = \"0.1.0\", optional = true }",
-        "mock = [\"credkit-acme-vault?/mock\", ",
-        "default = [\"acme-vault\", ",
+        "scratch-vault = [\"dep:credkit-scratch-vault\"]",
+        "credkit-scratch-vault = { path = \"../scratch-vault\", version = \"0.1.0\", optional = true }",
+        "mock = [\"credkit-scratch-vault?/mock\", ",
+        "default = [\"scratch-vault\", ",
     ] {
         assert!(facade.contains(line), "{line} in\n{facade}");
     }
     assert!(
         scratch
             .read("crates/credkit/src/lib.rs")
-            .contains("pub use credkit_acme_vault as acme_vault;")
+            .contains("pub use credkit_scratch_vault as scratch_vault;")
     );
     assert!(
         scratch
             .read("redocly.yaml")
-            .contains("  acme-vault:\n    root: specs/acme-vault.yaml\n")
+            .contains("  scratch-vault:\n    root: specs/scratch-vault.yaml\n")
     );
     let snapshot = scratch.read(&format!(
-        "{}/it__generator__surface_acme-vault.snap",
+        "{}/it__generator__surface_scratch-vault.snap",
         workspace::SURFACE_SNAPSHOTS
     ));
     assert!(
@@ -537,18 +540,18 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
     );
     let services = scratch.run(&["services"]);
     assert!(
-        services.stdout.contains("acme-vault acme-vault\n"),
+        services.stdout.contains("scratch-vault scratch-vault\n"),
         "{services:?}"
     );
     let check = scratch.run(&["generate", "--check"]);
     assert_eq!(check.code, 0, "{check:?}");
 
-    let again = scratch.run(&["new-service", "acme-vault", "--spec", spec]);
+    let again = scratch.run(&["new-service", "scratch-vault", "--spec", spec]);
     assert_eq!(again.code, 1, "{again:?}");
     assert!(
         again
             .stderr
-            .contains("specs/acme-vault.yaml already exists"),
+            .contains("specs/scratch-vault.yaml already exists"),
         "{again:?}"
     );
 }
