@@ -521,14 +521,11 @@ fn send_fn(
             quote!(.query(&progenitor_client::QueryParam::new(#wire, &#ident)))
         });
     let method = format_ident!("{}", operation.method.to_ascii_lowercase());
-    let accept = matches!(
-        operation.success,
-        Success::Json { .. } | Success::JsonOrEmpty { .. }
-    )
-    .then(|| {
+    let accept = (!operation.accept.is_empty()).then(|| {
+        let media = operation.accept.join(", ");
         quote!(.header(
             ::reqwest::header::ACCEPT,
-            ::reqwest::header::HeaderValue::from_static("application/json"),
+            ::reqwest::header::HeaderValue::from_static(#media),
         ))
     });
     let json = operation.body.as_ref().map(|_| quote!(.json(&body)));

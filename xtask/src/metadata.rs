@@ -42,6 +42,7 @@ pub fn emit(service: &Service) -> TokenStream {
         }
     });
     let follow_redirects = service.follow_redirects;
+    let credential_headers = service.credential_headers();
     let error_schema = format_ident!("{}", service.error_schema.rust);
     let error_doc = format!(
         "The model of {title}'s error bodies; decode one with `error.service_error::<ServiceError>()`."
@@ -56,6 +57,7 @@ pub fn emit(service: &Service) -> TokenStream {
             auth: #auth,
             servers: &[#(#server_entries),*],
             operations: &[#(#operations),*],
+            credential_headers: &[#(#credential_headers),*],
             follow_redirects: #follow_redirects,
         };
 

@@ -58,6 +58,23 @@ impl Service {
             .collect()
     }
 
+    /// The headers that carry this service's credentials, lower case, sorted: its security
+    /// scheme's header and every secret header parameter.
+    pub fn credential_headers(&self) -> Vec<String> {
+        let mut headers: Vec<String> = self
+            .operations
+            .iter()
+            .flat_map(Operation::secret_headers)
+            .chain(match &self.auth {
+                AuthScheme::Header(header) => Some(header.clone()),
+                AuthScheme::Bearer => None,
+            })
+            .collect();
+        headers.sort();
+        headers.dedup();
+        headers
+    }
+
     /// Where a custom type lives: inside progenitor's `types` module.
     pub fn type_path(&self, t: &CustomType) -> String {
         format!("{}::types::{}", self.module_path, t.name.rust)
@@ -149,6 +166,10 @@ pub struct Operation {
     pub success: Success,
     /// The documented error statuses (`400`, `4XX`), in spec order.
     pub error_statuses: Vec<String>,
+    /// Every media type the operation's answers are documented with, successes first, each
+    /// once: what its requests send as `Accept`, so that under content negotiation an error
+    /// comes back in the form the spec describes (`application/problem+json`).
+    pub accept: Vec<String>,
     /// `x-credkit-idempotent`: may be replayed after a failure that may have reached the server.
     pub idempotent: bool,
     /// No credential is sent (`security: []`, or no global security).

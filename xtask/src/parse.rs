@@ -429,7 +429,8 @@ fn operations(
                         .into(),
                 );
             }
-            let (success, error_statuses) = responses(spec, op, error_schema, &mut messages);
+            let (success, error_statuses, accept) =
+                responses(spec, op, error_schema, &mut messages);
             let body = request_body(spec, op, &mut messages);
             let parameters = parameters(spec, item, op, &mut messages);
             let anonymous = match op.get("security").and_then(Value::as_array) {
@@ -452,6 +453,7 @@ fn operations(
                     body,
                     success,
                     error_statuses,
+                    accept,
                     idempotent,
                     anonymous,
                 });
@@ -469,17 +471,18 @@ enum BodyKind {
     Binary(String),
 }
 
-/// The success kind and the error statuses of an operation.
+/// The success kind, the error statuses and the answers' media types of an operation.
 fn responses(
     spec: &Spec,
     op: &Value,
     error_schema: Option<&SchemaName>,
     messages: &mut Vec<String>,
-) -> (Option<Success>, Vec<String>) {
+) -> (Option<Success>, Vec<String>, Vec<String>) {
     let Some(responses) = op.get("responses").and_then(Value::as_object) else {
         messages.push("no responses: document the success response".into());
-        return (None, Vec::new());
+        return (None, Vec::new(), Vec::new());
     };
+    let (mut success_media, mut error_media) = (Vec::new(), Vec::new());
     let error_ref = error_schema
         .map(|name| serde_json::json!({ "$ref": format!("#/components/schemas/{}", name.spec) }));
     let mut successes: Vec<(String, BodyKind)> = Vec::new();
@@ -491,6 +494,12 @@ fn responses(
             continue;
         };
         let content = response.get("content").and_then(Value::as_object);
+        let media = if code.starts_with('2') {
+            &mut success_media
+        } else {
+            &mut error_media
+        };
+        media.extend(content.into_iter().flatten().map(|(name, _)| name.clone()));
         match (code.as_str(), code.chars().next().unwrap_or('?')) {
             ("default", _) => messages.push(
                 "a `default` response counts as both success and error for progenitor: list the error statuses (or 4XX/5XX)".into(),
@@ -568,7 +577,13 @@ fn responses(
             list.join(" | ")
         ));
     }
-    (success_kind(&successes, messages), error_statuses)
+    let mut accept: Vec<String> = Vec::new();
+    for media in success_media.into_iter().chain(error_media) {
+        if !accept.contains(&media) {
+            accept.push(media);
+        }
+    }
+    (success_kind(&successes, messages), error_statuses, accept)
 }
 
 /// One success kind from the success responses: one response of any kind, or one JSON answer

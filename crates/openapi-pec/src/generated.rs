@@ -9189,7 +9189,16 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 "{}/comunica_pec/{}/procura_registro_imprese", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            let request = client.client.get(url).build()?;
+            let request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/pdf, text/plain",
+                    ),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "download_registry_power_of_attorney",
             };
@@ -9946,7 +9955,16 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 "{}/pec/{}/modulo_attivazione", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            let request = client.client.get(url).build()?;
+            let request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/pdf, text/plain",
+                    ),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "download_activation_form",
             };
@@ -10013,7 +10031,16 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 "{}/pec/{}/modulo_conservazione", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            let request = client.client.get(url).build()?;
+            let request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/pdf, text/plain",
+                    ),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "download_conservation_form",
             };
@@ -10586,6 +10613,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    credential_headers: &[],
     follow_redirects: true,
 };
 /// The base URLs of the service's environments.

@@ -2072,7 +2072,9 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/json, application/problem+json",
+                    ),
                 )
                 .query(&progenitor_client::QueryParam::new("pin", &pin))
                 .build()?;
@@ -2679,6 +2681,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    credential_headers: &[],
     follow_redirects: false,
 };
 /// The base URLs of the service's environments.

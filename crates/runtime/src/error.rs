@@ -341,22 +341,14 @@ impl std::error::Error for Error {
     }
 }
 
-/// Headers that carry credentials or session state, shown as `<redacted>`.
-pub(crate) const REDACTED_HEADERS: [&str; 5] = [
-    "authorization",
-    "x-auth-token",
-    "x-auth-key",
-    "set-cookie",
-    "cookie",
-];
-
 struct DebugHeaders<'a>(&'a HeaderMap);
 
 impl fmt::Debug for DebugHeaders<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut map = f.debug_map();
         for (name, value) in self.0 {
-            if REDACTED_HEADERS.contains(&name.as_str()) || value.is_sensitive() {
+            // A service's own credential headers were marked sensitive by the runtime.
+            if crate::service::CREDENTIAL_HEADERS.contains(&name.as_str()) || value.is_sensitive() {
                 map.entry(&name.as_str(), &"<redacted>");
             } else {
                 map.entry(&name.as_str(), &String::from_utf8_lossy(value.as_bytes()));

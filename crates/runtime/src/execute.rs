@@ -8,7 +8,7 @@ use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::auth::Auth;
-use crate::error::{CallContext, Error, REDACTED_HEADERS};
+use crate::error::{CallContext, Error};
 use crate::retry::{Outcome, RetryPolicy};
 use crate::service::{OperationMeta, ServiceInfo};
 
@@ -162,12 +162,12 @@ impl Runtime {
                     return match result {
                         Ok(mut response) => {
                             response.extensions_mut().insert(context);
-                            // Sparkfly answers its token in `X-Auth-Token`: whoever prints
-                            // the headers of an answer sees `Sensitive`, not the value. The
-                            // few headers of an answer are walked (every value of a repeated
-                            // one), rather than each redacted name hashed and looked up.
+                            // A service may answer a credential in a header (Sparkfly's token
+                            // in its scheme's `X-Auth-Token`): whoever prints the headers of an
+                            // answer sees `Sensitive`, not the value. Every value of a repeated
+                            // header is walked.
                             for (name, value) in response.headers_mut().iter_mut() {
-                                if REDACTED_HEADERS.contains(&name.as_str()) {
+                                if self.service.is_credential_header(name.as_str()) {
                                     value.set_sensitive(true);
                                 }
                             }

@@ -28,7 +28,7 @@ pub use missing::Missing;
 pub use redirect::redirect_policy;
 pub use retry::{RetryPolicy, Sleeper};
 pub use secret::Secret;
-pub use service::{AuthScheme, Environment, OperationMeta, ServiceInfo};
+pub use service::{AuthScheme, CREDENTIAL_HEADERS, Environment, OperationMeta, ServiceInfo};
 
 /// The value of the `User-Agent` header sent by every client.
 pub const USER_AGENT: &str = concat!("credkit/", env!("CARGO_PKG_VERSION"));

@@ -3,16 +3,17 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// A named deployment of a service. Each service offers a subset (see [`ServiceInfo::servers`]).
+/// A named deployment of a service. Each service offers a subset, tagged in its spec with
+/// `x-credkit-environment` (see [`ServiceInfo::servers`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Environment {
     /// The live service.
     Production,
-    /// RENTRI's demo environment.
+    /// A demonstration environment with the live service's behaviour and test data.
     Demo,
-    /// A sandbox with test data (Openapi.it).
+    /// A sandbox with test data.
     Sandbox,
-    /// A staging environment (Sparkfly).
+    /// A staging environment, where the provider tries its next release.
     Staging,
 }
 
@@ -83,6 +84,9 @@ pub struct ServiceInfo {
     pub servers: &'static [(Environment, &'static str)],
     /// Every operation of the spec.
     pub operations: &'static [OperationMeta],
+    /// The service's own credential headers, lower case: its security scheme's header and the
+    /// header parameters its spec marks secret (Sparkfly's `x-auth-token`, `x-auth-key`).
+    pub credential_headers: &'static [&'static str],
     /// Whether redirects within the same origin are followed (`x-credkit-follow-redirects`,
     /// default `true`); see [`crate::redirect_policy`].
     pub follow_redirects: bool,
@@ -94,6 +98,14 @@ impl ServiceInfo {
         self.operations.iter().find(|op| op.id == id)
     }
 
+    /// Whether `name` (lower case) is a header that carries one of this service's credentials:
+    /// the generic ones ([`CREDENTIAL_HEADERS`]), the header of its security scheme, and every
+    /// header parameter its spec marks secret. Their values are never shown, in requests or
+    /// answers.
+    pub fn is_credential_header(&self, name: &str) -> bool {
+        CREDENTIAL_HEADERS.contains(&name) || self.credential_headers.contains(&name)
+    }
+
     /// The base URL of an environment, if the service offers it.
     pub fn server(&self, environment: Environment) -> Option<&'static str> {
         self.servers
@@ -103,6 +115,15 @@ impl ServiceInfo {
     }
 }
 
+/// Headers that carry credentials or session state for any HTTP service, shown as `<redacted>`;
+/// each service adds its own ([`ServiceInfo::is_credential_header`]).
+pub const CREDENTIAL_HEADERS: [&str; 4] = [
+    "authorization",
+    "proxy-authorization",
+    "set-cookie",
+    "cookie",
+];
+
 /// How a service expects its token, from the spec's security scheme.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthScheme {
@@ -110,4 +131,41 @@ pub enum AuthScheme {
     Bearer,
     /// The token alone in this header (lowercase name).
     Header(&'static str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEYED: ServiceInfo = ServiceInfo {
+        name: "keyed",
+        title: "Keyed",
+        env_prefix: "KEYED",
+        auth: AuthScheme::Header("x-auth-token"),
+        servers: &[],
+        operations: &[],
+        credential_headers: &["x-auth-key", "x-auth-token"],
+        follow_redirects: true,
+    };
+
+    #[test]
+    fn a_services_credential_headers_are_its_own_and_the_generic_ones() {
+        for name in [
+            "authorization",
+            "proxy-authorization",
+            "cookie",
+            "set-cookie",
+        ] {
+            assert!(KEYED.is_credential_header(name), "{name}");
+        }
+        assert!(KEYED.is_credential_header("x-auth-token"));
+        assert!(KEYED.is_credential_header("x-auth-key"));
+        assert!(!KEYED.is_credential_header("content-type"));
+        let bearer = ServiceInfo {
+            auth: AuthScheme::Bearer,
+            credential_headers: &[],
+            ..KEYED
+        };
+        assert!(!bearer.is_credential_header("x-auth-token"));
+    }
 }

@@ -2559,6 +2559,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    credential_headers: &["x-auth-key", "x-auth-token"],
     follow_redirects: true,
 };
 /// The base URLs of the service's environments.

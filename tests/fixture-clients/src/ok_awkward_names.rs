@@ -750,7 +750,9 @@ Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its ty
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/json, application/problem+json",
+                    ),
                 )
                 .query(&progenitor_client::QueryParam::new("type", &type_))
                 .query(&progenitor_client::QueryParam::new("2nd", &_2nd))
@@ -914,6 +916,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    credential_headers: &["x-api-key", "x-pin"],
     follow_redirects: true,
 };
 /// The base URLs of the service's environments.

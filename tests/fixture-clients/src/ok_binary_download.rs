@@ -242,7 +242,16 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 "{}/things/{}/form", client.baseurl,
                 credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
             );
-            let request = client.client.get(url).build()?;
+            let request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/pdf, text/plain",
+                    ),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "download_form",
             };
@@ -278,6 +287,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    credential_headers: &[],
     follow_redirects: true,
 };
 /// The base URLs of the service's environments.

@@ -306,7 +306,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 .get(url)
                 .header(
                     ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        "application/json, application/problem+json",
+                    ),
                 )
                 .build()?;
             let info = OperationInfo {
@@ -344,6 +346,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    credential_headers: &[],
     follow_redirects: true,
 };
 /// The base URLs of the service's environments.

@@ -428,6 +428,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &[],
         },
     ],
+    credential_headers: &[],
     follow_redirects: true,
 };
 /// The base URLs of the service's environments.

@@ -601,6 +601,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             secret_headers: &["x-api-key"],
         },
     ],
+    credential_headers: &["x-api-key"],
     follow_redirects: true,
 };
 /// The base URLs of the service's environments.

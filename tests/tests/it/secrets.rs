@@ -127,8 +127,9 @@ async fn tracing_debug_and_errors_never_show_tokens_or_pins() {
     server
         .mock_async(|when, then| {
             when.method(GET).path("/credentials/B4HUPE820/status");
+            // A server that echoes the caller's credential back in an answer's header.
             then.status(200)
-                .header("x-auth-token", TOKEN)
+                .header("authorization", format!("Bearer {TOKEN}"))
                 .json_body(serde_json::json!({"pin": CURRENT_PIN}));
         })
         .await;

@@ -23,7 +23,8 @@ async fn boarding_is_anonymous_and_sends_the_pin_in_the_query() {
             when.method(GET)
                 .path("/credentials/boarding/0b3c9a3e-41c5-4f9a-9d0e-2f6f4b1d2c77")
                 .query_param("pin", "12 4+6")
-                .header("accept", "application/json")
+                // Its errors are documented as problem+json: content negotiation must allow it.
+                .header("accept", "application/json, application/problem+json")
                 .header_missing("authorization")
                 .header_missing("api-version");
             then.status(200).json_body(json!({
