@@ -109,8 +109,8 @@ fn main() {
 }
 
 async fn run(base_url: &str) {
-    // One HTTP client for every way, with the timeouts a credkit builder sets by default
-    // (a careful hand-written client sets them too).
+    // The hand-written client sets the timeouts a credkit builder sets by default (a careful
+    // hand-written client sets them too); each generated client has the builder's own.
     let http = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
@@ -118,8 +118,8 @@ async fn run(base_url: &str) {
         .expect("an HTTP client");
     let clients = Clients {
         hand_written: HandWritten::new(base_url, &http),
-        retries_off: Generated::new(base_url, &http, RetryPolicy::disabled()),
-        retries_on: Generated::new(base_url, &http, RetryPolicy::default()),
+        retries_off: Generated::new(base_url, RetryPolicy::disabled()),
+        retries_on: Generated::new(base_url, RetryPolicy::default()),
     };
     let trace_output = CountingSink::default();
     let mut latency_ratios = Vec::new();

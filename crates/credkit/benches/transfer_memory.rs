@@ -260,7 +260,6 @@ fn child(transfer: Transfer, base_url: &str, file: &Path) -> Report {
         let client: Client = Client::builder()
             .base_url(base_url)
             .token(TOKEN)
-            .http_client(http.clone())
             .retry_policy(RetryPolicy::default())
             .build()
             .expect("a loopback base URL is valid");

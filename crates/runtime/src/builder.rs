@@ -52,7 +52,7 @@ pub struct ClientBuilder<C> {
     connect_timeout: Duration,
     timeout: Duration,
     user_agent: String,
-    http: Option<reqwest::Client>,
+    http: Option<reqwest::ClientBuilder>,
     retry: RetryPolicy,
     plain_http: bool,
     client: PhantomData<fn() -> C>,
@@ -181,11 +181,14 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
-    /// Sends through this `reqwest::Client`: its own timeouts, proxy, TLS settings and
-    /// redirect policy apply, and the builder's timeouts are not used. Build it with
-    /// [`crate::redirect_policy`] so that it follows only the redirects credkit's own
-    /// client follows (reqwest's default follows any, carrying tokens in custom headers).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    /// Sends through a `reqwest::Client` built from this `reqwest::ClientBuilder`, to add a
+    /// proxy, CA roots or other TLS settings: its own timeouts and settings apply, and this
+    /// builder's timeouts are not used. Its redirect policy is replaced by the service's
+    /// ([`crate::redirect_policy`]): a redirect is followed only within the origin it was sent
+    /// to (none for RENTRI), so that no credential in a header of the service's own reaches
+    /// another host, whoever configured the HTTP client. (It takes a builder rather than a
+    /// built `reqwest::Client` because a built client's redirect policy cannot be changed.)
+    pub fn http_client(mut self, http: reqwest::ClientBuilder) -> Self {
         self.http = Some(http);
         self
     }
@@ -221,15 +224,16 @@ impl<C: GeneratedClient> ClientBuilder<C> {
                     self.user_agent
                 ))
             })?;
-        let http = match self.http {
-            Some(http) => http,
-            None => reqwest::Client::builder()
-                .connect_timeout(self.connect_timeout)
-                .timeout(self.timeout)
-                .redirect(crate::redirect_policy(service))
-                .build()
-                .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?,
-        };
+        let http = self
+            .http
+            .unwrap_or_else(|| {
+                reqwest::Client::builder()
+                    .connect_timeout(self.connect_timeout)
+                    .timeout(self.timeout)
+            })
+            .redirect(crate::redirect_policy(service))
+            .build()
+            .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         let runtime = Runtime::new(service, self.auth, self.retry).with_user_agent(user_agent);
         Ok(C::from_parts(&base_url, http, runtime))
     }

@@ -15,8 +15,9 @@ use crate::service::ServiceInfo;
 /// How many same-origin redirects are followed before the call fails.
 const MAX_REDIRECTS: usize = 10;
 
-/// The redirect policy of clients of `service`. Give it to a `reqwest::Client` you build
-/// yourself for [`crate::ClientBuilder::http_client`].
+/// The redirect policy of clients of `service`. [`crate::ClientBuilder::build`] sets it on
+/// every HTTP client, the caller's too ([`crate::ClientBuilder::http_client`]); it is public
+/// for code that sends to the service with a client of its own.
 pub fn redirect_policy(service: &ServiceInfo) -> Policy {
     if !service.follow_redirects {
         return Policy::none();

@@ -236,15 +236,34 @@ async fn redirecting(status: u16, location: String) -> RawServer {
     RawServer::start(move |_| Reply::http(status, &[("location", location.as_str())], "")).await
 }
 
+/// A client of `base_url` with retries off, through the builder's own HTTP client or one built
+/// from the caller's `reqwest::ClientBuilder` (which follows any redirect by default).
+fn client_with<C: GeneratedClient>(base_url: &str, callers: bool) -> C {
+    let builder = C::builder()
+        .base_url(base_url)
+        .token(TOKEN)
+        .retry_policy(credkit_runtime::RetryPolicy::disabled());
+    let builder = if callers {
+        builder.http_client(reqwest::Client::builder())
+    } else {
+        builder
+    };
+    builder.build().expect("a loopback base URL is valid")
+}
+
 #[tokio::test]
-async fn a_redirect_to_another_origin_is_not_followed_by_any_service() {
+async fn a_redirect_to_another_origin_is_not_followed_by_any_service_whoever_built_the_http_client()
+{
     let elsewhere = RawServer::start(ok_server()).await;
-    for status in [301, 302, 303, 307, 308] {
+    for (status, callers) in [301, 302, 303, 307, 308]
+        .into_iter()
+        .flat_map(|status| [(status, false), (status, true)])
+    {
         let location = format!("{}/stolen", elsewhere.base_url());
         let server = redirecting(status, location.clone()).await;
-        let rentri: credkit_rentri_ca::Client = client(&server.base_url());
-        let sparkfly: credkit_sparkfly::Client = client(&server.base_url());
-        let pec: credkit_openapi_pec::Client = client(&server.base_url());
+        let rentri: credkit_rentri_ca::Client = client_with(&server.base_url(), callers);
+        let sparkfly: credkit_sparkfly::Client = client_with(&server.base_url(), callers);
+        let pec: credkit_openapi_pec::Client = client_with(&server.base_url(), callers);
         let errors = [
             calls::rentri_ca::call(&rentri, "get_credentials", calls::rentri_ca::CREDENTIALS_ID)
                 .await
@@ -266,7 +285,7 @@ async fn a_redirect_to_another_origin_is_not_followed_by_any_service() {
         assert_eq!(server.requests().len(), 3);
         assert!(
             elsewhere.requests().is_empty(),
-            "{status}: nothing, and no token, reached the other origin"
+            "{status} (caller's HTTP client: {callers}): nothing, and no token, reached the other origin"
         );
     }
 }

@@ -535,7 +535,7 @@ async fn a_custom_user_agent_is_sent_with_the_builders_or_the_callers_http_clien
             then.status(200).json_body(json!({}));
         })
         .await;
-    for http in [None, Some(reqwest::Client::new())] {
+    for http in [None, Some(reqwest::Client::builder())] {
         let mut builder = Client::builder()
             .base_url(server.base_url())
             .token("t")

@@ -149,11 +149,10 @@ pub struct Generated {
     bodies: Bodies,
 }
 
-fn client<C: GeneratedClient>(base_url: &str, http: &reqwest::Client, retry: RetryPolicy) -> C {
+fn client<C: GeneratedClient>(base_url: &str, retry: RetryPolicy) -> C {
     C::builder()
         .base_url(base_url)
         .token(TOKEN)
-        .http_client(http.clone())
         .retry_policy(retry)
         .build()
         .expect("a loopback base URL is valid")
@@ -168,12 +167,12 @@ fn bodies() -> Bodies {
 }
 
 impl Generated {
-    /// Clients sending through `http` with this retry policy.
-    pub fn new(base_url: &str, http: &reqwest::Client, retry: RetryPolicy) -> Self {
+    /// Clients with the builder's default HTTP client and this retry policy.
+    pub fn new(base_url: &str, retry: RetryPolicy) -> Self {
         Self {
-            rentri: client(base_url, http, retry.clone()),
-            sparkfly: client(base_url, http, retry.clone()),
-            pec: client(base_url, http, retry),
+            rentri: client(base_url, retry.clone()),
+            sparkfly: client(base_url, retry.clone()),
+            pec: client(base_url, retry),
             bodies: bodies(),
         }
     }
