@@ -61,4 +61,9 @@ impl RecordedWaits {
     pub fn waits(&self) -> Vec<Duration> {
         self.0.lock().unwrap().clone()
     }
+
+    /// The waits so far, forgetting them: the next call starts from none.
+    pub fn take(&self) -> Vec<Duration> {
+        std::mem::take(&mut *self.0.lock().unwrap())
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use credkit_runtime::{Error, ErrorKind, GeneratedClient, RetryPolicy};
-use credkit_tests::calls;
+use credkit_tests::calls::{self, Clients};
 use credkit_tests::raw_server::{RawServer, Reply};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -17,13 +17,6 @@ use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 const TOKEN: &str = "hostile-server-token";
 /// Far above any answer of the loopback server: reaching it means the client hung.
 const HANG: Duration = Duration::from_secs(10);
-
-/// The three clients, pointed at one server.
-struct Clients {
-    rentri_ca: credkit_rentri_ca::Client,
-    sparkfly: credkit_sparkfly::Client,
-    openapi_pec: credkit_openapi_pec::Client,
-}
 
 fn client<C: GeneratedClient>(server: &RawServer, timeout: Duration) -> C {
     C::builder()
@@ -35,43 +28,14 @@ fn client<C: GeneratedClient>(server: &RawServer, timeout: Duration) -> C {
         .expect("a loopback base URL is valid")
 }
 
-impl Clients {
-    fn new(server: &RawServer) -> Self {
-        let timeout = Duration::from_secs(5);
-        Self {
-            rentri_ca: client(server, timeout),
-            sparkfly: client(server, timeout),
-            openapi_pec: client(server, timeout),
-        }
-    }
-
-    /// `(service, operation)` for every operation of every service.
-    fn operations() -> Vec<(&'static str, &'static str)> {
-        let services = [
-            &credkit_rentri_ca::SERVICE,
-            &credkit_sparkfly::SERVICE,
-            &credkit_openapi_pec::SERVICE,
-        ];
-        services
-            .iter()
-            .flat_map(|s| s.operations.iter().map(|op| (s.name, op.id)))
-            .collect()
-    }
-
-    async fn call(&self, service: &str, operation: &str) -> Result<(), Error> {
-        match service {
-            "rentri-ca" => {
-                calls::rentri_ca::call(&self.rentri_ca, operation, calls::rentri_ca::CREDENTIALS_ID)
-                    .await
-            }
-            "sparkfly" => calls::sparkfly::call(&self.sparkfly, operation).await,
-            "openapi-pec" => {
-                let value = calls::openapi_pec::path_value(operation);
-                calls::openapi_pec::call(&self.openapi_pec, operation, value).await
-            }
-            other => panic!("unknown service {other}"),
-        }
-    }
+/// A client of each service pointed at `server`, retries disabled.
+fn clients(server: &RawServer) -> Clients {
+    Clients::new(
+        &server.base_url(),
+        TOKEN,
+        RetryPolicy::disabled(),
+        Duration::from_secs(5),
+    )
 }
 
 /// One answer a server might give, and what of it reaches the client.
@@ -221,7 +185,7 @@ async fn every_operation_survives_every_hostile_answer() {
     let next = Arc::new(Mutex::new(Reply::raw("")));
     let answer = Arc::clone(&next);
     let server = RawServer::start(move |_| answer.lock().unwrap().clone()).await;
-    let clients = Clients::new(&server);
+    let clients = clients(&server);
     let operations = Clients::operations();
     assert_eq!(
         operations.len(),
@@ -232,6 +196,7 @@ async fn every_operation_survives_every_hostile_answer() {
     for hostile in hostile_answers() {
         *next.lock().unwrap() = hostile.reply.clone();
         for (service, operation) in &operations {
+            let operation = operation.id;
             let case = format!("{service} {operation} / {}", hostile.name);
             server.clear();
             let outcome = tokio::time::timeout(HANG, clients.call(service, operation))
@@ -254,7 +219,7 @@ async fn an_error_envelope_in_a_200_is_an_api_error_for_pec() {
     let body = br#"{"data": null, "success": false, "message": "Errore interno", "error": 500}"#;
     let server =
         RawServer::start(move |_| Reply::http(200, &[("content-type", JSON)], &body[..])).await;
-    let clients = Clients::new(&server);
+    let clients = clients(&server);
     for op in credkit_openapi_pec::SERVICE.operations {
         if op.id.starts_with("download_") {
             continue;
@@ -279,7 +244,7 @@ async fn a_body_cut_off_keeps_status_headers_and_what_arrived() {
         )
     })
     .await;
-    let clients = Clients::new(&server);
+    let clients = clients(&server);
     let error = clients
         .call("sparkfly", "get_credential")
         .await
@@ -367,7 +332,7 @@ fn generated_answers_never_panic_or_hang() {
     let next = Arc::new(Mutex::new(Reply::raw("")));
     let answer = Arc::clone(&next);
     let server = runtime.block_on(RawServer::start(move |_| answer.lock().unwrap().clone()));
-    let clients = Clients::new(&server);
+    let clients = clients(&server);
     let operations = Clients::operations();
     let config = Config {
         cases: 256,
@@ -381,6 +346,7 @@ fn generated_answers_never_panic_or_hang() {
     runner
         .run(&strategy, |((status, content_type, body), which)| {
             let (service, operation) = operations[which.index(operations.len())];
+            let operation = operation.id;
             *next.lock().unwrap() = Reply::http(status, &[("content-type", content_type)], &body);
             let case = format!("{service} {operation} / {status} {content_type} {body:?}");
             let outcome = runtime

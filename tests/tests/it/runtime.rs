@@ -1,12 +1,14 @@
-//! The shared runtime, through the RENTRI CA client: retries (counted on the mock server, waits
-//! recorded instead of slept), credentials renewal, configuration, tracing and secrets.
+//! The shared runtime, through the RENTRI CA client: the retry policy (backoff growth,
+//! `Retry-After` dates, the time budget, credentials applied to each attempt; counted on the
+//! mock server, waits recorded instead of slept), credentials renewal, configuration, tracing
+//! and secrets. Which answers are retried for which operations is in `retries.rs`.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use credkit_rentri_ca::{
-    Auth, Authenticator, Client, ClientBuilder, ClientInfo, Environment, ErrorKind, RetryPolicy,
+    Auth, Authenticator, Client, ClientBuilder, ClientInfo, Environment, RetryPolicy,
 };
 use credkit_runtime::{AuthError, BoxFuture, sensitive_header};
 use credkit_tests::RecordedWaits;
@@ -27,24 +29,6 @@ async fn change_pin(client: &Client) -> Result<(), credkit_rentri_ca::Error> {
         .send()
         .await
         .map(|_| ())
-}
-
-#[tokio::test]
-async fn a_non_idempotent_operation_is_not_replayed_after_a_502() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PUT).path("/credentials/B4HUPE820/change-pin");
-            then.status(502);
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let error = change_pin(&retrying(&server, &waits, RetryPolicy::default()))
-        .await
-        .unwrap_err();
-    assert_eq!(mock.calls_async().await, 1);
-    assert_eq!(error.status().unwrap(), 502);
-    assert!(waits.waits().is_empty());
 }
 
 #[tokio::test]
@@ -75,27 +59,6 @@ async fn an_idempotent_operation_is_retried_with_growing_jittered_backoff() {
             "{waits:?}"
         );
     }
-}
-
-#[tokio::test]
-async fn retry_after_is_honoured_for_any_operation() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PUT).path("/credentials/B4HUPE820/change-pin");
-            then.status(429).header("retry-after", "7");
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let error = change_pin(&retrying(&server, &waits, RetryPolicy::default()))
-        .await
-        .unwrap_err();
-    assert_eq!(mock.calls_async().await, 3);
-    assert_eq!(
-        waits.waits(),
-        [Duration::from_secs(7), Duration::from_secs(7)]
-    );
-    assert_eq!(error.retry_after(), Some(Duration::from_secs(7)));
 }
 
 #[tokio::test]
@@ -149,28 +112,6 @@ fn httpdate_in(delay: Duration) -> String {
 }
 
 #[tokio::test]
-async fn a_retry_after_beyond_the_cap_returns_the_error_at_once() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/credentials/B4HUPE820/status");
-            then.status(429).header("retry-after", "120");
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let client = retrying(&server, &waits, RetryPolicy::default());
-    let error = client
-        .get_credentials_status()
-        .credentials_id(ID)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(mock.calls_async().await, 1);
-    assert_eq!(error.retry_after(), Some(Duration::from_secs(120)));
-    assert!(waits.waits().is_empty());
-}
-
-#[tokio::test]
 async fn no_retry_starts_beyond_the_time_budget() {
     let server = MockServer::start_async().await;
     let mock = server
@@ -185,54 +126,6 @@ async fn no_retry_starts_beyond_the_time_budget() {
         &waits,
         RetryPolicy::default().budget(Duration::from_secs(2)),
     );
-    client
-        .get_credentials()
-        .credentials_id(ID)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(mock.calls_async().await, 1);
-}
-
-#[tokio::test]
-async fn a_503_without_retry_after_is_retried_only_when_idempotent() {
-    let server = MockServer::start_async().await;
-    let put = server
-        .mock_async(|when, then| {
-            when.method(PUT).path("/credentials/B4HUPE820/change-pin");
-            then.status(503);
-        })
-        .await;
-    let get = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/credentials/B4HUPE820");
-            then.status(503);
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let client = retrying(&server, &waits, RetryPolicy::default());
-    change_pin(&client).await.unwrap_err();
-    client
-        .get_credentials()
-        .credentials_id(ID)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(put.calls_async().await, 1);
-    assert_eq!(get.calls_async().await, 3);
-}
-
-#[tokio::test]
-async fn disabled_retries_send_once() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET).path("/credentials/B4HUPE820");
-            then.status(429).header("retry-after", "1");
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let client = retrying(&server, &waits, RetryPolicy::disabled());
     client
         .get_credentials()
         .credentials_id(ID)
@@ -291,26 +184,6 @@ async fn a_retry_after_429_succeeds_and_the_caller_gets_the_answer() {
         (1, 1)
     );
     assert_eq!(waits.waits(), [Duration::from_secs(10)]);
-}
-
-#[tokio::test]
-async fn a_connection_that_cannot_be_made_is_retried_for_any_operation() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let waits = RecordedWaits::default();
-    let client = Client::builder()
-        .base_url(format!("http://127.0.0.1:{port}"))
-        .token("t")
-        .retry_policy(waits.policy(RetryPolicy::default()))
-        .build()
-        .unwrap();
-    let error = change_pin(&client).await.unwrap_err();
-    assert!(matches!(error.kind(), ErrorKind::Transport(_)), "{error:?}");
-    assert!(error.is_retryable());
-    assert_eq!(waits.waits().len(), 2);
 }
 
 /// A token that is renewed once when the server answers 401.

@@ -1,6 +1,7 @@
 //! Every Openapi.it PEC operation against a mock server: what was sent (method, path, query,
 //! bearer token, body, both forms of the union fields) and what came back, the documented
-//! error statuses with their published bodies, retries, and streamed downloads.
+//! error statuses with their published bodies, and streamed downloads. Which operations are
+//! retried after what (renewals and billing changes never after a 5xx) is in `retries.rs`.
 
 mod fixtures;
 
@@ -8,7 +9,6 @@ use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::task::{Context, Poll};
-use std::time::Duration;
 
 use chrono::{NaiveDate, TimeZone, Utc};
 use credkit_openapi_pec::mock::MockServerExt;
@@ -16,11 +16,11 @@ use credkit_openapi_pec::types::{
     self, CallbackEcho, CallbackMethod, Documenti, MailboxState, MailboxType, SpaceAmount,
 };
 use credkit_openapi_pec::{
-    Client, Download, Enveloped, Environment, Error, ErrorKind, RetryPolicy, SERVICE, ServiceError,
-    SpaceChange, format_date, from_epoch, parse_date, refusal, servers,
+    Client, Download, Enveloped, Environment, Error, ErrorKind, SERVICE, ServiceError, SpaceChange,
+    format_date, from_epoch, parse_date, refusal, servers,
 };
 use credkit_tests::calls::{self, openapi_pec::ID, openapi_pec::register_body};
-use credkit_tests::{RecordedWaits, client, retrying_client};
+use credkit_tests::client;
 use httpmock::Method;
 use httpmock::prelude::*;
 use serde_json::{Value, json};
@@ -1073,118 +1073,6 @@ async fn a_null_callback_reads_as_absent() {
     let parsed: types::MailboxEnvelope =
         serde_json::from_value(envelope(json!({ "callback": null }))).unwrap();
     assert_eq!(parsed.data.unwrap().callback, None);
-}
-
-// ----- retries -----
-
-fn retrying(server: &MockServer, waits: &RecordedWaits) -> Client {
-    retrying_client(server, TOKEN, waits, RetryPolicy::default())
-}
-
-#[tokio::test]
-async fn renew_mailbox_is_never_replayed_after_a_502() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(GET).path(format!("/pec/{ID}/rinnovo"));
-            then.status(502).body("Bad Gateway");
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let error = retrying(&server, &waits)
-        .renew_mailbox()
-        .id(ID)
-        .anni(1u32)
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(mock.calls_async().await, 1, "a renewal bills: sent once");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(502));
-    assert!(waits.waits().is_empty());
-    assert!(!SERVICE.operation("renew_mailbox").unwrap().idempotent);
-}
-
-#[tokio::test]
-async fn renew_mailbox_is_retried_after_a_429_with_retry_after() {
-    let server = MockServer::start_async().await;
-    let limited = server
-        .mock_async(|when, then| {
-            when.method(GET).path(format!("/pec/{ID}/rinnovo"));
-            then.status(429).header("retry-after", "2").up_to_n_times(1);
-        })
-        .await;
-    let renewed = server
-        .mock_async(|when, then| {
-            when.method(GET)
-                .path(format!("/pec/{ID}/rinnovo"))
-                .header("authorization", BEARER);
-            then.status(200)
-                .json_body(fixture("renew_mailbox.response.published.json"));
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let mailbox = retrying(&server, &waits)
-        .renew_mailbox()
-        .id(ID)
-        .send()
-        .await
-        .unwrap()
-        .into_data()
-        .unwrap();
-    limited.assert_calls_async(1).await;
-    renewed.assert_calls_async(1).await;
-    assert_eq!(waits.waits(), [Duration::from_secs(2)]);
-    assert_eq!(mailbox.stato, Some(MailboxState::Evasa));
-}
-
-#[tokio::test]
-async fn get_mailbox_is_retried_after_a_502() {
-    let server = MockServer::start_async().await;
-    let failing = server
-        .mock_async(|when, then| {
-            when.method(GET).path(format!("/pec/{ID}"));
-            then.status(502).up_to_n_times(2);
-        })
-        .await;
-    let answering = server
-        .mock_async(|when, then| {
-            when.method(GET).path(format!("/pec/{ID}"));
-            then.status(200).json_body(envelope(json!({ "id": ID })));
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    let mailbox = retrying(&server, &waits)
-        .get_mailbox()
-        .id(ID)
-        .send()
-        .await
-        .unwrap()
-        .into_data()
-        .unwrap();
-    failing.assert_calls_async(2).await;
-    answering.assert_calls_async(1).await;
-    assert_eq!(waits.waits().len(), 2);
-    assert_eq!(mailbox.id.as_deref(), Some(ID));
-}
-
-#[tokio::test]
-async fn billing_patches_are_not_replayed_after_a_502() {
-    let server = MockServer::start_async().await;
-    let mock = server
-        .mock_async(|when, then| {
-            when.method(PATCH).path(format!("/pec/{ID}/modifica"));
-            then.status(502);
-        })
-        .await;
-    let waits = RecordedWaits::default();
-    retrying(&server, &waits)
-        .change_mailbox_space()
-        .id(ID)
-        .body_map(|b| b.spazio_disco(SpaceAmount::add(1024)))
-        .send()
-        .await
-        .unwrap_err();
-    assert_eq!(mock.calls_async().await, 1);
 }
 
 #[test]
