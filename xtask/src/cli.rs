@@ -9,6 +9,7 @@ use crate::workspace;
 pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
        cargo xtask new-service NAME --spec PATH
        cargo xtask services
+       cargo xtask release-plan
        cargo xtask surface SERVICE
        cargo xtask bench [--no-build-cost]
 
@@ -22,6 +23,8 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
                       register it in the workspace, the facade and the spec linters, and
                       generate; nothing is written unless the spec generates
   services            print each service's name and its facade feature, one per line
+  release-plan        print the version each service crate needs since its last release tag
+                      (<crate>-v<version>), from the change of its API surface
   surface             print the API surface (one line per operation and type) of a service
   bench               run every benchmark and print their tables (BENCHMARKS.md)
 ";
@@ -51,6 +54,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
         Some("surface") => surface(&args[1..], root),
         Some("new-service") => crate::new_service::run(&args[1..], root),
         Some("services") => services(root),
+        Some("release-plan") => release_plan(root),
         Some("bench") => crate::bench::run(&args[1..], root),
         Some("-h" | "--help" | "help") => Outcome {
             stdout: USAGE.to_owned(),
@@ -109,6 +113,7 @@ fn generate(args: &[String], root: &Path) -> Outcome {
     };
 
     let mut outcome = Outcome::default();
+    outcome.stdout.push_str(&api_changes(root, &outputs));
     if check {
         let mut stale = 0;
         for output in &outputs {
@@ -196,6 +201,101 @@ fn services(root: &Path) -> Outcome {
                     outcome.stderr,
                     "error: crates/credkit/Cargo.toml has no feature `= {dependency}`"
                 );
+            }
+        }
+    }
+    outcome
+}
+
+/// Per service crate whose client changes: each change of its API surface, classified, and
+/// the version the crate then needs (`compat.rs`).
+fn api_changes(root: &Path, outputs: &[workspace::Output]) -> String {
+    let mut report = String::new();
+    for output in outputs {
+        let Some(service) = output
+            .target
+            .strip_prefix("crates/")
+            .and_then(|t| t.strip_suffix("/src/generated.rs"))
+        else {
+            continue;
+        };
+        let committed = workspace::committed(root, &output.target);
+        if committed == output.contents {
+            continue;
+        }
+        let surfaces = crate::surface::api_surface(&committed)
+            .and_then(|old| Ok((old, crate::surface::api_surface(&output.contents)?)));
+        let Ok((old, new)) = surfaces else { continue };
+        let version = workspace::crate_version(root, service);
+        report.push_str(&change_report(
+            &format!("credkit-{service}"),
+            &version,
+            &old,
+            &new,
+        ));
+    }
+    report
+}
+
+/// `credkit-x: breaking, needs 0.2.0 (now 0.1.0)` and one line per change; empty when the API
+/// surface is the same.
+fn change_report(package: &str, version: &str, old: &str, new: &str) -> String {
+    let changes = crate::compat::classify(old, new);
+    let Some(class) = crate::compat::overall(&changes) else {
+        return String::new();
+    };
+    let needed = crate::compat::next_version(version, class).unwrap_or_else(|| "?".into());
+    let mut report = format!("{package}: {class}, needs {needed} (now {version})\n");
+    for change in changes {
+        let _ = writeln!(report, "  {}: {}", change.class, change.what);
+    }
+    report
+}
+
+/// For each service crate, the version it needs since its last release tag.
+fn release_plan(root: &Path) -> Outcome {
+    let all = match workspace::services(root) {
+        Ok(all) => all,
+        Err(e) => return Outcome::fail(1, format!("error: cannot list specs/: {e}\n")),
+    };
+    let mut outcome = Outcome::default();
+    for service in all {
+        let package = format!("credkit-{}", service.name);
+        let current = workspace::committed(root, &service.target);
+        let released = match workspace::last_release(root, &package, &service.target) {
+            Ok(released) => released,
+            Err(e) => {
+                outcome.code = 1;
+                let _ = writeln!(outcome.stderr, "error: {package}: {e}");
+                continue;
+            }
+        };
+        let Some((tag, version, old)) = released else {
+            let version = workspace::crate_version(root, &service.name);
+            let _ = writeln!(
+                outcome.stdout,
+                "{package}: not released yet (no tag {package}-v*): first release {version}"
+            );
+            continue;
+        };
+        let surfaces = crate::surface::api_surface(&old)
+            .and_then(|old| Ok((old, crate::surface::api_surface(&current)?)));
+        match surfaces {
+            Ok((old, new)) => {
+                let report = change_report(&package, &version, &old, &new);
+                if report.is_empty() {
+                    let _ = writeln!(
+                        outcome.stdout,
+                        "{package}: no API change since {tag}: a patch release if anything else changed"
+                    );
+                } else {
+                    let _ = writeln!(outcome.stdout, "since {tag}:");
+                    outcome.stdout.push_str(&report);
+                }
+            }
+            Err(e) => {
+                outcome.code = 1;
+                let _ = writeln!(outcome.stderr, "error: {package}: {e}");
             }
         }
     }

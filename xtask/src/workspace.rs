@@ -249,3 +249,56 @@ fn owned_parts(root: &Path, service: &Service, client: &str) -> Result<Vec<Outpu
         },
     ])
 }
+
+/// The version of a service crate: its own `version = ".."`, or the workspace's.
+pub fn crate_version(root: &Path, service: &str) -> String {
+    let version_in = |manifest: &str| {
+        manifest.lines().find_map(|line| {
+            let value = line.strip_prefix("version = \"")?;
+            Some(value.trim_end_matches('"').to_owned())
+        })
+    };
+    version_in(&committed(root, &format!("crates/{service}/Cargo.toml")))
+        .or_else(|| version_in(&committed(root, "Cargo.toml")))
+        .unwrap_or_else(|| "0.0.0".to_owned())
+}
+
+/// The last release of `package` (the highest tag `<package>-v<version>`), its version, and
+/// the file `target` as it was then; `None` when no such tag exists.
+pub fn last_release(
+    root: &Path,
+    package: &str,
+    target: &str,
+) -> Result<Option<(String, String, String)>, String> {
+    let git = |args: &[&str]| -> Result<String, String> {
+        let output = std::process::Command::new("git")
+            .arg("-C")
+            .arg(root)
+            .args(args)
+            .output()
+            .map_err(|e| format!("cannot run git: {e}"))?;
+        if output.status.success() {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        } else {
+            Err(format!(
+                "git {}: {}",
+                args.join(" "),
+                String::from_utf8_lossy(&output.stderr).trim()
+            ))
+        }
+    };
+    let prefix = format!("{package}-v");
+    let tags = git(&["tag", "--list", &format!("{prefix}*")])?;
+    let numbers = |version: &str| -> Vec<u64> {
+        version.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+    };
+    let Some((tag, version)) = tags
+        .lines()
+        .filter_map(|tag| Some((tag.to_owned(), tag.strip_prefix(&prefix)?.to_owned())))
+        .max_by(|(_, a), (_, b)| numbers(a).cmp(&numbers(b)))
+    else {
+        return Ok(None);
+    };
+    let file = git(&["show", &format!("{tag}:{target}")])?;
+    Ok(Some((tag, version, file)))
+}

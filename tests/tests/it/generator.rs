@@ -583,3 +583,104 @@ fn new_service_writes_nothing_when_the_spec_is_refused() {
     assert!(!scratch.path().join("crates/acme").exists());
     assert_eq!(scratch.read("Cargo.toml"), before);
 }
+
+/// Regenerating after a vendor change says, per crate, what changed for its users and the
+/// version the crate then needs: a new optional answer member breaks struct literals, a new
+/// optional query parameter does not, a parameter that becomes required does.
+#[test]
+fn generate_reports_each_api_change_with_its_semver_class() {
+    let scratch = Scratch::new("semver");
+    let spec = scratch.read("specs/sparkfly.yaml");
+    let changed = spec
+        .replacen(
+            "    Credential:\n      description: A credential as the service returns it.\n      type: object\n      properties:\n",
+            "    Credential:\n      description: A credential as the service returns it.\n      type: object\n      properties:\n        nickname:\n          description: A name the member gave it.\n          type: string\n",
+            1,
+        )
+        .replacen(
+            "        - name: store_id\n          in: query\n          required: false\n",
+            "        - name: store_id\n          in: query\n          required: true\n",
+            1,
+        )
+        .replacen(
+            "      parameters:\n        - name: member_id\n",
+            "      parameters:\n        - name: page\n          in: query\n          description: The page.\n          schema:\n            type: integer\n        - name: member_id\n",
+            1,
+        );
+    assert_ne!(changed, spec, "the test's edits must apply");
+    scratch.write("specs/sparkfly.yaml", &changed);
+
+    let outcome = scratch.run(&["generate", "sparkfly"]);
+
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    let report: Vec<&str> = outcome
+        .stdout
+        .lines()
+        .filter(|line| !line.starts_with("wrote ") && !line.contains(" generated, "))
+        .collect();
+    assert_eq!(
+        report,
+        [
+            "credkit-sparkfly: breaking, needs 0.2.0 (now 0.1.0)",
+            "  breaking: operation list_credentials: input store_id is now required",
+            "  breaking: field Credential.nickname added (`nickname: Option<String>`)",
+            "  compatible: operation list_credentials: new optional input page: i64",
+        ],
+        "{}",
+        outcome.stdout
+    );
+    // Generated again, nothing changes, and nothing is reported.
+    let again = scratch.run(&["generate", "sparkfly"]);
+    assert!(
+        !again.stdout.contains("credkit-sparkfly:"),
+        "{}",
+        again.stdout
+    );
+}
+
+/// `release-plan` compares each crate's API surface with the one of its last release tag.
+#[test]
+fn release_plan_gives_each_crate_its_version_since_its_last_tag() {
+    let scratch = Scratch::new("release-plan");
+    let git = |args: &[&str]| {
+        let status = std::process::Command::new("git")
+            .arg("-C")
+            .arg(scratch.path())
+            .args([
+                "-c",
+                "user.name=credkit",
+                "-c",
+                "user.email=credkit@example.com",
+            ])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}: {status:?}");
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "release"]);
+    git(&["tag", "credkit-sparkfly-v0.1.0"]);
+    git(&["tag", "credkit-rentri-ca-v0.1.0"]);
+    let spec = scratch.read("specs/sparkfly.yaml");
+    let changed = spec.replacen(
+        "      parameters:\n        - name: member_id\n",
+        "      parameters:\n        - name: page\n          in: query\n          description: The page.\n          schema:\n            type: integer\n        - name: member_id\n",
+        1,
+    );
+    assert_ne!(changed, spec, "the test's edit must apply");
+    scratch.write("specs/sparkfly.yaml", &changed);
+    assert_eq!(scratch.run(&["generate", "sparkfly"]).code, 0);
+
+    let plan = scratch.run(&["release-plan"]);
+
+    assert_eq!(plan.code, 0, "{plan:?}");
+    assert_eq!(
+        plan.stdout,
+        "credkit-openapi-pec: not released yet (no tag credkit-openapi-pec-v*): first release 0.1.0\n\
+         credkit-rentri-ca: no API change since credkit-rentri-ca-v0.1.0: a patch release if anything else changed\n\
+         since credkit-sparkfly-v0.1.0:\n\
+         credkit-sparkfly: compatible, needs 0.1.1 (now 0.1.0)\n  \
+         compatible: operation list_credentials: new optional input page: i64\n"
+    );
+}
