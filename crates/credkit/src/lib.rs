@@ -18,5 +18,5 @@ pub use credkit_openapi_pec as pec;
 
 pub use credkit_runtime::{
     ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment, Error,
-    ErrorKind, GeneratedClient, RetryPolicy, Secret, USER_AGENT, redirect_policy,
+    ErrorKind, GeneratedClient, Interceptor, RetryPolicy, Secret, USER_AGENT, redirect_policy,
 };

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::auth::Auth;
 use crate::error::Error;
 use crate::execute::Runtime;
+use crate::intercept::{Interceptor, Slot};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::service::{AuthScheme, Environment, ServiceInfo};
@@ -55,6 +56,7 @@ pub struct ClientBuilder<C> {
     http: Option<reqwest::ClientBuilder>,
     retry: RetryPolicy,
     plain_http: bool,
+    interceptor: Slot,
     client: PhantomData<fn() -> C>,
 }
 
@@ -76,6 +78,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             http: None,
             retry: RetryPolicy::default(),
             plain_http: false,
+            interceptor: Slot::default(),
             client: PhantomData,
         }
     }
@@ -199,6 +202,13 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
+    /// Shows each request and answer to `interceptor`, which may keep a request from being
+    /// sent (a dry run); see [`Interceptor`].
+    pub fn interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.interceptor = Slot(Some(std::sync::Arc::new(interceptor)));
+        self
+    }
+
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let service = C::SERVICE;
@@ -234,7 +244,9 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             .redirect(crate::redirect_policy(service))
             .build()
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
-        let runtime = Runtime::new(service, self.auth, self.retry).with_user_agent(user_agent);
+        let runtime = Runtime::new(service, self.auth, self.retry)
+            .with_user_agent(user_agent)
+            .with_interceptor_slot(self.interceptor);
         Ok(C::from_parts(&base_url, http, runtime))
     }
 }

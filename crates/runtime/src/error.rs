@@ -52,6 +52,9 @@ pub enum ErrorKind {
     Api(ApiError),
     /// The server answered with a success status but a body that does not match the spec.
     Decode(DecodeError),
+    /// An [`Interceptor`](crate::Interceptor) kept the request from being sent (a dry run),
+    /// for this reason; nothing was sent.
+    NotSent(String),
 }
 
 /// A response whose status is not the operation's success status.
@@ -134,6 +137,11 @@ impl Error {
             body: body.into(),
             source,
         }))
+    }
+
+    /// A request an [`Interceptor`](crate::Interceptor) kept from being sent.
+    pub(crate) fn not_sent(reason: String) -> Self {
+        Self::new(ErrorKind::NotSent(reason))
     }
 
     /// A configuration error with this message.
@@ -305,6 +313,7 @@ impl fmt::Display for Error {
                 "the server answered {} with a body that does not match the API description: {}",
                 e.status, e.source
             ),
+            ErrorKind::NotSent(reason) => write!(f, "not sent: {reason}"),
         }
     }
 }

@@ -9,6 +9,7 @@ use tracing::Instrument;
 
 use crate::auth::Auth;
 use crate::error::{CallContext, Error};
+use crate::intercept::{Interceptor, Slot};
 use crate::retry::{Outcome, RetryPolicy};
 use crate::service::{OperationMeta, ServiceInfo};
 
@@ -20,6 +21,7 @@ pub struct Runtime {
     auth: Auth,
     retry: RetryPolicy,
     user_agent: HeaderValue,
+    interceptor: Slot,
 }
 
 impl Runtime {
@@ -30,7 +32,27 @@ impl Runtime {
             auth,
             retry,
             user_agent: HeaderValue::from_static(crate::USER_AGENT),
+            interceptor: Slot::default(),
         }
+    }
+
+    /// The same runtime with other credentials: what an [`crate::Authenticator`] that needs a
+    /// client of its own (a token exchange) builds its client's runtime from.
+    pub fn with_auth(mut self, auth: Auth) -> Self {
+        self.auth = auth;
+        self
+    }
+
+    /// The same runtime showing each request and answer to `interceptor` (see
+    /// [`Interceptor`]).
+    pub fn with_interceptor(mut self, interceptor: impl Interceptor + 'static) -> Self {
+        self.interceptor = Slot(Some(std::sync::Arc::new(interceptor)));
+        self
+    }
+
+    pub(crate) fn with_interceptor_slot(mut self, interceptor: Slot) -> Self {
+        self.interceptor = interceptor;
+        self
     }
 
     /// The same runtime sending this `User-Agent` (default [`crate::USER_AGENT`]). It is set
@@ -118,6 +140,11 @@ impl Runtime {
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
+            if let Some(interceptor) = &self.interceptor.0
+                && let std::ops::ControlFlow::Break(reason) = interceptor.before_send(&request)
+            {
+                return Err(Error::not_sent(reason).in_call(Some(&context)));
+            }
             let sent = Instant::now();
             let result = http.execute(request).instrument(span.clone()).await;
             span.record("duration_ms", sent.elapsed().as_millis() as u64);
@@ -171,7 +198,10 @@ impl Runtime {
                                     value.set_sensitive(true);
                                 }
                             }
-                            Ok(response)
+                            Ok(match &self.interceptor.0 {
+                                Some(interceptor) => interceptor.on_response(response),
+                                None => response,
+                            })
                         }
                         Err(error) => Err(Error::from(error).in_call(Some(&context))),
                     };
@@ -204,6 +234,7 @@ impl fmt::Debug for Runtime {
             .field("auth", &self.auth)
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
+            .field("interceptor", &self.interceptor)
             .finish()
     }
 }

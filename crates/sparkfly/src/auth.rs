@@ -6,8 +6,8 @@ use std::sync::RwLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use credkit_runtime::{
-    Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Error, GeneratedClient, Runtime,
-    Secret, sensitive_header,
+    Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Error, GeneratedClient, Secret,
+    sensitive_header,
 };
 use progenitor_client::ClientInfo;
 use reqwest::StatusCode;
@@ -85,12 +85,11 @@ impl ClientBuilderExt for ClientBuilder<Client> {
         sensitive_header(&identity)?;
         sensitive_header(key.expose())?;
         let anonymous = self.auth(Auth::None).build()?;
-        let retry = anonymous.runtime().retry_policy().clone();
-        let user_agent = anonymous.runtime().user_agent().clone();
+        // The same runtime (retries, user agent, interceptor), with the exchange's credentials.
+        let runtime = anonymous.runtime().clone();
         let (base_url, http) = (anonymous.baseurl().to_owned(), anonymous.client().clone());
         let exchange = TokenExchange::new(identity, key, anonymous);
-        let runtime = Runtime::new(&crate::SERVICE, Auth::custom(exchange), retry)
-            .with_user_agent(user_agent);
+        let runtime = runtime.with_auth(Auth::custom(exchange));
         Ok(Client::from_parts(&base_url, http, runtime))
     }
 }
