@@ -18,7 +18,8 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
   generate --check    exit 1 with a unified diff when a committed file differs from its spec
   SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca;
                       without, also the clients of tests/fixtures/generator/ok_*.yaml
-                      (tests/fixture-clients, compiled by the workspace build)
+                      (tests/fixture-clients, compiled by the workspace build) and the
+                      command line's commands (crates/cli/src/generated.rs)
   new-service         add a service: copy its spec to specs/NAME.yaml, write crates/NAME,
                       register it in the workspace, the facade and the spec linters, and
                       generate; nothing is written unless the spec generates
@@ -97,6 +98,8 @@ fn generate(args: &[String], root: &Path) -> Outcome {
     let generated = workspace::generate_all(root, &selected).and_then(|mut outputs| {
         if everything {
             outputs.extend(workspace::fixture_clients(root)?);
+            let commands = crate::command_line::outputs(root, &selected, &outputs)?;
+            outputs.extend(commands);
         }
         Ok(outputs)
     });
@@ -186,12 +189,7 @@ fn services(root: &Path) -> Outcome {
     let facade = workspace::committed(root, "crates/credkit/Cargo.toml");
     let mut outcome = Outcome::default();
     for service in all {
-        let dependency = format!("[\"dep:credkit-{}\"]", service.name);
-        let feature = facade.lines().find_map(|line| {
-            let (feature, value) = line.split_once(" = ")?;
-            (value == dependency).then(|| feature.to_owned())
-        });
-        match feature {
+        match workspace::facade_feature(&facade, &service.name) {
             Some(feature) => {
                 let _ = writeln!(outcome.stdout, "{} {feature}", service.name);
             }
@@ -199,7 +197,8 @@ fn services(root: &Path) -> Outcome {
                 outcome.code = 1;
                 let _ = writeln!(
                     outcome.stderr,
-                    "error: crates/credkit/Cargo.toml has no feature `= {dependency}`"
+                    "error: crates/credkit/Cargo.toml has no feature `= [\"dep:credkit-{}\"]`",
+                    service.name
                 );
             }
         }

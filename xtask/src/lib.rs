@@ -10,6 +10,7 @@
 pub mod bench;
 pub mod builder;
 pub mod cli;
+pub mod command_line;
 pub mod compat;
 pub mod crates;
 pub mod custom_types;

@@ -174,6 +174,10 @@ pub struct Operation {
     pub idempotent: bool,
     /// No credential is sent (`security: []`, or no global security).
     pub anonymous: bool,
+    /// `summary`, trimmed; empty when the spec has none.
+    pub summary: String,
+    /// `description`, trimmed; empty when the spec has none.
+    pub description: String,
 }
 
 impl Operation {
@@ -212,6 +216,8 @@ pub struct Parameter {
     pub required: bool,
     /// Its schema is an `x-credkit-secret` string (directly or through `allOf`).
     pub secret: bool,
+    /// The parameter's `description` (or its schema's), trimmed; empty when neither has one.
+    pub description: String,
 }
 
 /// The request body of an operation (JSON: the only kind the generator accepts today).
@@ -219,6 +225,22 @@ pub struct Parameter {
 pub struct RequestBody {
     pub required: bool,
     pub media_type: String,
+    /// The top-level members of its schema, when it is an object with `properties`.
+    pub members: Vec<BodyMember>,
+}
+
+/// One top-level member of a request body object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BodyMember {
+    /// As sent in the JSON object: `current_pin`.
+    pub name: String,
+    /// Listed in the object's `required`.
+    pub required: bool,
+    /// The member's `description` (or its schema's), trimmed; empty when neither has one.
+    pub description: String,
+    /// Its schema is a string (directly, by `$ref` or through `allOf`): a value given as text
+    /// is that string, never parsed as JSON.
+    pub text: bool,
 }
 
 /// What a successful call answers.

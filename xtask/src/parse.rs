@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::model::{
-    AuthScheme, CustomKind, CustomType, Environment, Operation, Parameter, ParameterLocation,
-    RequestBody, SchemaName, Server, Service, Success, pointer_segment, str_of,
+    AuthScheme, BodyMember, CustomKind, CustomType, Environment, Operation, Parameter,
+    ParameterLocation, RequestBody, SchemaName, Server, Service, Success, pointer_segment, str_of,
 };
 use crate::names;
 use crate::problem::Problem;
@@ -456,6 +456,8 @@ fn operations(
                     accept,
                     idempotent,
                     anonymous,
+                    summary: trimmed(op, "summary"),
+                    description: trimmed(op, "description"),
                 });
             }
         }
@@ -663,6 +665,10 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
         [one] if one.as_str() == "application/json" => Some(RequestBody {
             required: body.get("required").and_then(Value::as_bool) == Some(true),
             media_type: (*one).clone(),
+            members: body
+                .pointer("/content/application~1json/schema")
+                .map(|schema| body_members(spec, schema))
+                .unwrap_or_default(),
         }),
         [one] => {
             messages.push(format!(
@@ -745,18 +751,76 @@ fn parameters(
             required: location == ParameterLocation::Path
                 || parameter.get("required").and_then(Value::as_bool) == Some(true),
             secret: is_secret(spec, schema),
+            description: described(spec, parameter, schema),
         });
     }
     parameters
 }
 
-/// A schema that is, or is `allOf` exactly one reference to, an `x-credkit-secret` string.
-fn is_secret(spec: &Spec, schema: &Value) -> bool {
-    let referenced = schema
+/// `key` of `value` as a trimmed string; empty when absent.
+fn trimmed(value: &Value, key: &str) -> String {
+    str_of(value, key).unwrap_or_default().trim().to_owned()
+}
+
+/// The description of `node`, or else of its `schema` (followed through `$ref` and a one-item
+/// `allOf`); empty when neither has one.
+fn described(spec: &Spec, node: &Value, schema: &Value) -> String {
+    let own = trimmed(node, "description");
+    if !own.is_empty() {
+        return own;
+    }
+    let referenced = through_all_of(schema);
+    spec.resolve(referenced)
+        .map(|s| trimmed(s, "description"))
+        .unwrap_or_default()
+}
+
+/// The top-level members of a body schema that is an object with `properties` (through one
+/// `$ref`); none for any other schema.
+fn body_members(spec: &Spec, schema: &Value) -> Vec<BodyMember> {
+    let Some(object) = spec.resolve(schema) else {
+        return Vec::new();
+    };
+    let required: Vec<&str> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let is_text = |member: &Value| {
+        [member, through_all_of(member)]
+            .into_iter()
+            .filter_map(|s| spec.resolve(s))
+            .any(|s| str_of(s, "type") == Some("string"))
+    };
+    object
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, member)| BodyMember {
+            name: name.clone(),
+            required: required.contains(&name.as_str()),
+            description: described(spec, member, member),
+            text: is_text(member),
+        })
+        .collect()
+}
+
+/// The first schema of `allOf` (`allOf: [$ref]`, how a reference gets `nullable` or a
+/// description beside it), or `schema` itself.
+fn through_all_of(schema: &Value) -> &Value {
+    schema
         .get("allOf")
         .and_then(Value::as_array)
         .and_then(|all| all.first())
-        .unwrap_or(schema);
+        .unwrap_or(schema)
+}
+
+/// A schema that is, or is `allOf` exactly one reference to, an `x-credkit-secret` string.
+fn is_secret(spec: &Spec, schema: &Value) -> bool {
+    let referenced = through_all_of(schema);
     spec.resolve(referenced)
         .is_some_and(|s| s.get("x-credkit-secret").and_then(Value::as_bool) == Some(true))
 }

@@ -302,3 +302,13 @@ pub fn last_release(
     let file = git(&["show", &format!("{tag}:{target}")])?;
     Ok(Some((tag, version, file)))
 }
+
+/// The facade's feature that enables `service` (the line `<feature> = ["dep:credkit-<service>"]`
+/// of its manifest): how users and the command line name the service.
+pub fn facade_feature(facade_manifest: &str, service: &str) -> Option<String> {
+    let dependency = format!("[\"dep:credkit-{service}\"]");
+    facade_manifest.lines().find_map(|line| {
+        let (feature, value) = line.split_once(" = ")?;
+        (value == dependency).then(|| feature.to_owned())
+    })
+}

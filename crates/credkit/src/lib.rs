@@ -18,5 +18,6 @@ pub use credkit_openapi_pec as pec;
 
 pub use credkit_runtime::{
     ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment, Error,
-    ErrorKind, GeneratedClient, Interceptor, RetryPolicy, Secret, USER_AGENT, redirect_policy,
+    ErrorKind, GeneratedClient, Interceptor, RetryPolicy, Secret, ServiceInfo, USER_AGENT,
+    redirect_policy,
 };

@@ -1,0 +1,406 @@
+//! One command's call: what the generated `send` asks of the command line (a configured client,
+//! each flag's value as its parameter's type, the body) and what it does with the answer.
+
+use std::io::IsTerminal as _;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::ArgMatches;
+use credkit::pec::{ByteStream, Download as _, ResponseValue};
+use credkit::{ClientBuilder, Error, ErrorKind, GeneratedClient, Secret};
+use futures::StreamExt as _;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+use crate::command::flag;
+use crate::config::{ProfileFile, Settings, Target};
+use crate::output::{self, Tap};
+use crate::table::{Answer, Operation, Service};
+
+/// Credentials a service has besides a token ([`crate::services::credentials`]).
+pub enum Credentials {
+    Token(Secret),
+    Auth(credkit::Auth),
+}
+
+/// Why a command failed: its exit code and what it prints on stderr.
+#[derive(Debug)]
+pub struct Failure {
+    /// 2 usage or configuration, 3 refused, 4 server or transport failure, 5 undecodable.
+    pub code: u8,
+    pub message: String,
+    /// The answer's body, printed under `--verbose`.
+    pub body: Option<Vec<u8>>,
+}
+
+impl Failure {
+    /// A usage or configuration error (exit 2).
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            message: message.into(),
+            body: None,
+        }
+    }
+}
+
+/// What every command of an operation takes besides its parameters.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub dry_run: bool,
+    pub include: bool,
+    pub raw: bool,
+    pub verbose: u8,
+}
+
+impl Options {
+    pub fn from(matches: &ArgMatches) -> Self {
+        Self {
+            dry_run: matches.get_flag(flag::DRY_RUN),
+            include: matches.get_flag(flag::INCLUDE),
+            raw: matches.get_flag(flag::RAW),
+            verbose: matches.get_count(flag::VERBOSE),
+        }
+    }
+}
+
+/// `credkit <service> <operation> ...`, ready to send.
+pub struct Call<'a> {
+    service: &'static Service,
+    operation: &'static Operation,
+    matches: &'a ArgMatches,
+    settings: Settings<'a>,
+    options: Options,
+    tap: Tap,
+}
+
+impl<'a> Call<'a> {
+    /// The call of `operation` of `service` with the operation's flags `matches`.
+    pub fn new(
+        service: &'static Service,
+        operation: &'static Operation,
+        matches: &'a ArgMatches,
+        file: &ProfileFile,
+    ) -> Result<Self, Failure> {
+        let options = Options::from(matches);
+        let settings = Settings::new(file, service.name, service.info.env_prefix, matches)?;
+        if operation.answer == Answer::Binary
+            && !options.dry_run
+            && matches.get_one::<PathBuf>(flag::OUTPUT).is_none()
+            && std::io::stdout().is_terminal()
+        {
+            return Err(Failure::usage(format!(
+                "{} {} answers a file: write it with --output FILE, or redirect stdout",
+                service.name, operation.name
+            )));
+        }
+        // The raw bytes of a JSON answer are kept as they are read; a file never is.
+        let raw = options.raw && operation.answer != Answer::Binary;
+        let tap = Tap::new(service.info, options.dry_run, raw);
+        Ok(Self {
+            service,
+            operation,
+            matches,
+            settings,
+            options,
+            tap,
+        })
+    }
+
+    pub fn service(&self) -> &'static str {
+        self.service.name
+    }
+
+    pub fn operation(&self) -> &'static str {
+        self.operation.name
+    }
+
+    pub fn dry_run(&self) -> bool {
+        self.options.dry_run
+    }
+
+    /// A client configured from the settings, with the service's credentials.
+    pub fn client<C: GeneratedClient>(&self) -> Result<C, Failure> {
+        let mut builder = self.builder::<C>()?;
+        // A token given on the command line wins; otherwise the service's own credentials
+        // (RENTRI's certificate, Sparkfly's identity), then a token from anywhere.
+        let flag_token = self
+            .matches
+            .get_one::<String>(flag::TOKEN)
+            .filter(|t| !t.trim().is_empty());
+        let credentials = match flag_token {
+            Some(token) => Some(Credentials::Token(Secret::new(token.trim()))),
+            None => match crate::services::credentials(self, &self.settings)? {
+                Some(credentials) => Some(credentials),
+                None => self.settings.secret("token")?.map(Credentials::Token),
+            },
+        };
+        builder = match credentials {
+            Some(Credentials::Token(token)) => builder.token(token),
+            Some(Credentials::Auth(auth)) => builder.auth(auth),
+            None => {
+                let anonymous = C::SERVICE
+                    .operation(self.operation.id)
+                    .is_some_and(|op| op.anonymous);
+                if !anonymous && !self.options.dry_run {
+                    return Err(Failure::usage(format!(
+                        "{} {}: no credentials: give a token with {}",
+                        self.service.name,
+                        self.operation.name,
+                        self.settings.sources("token")
+                    )));
+                }
+                builder
+            }
+        };
+        builder.build().map_err(|e| self.failure(e))
+    }
+
+    /// A client configured from the settings, without credentials (Sparkfly's exchange sends
+    /// its `GET /auth` through one).
+    pub fn anonymous_client<C: GeneratedClient>(&self) -> Result<C, Failure> {
+        self.builder::<C>()?.build().map_err(|e| self.failure(e))
+    }
+
+    fn builder<C: GeneratedClient>(&self) -> Result<ClientBuilder<C>, Failure> {
+        let builder = ClientBuilder::<C>::new().interceptor(self.tap.clone());
+        Ok(match self.settings.target()? {
+            Target::Default => builder,
+            Target::Environment(environment) => builder.environment(environment),
+            Target::BaseUrl(url) => builder.base_url(url),
+        })
+    }
+
+    /// The value of a required parameter's flag, as its type.
+    pub fn value<T>(&self, flag: &str) -> Result<T, Failure>
+    where
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        self.optional(flag)?
+            .ok_or_else(|| Failure::usage(format!("--{flag} is required")))
+    }
+
+    /// The value of an optional parameter's flag, as its type.
+    pub fn optional<T>(&self, flag: &str) -> Result<Option<T>, Failure>
+    where
+        T: FromStr,
+        T::Err: std::fmt::Display,
+    {
+        self.matches
+            .get_one::<String>(flag)
+            .map(|raw| {
+                raw.parse()
+                    .map_err(|e| Failure::usage(format!("--{flag} {raw}: {e}")))
+            })
+            .transpose()
+    }
+
+    /// The request body: `--body` (a JSON file, `-` for stdin) with the member flags set on it;
+    /// `None` when neither is given.
+    pub fn body<T: DeserializeOwned>(&self) -> Result<Option<T>, Failure> {
+        let Some(body) = &self.operation.body else {
+            return Ok(None);
+        };
+        let mut object = match self.matches.get_one::<String>(flag::BODY) {
+            Some(path) => Some(read_json(path)?),
+            None => None,
+        };
+        for member in body.members {
+            let Some(values) = self.matches.get_many::<String>(member.flag) else {
+                continue;
+            };
+            let values: Vec<&String> = values.collect();
+            let value = if crate::services::takes_files(self.service.name, member.name) {
+                let paths: Vec<PathBuf> = values.iter().map(PathBuf::from).collect();
+                crate::services::files_value(self.service.name, member.name, &paths)?
+            } else {
+                let raw = values.last().map(|v| v.as_str()).unwrap_or_default();
+                member_value(raw, member.text)
+            };
+            let members = object
+                .get_or_insert_with(|| Value::Object(Default::default()))
+                .as_object_mut()
+                .ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--{}: the --body file is not a JSON object",
+                        member.flag
+                    ))
+                })?;
+            members.insert(member.name.to_owned(), value);
+        }
+        match object {
+            None if body.required => Err(self.no_body()),
+            None => Ok(None),
+            Some(value) => serde_path_to_error::deserialize(value)
+                .map(Some)
+                .map_err(|e| match e.path().to_string().as_str() {
+                    "." => Failure::usage(format!("the request body: {}", e.inner())),
+                    path => Failure::usage(format!("the request body, {path}: {}", e.inner())),
+                }),
+        }
+    }
+
+    /// The request body of an operation whose builder cannot be sent without one (a body type
+    /// without defaults; the services' specs have none today).
+    #[allow(dead_code)]
+    pub fn required_body<T: DeserializeOwned>(&self) -> Result<T, Failure> {
+        self.body()?.ok_or_else(|| self.no_body())
+    }
+
+    fn no_body(&self) -> Failure {
+        Failure::usage(format!(
+            "{} {} needs a body: --body FILE (- for stdin), or its member flags",
+            self.service.name, self.operation.name
+        ))
+    }
+
+    /// Prints a JSON answer (nothing for the bodiless answer of an operation that may have
+    /// one, `None`).
+    pub fn json<T: Serialize>(
+        &self,
+        result: Result<ResponseValue<T>, Error>,
+    ) -> Result<(), Failure> {
+        let Some(answer) = self.answered(result)? else {
+            return Ok(());
+        };
+        if self.options.raw {
+            output::bytes(&self.tap.raw_body())
+        } else {
+            output::json(&answer.into_inner())
+        }
+        .map_err(|e| self.local(e))
+    }
+
+    /// A bodiless answer: only `--include` prints anything.
+    pub fn empty(&self, result: Result<ResponseValue<()>, Error>) -> Result<(), Failure> {
+        self.answered(result).map(drop)
+    }
+
+    /// Streams a file answer to `--output` (through `<FILE>.part`, with a progress bar on a
+    /// terminal) or to stdout.
+    pub async fn download(
+        &self,
+        result: Result<ResponseValue<ByteStream>, Error>,
+    ) -> Result<(), Failure> {
+        let Some(answer) = self.answered(result)? else {
+            return Ok(());
+        };
+        let written = match self.matches.get_one::<PathBuf>(flag::OUTPUT) {
+            Some(path) => {
+                let progress = output::progress(answer.headers());
+                let (status, headers) = (answer.status(), answer.headers().clone());
+                let shown = progress.clone();
+                let stream = answer.into_inner_stream().inspect(move |chunk| {
+                    if let Ok(chunk) = chunk {
+                        shown.inc(chunk.len() as u64);
+                    }
+                });
+                let answer = ResponseValue::new(ByteStream::new(Box::pin(stream)), status, headers);
+                let written = answer.save_to_file(path).await;
+                progress.finish_and_clear();
+                written
+            }
+            None => answer.write_to(&mut tokio::io::stdout()).await,
+        };
+        match written {
+            Ok(_) => Ok(()),
+            Err(e) => match e.get_ref().and_then(|inner| inner.downcast_ref::<Error>()) {
+                Some(error) => Err(self.failure_of(error)),
+                None => Err(self.local(e)),
+            },
+        }
+    }
+
+    /// The answer, `None` after a dry run. Under `--include` the answer's status and headers
+    /// are printed first, a failed call's too.
+    fn answered<T>(
+        &self,
+        result: Result<ResponseValue<T>, Error>,
+    ) -> Result<Option<ResponseValue<T>>, Failure> {
+        match result {
+            Ok(answer) => {
+                if self.options.include {
+                    output::head(answer.status(), answer.headers(), self.tap.service())
+                        .map_err(|e| self.local(e))?;
+                }
+                Ok(Some(answer))
+            }
+            Err(error) if matches!(error.kind(), ErrorKind::NotSent(_)) && self.options.dry_run => {
+                Ok(None)
+            }
+            Err(error) => {
+                if self.options.include
+                    && let (Some(status), Some(headers)) = (error.status(), error.headers())
+                {
+                    output::head(status, headers, self.tap.service()).map_err(|e| self.local(e))?;
+                }
+                Err(self.failure(error))
+            }
+        }
+    }
+
+    /// The failure of a call, named by the command's service and operation.
+    fn failure(&self, error: Error) -> Failure {
+        self.failure_of(&error)
+    }
+
+    fn failure_of(&self, error: &Error) -> Failure {
+        Failure {
+            code: output::exit_code(error),
+            message: format!(
+                "{} {}: {}",
+                self.service.name,
+                self.operation.name,
+                output::without_call(error)
+            ),
+            body: error.body().map(<[u8]>::to_vec),
+        }
+    }
+
+    /// A failure of this machine (writing the answer), not of the call.
+    fn local(&self, error: std::io::Error) -> Failure {
+        Failure::usage(format!(
+            "{} {}: {error}",
+            self.service.name, self.operation.name
+        ))
+    }
+}
+
+/// A member flag's value: the text itself for a string member, otherwise JSON when it parses
+/// as JSON (`2048`, `true`, `{"url": ".."}`) and the text when it does not (`+1024`).
+fn member_value(raw: &str, text: bool) -> Value {
+    if text {
+        return Value::String(raw.to_owned());
+    }
+    serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned()))
+}
+
+/// A JSON file, or stdin for `-`.
+fn read_json(path: &str) -> Result<Value, Failure> {
+    let text = if path == "-" {
+        std::io::read_to_string(std::io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    }
+    .map_err(|e| Failure::usage(format!("--body {path}: {e}")))?;
+    serde_json::from_str(&text)
+        .map_err(|e| Failure::usage(format!("--body {path} is not JSON: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_value;
+    use serde_json::json;
+
+    #[test]
+    fn member_values_are_text_for_strings_and_json_otherwise() {
+        assert_eq!(member_value("00042", true), json!("00042"));
+        assert_eq!(member_value("true", true), json!("true"));
+        assert_eq!(member_value("2048", false), json!(2048));
+        assert_eq!(member_value("+1024", false), json!("+1024"));
+        assert_eq!(member_value(r#"{"url":"u"}"#, false), json!({"url": "u"}));
+        assert_eq!(member_value("plain words", false), json!("plain words"));
+    }
+}

@@ -1,0 +1,106 @@
+//! `credkit <service> <operation> [FLAGS]`: every operation of every credkit client as a
+//! command, generated from the same specs (`src/generated.rs`, written by
+//! `cargo xtask generate`); what is written by hand is the configuration, the output and the
+//! few commands that are not operations.
+#![doc = include_str!("../README.md")]
+
+mod call;
+mod command;
+mod config;
+#[rustfmt::skip]
+mod generated;
+mod output;
+mod services;
+mod table;
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::ArgMatches;
+
+use crate::call::{Call, Failure, Options};
+
+fn main() -> ExitCode {
+    let matches = match command::root().try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => {
+            // Help and version go to stdout with 0; usage errors to stderr with 2.
+            let _ = error.print();
+            return ExitCode::from(if error.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let Some((name, matches)) = matches.subcommand() else {
+        return ExitCode::from(2);
+    };
+    if name == "completions" {
+        return completions(matches);
+    }
+    let Some((operation, matches)) = matches.subcommand() else {
+        return ExitCode::from(2);
+    };
+    trace(Options::from(matches).verbose);
+    let verbose = Options::from(matches).verbose > 0;
+    match run(name, operation, matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "error: {}", failure.message);
+            if let Some(body) = failure.body.filter(|b| verbose && !b.is_empty()) {
+                let _ = err.write_all(&body);
+                let _ = writeln!(err);
+            }
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+/// Sends `credkit <service> <operation>`.
+fn run(service: &str, operation: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let service = generated::SERVICES
+        .iter()
+        .find(|s| s.name == service)
+        .ok_or_else(|| Failure::usage(format!("no service {service}")))?;
+    let operation = service
+        .operations
+        .iter()
+        .find(|o| o.name == operation)
+        .ok_or_else(|| Failure::usage(format!("no operation {} {operation}", service.name)))?;
+    let file = config::ProfileFile::load()?;
+    let call = Call::new(service, operation, matches, &file)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::usage(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(generated::send(&call))
+}
+
+/// `-v`: the library's tracing (a `credkit.request` span per attempt, closed with its status
+/// and duration; retries) on stderr; `-vv`: everything at debug level.
+fn trace(verbose: u8) {
+    use tracing_subscriber::fmt::format::FmtSpan;
+    let level = match verbose {
+        0 => return,
+        1 => tracing_subscriber::filter::LevelFilter::INFO,
+        _ => tracing_subscriber::filter::LevelFilter::DEBUG,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(level)
+        .with_span_events(FmtSpan::CLOSE)
+        .with_target(false)
+        .init();
+}
+
+/// `credkit completions <shell>`.
+fn completions(matches: &ArgMatches) -> ExitCode {
+    let Some(shell) = matches.get_one::<clap_complete::Shell>("shell") else {
+        return ExitCode::from(2);
+    };
+    clap_complete::generate(
+        *shell,
+        &mut command::root(),
+        "credkit",
+        &mut std::io::stdout(),
+    );
+    ExitCode::SUCCESS
+}

@@ -1,0 +1,211 @@
+//! What the command line prints: answers on stdout (JSON, pretty on a terminal and compact
+//! when piped, or the server's bytes), status and headers (`--include`) and the request of a
+//! dry run with credentials redacted, and how a failure becomes an exit code.
+
+use std::io::{IsTerminal as _, Write as _};
+use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex};
+
+use credkit::{Error, ErrorKind, Interceptor, ServiceInfo};
+use futures::StreamExt as _;
+use indicatif::{ProgressBar, ProgressStyle};
+use reqwest::StatusCode;
+use reqwest::header::{CONTENT_LENGTH, HeaderMap, HeaderValue};
+use serde::Serialize;
+
+/// What the command line asks of every request and answer, through the runtime's
+/// [`Interceptor`]: a dry run prints the request as the library would send it, signed and
+/// authenticated, and keeps it from being sent; `--raw` keeps the bytes of the answer as they
+/// are read.
+#[derive(Clone)]
+pub struct Tap(Arc<TapState>);
+
+struct TapState {
+    service: &'static ServiceInfo,
+    dry_run: bool,
+    raw: bool,
+    body: Mutex<Vec<u8>>,
+}
+
+impl Tap {
+    pub fn new(service: &'static ServiceInfo, dry_run: bool, raw: bool) -> Self {
+        Self(Arc::new(TapState {
+            service,
+            dry_run,
+            raw,
+            body: Mutex::new(Vec::new()),
+        }))
+    }
+
+    pub fn service(&self) -> &'static ServiceInfo {
+        self.0.service
+    }
+
+    /// The bytes of the last answer read (with `raw` only).
+    pub fn raw_body(&self) -> Vec<u8> {
+        self.0
+            .body
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+}
+
+impl Interceptor for Tap {
+    fn before_send(&self, request: &reqwest::Request) -> ControlFlow<String> {
+        if !self.0.dry_run {
+            return ControlFlow::Continue(());
+        }
+        // Failing to print is not worth a different outcome: nothing is sent either way.
+        let _ = print_request(request, self.0.service);
+        ControlFlow::Break("dry run".to_owned())
+    }
+
+    fn on_response(&self, mut response: reqwest::Response) -> reqwest::Response {
+        if !self.0.raw {
+            return response;
+        }
+        // The body is copied as it passes, so that the library reads (and decodes) the same
+        // stream it would have read; a later answer replaces an earlier one.
+        let state = self.0.clone();
+        state.body.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        let mut rebuilt = http::Response::new(());
+        *rebuilt.status_mut() = response.status();
+        *rebuilt.version_mut() = response.version();
+        *rebuilt.headers_mut() = response.headers().clone();
+        *rebuilt.extensions_mut() = std::mem::take(response.extensions_mut());
+        let stream = response.bytes_stream().inspect(move |chunk| {
+            if let Ok(chunk) = chunk {
+                let mut body = state.body.lock().unwrap_or_else(|e| e.into_inner());
+                body.extend_from_slice(chunk);
+            }
+        });
+        reqwest::Response::from(rebuilt.map(|()| reqwest::Body::wrap_stream(stream)))
+    }
+}
+
+/// A header's value as shown: `<redacted>` for a credential.
+fn shown(service: &ServiceInfo, name: &str, value: &HeaderValue) -> String {
+    if value.is_sensitive() || service.is_credential_header(name) {
+        "<redacted>".to_owned()
+    } else {
+        String::from_utf8_lossy(value.as_bytes()).into_owned()
+    }
+}
+
+fn headers(
+    out: &mut impl std::io::Write,
+    headers: &HeaderMap,
+    service: &ServiceInfo,
+) -> std::io::Result<()> {
+    for (name, value) in headers {
+        writeln!(out, "{name}: {}", shown(service, name.as_str(), value))?;
+    }
+    Ok(())
+}
+
+/// `PUT https://…/path?query`, the headers and the body of a request not sent.
+fn print_request(request: &reqwest::Request, service: &ServiceInfo) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{} {}", request.method(), request.url())?;
+    headers(&mut out, request.headers(), service)?;
+    if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
+        writeln!(out)?;
+        out.write_all(body)?;
+        writeln!(out)?;
+    }
+    out.flush()
+}
+
+/// `HTTP/1.1 200 OK` and the headers of an answer, then a blank line.
+pub fn head(status: StatusCode, map: &HeaderMap, service: &ServiceInfo) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "HTTP/1.1 {status}")?;
+    headers(&mut out, map, service)?;
+    writeln!(out)?;
+    out.flush()
+}
+
+/// A value as JSON: indented on a terminal, one line when piped; nothing for `null` (an
+/// answer without content).
+pub fn json(value: &impl Serialize) -> std::io::Result<()> {
+    let value = serde_json::to_value(value)?;
+    if value.is_null() {
+        return Ok(());
+    }
+    let mut out = std::io::stdout().lock();
+    if std::io::stdout().is_terminal() {
+        serde_json::to_writer_pretty(&mut out, &value)?;
+    } else {
+        serde_json::to_writer(&mut out, &value)?;
+    }
+    writeln!(out)?;
+    out.flush()
+}
+
+/// Bytes as they came.
+pub fn bytes(body: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(body)?;
+    out.flush()
+}
+
+/// A progress bar on stderr for a download of `Content-Length` bytes (a spinner when the
+/// length is unknown); hidden when stderr is not a terminal.
+pub fn progress(headers: &HeaderMap) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let length = headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    match length {
+        Some(length) => ProgressBar::new(length).with_style(
+            ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ),
+        None => ProgressBar::new_spinner().with_style(
+            ProgressStyle::with_template("{spinner} {bytes} {bytes_per_sec}")
+                .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        ),
+    }
+}
+
+/// The exit code of a failed call: 2 the request could not be made (configuration, invalid
+/// input), 3 the server refused it (a 4xx answer, or a success status whose body reports a
+/// failure: PEC's `success: false`), 4 the server or the network failed, 5 the answer does
+/// not decode. A credential exchange that failed counts as the failure it met.
+pub fn exit_code(error: &Error) -> u8 {
+    match error.kind() {
+        ErrorKind::InvalidRequest(_) | ErrorKind::Config(_) => 2,
+        ErrorKind::Api(answer) if answer.status.is_client_error() || answer.status.is_success() => {
+            3
+        }
+        ErrorKind::Decode(_) => 5,
+        ErrorKind::Auth(_) => {
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                if let Some(inner) = cause.downcast_ref::<Error>() {
+                    return exit_code(inner);
+                }
+                source = cause.source();
+            }
+            2
+        }
+        ErrorKind::NotSent(_) => 0,
+        _ => 4,
+    }
+}
+
+/// The error's message without the library's `<service> <method>: ` (the command line names
+/// the call its own way).
+pub fn without_call(error: &Error) -> String {
+    let text = error.to_string();
+    let prefix = match (error.service(), error.operation()) {
+        (Some(service), Some(operation)) => format!("{service} {operation}: "),
+        (Some(service), None) => format!("{service}: "),
+        _ => String::new(),
+    };
+    text.strip_prefix(&prefix).unwrap_or(&text).to_owned()
+}

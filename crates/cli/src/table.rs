@@ -1,0 +1,66 @@
+//! What the generated table (`generated::SERVICES`) says of each service and operation: the
+//! facts `cargo xtask generate` takes from each spec's model, as the commands need them.
+
+/// A service, named as the facade names it (`pec`).
+#[derive(Debug)]
+pub struct Service {
+    pub name: &'static str,
+    /// What the client knows of it: title, variables' prefix, credential headers.
+    pub info: &'static credkit::ServiceInfo,
+    pub operations: &'static [Operation],
+}
+
+/// One operation: a command `credkit <service> <name>`.
+#[derive(Debug)]
+pub struct Operation {
+    /// Its operationId in kebab case: `get-mailbox`.
+    pub name: &'static str,
+    /// The client's method and the runtime's operation id: `get_mailbox`.
+    pub id: &'static str,
+    pub summary: &'static str,
+    pub description: &'static str,
+    pub method: &'static str,
+    pub path: &'static str,
+    pub parameters: &'static [Parameter],
+    pub body: Option<Body>,
+    pub answer: Answer,
+}
+
+/// A path, query or header parameter: a flag `--<its name in kebab case>`.
+#[derive(Debug)]
+pub struct Parameter {
+    pub flag: &'static str,
+    pub description: &'static str,
+    pub required: bool,
+}
+
+/// A JSON request body: `--body FILE`, and a flag per top-level member.
+#[derive(Debug)]
+pub struct Body {
+    pub required: bool,
+    /// The members that have a flag of their own (those spelled like another flag have none).
+    pub members: &'static [Member],
+}
+
+/// A top-level member of a request body.
+#[derive(Debug)]
+pub struct Member {
+    pub flag: &'static str,
+    /// As sent in the JSON object.
+    pub name: &'static str,
+    pub description: &'static str,
+    pub required: bool,
+    /// A string in the spec: the flag's value is sent as it is, never parsed as JSON.
+    pub text: bool,
+}
+
+/// What a successful call answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Answer {
+    Json,
+    /// JSON, or no body (`204`).
+    JsonOrEmpty,
+    Empty,
+    /// Bytes streamed to `--output` or stdout (a PDF).
+    Binary,
+}
