@@ -1,1 +1,204 @@
-//! failures
+//! How a command fails: one line on stderr naming service, operation, status and the server's
+//! message (its body under `--verbose`), and the exit code: 2 usage or configuration, 3 the
+//! server refused, 4 server or transport failure, 5 an answer that does not decode.
+
+use httpmock::prelude::*;
+use serde_json::json;
+
+use crate::{Credkit, Run, credkit};
+
+const ID: &str = "6040e4613a716838dc4eee0e";
+
+/// `credkit pec <args>` against `server` with a token.
+fn pec(server: &MockServer, args: &[&str]) -> Run {
+    Credkit::new(&[&["pec"], args].concat())
+        .env("OPENAPI_PEC_BASE_URL", server.base_url())
+        .env("OPENAPI_PEC_TOKEN", "t0ken")
+        .run()
+}
+
+/// The one line of a failure.
+#[track_caller]
+fn one_line(run: &Run) -> &str {
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{}", run.shown());
+    lines[0]
+}
+
+#[test]
+fn a_4xx_answer_is_a_refusal_with_the_servers_message() {
+    let server = MockServer::start();
+    let body =
+        json!({ "data": null, "success": false, "message": "Mailbox not found", "error": 404 });
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(404).json_body(body.clone());
+    });
+    let run = pec(&server, &["get-mailbox", "--id", ID]).code(3);
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        one_line(&run),
+        "error: pec get-mailbox: the server answered 404 Not Found: Mailbox not found"
+    );
+
+    // --verbose adds the body; the tracing of the call goes to stderr too.
+    let run = pec(&server, &["get-mailbox", "--id", ID, "-v"]).code(3);
+    assert!(
+        run.stderr.contains(r#""message":"Mailbox not found""#),
+        "{}",
+        run.shown()
+    );
+    assert!(run.stderr.contains("credkit.request"), "{}", run.shown());
+}
+
+#[test]
+fn a_pec_answer_with_success_false_is_a_refusal() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(200)
+            .json_body(json!({ "success": false, "message": "Casella non trovata", "error": 17 }));
+    });
+    let run = pec(&server, &["get-mailbox", "--id", ID]).code(3);
+    assert_eq!(
+        one_line(&run),
+        "error: pec get-mailbox: the server answered 200 OK but reported a failure: Casella non trovata"
+    );
+}
+
+#[test]
+fn a_5xx_answer_is_a_server_failure() {
+    let server = MockServer::start();
+    // Renewing is not idempotent: the library sends it once, whatever the answer.
+    let mock = server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}/rinnovo"));
+        then.status(500).body("upstream exploded");
+    });
+    let run = pec(&server, &["renew-mailbox", "--id", ID]).code(4);
+    mock.assert_calls(1);
+    assert_eq!(
+        one_line(&run),
+        "error: pec renew-mailbox: the server answered 500 Internal Server Error: upstream exploded"
+    );
+}
+
+#[test]
+fn no_answer_at_all_is_a_transport_failure() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let run = Credkit::new(&["pec", "renew-mailbox", "--id", ID, "--base-url", &base_url])
+        .env("OPENAPI_PEC_TOKEN", "t0ken")
+        .run()
+        .code(4);
+    assert!(
+        one_line(&run).starts_with("error: pec renew-mailbox: no usable response"),
+        "{}",
+        run.shown()
+    );
+}
+
+#[test]
+fn an_answer_that_does_not_decode_exits_5() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(200)
+            .json_body(json!({ "success": true, "data": "not a mailbox" }));
+    });
+    let run = pec(&server, &["get-mailbox", "--id", ID]).code(5);
+    assert!(
+        one_line(&run).starts_with(
+            "error: pec get-mailbox: the server answered 200 OK with a body that does not match the API description"
+        ),
+        "{}", run.shown()
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_send_nothing() {
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(200).json_body(json!({}));
+    });
+    // clap's own: an unknown flag, a missing required one.
+    let run = pec(&server, &["get-mailbox", "--id", ID, "--no-such-flag"]).code(2);
+    assert!(run.stderr.contains("--no-such-flag"), "{}", run.shown());
+    let run = pec(&server, &["get-mailbox"]).code(2);
+    assert!(run.stderr.contains("--id <ID>"), "{}", run.shown());
+    // A value its parameter's type refuses.
+    let run = Credkit::new(&["sparkfly", "get-credential", "--credential-id", "twelve"])
+        .env("SPARKFLY_BASE_URL", server.base_url())
+        .env("SPARKFLY_TOKEN", "t0ken")
+        .run()
+        .code(2);
+    assert_eq!(
+        one_line(&run),
+        "error: --credential-id twelve: invalid digit found in string"
+    );
+    // A body member its schema refuses, named by its place.
+    let run = pec(
+        &server,
+        &[
+            "change-mailbox-type",
+            "--id",
+            ID,
+            "--tipo-casella",
+            "PLATINUM",
+        ],
+    )
+    .code(2);
+    assert!(
+        one_line(&run).starts_with("error: the request body, tipo_casella: "),
+        "{}",
+        run.shown()
+    );
+    // A required body that is missing.
+    let run = pec(&server, &["change-mailbox-type", "--id", ID]).code(2);
+    assert_eq!(
+        one_line(&run),
+        "error: pec change-mailbox-type needs a body: --body FILE (- for stdin), or its member flags"
+    );
+    any.assert_calls(0);
+}
+
+#[test]
+fn a_call_without_credentials_says_where_to_put_them() {
+    let run = credkit(&["pec", "get-mailbox", "--id", ID]).code(2);
+    assert_eq!(
+        one_line(&run),
+        "error: pec get-mailbox: no credentials: give a token with --token, OPENAPI_PEC_TOKEN or `token` in [pec] of /dev/null"
+    );
+}
+
+#[test]
+fn a_refused_sparkfly_exchange_is_a_refusal() {
+    let server = MockServer::start();
+    let exchange = server.mock(|when, then| {
+        when.method(GET)
+            .path("/auth")
+            .header("x-auth-identity", "me")
+            .header("x-auth-key", "wrong");
+        then.status(401)
+            .json_body(json!({ "error": "unauthorized" }));
+    });
+    let run = Credkit::new(&[
+        "sparkfly",
+        "get-credential",
+        "--credential-id",
+        "12",
+        "--identity",
+        "me",
+        "--key-command",
+        "printf wrong",
+    ])
+    .env("SPARKFLY_BASE_URL", server.base_url())
+    .run()
+    .code(3);
+    exchange.assert_calls(1);
+    assert_eq!(
+        one_line(&run),
+        "error: sparkfly get-credential: authentication failed: Sparkfly refused the identity `me` and its key (GET /auth answered 401 Unauthorized)"
+    );
+    assert!(!run.stderr.contains("wrong"), "{}", run.shown());
+}

@@ -16,33 +16,43 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 static HOMES: AtomicUsize = AtomicUsize::new(0);
 
 /// What a run of `credkit` printed, and its exit code.
-#[derive(Debug)]
 pub struct Run {
     pub code: i32,
+    /// stdout as text (lossy).
     pub stdout: String,
     pub stderr: String,
+    /// stdout as it came.
+    pub bytes: Vec<u8>,
 }
 
 impl Run {
     /// Asserts that the run succeeded, showing what it printed otherwise.
     #[track_caller]
     pub fn success(self) -> Self {
-        assert_eq!(self.code, 0, "{self:#?}");
+        assert_eq!(self.code, 0, "{}", self.shown());
         self
     }
 
     /// Asserts the exit code, showing what the run printed otherwise.
     #[track_caller]
     pub fn code(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "{self:#?}");
+        assert_eq!(self.code, code, "{}", self.shown());
         self
+    }
+
+    /// What the run printed, for a failed assertion.
+    pub fn shown(&self) -> String {
+        format!(
+            "exit {}\n--- stdout\n{}\n--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
     }
 
     /// stdout parsed as JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {self:#?}"))
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}): {}", self.shown()))
     }
 }
 
@@ -111,6 +121,7 @@ impl Credkit {
             code: output.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+            bytes: output.stdout,
         }
     }
 }

@@ -462,7 +462,7 @@ fn every_operation_sends_what_the_library_sends_and_prints_the_answer() {
             command = command.args(["--output", output.to_str().unwrap()]);
         }
         let run = command.run();
-        assert_eq!(run.code, 0, "{service} {operation}: {run:#?}");
+        assert_eq!(run.code, 0, "{service} {operation}: {}", run.shown());
         mock.assert();
         match &case.answer {
             Answer::Json(value) => assert_eq!(&run.json(), value, "{service} {operation}"),

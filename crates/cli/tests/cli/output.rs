@@ -1,1 +1,265 @@
-//! output
+//! What a command prints: `--dry-run` (the request, nothing sent), `--include` (status and
+//! headers, credentials redacted), `--raw` (the server's bytes), JSON compact when piped, and
+//! a download streamed to `--output`.
+
+use httpmock::prelude::*;
+use serde_json::json;
+
+use crate::{Credkit, file, scratch};
+
+const ID: &str = "6040e4613a716838dc4eee0e";
+const TOKEN: &str = "s3cret-t0ken";
+
+#[test]
+fn a_dry_run_prints_the_request_with_credentials_redacted_and_sends_nothing() {
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(200).json_body(json!({}));
+    });
+    let run = Credkit::new(&[
+        "pec",
+        "change-mailbox-space",
+        "--dry-run",
+        "--id",
+        ID,
+        "--spazio-disco",
+        "+1024",
+    ])
+    .env("OPENAPI_PEC_BASE_URL", server.base_url())
+    .env("OPENAPI_PEC_TOKEN", TOKEN)
+    .run()
+    .success();
+    any.assert_calls(0);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "PATCH {}/pec/{ID}/modifica\n\
+             accept: application/json\n\
+             content-type: application/json\n\
+             user-agent: {}\n\
+             authorization: <redacted>\n\
+             \n\
+             {{\"spazio_disco\":\"+1024\"}}\n",
+            server.base_url(),
+            credkit::USER_AGENT
+        )
+    );
+    assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN));
+}
+
+#[test]
+fn a_dry_run_needs_no_credentials_and_asks_for_none() {
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(204).header("x-auth-token", "t");
+    });
+    // Sparkfly's token exchange would send GET /auth: a dry run does not.
+    let run = Credkit::new(&[
+        "sparkfly",
+        "get-credential",
+        "--credential-id",
+        "12",
+        "--identity",
+        "me",
+        "--key-command",
+        "printf k3y",
+        "--dry-run",
+    ])
+    .env("SPARKFLY_BASE_URL", server.base_url())
+    .run()
+    .success();
+    assert!(
+        run.stdout.contains("\nx-auth-token: <redacted>\n"),
+        "{}",
+        run.shown()
+    );
+    let run = Credkit::new(&["pec", "get-mailbox", "--id", ID, "--dry-run"])
+        .env("OPENAPI_PEC_BASE_URL", server.base_url())
+        .run()
+        .success();
+    assert!(!run.stdout.contains("authorization"), "{}", run.shown());
+    any.assert_calls(0);
+}
+
+#[test]
+fn include_prints_status_and_headers_with_credentials_redacted() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/v1.0/credentials/12");
+        then.status(200)
+            .header("x-request-id", "req-42")
+            .header("x-auth-token", "a-token-the-server-sent")
+            .header("set-cookie", "session=abc")
+            .json_body(json!({ "credential": { "id": 12 } }));
+    });
+    let run = Credkit::new(&["sparkfly", "get-credential", "--credential-id", "12", "-i"])
+        .env("SPARKFLY_BASE_URL", server.base_url())
+        .env("SPARKFLY_TOKEN", TOKEN)
+        .run()
+        .success();
+    let (head, body) = run.stdout.split_once("\n\n").unwrap();
+    assert!(head.starts_with("HTTP/1.1 200 OK\n"), "{head}");
+    assert!(head.contains("\nx-request-id: req-42"), "{head}");
+    assert!(head.contains("\nx-auth-token: <redacted>"), "{head}");
+    assert!(head.contains("\nset-cookie: <redacted>"), "{head}");
+    assert!(!run.stdout.contains("a-token-the-server-sent"));
+    assert!(!run.stdout.contains("session=abc"));
+    assert_eq!(body, "{\"credential\":{\"id\":12}}\n");
+
+    // A refused call's status and headers too; its message on stderr.
+    server.mock(|when, then| {
+        when.method(GET).path("/v1.0/credentials/13");
+        then.status(404)
+            .header("x-request-id", "req-43")
+            .json_body(json!({ "error": "not_found", "message": "no such credential" }));
+    });
+    let run = Credkit::new(&["sparkfly", "get-credential", "--credential-id", "13", "-i"])
+        .env("SPARKFLY_BASE_URL", server.base_url())
+        .env("SPARKFLY_TOKEN", TOKEN)
+        .run()
+        .code(3);
+    assert!(
+        run.stdout.starts_with("HTTP/1.1 404 Not Found\n"),
+        "{}",
+        run.shown()
+    );
+    assert!(
+        run.stdout.contains("\nx-request-id: req-43\n"),
+        "{}",
+        run.shown()
+    );
+    assert!(run.stderr.contains("no such credential"), "{}", run.shown());
+}
+
+#[test]
+fn raw_prints_the_servers_bytes_and_the_default_is_the_decoded_answer() {
+    let server = MockServer::start();
+    let sent = "{ \"identifier\" : \"B4HUPE820\",\n  \"campo_futuro\": [1, 2] }";
+    server.mock(|when, then| {
+        when.method(GET).path("/credentials/B4HUPE820");
+        then.status(200)
+            .header("content-type", "application/json")
+            .body(sent);
+    });
+    let run = |raw: bool| {
+        let mut command = Credkit::new(&[
+            "rentri-ca",
+            "get-credentials",
+            "--credentials-id",
+            "B4HUPE820",
+        ])
+        .env("RENTRI_CA_BASE_URL", server.base_url())
+        .env("RENTRI_CA_TOKEN", TOKEN);
+        if raw {
+            command = command.args(["--raw"]);
+        }
+        command.run().success()
+    };
+    assert_eq!(run(true).stdout, sent);
+    // Decoded: members the client does not know are left out; one line when piped.
+    assert_eq!(run(false).stdout, "{\"identifier\":\"B4HUPE820\"}\n");
+}
+
+#[test]
+fn a_download_streams_to_its_file_through_a_part_file_without_a_bar_when_piped() {
+    let server = MockServer::start();
+    let pdf: Vec<u8> = (0..3 * 1024 * 1024).map(|i| (i % 251) as u8).collect();
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(format!("/pec/{ID}/modulo_attivazione"));
+        then.status(200)
+            .header("content-type", "application/pdf")
+            .body(pdf.clone());
+    });
+    let dir = scratch("download");
+    let target = dir.join("form.pdf");
+    let run = Credkit::new(&[
+        "pec",
+        "download-activation-form",
+        "--id",
+        ID,
+        "--output",
+        target.to_str().unwrap(),
+    ])
+    .env("OPENAPI_PEC_BASE_URL", server.base_url())
+    .env("OPENAPI_PEC_TOKEN", TOKEN)
+    .run()
+    .success();
+    assert_eq!(std::fs::read(&target).unwrap(), pdf);
+    assert!(!dir.join("form.pdf.part").exists());
+    // No progress bar: stderr is not a terminal.
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+
+    // Without --output, to stdout when it is not a terminal.
+    let run = Credkit::new(&["pec", "download-activation-form", "--id", ID])
+        .env("OPENAPI_PEC_BASE_URL", server.base_url())
+        .env("OPENAPI_PEC_TOKEN", TOKEN)
+        .run()
+        .success();
+    assert_eq!(run.bytes, pdf);
+}
+
+#[test]
+fn a_failed_download_leaves_no_file() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(format!("/pec/{ID}/modulo_attivazione"));
+        then.status(404).body("Not Found");
+    });
+    let dir = scratch("failed-download");
+    let target = dir.join("form.pdf");
+    Credkit::new(&[
+        "pec",
+        "download-activation-form",
+        "--id",
+        ID,
+        "-o",
+        target.to_str().unwrap(),
+    ])
+    .env("OPENAPI_PEC_BASE_URL", server.base_url())
+    .env("OPENAPI_PEC_TOKEN", TOKEN)
+    .run()
+    .code(3);
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+}
+
+#[test]
+fn a_body_comes_from_a_file_or_stdin_and_member_flags_change_it() {
+    let server = MockServer::start();
+    let mock = server.mock(|when, then| {
+        when.method(POST)
+            .path(format!("/pec/{ID}/multiutenza"))
+            .json_body(json!({
+                "nome": "Maria", "cognome": "Bianchi", "descrizione": "segreteria",
+                "email_gestione_password": "m@x.it"
+            }));
+        then.status(200)
+            .json_body(json!({ "success": true, "data": { "id": ID } }));
+    });
+    let body = json!({
+        "nome": "Mario", "cognome": "Bianchi", "descrizione": "segreteria",
+        "email_gestione_password": "m@x.it"
+    })
+    .to_string();
+    let path = file(&scratch("body"), "user.json", body.as_bytes());
+    for (source, stdin) in [(path.as_str(), None), ("-", Some(body.as_bytes()))] {
+        let mut command = Credkit::new(&[
+            "pec",
+            "add-mailbox-user",
+            "--id",
+            ID,
+            "--body",
+            source,
+            "--nome",
+            "Maria",
+        ])
+        .env("OPENAPI_PEC_BASE_URL", server.base_url())
+        .env("OPENAPI_PEC_TOKEN", TOKEN);
+        if let Some(stdin) = stdin {
+            command = command.stdin(stdin);
+        }
+        command.run().success();
+    }
+    mock.assert_calls(2);
+}

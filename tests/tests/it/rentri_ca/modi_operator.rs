@@ -1,7 +1,8 @@
 //! Operators made at test time: a fresh key (EC P-256 or RSA 2048) and a self-signed
 //! certificate with the RENTRI domain certificate's subject layout, so no secret is committed.
 //! Tokens are checked here as RENTRI would: decoded and verified with the public key.
-// Two test crates include this module, and each uses only part of it.
+// Three test targets include this module (the workspace tests, the modi_signing bench, the
+// command line's tests), and each uses only part of it.
 #![allow(dead_code)]
 
 use aws_lc_rs::signature::{
