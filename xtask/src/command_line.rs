@@ -55,21 +55,29 @@ const RESERVED: [&str; 17] = [
 ];
 
 /// The generated file and the command line manifest's generated block; nothing when the
-/// workspace has no command line crate.
+/// workspace has no command line crate. Each file is read from `pending` (what is about to be
+/// written: the clients just generated, a new service's spec and facade) or else from disk.
 pub fn outputs(
     root: &Path,
     services: &[workspace::Service],
-    generated: &[Output],
+    pending: &[Output],
 ) -> Result<Vec<Output>, Vec<Problem>> {
     if !root.join(CRATE).join("Cargo.toml").is_file() {
         return Ok(Vec::new());
     }
-    let facade = workspace::committed(root, "crates/credkit/Cargo.toml");
+    let read = |target: &str| {
+        pending
+            .iter()
+            .find(|o| o.target == target)
+            .map(|o| o.contents.clone())
+            .unwrap_or_else(|| workspace::committed(root, target))
+    };
+    let facade = read("crates/credkit/Cargo.toml");
     let mut problems = Vec::new();
     let mut tables = Vec::new();
     let mut sends = Vec::new();
     for entry in services {
-        let result = command_parts(root, entry, &facade, generated);
+        let result = command_parts(entry, &facade, &read);
         match result {
             Ok((table, send)) => {
                 tables.push(table);
@@ -117,7 +125,7 @@ pub fn outputs(
     );
     let manifest = format!("{CRATE}/Cargo.toml");
     let manifest_text = crate::crates::replace_block(
-        &workspace::committed(root, &manifest),
+        &read(&manifest),
         "#",
         "dependencies",
         &dependencies_block(&contents),
@@ -156,10 +164,9 @@ fn dependencies_block(generated: &str) -> String {
 
 /// One service's table entry and `send` arms.
 fn command_parts(
-    root: &Path,
     entry: &workspace::Service,
     facade: &str,
-    generated: &[Output],
+    read: &dyn Fn(&str) -> String,
 ) -> Result<(TokenStream, TokenStream), Problem> {
     let problem = |message: String| Problem::new(&entry.spec, None, message);
     let name = workspace::facade_feature(facade, &entry.name).ok_or_else(|| {
@@ -168,14 +175,9 @@ fn command_parts(
             entry.name
         ))
     })?;
-    let spec = Spec::load(&root.join(&entry.spec), &entry.spec)?;
+    let spec = Spec::parse(&read(&entry.spec), &entry.spec)?;
     let service = crate::parse::parse(&spec).map_err(|mut p| p.remove(0))?;
-    let client = generated
-        .iter()
-        .find(|o| o.target == entry.target)
-        .map(|o| o.contents.clone())
-        .unwrap_or_else(|| workspace::committed(root, &entry.target));
-    let client = syn::parse_file(&client)
+    let client = syn::parse_file(&read(&entry.target))
         .map_err(|e| problem(format!("{} does not parse: {e}", entry.target)))?;
     let module = format_ident!("{}", name.replace('-', "_"));
     let mut operations = Vec::new();
@@ -492,6 +494,72 @@ fn send_arm(
 mod tests {
     use super::*;
     use quote::ToTokens;
+
+    /// One operation with a parameter and body members spelled like credkit's own flags.
+    const CLASHING: &str = r#"
+openapi: 3.0.3
+info: { title: Fixture, version: '1', x-credkit-error-schema: Problem }
+servers: [{ url: 'https://api.example.com', x-credkit-environment: production }]
+security: [{ bearer: [] }]
+components:
+  securitySchemes: { bearer: { type: http, scheme: bearer } }
+  schemas:
+    Problem: { type: object, properties: { title: { type: string } } }
+    Name: { description: A name., type: string }
+paths:
+  /things/{thing_id}:
+    put:
+      operationId: putThing
+      summary: Put a thing.
+      x-credkit-idempotent: true
+      parameters:
+        - { name: thing_id, in: path, required: true, description: The thing., schema: { type: string } }
+        - { name: token, in: query, schema: { type: string } }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [name]
+              properties:
+                name: { $ref: '#/components/schemas/Name' }
+                thing-id: { type: string }
+                output: { type: integer }
+                size: { type: integer, description: In bytes. }
+      responses:
+        '204': { description: done }
+"#;
+
+    #[test]
+    fn flags_are_kebab_case_and_never_credkits_own() {
+        let spec = Spec::parse(CLASHING, "specs/clashing.yaml").unwrap();
+        let service = crate::parse::parse(&spec).unwrap();
+        let operation = &service.operations[0];
+        assert_eq!(command_name(operation), "put-thing");
+        assert_eq!(parameter_flags(operation), ["thing-id", "token-query"]);
+        // Members in name order; `output` is credkit's flag and `thing-id` the parameter's:
+        // those are set with `--body`.
+        assert_eq!(
+            member_flags(operation),
+            [Some("name".to_owned()), None, Some("size".to_owned()), None]
+        );
+        let members = &operation.body.as_ref().unwrap().members;
+        assert_eq!(
+            members
+                .iter()
+                .map(|m| (m.name.as_str(), m.required, m.text, m.description.as_str()))
+                .collect::<Vec<_>>(),
+            [
+                ("name", true, true, "A name."),
+                ("output", false, false, ""),
+                ("size", false, false, "In bytes."),
+                ("thing-id", false, true, ""),
+            ]
+        );
+        assert_eq!(operation.parameters[0].description, "The thing.");
+        assert_eq!(operation.summary, "Put a thing.");
+    }
 
     #[test]
     fn client_types_are_named_through_the_facade() {

@@ -3,8 +3,9 @@
 //! The spec is parsed and generated in memory first; only when it generates is anything
 //! written: `specs/NAME.yaml`, the crate `crates/NAME/` (manifest, crate root, README, generated
 //! client and mocks), and the registrations: workspace member, the facade's feature, dependency,
-//! `mock` forwarding and re-export, and the spec linters' list. CI reads the services from
-//! `cargo xtask services`, so it needs no edit.
+//! `mock` forwarding and re-export, and the spec linters' list; and the command line's commands
+//! are regenerated with the new service's. CI reads the services from `cargo xtask services`,
+//! so it needs no edit.
 
 use std::path::Path;
 
@@ -157,10 +158,21 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             ),
         ));
     }
-    let outputs: Vec<workspace::Output> = edits
+    let mut outputs: Vec<workspace::Output> = edits
         .into_iter()
         .map(|(target, contents)| workspace::Output { target, contents })
         .collect();
+    // The command line's commands, the new service's among them.
+    let mut services = workspace::services(root).map_err(|e| format!("error: specs/: {e}\n"))?;
+    services.push(workspace::Service::named(name));
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    let commands = crate::command_line::outputs(root, &services, &outputs).map_err(|problems| {
+        problems
+            .iter()
+            .map(|p| format!("error: {p}\n"))
+            .collect::<String>()
+    })?;
+    outputs.extend(commands);
     for output in &outputs {
         if let Some(parent) = root.join(&output.target).parent() {
             std::fs::create_dir_all(parent)

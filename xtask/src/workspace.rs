@@ -17,6 +17,18 @@ pub struct Service {
     pub mock: String,
 }
 
+impl Service {
+    /// The service `name`, with its spec and generated files at their places.
+    pub fn named(name: &str) -> Self {
+        Self {
+            name: name.to_owned(),
+            spec: format!("specs/{name}.yaml"),
+            target: format!("crates/{name}/src/generated.rs"),
+            mock: format!("crates/{name}/src/mock.rs"),
+        }
+    }
+}
+
 /// A generated file and what it should contain.
 #[derive(Debug, Clone)]
 pub struct Output {
@@ -40,12 +52,7 @@ pub fn services(root: &Path) -> std::io::Result<Vec<Service>> {
         if path.extension().is_some_and(|e| e == "yaml")
             && let Some(name) = path.file_stem().and_then(|s| s.to_str())
         {
-            services.push(Service {
-                name: name.to_owned(),
-                spec: format!("specs/{name}.yaml"),
-                target: format!("crates/{name}/src/generated.rs"),
-                mock: format!("crates/{name}/src/mock.rs"),
-            });
+            services.push(Service::named(name));
         }
     }
     services.sort_by(|a, b| a.name.cmp(&b.name));

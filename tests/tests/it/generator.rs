@@ -98,6 +98,8 @@ fn committed_generated_files_are_fresh() {
     assert!(services.len() >= 3, "{services:?}");
     let outputs = workspace::generate_all(&root(), &services).and_then(|mut outputs| {
         outputs.extend(workspace::fixture_clients(&root())?);
+        let commands = xtask::command_line::outputs(&root(), &services, &outputs)?;
+        outputs.extend(commands);
         Ok(outputs)
     });
     let outputs = outputs.unwrap_or_else(|problems| {
@@ -151,12 +153,14 @@ impl Scratch {
                 copy(&file, &dir);
             }
         }
-        // What `new-service` registers a service in.
+        // What `new-service` registers a service in, and the command line it adds it to.
         for file in [
             "Cargo.toml",
             "crates/credkit/Cargo.toml",
             "crates/credkit/src/lib.rs",
             "redocly.yaml",
+            "crates/cli/Cargo.toml",
+            "crates/cli/src/generated.rs",
         ] {
             copy(file, &dir);
         }
@@ -542,6 +546,11 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
     assert!(
         services.stdout.contains("scratch-vault scratch-vault\n"),
         "{services:?}"
+    );
+    let commands = scratch.read("crates/cli/src/generated.rs");
+    assert!(
+        commands.contains("(\"scratch-vault\", \"get-thing\") => {"),
+        "{commands}"
     );
     let check = scratch.run(&["generate", "--check"]);
     assert_eq!(check.code, 0, "{check:?}");
