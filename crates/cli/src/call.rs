@@ -299,7 +299,12 @@ impl<'a> Call<'a> {
                 });
                 let answer = ResponseValue::new(ByteStream::new(Box::pin(stream)), status, headers);
                 let written = answer.save_to_file(path).await;
-                progress.finish_and_clear();
+                // Left on the terminal, complete or where the download stopped.
+                if written.is_ok() {
+                    progress.finish();
+                } else {
+                    progress.abandon();
+                }
                 written
             }
             None => answer.write_to(&mut tokio::io::stdout()).await,

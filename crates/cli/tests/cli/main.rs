@@ -63,6 +63,14 @@ pub struct Credkit {
     stdin: Option<Vec<u8>>,
 }
 
+/// Whether util-linux's `script`, which runs a command on a terminal of its own, is here.
+pub fn has_script() -> bool {
+    Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
 impl Credkit {
     pub fn new(args: &[&str]) -> Self {
         let mut command = Command::new(env!("CARGO_BIN_EXE_credkit"));
@@ -96,6 +104,29 @@ impl Credkit {
         let path = scratch(name).join("config.toml");
         std::fs::write(&path, text).unwrap();
         self.env("CREDKIT_CONFIG", path)
+    }
+
+    /// Runs it on a terminal (`script`), stdout and stderr both to it, as a person would.
+    pub fn on_terminal(self) -> Self {
+        let quoted: Vec<String> = std::iter::once(self.command.get_program())
+            .chain(self.command.get_args())
+            .map(|arg| format!("'{}'", arg.to_str().unwrap().replace('\'', r"'\''")))
+            .collect();
+        let mut command = Command::new("script");
+        // A terminal that can draw: without TERM, a progress bar hides.
+        command
+            .args(["-qec", &quoted.join(" "), "/dev/null"])
+            .env_clear()
+            .env("TERM", "xterm");
+        for (name, value) in self.command.get_envs() {
+            if let Some(value) = value {
+                command.env(name, value);
+            }
+        }
+        Self {
+            command,
+            stdin: self.stdin,
+        }
     }
 
     pub fn stdin(mut self, bytes: &[u8]) -> Self {

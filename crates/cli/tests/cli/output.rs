@@ -5,7 +5,7 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::{Credkit, file, scratch};
+use crate::{Credkit, file, has_script, scratch};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 const TOKEN: &str = "s3cret-t0ken";
@@ -262,4 +262,66 @@ fn a_body_comes_from_a_file_or_stdin_and_member_flags_change_it() {
         command.run().success();
     }
     mock.assert_calls(2);
+}
+
+#[test]
+fn on_a_terminal_json_is_indented_and_a_download_shows_its_progress() {
+    if !has_script() {
+        eprintln!("skipped: util-linux's `script` is not installed");
+        return;
+    }
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(200)
+            .json_body(json!({ "success": true, "data": { "id": ID } }));
+    });
+    server.mock(|when, then| {
+        when.method(GET)
+            .path(format!("/pec/{ID}/modulo_attivazione"));
+        then.status(200)
+            .header("content-type", "application/pdf")
+            .body(vec![b'%'; 1024 * 1024]);
+    });
+    let run = Credkit::new(&["pec", "get-mailbox", "--id", ID])
+        .env("OPENAPI_PEC_BASE_URL", server.base_url())
+        .env("OPENAPI_PEC_TOKEN", TOKEN)
+        .on_terminal()
+        .run()
+        .success();
+    assert_eq!(
+        run.stdout.replace("\r\n", "\n"),
+        format!("{{\n  \"data\": {{\n    \"id\": \"{ID}\"\n  }},\n  \"success\": true\n}}\n")
+    );
+
+    let target = scratch("terminal-download").join("form.pdf");
+    let run = Credkit::new(&[
+        "pec",
+        "download-activation-form",
+        "--id",
+        ID,
+        "-o",
+        target.to_str().unwrap(),
+    ])
+    .env("OPENAPI_PEC_BASE_URL", server.base_url())
+    .env("OPENAPI_PEC_TOKEN", TOKEN)
+    .on_terminal()
+    .run()
+    .success();
+    assert!(run.stdout.contains("1.00 MiB/1.00 MiB"), "{}", run.shown());
+    assert_eq!(std::fs::metadata(&target).unwrap().len(), 1024 * 1024);
+
+    // And a file is not written to a terminal.
+    let run = Credkit::new(&["pec", "download-activation-form", "--id", ID])
+        .env("OPENAPI_PEC_BASE_URL", server.base_url())
+        .env("OPENAPI_PEC_TOKEN", TOKEN)
+        .on_terminal()
+        .run()
+        .code(2);
+    assert!(
+        run.stdout
+            .contains("answers a file: write it with --output FILE"),
+        "{}",
+        run.shown()
+    );
 }
