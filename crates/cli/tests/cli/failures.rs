@@ -5,16 +5,13 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::{Credkit, Run, credkit};
+use crate::{Credkit, Run, against, credkit};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 
 /// `credkit pec <args>` against `server` with a token.
 fn pec(server: &MockServer, args: &[&str]) -> Run {
-    Credkit::new(&[&["pec"], args].concat())
-        .env("OPENAPI_PEC_BASE_URL", server.base_url())
-        .env("OPENAPI_PEC_TOKEN", "t0ken")
-        .run()
+    against(server, &[&["pec"], args].concat()).run()
 }
 
 /// The one line of a failure.
@@ -43,12 +40,8 @@ fn a_4xx_answer_is_a_refusal_with_the_servers_message() {
 
     // --verbose adds the body; the tracing of the call goes to stderr too.
     let run = pec(&server, &["get-mailbox", "--id", ID, "-v"]).code(3);
-    assert!(
-        run.stderr.contains(r#""message":"Mailbox not found""#),
-        "{}",
-        run.shown()
-    );
-    assert!(run.stderr.contains("credkit.request"), "{}", run.shown());
+    run.stderr_has(r#""message":"Mailbox not found""#);
+    run.stderr_has("credkit.request");
 }
 
 #[test]
@@ -123,15 +116,16 @@ fn usage_errors_exit_2_and_send_nothing() {
     });
     // clap's own: an unknown flag, a missing required one.
     let run = pec(&server, &["get-mailbox", "--id", ID, "--no-such-flag"]).code(2);
-    assert!(run.stderr.contains("--no-such-flag"), "{}", run.shown());
+    run.stderr_has("--no-such-flag");
     let run = pec(&server, &["get-mailbox"]).code(2);
-    assert!(run.stderr.contains("--id <ID>"), "{}", run.shown());
+    run.stderr_has("--id <ID>");
     // A value its parameter's type refuses.
-    let run = Credkit::new(&["sparkfly", "get-credential", "--credential-id", "twelve"])
-        .env("SPARKFLY_BASE_URL", server.base_url())
-        .env("SPARKFLY_TOKEN", "t0ken")
-        .run()
-        .code(2);
+    let run = against(
+        &server,
+        &["sparkfly", "get-credential", "--credential-id", "twelve"],
+    )
+    .run()
+    .code(2);
     assert_eq!(
         one_line(&run),
         "error: --credential-id twelve: invalid digit found in string"

@@ -30,7 +30,7 @@ fn credkit_help_lists_the_services_and_the_global_flags() {
 #[test]
 fn without_arguments_credkit_shows_its_usage_and_fails() {
     let run = credkit(&[]).code(2);
-    assert!(run.stderr.contains("Usage: credkit"), "{}", run.shown());
+    run.stderr_has("Usage: credkit");
 }
 
 #[test]

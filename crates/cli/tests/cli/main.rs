@@ -48,6 +48,20 @@ impl Run {
         )
     }
 
+    /// Asserts that stderr contains `part`.
+    #[track_caller]
+    pub fn stderr_has(&self, part: &str) -> &Self {
+        assert!(self.stderr.contains(part), "{part:?} in {}", self.shown());
+        self
+    }
+
+    /// Asserts that stdout contains `part`.
+    #[track_caller]
+    pub fn stdout_has(&self, part: &str) -> &Self {
+        assert!(self.stdout.contains(part), "{part:?} in {}", self.shown());
+        self
+    }
+
     /// stdout parsed as JSON.
     #[track_caller]
     pub fn json(&self) -> serde_json::Value {
@@ -155,6 +169,22 @@ impl Credkit {
             bytes: output.stdout,
         }
     }
+}
+
+/// The token [`against`] gives.
+pub const TOKEN: &str = "s3cret-t0ken";
+
+/// `credkit <service> ...` talking to `server` with [`TOKEN`], through the variables the
+/// library reads (`OPENAPI_PEC_BASE_URL`, `OPENAPI_PEC_TOKEN`).
+pub fn against(server: &httpmock::MockServer, args: &[&str]) -> Credkit {
+    let prefix = match args.first() {
+        Some(&"rentri-ca") => credkit::rentri_ca::SERVICE.env_prefix,
+        Some(&"sparkfly") => credkit::sparkfly::SERVICE.env_prefix,
+        _ => credkit::pec::SERVICE.env_prefix,
+    };
+    Credkit::new(args)
+        .env(&format!("{prefix}_BASE_URL"), server.base_url())
+        .env(&format!("{prefix}_TOKEN"), TOKEN)
 }
 
 /// `credkit <args>` with no configuration.

@@ -5,10 +5,9 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::{Credkit, file, has_script, scratch};
+use crate::{Credkit, TOKEN, against, file, has_script, scratch};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
-const TOKEN: &str = "s3cret-t0ken";
 
 #[test]
 fn a_dry_run_prints_the_request_with_credentials_redacted_and_sends_nothing() {
@@ -16,17 +15,18 @@ fn a_dry_run_prints_the_request_with_credentials_redacted_and_sends_nothing() {
     let any = server.mock(|_, then| {
         then.status(200).json_body(json!({}));
     });
-    let run = Credkit::new(&[
-        "pec",
-        "change-mailbox-space",
-        "--dry-run",
-        "--id",
-        ID,
-        "--spazio-disco",
-        "+1024",
-    ])
-    .env("OPENAPI_PEC_BASE_URL", server.base_url())
-    .env("OPENAPI_PEC_TOKEN", TOKEN)
+    let run = against(
+        &server,
+        &[
+            "pec",
+            "change-mailbox-space",
+            "--dry-run",
+            "--id",
+            ID,
+            "--spazio-disco",
+            "+1024",
+        ],
+    )
     .run()
     .success();
     any.assert_calls(0);
@@ -68,11 +68,7 @@ fn a_dry_run_needs_no_credentials_and_asks_for_none() {
     .env("SPARKFLY_BASE_URL", server.base_url())
     .run()
     .success();
-    assert!(
-        run.stdout.contains("\nx-auth-token: <redacted>\n"),
-        "{}",
-        run.shown()
-    );
+    run.stdout_has("\nx-auth-token: <redacted>\n");
     let run = Credkit::new(&["pec", "get-mailbox", "--id", ID, "--dry-run"])
         .env("OPENAPI_PEC_BASE_URL", server.base_url())
         .run()
@@ -92,11 +88,12 @@ fn include_prints_status_and_headers_with_credentials_redacted() {
             .header("set-cookie", "session=abc")
             .json_body(json!({ "credential": { "id": 12 } }));
     });
-    let run = Credkit::new(&["sparkfly", "get-credential", "--credential-id", "12", "-i"])
-        .env("SPARKFLY_BASE_URL", server.base_url())
-        .env("SPARKFLY_TOKEN", TOKEN)
-        .run()
-        .success();
+    let run = against(
+        &server,
+        &["sparkfly", "get-credential", "--credential-id", "12", "-i"],
+    )
+    .run()
+    .success();
     let (head, body) = run.stdout.split_once("\n\n").unwrap();
     assert!(head.starts_with("HTTP/1.1 200 OK\n"), "{head}");
     assert!(head.contains("\nx-request-id: req-42"), "{head}");
@@ -113,22 +110,19 @@ fn include_prints_status_and_headers_with_credentials_redacted() {
             .header("x-request-id", "req-43")
             .json_body(json!({ "error": "not_found", "message": "no such credential" }));
     });
-    let run = Credkit::new(&["sparkfly", "get-credential", "--credential-id", "13", "-i"])
-        .env("SPARKFLY_BASE_URL", server.base_url())
-        .env("SPARKFLY_TOKEN", TOKEN)
-        .run()
-        .code(3);
+    let run = against(
+        &server,
+        &["sparkfly", "get-credential", "--credential-id", "13", "-i"],
+    )
+    .run()
+    .code(3);
     assert!(
         run.stdout.starts_with("HTTP/1.1 404 Not Found\n"),
         "{}",
         run.shown()
     );
-    assert!(
-        run.stdout.contains("\nx-request-id: req-43\n"),
-        "{}",
-        run.shown()
-    );
-    assert!(run.stderr.contains("no such credential"), "{}", run.shown());
+    run.stdout_has("\nx-request-id: req-43\n");
+    run.stderr_has("no such credential");
 }
 
 #[test]
@@ -142,14 +136,15 @@ fn raw_prints_the_servers_bytes_and_the_default_is_the_decoded_answer() {
             .body(sent);
     });
     let run = |raw: bool| {
-        let mut command = Credkit::new(&[
-            "rentri-ca",
-            "get-credentials",
-            "--credentials-id",
-            "B4HUPE820",
-        ])
-        .env("RENTRI_CA_BASE_URL", server.base_url())
-        .env("RENTRI_CA_TOKEN", TOKEN);
+        let mut command = against(
+            &server,
+            &[
+                "rentri-ca",
+                "get-credentials",
+                "--credentials-id",
+                "B4HUPE820",
+            ],
+        );
         if raw {
             command = command.args(["--raw"]);
         }
@@ -158,6 +153,15 @@ fn raw_prints_the_servers_bytes_and_the_default_is_the_decoded_answer() {
     assert_eq!(run(true).stdout, sent);
     // Decoded: members the client does not know are left out; one line when piped.
     assert_eq!(run(false).stdout, "{\"identifier\":\"B4HUPE820\"}\n");
+}
+
+/// `credkit pec download-activation-form`, to `target` or stdout.
+fn download(server: &MockServer, target: Option<&std::path::Path>) -> Credkit {
+    let command = against(server, &["pec", "download-activation-form", "--id", ID]);
+    match target {
+        Some(target) => command.args(["--output", target.to_str().unwrap()]),
+        None => command,
+    }
 }
 
 #[test]
@@ -173,29 +177,14 @@ fn a_download_streams_to_its_file_through_a_part_file_without_a_bar_when_piped()
     });
     let dir = scratch("download");
     let target = dir.join("form.pdf");
-    let run = Credkit::new(&[
-        "pec",
-        "download-activation-form",
-        "--id",
-        ID,
-        "--output",
-        target.to_str().unwrap(),
-    ])
-    .env("OPENAPI_PEC_BASE_URL", server.base_url())
-    .env("OPENAPI_PEC_TOKEN", TOKEN)
-    .run()
-    .success();
+    let run = download(&server, Some(&target)).run().success();
     assert_eq!(std::fs::read(&target).unwrap(), pdf);
     assert!(!dir.join("form.pdf.part").exists());
     // No progress bar: stderr is not a terminal.
     assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
 
     // Without --output, to stdout when it is not a terminal.
-    let run = Credkit::new(&["pec", "download-activation-form", "--id", ID])
-        .env("OPENAPI_PEC_BASE_URL", server.base_url())
-        .env("OPENAPI_PEC_TOKEN", TOKEN)
-        .run()
-        .success();
+    let run = download(&server, None).run().success();
     assert_eq!(run.bytes, pdf);
 }
 
@@ -209,18 +198,7 @@ fn a_failed_download_leaves_no_file() {
     });
     let dir = scratch("failed-download");
     let target = dir.join("form.pdf");
-    Credkit::new(&[
-        "pec",
-        "download-activation-form",
-        "--id",
-        ID,
-        "-o",
-        target.to_str().unwrap(),
-    ])
-    .env("OPENAPI_PEC_BASE_URL", server.base_url())
-    .env("OPENAPI_PEC_TOKEN", TOKEN)
-    .run()
-    .code(3);
+    download(&server, Some(&target)).run().code(3);
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
 }
 
@@ -244,18 +222,19 @@ fn a_body_comes_from_a_file_or_stdin_and_member_flags_change_it() {
     .to_string();
     let path = file(&scratch("body"), "user.json", body.as_bytes());
     for (source, stdin) in [(path.as_str(), None), ("-", Some(body.as_bytes()))] {
-        let mut command = Credkit::new(&[
-            "pec",
-            "add-mailbox-user",
-            "--id",
-            ID,
-            "--body",
-            source,
-            "--nome",
-            "Maria",
-        ])
-        .env("OPENAPI_PEC_BASE_URL", server.base_url())
-        .env("OPENAPI_PEC_TOKEN", TOKEN);
+        let mut command = against(
+            &server,
+            &[
+                "pec",
+                "add-mailbox-user",
+                "--id",
+                ID,
+                "--body",
+                source,
+                "--nome",
+                "Maria",
+            ],
+        );
         if let Some(stdin) = stdin {
             command = command.stdin(stdin);
         }
@@ -283,9 +262,7 @@ fn on_a_terminal_json_is_indented_and_a_download_shows_its_progress() {
             .header("content-type", "application/pdf")
             .body(vec![b'%'; 1024 * 1024]);
     });
-    let run = Credkit::new(&["pec", "get-mailbox", "--id", ID])
-        .env("OPENAPI_PEC_BASE_URL", server.base_url())
-        .env("OPENAPI_PEC_TOKEN", TOKEN)
+    let run = against(&server, &["pec", "get-mailbox", "--id", ID])
         .on_terminal()
         .run()
         .success();
@@ -295,29 +272,15 @@ fn on_a_terminal_json_is_indented_and_a_download_shows_its_progress() {
     );
 
     let target = scratch("terminal-download").join("form.pdf");
-    let run = Credkit::new(&[
-        "pec",
-        "download-activation-form",
-        "--id",
-        ID,
-        "-o",
-        target.to_str().unwrap(),
-    ])
-    .env("OPENAPI_PEC_BASE_URL", server.base_url())
-    .env("OPENAPI_PEC_TOKEN", TOKEN)
-    .on_terminal()
-    .run()
-    .success();
-    assert!(run.stdout.contains("1.00 MiB/1.00 MiB"), "{}", run.shown());
+    let run = download(&server, Some(&target))
+        .on_terminal()
+        .run()
+        .success();
+    run.stdout_has("1.00 MiB/1.00 MiB");
     assert_eq!(std::fs::metadata(&target).unwrap().len(), 1024 * 1024);
 
     // And a file is not written to a terminal.
-    let run = Credkit::new(&["pec", "download-activation-form", "--id", ID])
-        .env("OPENAPI_PEC_BASE_URL", server.base_url())
-        .env("OPENAPI_PEC_TOKEN", TOKEN)
-        .on_terminal()
-        .run()
-        .code(2);
+    let run = download(&server, None).on_terminal().run().code(2);
     assert!(
         run.stdout
             .contains("answers a file: write it with --output FILE"),

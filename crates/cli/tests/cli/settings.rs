@@ -72,11 +72,7 @@ fn a_named_profile_replaces_the_default_one() {
         .config("profile-unknown", &config)
         .run()
         .code(2);
-    assert!(
-        run.stderr.contains("no profile `live` (profiles: demo)"),
-        "{}",
-        run.shown()
-    );
+    run.stderr_has("no profile `live` (profiles: demo)");
 }
 
 #[test]
