@@ -5,7 +5,7 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::{Credkit, Run, against, credkit};
+use crate::{Credkit, Run, against, credkit, sparkfly_exchange};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 
@@ -176,19 +176,7 @@ fn a_refused_sparkfly_exchange_is_a_refusal() {
         then.status(401)
             .json_body(json!({ "error": "unauthorized" }));
     });
-    let run = Credkit::new(&[
-        "sparkfly",
-        "get-credential",
-        "--credential-id",
-        "12",
-        "--identity",
-        "me",
-        "--key-command",
-        "printf wrong",
-    ])
-    .env("SPARKFLY_BASE_URL", server.base_url())
-    .run()
-    .code(3);
+    let run = sparkfly_exchange(&server, "wrong", &[]).run().code(3);
     exchange.assert_calls(1);
     assert_eq!(
         one_line(&run),

@@ -187,6 +187,24 @@ pub fn against(server: &httpmock::MockServer, args: &[&str]) -> Credkit {
         .env(&format!("{prefix}_TOKEN"), TOKEN)
 }
 
+/// `credkit sparkfly get-credential --credential-id 12` talking to `server` with the identity
+/// `me` and the key `key` (printed by its `--key-command`), and `extra` flags.
+pub fn sparkfly_exchange(server: &httpmock::MockServer, key: &str, extra: &[&str]) -> Credkit {
+    let key_command = format!("printf {key}");
+    Credkit::new(&[
+        "sparkfly",
+        "get-credential",
+        "--credential-id",
+        "12",
+        "--identity",
+        "me",
+        "--key-command",
+        &key_command,
+    ])
+    .args(extra.iter().copied())
+    .env("SPARKFLY_BASE_URL", server.base_url())
+}
+
 /// `credkit <args>` with no configuration.
 pub fn credkit(args: &[&str]) -> Run {
     Credkit::new(args).run()

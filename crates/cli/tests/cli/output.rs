@@ -5,7 +5,7 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::{Credkit, TOKEN, against, file, has_script, scratch};
+use crate::{Credkit, TOKEN, against, file, has_script, scratch, sparkfly_exchange};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 
@@ -54,20 +54,9 @@ fn a_dry_run_needs_no_credentials_and_asks_for_none() {
         then.status(204).header("x-auth-token", "t");
     });
     // Sparkfly's token exchange would send GET /auth: a dry run does not.
-    let run = Credkit::new(&[
-        "sparkfly",
-        "get-credential",
-        "--credential-id",
-        "12",
-        "--identity",
-        "me",
-        "--key-command",
-        "printf k3y",
-        "--dry-run",
-    ])
-    .env("SPARKFLY_BASE_URL", server.base_url())
-    .run()
-    .success();
+    let run = sparkfly_exchange(&server, "k3y", &["--dry-run"])
+        .run()
+        .success();
     run.stdout_has("\nx-auth-token: <redacted>\n");
     let run = Credkit::new(&["pec", "get-mailbox", "--id", ID, "--dry-run"])
         .env("OPENAPI_PEC_BASE_URL", server.base_url())
