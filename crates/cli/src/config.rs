@@ -17,6 +17,9 @@ use credkit::{Environment, Secret};
 use crate::call::Failure;
 use crate::command::flag;
 
+/// The keys whose value is a secret written in the file.
+const SECRET_KEYS: [&str; 3] = ["token", "key", "certificate_password"];
+
 /// The keys every service section may have.
 const KEYS: [&str; 4] = ["base_url", "environment", "token", "token_command"];
 
@@ -56,10 +59,42 @@ impl ProfileFile {
                 e.message()
             ))
         })?;
-        Ok(Self {
+        let file = Self {
             path: Some(path),
             table,
-        })
+        };
+        file.warn_if_others_can_read_secrets();
+        Ok(file)
+    }
+
+    /// A secret written in the file (rather than a `*_command`) is for the user's eyes only.
+    fn warn_if_others_can_read_secrets(&self) {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let Some(path) = &self.path else { return };
+            let readable_by_others = std::fs::metadata(path)
+                .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o077 != 0);
+            // `[<service>]` sections, and `[profiles.<name>.<service>]` ones.
+            let profiles = self.table.get("profiles").and_then(toml::Value::as_table);
+            let named = profiles
+                .into_iter()
+                .flat_map(|p| p.values())
+                .filter_map(toml::Value::as_table)
+                .flat_map(|scope| scope.values());
+            let has_secret = self
+                .table
+                .values()
+                .chain(named)
+                .filter_map(toml::Value::as_table)
+                .any(|section| SECRET_KEYS.iter().any(|k| section.contains_key(*k)));
+            if readable_by_others && has_secret {
+                eprintln!(
+                    "warning: {} holds a secret and others may read it: `chmod 600` it, or use the `*_command` keys",
+                    path.display()
+                );
+            }
+        }
     }
 
     fn describe(&self) -> String {

@@ -38,14 +38,14 @@ fn main() -> ExitCode {
     let Some((operation, matches)) = matches.subcommand() else {
         return ExitCode::from(2);
     };
-    trace(Options::from(matches).verbose);
-    let verbose = Options::from(matches).verbose > 0;
+    let verbose = Options::from(matches).verbose;
+    trace(verbose);
     match run(name, operation, matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "error: {}", failure.message);
-            if let Some(body) = failure.body.filter(|b| verbose && !b.is_empty()) {
+            if let Some(body) = failure.body.filter(|b| verbose > 0 && !b.is_empty()) {
                 let _ = err.write_all(&body);
                 let _ = writeln!(err);
             }
@@ -96,11 +96,13 @@ fn completions(matches: &ArgMatches) -> ExitCode {
     let Some(shell) = matches.get_one::<clap_complete::Shell>("shell") else {
         return ExitCode::from(2);
     };
-    clap_complete::generate(
-        *shell,
-        &mut command::root(),
-        "credkit",
-        &mut std::io::stdout(),
-    );
-    ExitCode::SUCCESS
+    let mut script = Vec::new();
+    clap_complete::generate(*shell, &mut command::root(), "credkit", &mut script);
+    match output::bytes(&script) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
 }

@@ -120,10 +120,19 @@ fn print_request(request: &reqwest::Request, service: &ServiceInfo) -> std::io::
 /// `HTTP/1.1 200 OK` and the headers of an answer, then a blank line.
 pub fn head(status: StatusCode, map: &HeaderMap, service: &ServiceInfo) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    writeln!(out, "HTTP/1.1 {status}")?;
-    headers(&mut out, map, service)?;
-    writeln!(out)?;
-    out.flush()
+    let written = writeln!(out, "HTTP/1.1 {status}")
+        .and_then(|()| headers(&mut out, map, service))
+        .and_then(|()| writeln!(out))
+        .and_then(|()| out.flush());
+    reader_gone(written)
+}
+
+/// A reader that stopped reading (`credkit ... | head`) is not a failure.
+fn reader_gone(written: std::io::Result<()>) -> std::io::Result<()> {
+    match written {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
 }
 
 /// A value as JSON: indented on a terminal, one line when piped; nothing for `null` (an
@@ -134,20 +143,21 @@ pub fn json(value: &impl Serialize) -> std::io::Result<()> {
         return Ok(());
     }
     let mut out = std::io::stdout().lock();
-    if std::io::stdout().is_terminal() {
-        serde_json::to_writer_pretty(&mut out, &value)?;
+    let written = if std::io::stdout().is_terminal() {
+        serde_json::to_writer_pretty(&mut out, &value)
     } else {
-        serde_json::to_writer(&mut out, &value)?;
+        serde_json::to_writer(&mut out, &value)
     }
-    writeln!(out)?;
-    out.flush()
+    .map_err(std::io::Error::from)
+    .and_then(|()| writeln!(out))
+    .and_then(|()| out.flush());
+    reader_gone(written)
 }
 
 /// Bytes as they came.
 pub fn bytes(body: &[u8]) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
-    out.write_all(body)?;
-    out.flush()
+    reader_gone(out.write_all(body).and_then(|()| out.flush()))
 }
 
 /// A progress bar on stderr for a download of `Content-Length` bytes (a spinner when the

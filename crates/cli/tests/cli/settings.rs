@@ -297,3 +297,29 @@ fn sparkfly_exchanges_identity_and_key_for_its_token_first() {
     exchange.assert_calls(1);
     call.assert_calls(1);
 }
+
+#[test]
+fn a_secret_in_a_profile_file_others_can_read_is_warned_about() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let server = MockServer::start();
+    answers(&server, "in-the-file");
+    let config = format!(
+        "[profiles.demo.pec]\nbase_url = \"{}\"\ntoken = \"in-the-file\"\n",
+        server.base_url()
+    );
+    let run = get_mailbox()
+        .args(["--profile", "demo"])
+        .config("readable", &config)
+        .run()
+        .success();
+    run.stderr_has("holds a secret and others may read it: `chmod 600` it");
+    let private = scratch("private").join("config.toml");
+    std::fs::write(&private, &config).unwrap();
+    std::fs::set_permissions(&private, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let run = get_mailbox()
+        .args(["--profile", "demo"])
+        .env("CREDKIT_CONFIG", &private)
+        .run()
+        .success();
+    assert_eq!(run.stderr, "");
+}
