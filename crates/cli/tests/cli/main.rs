@@ -1,5 +1,9 @@
 //! The `credkit` binary, run as a user runs it, against httpmock servers: what each command
 //! sent and printed, and its exit code. One test binary, a module per area.
+//!
+//! These tests live beside the binary rather than in the workspace's test binary
+//! (`tests/tests/it`): cargo builds a package's binary, and gives its path
+//! (`CARGO_BIN_EXE_credkit`), only for that package's own integration tests.
 
 mod failures;
 mod help;

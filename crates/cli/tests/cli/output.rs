@@ -45,6 +45,24 @@ fn a_dry_run_prints_the_request_with_credentials_redacted_and_sends_nothing() {
         )
     );
     assert!(!run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN));
+
+    // Flags every command takes are accepted anywhere on the line.
+    let before = against(
+        &server,
+        &[
+            "--dry-run",
+            "pec",
+            "change-mailbox-space",
+            "--id",
+            ID,
+            "--spazio-disco",
+            "+1024",
+        ],
+    )
+    .run()
+    .success();
+    assert_eq!(before.stdout, run.stdout);
+    any.assert_calls(0);
 }
 
 #[test]
