@@ -555,43 +555,61 @@ fn send_fn(
             .await
         })
     };
-    let (returned, arms) = match &operation.success {
-        Success::Json { status } => {
-            let answer_call = json_answer(answer)?;
-            (quote!(#answer), vec![(*status, answer_call)])
-        }
-        Success::Binary { status, .. } => (
+    // Each arm: the statuses it matches (none listed: any 2XX) and what it answers.
+    let (returned, arms): (TokenStream, Vec<(&[u16], TokenStream)>) = match &operation.success {
+        Success::Json { statuses } => (quote!(#answer), vec![(statuses, json_answer(answer)?)]),
+        Success::Binary { statuses, .. } => (
             quote!(#answer),
-            vec![(*status, quote!(Ok(ResponseValue::stream(response))))],
+            vec![(statuses, quote!(Ok(ResponseValue::stream(response))))],
         ),
-        Success::Empty { status } => (
+        Success::Text { statuses, .. } => (
+            quote!(::std::string::String),
+            vec![(
+                statuses,
+                quote!(credkit_runtime::contract::text_response(response).await),
+            )],
+        ),
+        Success::Empty { statuses } => (
             quote!(#answer),
-            vec![(*status, quote!(Ok(ResponseValue::empty(response))))],
+            vec![(statuses, quote!(Ok(ResponseValue::empty(response))))],
         ),
         Success::JsonOrEmpty { json, empty } => {
             let answer_call = json_answer(answer)?;
-            let mut arms = vec![(
-                *json,
-                quote!(credkit_runtime::contract::present(#answer_call)),
-            )];
-            arms.extend(
-                empty
-                    .iter()
-                    .map(|code| (*code, quote!(credkit_runtime::contract::absent(response)))),
-            );
-            (quote!(::std::option::Option<#answer>), arms)
+            (
+                quote!(::std::option::Option<#answer>),
+                vec![
+                    (
+                        json,
+                        quote!(credkit_runtime::contract::present(#answer_call)),
+                    ),
+                    (empty, quote!(credkit_runtime::contract::absent(response))),
+                ],
+            )
         }
     };
-    let arms = arms.into_iter().map(|(status, body)| {
-        let status = syn::LitInt::new(&format!("{status}u16"), proc_macro2::Span::call_site());
-        quote!(#status => #body,)
+    let arms = arms.into_iter().map(|(statuses, body)| {
+        let literal =
+            |status: u16| syn::LitInt::new(&format!("{status}u16"), proc_macro2::Span::call_site());
+        let pattern = if statuses.is_empty() {
+            let (low, high) = (literal(200), literal(299));
+            quote!(#low..=#high)
+        } else {
+            let codes = statuses.iter().map(|status| literal(*status));
+            quote!(#(#codes)|*)
+        };
+        quote!(#pattern => #body,)
     });
     let doc = format!(
         "Sends a `{}` request to `{}`",
         operation.method, operation.path
     );
+    let deprecated = operation
+        .deprecated
+        .as_ref()
+        .map(|note| quote!(#[deprecated(note = #note)]));
     Ok(quote! {
         #[doc = #doc]
+        #deprecated
         pub async fn send(self) -> Result<ResponseValue<#returned>, credkit_runtime::Error> {
             let Self { client, #(#all),* } = self;
             #(#parameters)*

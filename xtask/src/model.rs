@@ -174,6 +174,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// No credential is sent (`security: []`, or no global security).
     pub anonymous: bool,
+    /// `deprecated: true`, with the reason the spec gives (`x-deprecated-reason`, or its
+    /// summary): the generated `send` is `#[deprecated]`, so each call site is told.
+    pub deprecated: Option<String>,
 }
 
 impl Operation {
@@ -221,18 +224,29 @@ pub struct RequestBody {
     pub media_type: String,
 }
 
-/// What a successful call answers.
+/// What a successful call answers. Each kind lists its statuses; an empty list means any
+/// `2XX` (the spec documents only a `default` answer).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Success {
-    /// A JSON body decoded into the answer type.
-    Json { status: u16 },
-    /// A body streamed as bytes (a PDF download), with its media type.
-    Binary { status: u16, media_type: String },
+    /// A JSON body decoded into the answer type (several statuses documented with one schema
+    /// share it: RENTRI's `200` and `202`).
+    Json { statuses: Vec<u16> },
+    /// A body streamed as bytes (a PDF download, or a string of `format: binary` whatever its
+    /// media type), with its media type.
+    Binary {
+        statuses: Vec<u16>,
+        media_type: String,
+    },
+    /// A text body (`text/plain`, `text/csv`, ...) read as a `String`.
+    Text {
+        statuses: Vec<u16>,
+        media_type: String,
+    },
     /// No body.
-    Empty { status: u16 },
-    /// A JSON body for `json`, none for the `empty` statuses (`200` beside `204`): the answer
-    /// is `Option<T>`, `None` for those.
-    JsonOrEmpty { json: u16, empty: Vec<u16> },
+    Empty { statuses: Vec<u16> },
+    /// A JSON body for the `json` statuses, none for the `empty` ones (`200` beside `204`):
+    /// the answer is `Option<T>`, `None` for those.
+    JsonOrEmpty { json: Vec<u16>, empty: Vec<u16> },
 }
 
 impl Success {

@@ -18,12 +18,6 @@ use crate::names;
 use crate::problem::Problem;
 use crate::spec::{METHODS, Spec};
 
-/// Media types a success body may have; JSON is decoded, the others are streamed.
-const SUCCESS_MEDIA: [&str; 3] = [
-    "application/json",
-    "application/pdf",
-    "application/octet-stream",
-];
 /// Media types an error body may have. Errors are never decoded by progenitor: the runtime
 /// keeps their raw body and decodes JSON ones into the service's error schema on request.
 const ERROR_MEDIA: [&str; 3] = ["application/json", "application/problem+json", "text/plain"];
@@ -437,6 +431,17 @@ fn operations(
                 Some(requirements) => requirements.is_empty(),
                 None => !global_security,
             };
+            let deprecated =
+                (op.get("deprecated").and_then(Value::as_bool) == Some(true)).then(|| {
+                    let reason = str_of(op, "x-deprecated-reason")
+                        .or_else(|| str_of(op, "summary"))
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty());
+                    match reason {
+                        Some(reason) => format!("deprecated by the API description: {reason}"),
+                        None => "deprecated by the API description".to_owned(),
+                    }
+                });
             let ok = messages.is_empty();
             for message in messages {
                 problems.at(location.clone(), message);
@@ -456,6 +461,7 @@ fn operations(
                     accept,
                     idempotent,
                     anonymous,
+                    deprecated,
                 });
             }
         }
@@ -467,11 +473,16 @@ fn operations(
 #[derive(Debug, PartialEq)]
 enum BodyKind {
     Empty,
-    Json,
+    /// JSON, with its schema (statuses with equal schemas share one answer type).
+    Json(Value),
     Binary(String),
+    Text(String),
 }
 
 /// The success kind, the error statuses and the answers' media types of an operation.
+///
+/// A `default` answer is the success when the operation documents no `2XX` one, and an error
+/// beside them.
 fn responses(
     spec: &Spec,
     op: &Value,
@@ -482,6 +493,7 @@ fn responses(
         messages.push("no responses: document the success response".into());
         return (None, Vec::new(), Vec::new());
     };
+    let default_succeeds = !responses.keys().any(|code| code.starts_with('2'));
     let (mut success_media, mut error_media) = (Vec::new(), Vec::new());
     let error_ref = error_schema
         .map(|name| serde_json::json!({ "$ref": format!("#/components/schemas/{}", name.spec) }));
@@ -494,38 +506,24 @@ fn responses(
             continue;
         };
         let content = response.get("content").and_then(Value::as_object);
-        let media = if code.starts_with('2') {
+        let success = code.starts_with('2') || (code == "default" && default_succeeds);
+        let media = if success {
             &mut success_media
         } else {
             &mut error_media
         };
         media.extend(content.into_iter().flatten().map(|(name, _)| name.clone()));
-        match (code.as_str(), code.chars().next().unwrap_or('?')) {
-            ("default", _) => messages.push(
-                "a `default` response counts as both success and error for progenitor: list the error statuses (or 4XX/5XX)".into(),
-            ),
-            (_, '2') => {
+        let class = if code == "default" {
+            if default_succeeds { '2' } else { '4' }
+        } else {
+            code.chars().next().unwrap_or('?')
+        };
+        match class {
+            '2' => {
                 let media: Vec<(&String, &Value)> = content.into_iter().flatten().collect();
                 let kind = match media.as_slice() {
                     [] => BodyKind::Empty,
-                    [(name, body)] => {
-                        if !SUCCESS_MEDIA.contains(&name.as_str()) {
-                            messages.push(format!(
-                                "success response {code}: media type {name} is not supported (use one of {})",
-                                SUCCESS_MEDIA.join(", ")
-                            ));
-                        }
-                        if name.as_str() != "application/json" {
-                            BodyKind::Binary((*name).clone())
-                        } else if body.get("schema").is_some() {
-                            BodyKind::Json
-                        } else {
-                            messages.push(format!(
-                                "success response {code}: application/json without a schema"
-                            ));
-                            BodyKind::Empty
-                        }
-                    }
+                    [(name, body)] => body_kind(spec, code, name, body, messages),
                     many => {
                         let names: Vec<_> = many.iter().map(|(m, _)| m.as_str()).collect();
                         messages.push(format!(
@@ -538,7 +536,7 @@ fn responses(
                 };
                 successes.push((code.clone(), kind));
             }
-            (_, '4' | '5') => {
+            '4' | '5' => {
                 error_statuses.push(code.clone());
                 for (name, body) in content.into_iter().flatten() {
                     if !ERROR_MEDIA.contains(&name.as_str()) {
@@ -586,64 +584,108 @@ fn responses(
     (success_kind(&successes, messages), error_statuses, accept)
 }
 
-/// One success kind from the success responses: one response of any kind, or one JSON answer
-/// beside bodiless ones (`200` + `204`, the answer is then `Option<T>`).
+/// What one success body is: a string of `format: binary` is bytes whatever its media type,
+/// JSON (`application/json`, `*/*+json`) is decoded, `text/*` is text, anything else is bytes.
+fn body_kind(
+    spec: &Spec,
+    code: &str,
+    name: &str,
+    body: &Value,
+    messages: &mut Vec<String>,
+) -> BodyKind {
+    let schema = body.get("schema");
+    let binary = schema.and_then(|s| spec.resolve(s)).is_some_and(|s| {
+        str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
+    });
+    let json = name == "application/json" || name.ends_with("+json");
+    if binary {
+        BodyKind::Binary(name.to_owned())
+    } else if json {
+        match schema {
+            Some(schema) => BodyKind::Json(schema.clone()),
+            None => {
+                messages.push(format!("success response {code}: {name} without a schema"));
+                BodyKind::Empty
+            }
+        }
+    } else if name.starts_with("text/") {
+        BodyKind::Text(name.to_owned())
+    } else {
+        BodyKind::Binary(name.to_owned())
+    }
+}
+
+/// One success kind from the success responses: one kind for every status (JSON ones with one
+/// schema), or one JSON answer beside bodiless ones (`200` + `204`, the answer is then
+/// `Option<T>`). `default` as the success means any `2XX`: no status listed.
 fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) -> Option<Success> {
-    let status = |code: &str| code.parse::<u16>().ok();
-    match successes {
-        [] => {
-            messages.push(
-                "no success (2XX) response: document the one the service answers with".into(),
-            );
-            None
-        }
-        [(code, kind)] => {
-            let Some(status) = status(code) else {
-                messages.push(format!(
-                    "success status {code} is not a number: write the status the service answers with (200, 201, ...)"
-                ));
-                return None;
-            };
-            Some(match kind {
-                BodyKind::Empty => Success::Empty { status },
-                BodyKind::Json => Success::Json { status },
-                BodyKind::Binary(media_type) => Success::Binary {
-                    status,
-                    media_type: media_type.clone(),
-                },
-            })
-        }
-        several => {
-            let json: Vec<&String> = several
-                .iter()
-                .filter(|(_, kind)| *kind == BodyKind::Json)
-                .map(|(code, _)| code)
-                .collect();
-            let empty: Vec<u16> = several
-                .iter()
-                .filter(|(_, kind)| *kind == BodyKind::Empty)
-                .filter_map(|(code, _)| status(code))
-                .collect();
-            match json.as_slice() {
-                [json] if empty.len() + 1 == several.len() => match status(json) {
-                    Some(json) => Some(Success::JsonOrEmpty { json, empty }),
-                    None => {
-                        messages.push(format!("success status {json} is not a number"));
-                        None
-                    }
-                },
-                _ => {
-                    let codes: Vec<_> = several.iter().map(|(code, _)| code.as_str()).collect();
+    if successes.is_empty() {
+        messages
+            .push("no success (2XX) response: document the one the service answers with".into());
+        return None;
+    }
+    let mut statuses = |kind: &dyn Fn(&BodyKind) -> bool| -> Option<Vec<u16>> {
+        let mut list = Vec::new();
+        for (code, _) in successes.iter().filter(|(_, body)| kind(body)) {
+            if code == "default" {
+                continue;
+            }
+            match code.parse::<u16>() {
+                Ok(status) => list.push(status),
+                Err(_) => {
                     messages.push(format!(
-                        "{} success responses ({}): progenitor accepts one success body per operation; keep one, or one JSON answer beside bodiless ones",
-                        several.len(),
-                        codes.join(", ")
+                        "success status {code} is not a number: write the statuses the service answers with (200, 201, ...)"
                     ));
-                    None
+                    return None;
                 }
             }
         }
+        Some(list)
+    };
+    let first = &successes[0].1;
+    let all_like_first = successes.iter().all(|(_, body)| body == first);
+    let json_schemas: Vec<&Value> = successes
+        .iter()
+        .filter_map(|(_, body)| match body {
+            BodyKind::Json(schema) => Some(schema),
+            _ => None,
+        })
+        .collect();
+    let empties = successes
+        .iter()
+        .filter(|(_, body)| *body == BodyKind::Empty)
+        .count();
+    let one_json_schema = json_schemas.windows(2).all(|pair| pair[0] == pair[1]);
+    if all_like_first {
+        let all = statuses(&|_| true)?;
+        return Some(match first {
+            BodyKind::Empty => Success::Empty { statuses: all },
+            BodyKind::Json(_) => Success::Json { statuses: all },
+            BodyKind::Binary(media_type) => Success::Binary {
+                statuses: all,
+                media_type: media_type.clone(),
+            },
+            BodyKind::Text(media_type) => Success::Text {
+                statuses: all,
+                media_type: media_type.clone(),
+            },
+        });
     }
+    if !json_schemas.is_empty()
+        && one_json_schema
+        && json_schemas.len() + empties == successes.len()
+    {
+        let json = statuses(&|body| matches!(body, BodyKind::Json(_)))?;
+        let empty = statuses(&|body| *body == BodyKind::Empty)?;
+        return Some(Success::JsonOrEmpty { json, empty });
+    }
+    let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
+    messages.push(format!(
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), or one JSON answer beside bodiless ones",
+        successes.len(),
+        codes.join(", ")
+    ));
+    None
 }
 
 fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<RequestBody> {

@@ -177,7 +177,10 @@ fn builder_signatures(builder: &ItemMod) -> BTreeMap<String, String> {
                         && let syn::ReturnType::Type(_, output) = &f.sig.output
                     {
                         // `Result<T, credkit_runtime::Error>`: every operation has the same error type.
-                        let answer = first_generic(output).unwrap_or_else(|| ty(output));
+                        let mut answer = first_generic(output).unwrap_or_else(|| ty(output));
+                        if f.attrs.iter().any(|a| a.path().is_ident("deprecated")) {
+                            answer.push_str(" [deprecated]");
+                        }
                         sends.insert(last.ident.to_string(), (arguments.clone(), answer));
                     }
                 }
