@@ -43,7 +43,13 @@ pub fn emit(service: &Service) -> TokenStream {
     });
     let follow_redirects = service.follow_redirects;
     let credential_headers = service.credential_headers();
-    let error_schema = format_ident!("{}", service.error_schema.rust);
+    let error_type = match &service.error_schema {
+        Some(schema) => {
+            let name = format_ident!("{}", schema.rust);
+            quote!(types::#name)
+        }
+        None => quote!(::serde_json::Value),
+    };
     let error_doc = format!(
         "The model of {title}'s error bodies; decode one with `error.service_error::<ServiceError>()`."
     );
@@ -67,7 +73,7 @@ pub fn emit(service: &Service) -> TokenStream {
         }
 
         #[doc = #error_doc]
-        pub type ServiceError = types::#error_schema;
+        pub type ServiceError = #error_type;
 
         impl Client {
             /// A builder for this client: environment or base URL, credentials, timeouts,

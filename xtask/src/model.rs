@@ -17,8 +17,9 @@ pub struct Service {
     pub auth: AuthScheme,
     pub servers: Vec<Server>,
     pub operations: Vec<Operation>,
-    /// `info.x-credkit-error-schema`: the model of the service's error bodies.
-    pub error_schema: SchemaName,
+    /// `info.x-credkit-error-schema`: the model of the service's error bodies; `None` when the
+    /// spec names none (`ServiceError` is then `serde_json::Value`).
+    pub error_schema: Option<SchemaName>,
     /// `info.x-credkit-success-member`: the envelope flag whose `false` means "refused".
     pub success_member: Option<String>,
     /// `info.x-credkit-follow-redirects` (default `true`).

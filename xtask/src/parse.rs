@@ -76,7 +76,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     };
     check_schema_names(spec, &mut problems);
     let custom_types = custom_types(spec, &mut problems);
-    let operations = operations(spec, error_schema.as_ref(), &mut problems);
+    let operations = operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
     check_nodes(spec, &spec.doc, String::new(), &mut problems);
     let document = crate::normalize::for_progenitor(spec, &operations);
     let mut found = problems.found;
@@ -214,15 +214,11 @@ fn auth_scheme(spec: &Spec) -> Result<AuthScheme, String> {
     }
 }
 
-fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<SchemaName> {
+/// `info.x-credkit-error-schema`: `Some(None)` when the spec names none (errors then decode
+/// into a `serde_json::Value`), `None` when the name is wrong (a problem was reported).
+fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<Option<SchemaName>> {
     match spec.info_str("x-credkit-error-schema") {
-        None => {
-            problems.at(
-                "info",
-                "missing `x-credkit-error-schema`: name the schema of the service's error bodies",
-            );
-            None
-        }
+        None => Some(None),
         Some(name)
             if spec
                 .doc
@@ -237,10 +233,10 @@ fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<SchemaName> 
             );
             None
         }
-        Some(name) => Some(SchemaName {
+        Some(name) => Some(Some(SchemaName {
             spec: name.to_owned(),
             rust: names::type_name(name),
-        }),
+        })),
     }
 }
 
@@ -547,7 +543,9 @@ fn responses(
                     } else if name != "text/plain"
                         && let Some(schema) = body.get("schema")
                     {
-                        if Some(schema) != error_ref.as_ref() {
+                        if let Some(expected) = &error_ref
+                            && schema != expected
+                        {
                             messages.push(format!(
                                 "error response {code} ({name}) has schema {schema}: error bodies must use the service's error schema `{}`",
                                 error_schema.map_or("(unset)", |s| s.spec.as_str())

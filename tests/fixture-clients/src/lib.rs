@@ -43,3 +43,6 @@ pub mod ok_success_shapes;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_unions;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_without_error_schema;
