@@ -26,6 +26,8 @@ pub struct Service {
     pub follow_redirects: bool,
     /// The component schemas credkit emits itself instead of typify: secrets and open enums.
     pub custom_types: Vec<CustomType>,
+    /// The requests the service sends to URLs of the caller's (OpenAPI `callbacks`).
+    pub callbacks: Vec<Callback>,
     /// Where the generated module sits in its crate: `crate::generated` in a client crate.
     /// Custom types are named through it (`crate::generated::types::Pin`).
     pub module_path: String,
@@ -195,6 +197,28 @@ impl Operation {
             .map(|p| p.name.to_ascii_lowercase())
             .collect()
     }
+}
+
+/// A request the service sends to a URL the caller gave it (an OpenAPI callback): its body
+/// gets a type and a `parse` function, so that a receiver (axum or any server) can read it.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// The operation that declares it (its operationId).
+    pub operation: String,
+    /// The callback's name in the spec.
+    pub name: String,
+    /// The parse function: `parse_<operation>_<callback>`.
+    pub rust_name: String,
+    /// Upper case: `POST`.
+    pub method: String,
+    /// The URL expression (`{$request.body#/callbackUrl}`, or a literal URL).
+    pub url: String,
+    pub summary: String,
+    /// The type of the body.
+    pub payload: SchemaName,
+    /// The body's schema when the spec writes it inline: added to the components under
+    /// `payload.spec`, so that typify generates its type.
+    pub inline_schema: Option<serde_json::Value>,
 }
 
 /// Where a parameter goes.

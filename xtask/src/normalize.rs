@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Operation, Success, pointer_segment};
+use crate::model::{Callback, Operation, Success, pointer_segment};
 use crate::problem::Problem;
 use crate::spec::{METHODS, Spec};
 
@@ -23,8 +23,27 @@ use crate::spec::{METHODS, Spec};
 pub fn for_progenitor(
     spec: &Spec,
     operations: &[Operation],
+    callbacks: &[Callback],
 ) -> Result<openapiv3::OpenAPI, Vec<Problem>> {
     let mut doc = spec.doc.clone();
+    // A callback's inline body becomes a component, so that typify generates its type.
+    for callback in callbacks {
+        if let Some(schema) = &callback.inline_schema
+            && let Some(components) = doc
+                .as_object_mut()
+                .map(|d| {
+                    d.entry("components")
+                        .or_insert_with(|| serde_json::json!({}))
+                })
+                .and_then(Value::as_object_mut)
+            && let Some(schemas) = components
+                .entry("schemas")
+                .or_insert_with(|| serde_json::json!({}))
+                .as_object_mut()
+        {
+            schemas.insert(callback.payload.spec.clone(), schema.clone());
+        }
+    }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             for method in METHODS {

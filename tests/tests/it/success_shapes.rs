@@ -1,7 +1,8 @@
 //! The success shapes vendors write, over HTTP, through the clients generated from the
 //! generator's fixtures (`tests/fixtures/generator/ok_success_shapes.yaml` and
 //! `ok_default_beside_success.yaml`): statuses sharing one schema, a `default` that is the only
-//! answer, text answers, downloads labelled JSON, and a `default` error.
+//! answer, text answers, downloads labelled JSON, a `default` error, and the bodies of callbacks
+//! (`ok_callbacks.yaml`).
 
 use credkit_fixture_clients::{ok_default_beside_success, ok_success_shapes};
 use credkit_runtime::{ErrorKind, GeneratedClient, RetryPolicy};
@@ -159,4 +160,37 @@ async fn a_default_beside_a_success_is_an_error_with_its_status_and_body() {
         error.service_error::<serde_json::Value>().unwrap(),
         json!({ "title": "down" })
     );
+}
+
+/// A callback's body, as a receiver gets it, parses into its type: each variant of an inline
+/// `oneOf`, a referenced schema, and a body that fits none is an error naming the place.
+#[test]
+fn callback_bodies_parse_into_their_types() {
+    use credkit_fixture_clients::ok_callbacks::{callbacks, types};
+
+    let device =
+        callbacks::parse_subscribe_device_notice(br#"{"device":"B4HUPE820","battery":87}"#)
+            .unwrap();
+    assert_eq!(
+        device,
+        types::SubscribeDeviceNoticePayload::DeviceEvent(types::DeviceEvent {
+            device: "B4HUPE820".into(),
+            battery: Some(87),
+        })
+    );
+    let sync = callbacks::parse_subscribe_device_notice(br#"{"synced_at":"2026-11-30T06:30:00Z"}"#)
+        .unwrap();
+    assert!(
+        matches!(sync, types::SubscribeDeviceNoticePayload::SyncEvent(_)),
+        "{sync:?}"
+    );
+    let event =
+        callbacks::parse_subscribe_sync(br#"{"synced_at":"2026-11-30T06:30:00+01:00"}"#).unwrap();
+    assert_eq!(
+        event.synced_at,
+        "2026-11-30T05:30:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    );
+    assert!(callbacks::parse_subscribe_sync(br#"{"synced":"yesterday"}"#).is_err());
 }
