@@ -12,6 +12,7 @@ pub mod builder;
 pub mod cli;
 pub mod crates;
 pub mod custom_types;
+pub mod drift;
 pub mod generate;
 pub mod metadata;
 pub mod mock;
@@ -23,6 +24,7 @@ pub mod parse;
 pub mod problem;
 pub mod spec;
 pub mod surface;
+pub mod upstream;
 pub mod workspace;
 
 pub use generate::generate;

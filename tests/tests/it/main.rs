@@ -13,3 +13,4 @@ mod runtime;
 mod secrets;
 mod sparkfly;
 mod spec_examples;
+mod upstream;
