@@ -835,7 +835,8 @@ fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String
 
 /// `x-credkit-deviation`: why the spec deliberately differs from the published definition at
 /// this place (`cargo xtask upstream` reports differences under it as deviations, not drift).
-/// Documentation only: generated code never reads it, so it may stand beside a `$ref` too.
+/// Documentation only: generated code never reads it, so it may stand beside a `$ref` too
+/// (which Redocly's `spec-ref-siblings` refuses in `specs/`).
 pub const DEVIATION: &str = "x-credkit-deviation";
 
 /// A deviation says why in words: a non-empty string.
