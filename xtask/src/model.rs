@@ -24,6 +24,8 @@ pub struct Service {
     pub success_member: Option<String>,
     /// `info.x-credkit-follow-redirects` (default `true`).
     pub follow_redirects: bool,
+    /// `info.x-credkit-upstream`: where the vendor publishes its definition (`cargo xtask upstream`).
+    pub upstream: Option<Upstream>,
     /// The component schemas credkit emits itself instead of typify: secrets and open enums.
     pub custom_types: Vec<CustomType>,
     /// The requests the service sends to URLs of the caller's (OpenAPI `callbacks`).
@@ -142,6 +144,38 @@ pub struct Server {
     pub environment: Environment,
     /// Without a trailing `/`.
     pub url: String,
+}
+
+/// Where the vendor publishes the definition a spec is written from: `cargo xtask upstream`
+/// compares the spec with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// An `https` URL of the published file itself (a raw file, not a page about it).
+    pub url: String,
+    pub format: UpstreamFormat,
+}
+
+/// How the published file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpstreamFormat {
+    Yaml,
+    Json,
+}
+
+impl UpstreamFormat {
+    /// The spelling in specs: `yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpstreamFormat::Yaml => "yaml",
+            UpstreamFormat::Json => "json",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [UpstreamFormat::Yaml, UpstreamFormat::Json]
+            .into_iter()
+            .find(|f| f.as_str() == value)
+    }
 }
 
 /// A component schema, by its spec name and the Rust type generated for it.

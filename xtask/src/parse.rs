@@ -12,7 +12,8 @@ use serde_json::Value;
 
 use crate::model::{
     AuthScheme, Callback, CustomKind, CustomType, Environment, Operation, Parameter,
-    ParameterLocation, RequestBody, SchemaName, Server, Service, Success, pointer_segment, str_of,
+    ParameterLocation, RequestBody, SchemaName, Server, Service, Success, Upstream, UpstreamFormat,
+    pointer_segment, str_of,
 };
 use crate::names;
 use crate::problem::Problem;
@@ -74,6 +75,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
             true
         }
     };
+    let upstream = upstream(spec, &mut problems);
     check_schema_names(spec, &mut problems);
     let custom_types = custom_types(spec, &mut problems);
     let operations = operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
@@ -114,6 +116,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 error_schema,
                 success_member,
                 follow_redirects,
+                upstream,
                 custom_types,
                 callbacks,
                 module_path: "crate::generated".to_owned(),
@@ -915,6 +918,7 @@ fn check_nodes(spec: &Spec, value: &Value, pointer: String, problems: &mut Probl
             for message in check_ref(spec, object)
                 .into_iter()
                 .chain(check_type(object))
+                .chain(check_deviation(object))
             {
                 problems.at(place.clone(), message);
             }
@@ -959,7 +963,7 @@ fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String
     let siblings: Vec<&str> = object
         .keys()
         .map(String::as_str)
-        .filter(|k| !matches!(*k, "$ref" | "description" | "summary"))
+        .filter(|k| !matches!(*k, "$ref" | "description" | "summary" | DEVIATION))
         .collect();
     if !siblings.is_empty() {
         messages.push(format!(
@@ -968,6 +972,80 @@ fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String
         ));
     }
     messages
+}
+
+/// `x-credkit-deviation`: why the spec deliberately differs from the published definition at
+/// this place (`cargo xtask upstream` reports differences under it as deviations, not drift).
+/// Documentation only: generated code never reads it, so it may stand beside a `$ref` too
+/// (which Redocly's `spec-ref-siblings` refuses in `specs/`).
+pub const DEVIATION: &str = "x-credkit-deviation";
+
+/// A deviation says why in words: a non-empty string.
+fn check_deviation(object: &serde_json::Map<String, Value>) -> Option<String> {
+    match object.get(DEVIATION)? {
+        Value::String(reason) if !reason.trim().is_empty() => None,
+        other => Some(format!(
+            "`{DEVIATION}` is {other}: write why the spec differs from the published definition here, as a string"
+        )),
+    }
+}
+
+/// `info.x-credkit-upstream: {url, format}`: where the vendor publishes its definition.
+fn upstream(spec: &Spec, problems: &mut Problems<'_>) -> Option<Upstream> {
+    const PLACE: &str = "info.x-credkit-upstream";
+    const SHAPE: &str = "`{url: https://<the published file>, format: yaml|json}`";
+    let declared = spec.doc.pointer("/info/x-credkit-upstream")?;
+    let Some(fields) = declared.as_object() else {
+        problems.at(
+            PLACE,
+            format!("`x-credkit-upstream` is {declared}: write {SHAPE}"),
+        );
+        return None;
+    };
+    let mut found = Vec::new();
+    if let Some(key) = fields
+        .keys()
+        .find(|k| !matches!(k.as_str(), "url" | "format"))
+    {
+        found.push(format!("unknown key `{key}`: write {SHAPE}"));
+    }
+    let url = match fields.get("url") {
+        Some(Value::String(url)) if url.starts_with("https://") && url.len() > "https://".len() => {
+            Some(url.clone())
+        }
+        Some(other) => {
+            found.push(format!(
+                "`url` is {other}: write the https URL of the published file itself"
+            ));
+            None
+        }
+        None => {
+            found.push(format!("missing `url`: write {SHAPE}"));
+            None
+        }
+    };
+    let format = match fields.get("format") {
+        Some(Value::String(format)) if UpstreamFormat::parse(format).is_some() => {
+            UpstreamFormat::parse(format)
+        }
+        Some(other) => {
+            found.push(format!(
+                "`format` is {other}: write `yaml` or `json`, as the published file is written"
+            ));
+            None
+        }
+        None => {
+            found.push(format!("missing `format`: write {SHAPE}"));
+            None
+        }
+    };
+    for message in found {
+        problems.at(PLACE, message);
+    }
+    Some(Upstream {
+        url: url?,
+        format: format?,
+    })
 }
 
 /// `type: [string, 'null']` is OpenAPI 3.1: 3.0 has one type, and `nullable` for null. (A

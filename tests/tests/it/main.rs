@@ -14,3 +14,4 @@ mod secrets;
 mod sparkfly;
 mod spec_examples;
 mod success_shapes;
+mod upstream;
