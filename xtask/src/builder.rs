@@ -43,7 +43,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::{Fields, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
 
-use crate::model::{Operation, ParameterLocation, Service, Success};
+use crate::model::{BodyEncoding, Operation, ParameterLocation, Service, Success};
 use crate::names;
 
 /// Replaces every operation's builder (struct and `impl`) with credkit's; `Err` names the
@@ -528,7 +528,33 @@ fn send_fn(
             ::reqwest::header::HeaderValue::from_static(#media),
         ))
     });
-    let json = operation.body.as_ref().map(|_| quote!(.json(&body)));
+    let content_type = |media: &str| {
+        quote!(.header(
+            ::reqwest::header::CONTENT_TYPE,
+            ::reqwest::header::HeaderValue::from_static(#media),
+        ))
+    };
+    let json = operation.body.as_ref().map(|body| match body.encoding {
+        BodyEncoding::Json if body.media_type == "application/json" => quote!(.json(&body)),
+        BodyEncoding::Json => {
+            let header = content_type(&body.media_type);
+            quote!(#header.body(::serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest(e.to_string()))?))
+        }
+        BodyEncoding::Form => quote!(.form_urlencoded(&body)?),
+        BodyEncoding::Bytes | BodyEncoding::Text => {
+            let header = content_type(&body.media_type);
+            quote!(#header.body(body))
+        }
+    });
+    let form_trait = operation
+        .body
+        .as_ref()
+        .filter(|body| body.encoding == BodyEncoding::Form)
+        .map(|_| {
+            quote!(
+                use progenitor_client::RequestBuilderExt as _;
+            )
+        });
     let id = &operation.rust_name;
 
     let json_answer = |answer: &Type| -> Result<TokenStream, String> {
@@ -611,6 +637,7 @@ fn send_fn(
         #[doc = #doc]
         #deprecated
         pub async fn send(self) -> Result<ResponseValue<#returned>, credkit_runtime::Error> {
+            #form_trait
             let Self { client, #(#all),* } = self;
             #(#parameters)*
             #body

@@ -276,11 +276,30 @@ pub struct Parameter {
     pub secret: bool,
 }
 
-/// The request body of an operation (JSON: the only kind the generator accepts today).
+/// The request body of an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestBody {
     pub required: bool,
+    /// What is sent as `Content-Type`.
     pub media_type: String,
+    pub encoding: BodyEncoding,
+    /// Other media types the spec offers for the body, not generated (JSON is preferred,
+    /// then a form, then the first).
+    pub alternatives: Vec<String>,
+}
+
+/// How a request body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` or `*/*+json`: the body's type, serialized.
+    Json,
+    /// `application/x-www-form-urlencoded`: the body's type as a form.
+    Form,
+    /// Any other media type, or a string of `format: binary`: bytes, streamed from whatever
+    /// converts into a `reqwest::Body` (a `Vec<u8>`, a `tokio::fs::File`, ...).
+    Bytes,
+    /// `text/*`: a string.
+    Text,
 }
 
 /// What a successful call answers. Each kind lists its statuses; an empty list means any

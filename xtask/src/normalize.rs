@@ -15,7 +15,7 @@
 
 use serde_json::Value;
 
-use crate::model::{Callback, Operation, Success, pointer_segment};
+use crate::model::{BodyEncoding, Callback, Operation, RequestBody, Success, pointer_segment};
 use crate::problem::Problem;
 use crate::spec::{METHODS, Spec};
 
@@ -56,6 +56,12 @@ pub fn for_progenitor(
                     .and_then(Value::as_object_mut)
                 {
                     successes_only(responses, operation.map(|op| &op.success));
+                }
+                if let (Some(op), Some(body)) = (
+                    item.get_mut(method).and_then(Value::as_object_mut),
+                    operation.and_then(|op| op.body.as_ref()),
+                ) {
+                    one_body_media(spec, op, body);
                 }
             }
         }
@@ -143,6 +149,36 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
             _ => {}
         }
     }
+}
+
+/// Leaves the one media type of the body that is generated, as progenitor reads it: JSON of
+/// any `+json` flavour as `application/json`, bytes as a binary `application/octet-stream`,
+/// text as a `text/plain` string (the template sends each with its real media type).
+fn one_body_media(spec: &Spec, op: &mut serde_json::Map<String, Value>, body: &RequestBody) {
+    let Some(declared) = op.get("requestBody").and_then(|b| spec.resolve(b)).cloned() else {
+        return;
+    };
+    let media = declared
+        .pointer(&format!("/content/{}", pointer_segment(&body.media_type)))
+        .cloned()
+        .unwrap_or_default();
+    let (name, media) = match body.encoding {
+        BodyEncoding::Json => ("application/json", media),
+        BodyEncoding::Form => ("application/x-www-form-urlencoded", media),
+        BodyEncoding::Bytes => (
+            "application/octet-stream",
+            serde_json::json!({ "schema": { "type": "string", "format": "binary" } }),
+        ),
+        BodyEncoding::Text => (
+            "text/plain",
+            serde_json::json!({ "schema": { "type": "string" } }),
+        ),
+    };
+    let mut rewritten = declared;
+    if let Some(object) = rewritten.as_object_mut() {
+        object.insert("content".to_owned(), serde_json::json!({ name: media }));
+    }
+    op.insert("requestBody".to_owned(), rewritten);
 }
 
 /// Response components referenced by the responses that remain.

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::model::{
-    AuthScheme, Callback, CustomKind, CustomType, Environment, Operation, Parameter,
+    AuthScheme, BodyEncoding, Callback, CustomKind, CustomType, Environment, Operation, Parameter,
     ParameterLocation, RequestBody, SchemaName, Server, Service, Success, Upstream, UpstreamFormat,
     pointer_segment, str_of,
 };
@@ -796,40 +796,74 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
         messages.push("request body `$ref` does not resolve".into());
         return None;
     };
-    let media: Vec<&String> = body
+    let offered: Vec<(&String, &Value)> = body
         .get("content")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(m, _)| m)
         .collect();
-    match media.as_slice() {
-        [one] if one.as_str() == "application/json" => Some(RequestBody {
-            required: body.get("required").and_then(Value::as_bool) == Some(true),
-            media_type: (*one).clone(),
-        }),
-        [one] => {
-            messages.push(format!(
-                "request body media type {one} is not supported: use application/json"
-            ));
-            None
-        }
-        [] => {
-            messages.push("request body without content".into());
-            None
-        }
-        many => {
-            messages.push(format!(
-                "request body has {} media types ({}): progenitor accepts exactly one, use application/json",
-                many.len(),
-                many.iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            None
-        }
+    if offered.is_empty() {
+        messages.push("request body without content".into());
+        return None;
     }
+    let encoding = |name: &str, media: &Value| -> Option<BodyEncoding> {
+        let binary = media
+            .get("schema")
+            .and_then(|s| spec.resolve(s))
+            .is_some_and(|s| {
+                str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
+            });
+        Some(if binary {
+            BodyEncoding::Bytes
+        } else if name == "application/json" || name.ends_with("+json") {
+            BodyEncoding::Json
+        } else if name == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if name.starts_with("multipart/") {
+            return None;
+        } else if name.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Bytes
+        })
+    };
+    let supported: Vec<(&String, BodyEncoding)> = offered
+        .iter()
+        .filter_map(|(name, media)| Some((*name, encoding(name, media)?)))
+        .collect();
+    let preference = |e: &BodyEncoding| match e {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Bytes | BodyEncoding::Text => 2,
+    };
+    let Some((chosen, encoding)) = supported.iter().min_by_key(|(_, e)| preference(e)).copied()
+    else {
+        let names: Vec<&str> = offered.iter().map(|(n, _)| n.as_str()).collect();
+        messages.push(format!(
+            "request body media type {} is not supported yet (multipart): describe the upload as application/octet-stream or JSON",
+            names.join(", ")
+        ));
+        return None;
+    };
+    if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form)
+        && offered
+            .iter()
+            .find(|(name, _)| *name == chosen)
+            .is_some_and(|(_, media)| media.get("schema").is_none())
+    {
+        messages.push(format!("request body {chosen} without a schema"));
+        return None;
+    }
+    Some(RequestBody {
+        required: body.get("required").and_then(Value::as_bool) == Some(true),
+        media_type: chosen.clone(),
+        encoding,
+        alternatives: offered
+            .iter()
+            .map(|(name, _)| (*name).clone())
+            .filter(|name| name != chosen)
+            .collect(),
+    })
 }
 
 fn parameters(

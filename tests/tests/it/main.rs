@@ -8,6 +8,7 @@ mod hostile_callers;
 mod hostile_servers;
 mod openapi_pec;
 mod rentri_ca;
+mod request_bodies;
 mod retries;
 mod runtime;
 mod secrets;
