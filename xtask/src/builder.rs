@@ -43,7 +43,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::{Fields, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
 
-use crate::model::{Operation, ParameterLocation, Service, Success};
+use crate::model::{BodyEncoding, Operation, ParameterLocation, Service, Success};
 use crate::names;
 
 /// Replaces every operation's builder (struct and `impl`) with credkit's; `Err` names the
@@ -528,7 +528,33 @@ fn send_fn(
             ::reqwest::header::HeaderValue::from_static(#media),
         ))
     });
-    let json = operation.body.as_ref().map(|_| quote!(.json(&body)));
+    let content_type = |media: &str| {
+        quote!(.header(
+            ::reqwest::header::CONTENT_TYPE,
+            ::reqwest::header::HeaderValue::from_static(#media),
+        ))
+    };
+    let json = operation.body.as_ref().map(|body| match body.encoding {
+        BodyEncoding::Json if body.media_type == "application/json" => quote!(.json(&body)),
+        BodyEncoding::Json => {
+            let header = content_type(&body.media_type);
+            quote!(#header.body(::serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest(e.to_string()))?))
+        }
+        BodyEncoding::Form => quote!(.form_urlencoded(&body)?),
+        BodyEncoding::Bytes | BodyEncoding::Text => {
+            let header = content_type(&body.media_type);
+            quote!(#header.body(body))
+        }
+    });
+    let form_trait = operation
+        .body
+        .as_ref()
+        .filter(|body| body.encoding == BodyEncoding::Form)
+        .map(|_| {
+            quote!(
+                use progenitor_client::RequestBuilderExt as _;
+            )
+        });
     let id = &operation.rust_name;
 
     let json_answer = |answer: &Type| -> Result<TokenStream, String> {
@@ -555,44 +581,63 @@ fn send_fn(
             .await
         })
     };
-    let (returned, arms) = match &operation.success {
-        Success::Json { status } => {
-            let answer_call = json_answer(answer)?;
-            (quote!(#answer), vec![(*status, answer_call)])
-        }
-        Success::Binary { status, .. } => (
+    // Each arm: the statuses it matches (none listed: any 2XX) and what it answers.
+    let (returned, arms): (TokenStream, Vec<(&[u16], TokenStream)>) = match &operation.success {
+        Success::Json { statuses } => (quote!(#answer), vec![(statuses, json_answer(answer)?)]),
+        Success::Binary { statuses, .. } => (
             quote!(#answer),
-            vec![(*status, quote!(Ok(ResponseValue::stream(response))))],
+            vec![(statuses, quote!(Ok(ResponseValue::stream(response))))],
         ),
-        Success::Empty { status } => (
+        Success::Text { statuses, .. } => (
+            quote!(::std::string::String),
+            vec![(
+                statuses,
+                quote!(credkit_runtime::contract::text_response(response).await),
+            )],
+        ),
+        Success::Empty { statuses } => (
             quote!(#answer),
-            vec![(*status, quote!(Ok(ResponseValue::empty(response))))],
+            vec![(statuses, quote!(Ok(ResponseValue::empty(response))))],
         ),
         Success::JsonOrEmpty { json, empty } => {
             let answer_call = json_answer(answer)?;
-            let mut arms = vec![(
-                *json,
-                quote!(credkit_runtime::contract::present(#answer_call)),
-            )];
-            arms.extend(
-                empty
-                    .iter()
-                    .map(|code| (*code, quote!(credkit_runtime::contract::absent(response)))),
-            );
-            (quote!(::std::option::Option<#answer>), arms)
+            (
+                quote!(::std::option::Option<#answer>),
+                vec![
+                    (
+                        json,
+                        quote!(credkit_runtime::contract::present(#answer_call)),
+                    ),
+                    (empty, quote!(credkit_runtime::contract::absent(response))),
+                ],
+            )
         }
     };
-    let arms = arms.into_iter().map(|(status, body)| {
-        let status = syn::LitInt::new(&format!("{status}u16"), proc_macro2::Span::call_site());
-        quote!(#status => #body,)
+    let arms = arms.into_iter().map(|(statuses, body)| {
+        let literal =
+            |status: u16| syn::LitInt::new(&format!("{status}u16"), proc_macro2::Span::call_site());
+        let pattern = if statuses.is_empty() {
+            let (low, high) = (literal(200), literal(299));
+            quote!(#low..=#high)
+        } else {
+            let codes = statuses.iter().map(|status| literal(*status));
+            quote!(#(#codes)|*)
+        };
+        quote!(#pattern => #body,)
     });
     let doc = format!(
         "Sends a `{}` request to `{}`",
         operation.method, operation.path
     );
+    let deprecated = operation
+        .deprecated
+        .as_ref()
+        .map(|note| quote!(#[deprecated(note = #note)]));
     Ok(quote! {
         #[doc = #doc]
+        #deprecated
         pub async fn send(self) -> Result<ResponseValue<#returned>, credkit_runtime::Error> {
+            #form_trait
             let Self { client, #(#all),* } = self;
             #(#parameters)*
             #body

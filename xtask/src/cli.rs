@@ -12,6 +12,7 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
        cargo xtask release-plan
        cargo xtask surface SERVICE
        cargo xtask bench [--no-build-cost]
+       cargo xtask upstream [SERVICE..] [--from FILE] [--format text|markdown|json]
 
   generate            regenerate crates/<service>/src/generated.rs from specs/<service>.yaml;
                       nothing is written unless every selected spec generates
@@ -28,6 +29,12 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
                       (<crate>-v<version>), from the change of its API surface
   surface             print the API surface (one line per operation and type) of a service
   bench               run every benchmark and print their tables (BENCHMARKS.md)
+  upstream            compare each spec with the definition its vendor publishes
+                      (info.x-credkit-upstream): what differs, its class (breaking,
+                      compatible, informational) and what to change in specs/; exit 0 when
+                      only declared deviations differ, 1 on drift, 2 when it cannot compare
+  upstream --from     read the published definition from FILE (one SERVICE) instead of
+                      fetching it
 ";
 
 /// What a command printed and its exit code.
@@ -57,6 +64,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
         Some("services") => services(root),
         Some("release-plan") => release_plan(root),
         Some("bench") => crate::bench::run(&args[1..], root),
+        Some("upstream") => crate::upstream::run(&args[1..], root),
         Some("-h" | "--help" | "help") => Outcome {
             stdout: USAGE.to_owned(),
             ..Outcome::default()
@@ -74,26 +82,12 @@ fn generate(args: &[String], root: &Path) -> Outcome {
         Ok(all) => all,
         Err(e) => return Outcome::fail(1, format!("error: cannot list specs/: {e}\n")),
     };
-    let mut selected = Vec::new();
-    for name in args.iter().filter(|a| !a.starts_with('-')) {
-        match all.iter().find(|s| &s.name == name) {
-            Some(service) => selected.push(service.clone()),
-            None => {
-                let known: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
-                return Outcome::fail(
-                    2,
-                    format!(
-                        "error: no spec specs/{name}.yaml (services: {})\n",
-                        known.join(", ")
-                    ),
-                );
-            }
-        }
-    }
-    let everything = selected.is_empty();
-    if everything {
-        selected = all;
-    }
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let everything = names.is_empty();
+    let selected = match select(all, names) {
+        Ok(selected) => selected,
+        Err(outcome) => return outcome,
+    };
 
     let generated = workspace::generate_all(root, &selected).and_then(|mut outputs| {
         if everything {
@@ -160,6 +154,31 @@ fn generate(args: &[String], root: &Path) -> Outcome {
         }
     }
     outcome
+}
+
+/// The services named (file stems of `specs/*.yaml`), or all of them when none is; an unknown
+/// name is a usage error.
+pub(crate) fn select<'n>(
+    all: Vec<workspace::Service>,
+    names: impl IntoIterator<Item = &'n String>,
+) -> Result<Vec<workspace::Service>, Outcome> {
+    let mut selected = Vec::new();
+    for name in names {
+        match all.iter().find(|s| &s.name == name) {
+            Some(service) => selected.push(service.clone()),
+            None => {
+                let known: Vec<_> = all.iter().map(|s| s.name.as_str()).collect();
+                return Err(Outcome::fail(
+                    2,
+                    format!(
+                        "error: no spec specs/{name}.yaml (services: {})\n",
+                        known.join(", ")
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(if selected.is_empty() { all } else { selected })
 }
 
 fn surface(args: &[String], root: &Path) -> Outcome {

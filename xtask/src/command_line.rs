@@ -20,7 +20,7 @@ use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, ReturnType, Type, TypeParamBound, WherePredicate};
 
-use crate::model::{Operation, ParameterLocation, Success};
+use crate::model::{BodyEncoding, Operation, ParameterLocation, Success};
 use crate::problem::Problem;
 use crate::spec::Spec;
 use crate::workspace::{self, Output};
@@ -96,7 +96,9 @@ pub fn outputs(
         /// Every service, as the facade names it, with its operations.
         pub const SERVICES: &[Service] = &[#(#tables),*];
 
-        /// Sends the operation `call` was given, through its typed builder in the client.
+        /// Sends the operation `call` was given, through its typed builder in the client. A
+        /// deprecated operation is still a command: its help says so.
+        #[allow(deprecated)]
         pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             match (call.service(), call.operation()) {
                 #(#sends)*
@@ -270,7 +272,11 @@ fn operation_entry(operation: &Operation) -> TokenStream {
                         Member { flag: #flag, name: #name, description: #description, required: #required, text: #text }
                     })
                 });
-            quote!(Some(Body { required: #required, members: &[#(#members),*] }))
+            let media_type = &body.media_type;
+            let typed = matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form);
+            quote!(Some(Body {
+                required: #required, media_type: #media_type, typed: #typed, members: &[#(#members),*],
+            }))
         }
     };
     let answer = match &operation.success {
@@ -278,11 +284,13 @@ fn operation_entry(operation: &Operation) -> TokenStream {
         Success::JsonOrEmpty { .. } => quote!(Answer::JsonOrEmpty),
         Success::Empty { .. } => quote!(Answer::Empty),
         Success::Binary { .. } => quote!(Answer::Binary),
+        Success::Text { .. } => quote!(Answer::Text),
     };
+    let deprecated = operation.deprecated.clone().unwrap_or_default();
     quote! {
         Operation {
             name: #name, id: #id, summary: #summary, description: #description, method: #method, path: #path,
-            parameters: &[#(#parameters),*], body: #body, answer: #answer,
+            deprecated: #deprecated, parameters: &[#(#parameters),*], body: #body, answer: #answer,
         }
     }
 }
@@ -442,8 +450,11 @@ fn send_arm(
     for setter in setters {
         let field = format_ident!("{}", setter.field);
         let ty = &setter.ty;
-        if setter.field == "body" && operation.body.is_some() {
-            if setter.optional {
+        if let Some(body) = operation.body.as_ref().filter(|_| setter.field == "body") {
+            if !matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) {
+                // Bytes or text, as they are in the `--body` file.
+                required.push(quote!(.body(call.raw_body()?)));
+            } else if setter.optional {
                 optional.push(quote! {
                     if let Some(body) = call.body::<#ty>()? { request = request.body(body); }
                 });
@@ -478,6 +489,7 @@ fn send_arm(
         }
         Success::Empty { .. } => quote!(call.empty(request.send().await)),
         Success::Binary { .. } => quote!(call.download(request.send().await).await),
+        Success::Text { .. } => quote!(call.text(request.send().await)),
     };
     let client = quote!(credkit::#module::Client);
     quote! {
@@ -559,6 +571,42 @@ paths:
         );
         assert_eq!(operation.parameters[0].description, "The thing.");
         assert_eq!(operation.summary, "Put a thing.");
+    }
+
+    /// The commands of every accepted generator fixture: each input of each operation has its
+    /// setter in the client, and each shape of body and answer its call.
+    #[test]
+    fn every_accepted_fixture_gives_commands() {
+        let dir = workspace::root().join(workspace::FIXTURES);
+        let mut sends = String::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            if !stem.starts_with("ok_") {
+                continue;
+            }
+            let spec = Spec::load(&path, &stem).unwrap();
+            let client = syn::parse_file(&crate::generate::generate(&spec).unwrap()).unwrap();
+            let service = crate::parse::parse(&spec).unwrap();
+            let module = format_ident!("fixture");
+            for operation in &service.operations {
+                let setters = setters(&client, operation, &module)
+                    .unwrap_or_else(|e| panic!("{stem} {}: {e}", operation.spec_id));
+                sends.push_str(&send_arm(&stem, &module, operation, &setters).to_string());
+                operation_entry(operation);
+            }
+        }
+        let sends = sends.replace(' ', "");
+        for call in [
+            "call.json(",
+            "call.empty(",
+            "call.download(",
+            "call.text(",
+            ".body(call.raw_body()?)",
+            "call.body::<credkit::fixture::types::",
+        ] {
+            assert!(sends.contains(call), "no {call}");
+        }
     }
 
     #[test]

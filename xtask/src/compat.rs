@@ -149,10 +149,17 @@ struct OperationLine {
 fn parse_operation(rest: &str) -> Option<OperationLine> {
     let (head, tail) = rest.split_once('(')?;
     let (inputs, output) = tail.rsplit_once(") -> ")?;
-    let facts = head
+    let mut facts = head
         .rsplit_once(' ')
         .map_or("", |(facts, _)| facts)
         .to_owned();
+    let output = match output.strip_suffix(" [deprecated]") {
+        Some(output) => {
+            facts.push_str(" [deprecated]");
+            output
+        }
+        None => output,
+    };
     let inputs = split_top_level(inputs)
         .into_iter()
         .filter_map(|input| {
@@ -398,6 +405,22 @@ server PRODUCTION = \"https://api.example.com\"
             [(
                 Class::Breaking,
                 "field Thing.count changed from `count: Option<i64>` to `count: Option<String>`"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_deprecation_is_compatible() {
+        let after = BEFORE.replace(
+            "delete_thing(id: String) -> ResponseValue<()>",
+            "delete_thing(id: String) -> ResponseValue<()> [deprecated]",
+        );
+        assert_eq!(
+            classes(&after),
+            [(
+                Class::Compatible,
+                "operation delete_thing: now DELETE /things/{id} [idempotent] [deprecated] (was DELETE /things/{id} [idempotent])"
                     .to_owned()
             )]
         );

@@ -41,8 +41,14 @@ pub fn block(comment: &str, name: &str, body: &str) -> String {
 const RUNTIME_EXPORTS: &str = "Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, \
      ErrorKind, GeneratedClient, Missing, RetryPolicy, Secret";
 
-/// The crate root's block: the generated modules and the re-exports every service crate has.
-pub fn lib_block() -> String {
+/// The crate root's block: the generated modules and the re-exports every service crate has
+/// (and `callbacks` for a service whose spec declares some).
+pub fn lib_block(service: &Service) -> String {
+    let callbacks = if service.callbacks.is_empty() {
+        ""
+    } else {
+        "callbacks, "
+    };
     format!(
         "#![cfg_attr(docsrs, feature(doc_cfg))]
 #![doc = include_str!(\"../README.md\")]
@@ -62,7 +68,7 @@ pub mod mock;
 #[rustfmt::skip]
 pub use credkit_runtime::{{{RUNTIME_EXPORTS}}};
 #[rustfmt::skip]
-pub use generated::{{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types}};
+pub use generated::{{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, {callbacks}prelude, servers, types}};
 "
     )
 }
@@ -143,10 +149,10 @@ workspace = true
 
 /// The crate root of a new service crate: the generated block, then room for what is special
 /// about the service.
-pub fn new_lib() -> String {
+pub fn new_lib(service: &Service) -> String {
     format!(
         "{}\n// What is special about this service (extension traits, helpers) goes below, by hand.\n",
-        block("//", "crate root", &lib_block())
+        block("//", "crate root", &lib_block(service))
     )
 }
 

@@ -49,12 +49,14 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
 
     let types = builder::module_items(&mut file, "types")
         .ok_or_else(|| vec![spec.problem(None, "progenitor's output has no `types` module")])?;
-    if !declares(types, &service.error_schema.rust) {
+    if let Some(error_schema) = &service.error_schema
+        && !declares(types, &error_schema.rust)
+    {
         return Err(vec![spec.problem(
             Some("info".into()),
             format!(
                 "`x-credkit-error-schema` names `{}`, but no Rust type `{}` was generated for it (is it a schema typify inlines?)",
-                service.error_schema.spec, service.error_schema.rust
+                error_schema.spec, error_schema.rust
             ),
         )]);
     }

@@ -14,6 +14,7 @@ pub mod command_line;
 pub mod compat;
 pub mod crates;
 pub mod custom_types;
+pub mod drift;
 pub mod generate;
 pub mod metadata;
 pub mod mock;
@@ -25,6 +26,7 @@ pub mod parse;
 pub mod problem;
 pub mod spec;
 pub mod surface;
+pub mod upstream;
 pub mod workspace;
 
 pub use generate::generate;

@@ -43,11 +43,50 @@ pub fn emit(service: &Service) -> TokenStream {
     });
     let follow_redirects = service.follow_redirects;
     let credential_headers = service.credential_headers();
-    let error_schema = format_ident!("{}", service.error_schema.rust);
+    let error_type = match &service.error_schema {
+        Some(schema) => {
+            let name = format_ident!("{}", schema.rust);
+            quote!(types::#name)
+        }
+        None => quote!(::serde_json::Value),
+    };
     let error_doc = format!(
         "The model of {title}'s error bodies; decode one with `error.service_error::<ServiceError>()`."
     );
+    let callbacks = (!service.callbacks.is_empty()).then(|| {
+        let functions = service.callbacks.iter().map(|callback| {
+            let function = format_ident!("{}", callback.rust_name);
+            let payload = format_ident!("{}", callback.payload.rust);
+            let doc = format!(
+                "The body of the `{}` callback of `{}`: the `{} {}` request {title} sends to your URL{}. Parses it from the bytes your server received.",
+                callback.name,
+                callback.operation,
+                callback.method,
+                callback.url,
+                if callback.summary.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", callback.summary.trim_end_matches('.'))
+                }
+            );
+            quote! {
+                #[doc = #doc]
+                pub fn #function(body: &[u8]) -> ::std::result::Result<super::types::#payload, ::serde_json::Error> {
+                    ::serde_json::from_slice(body)
+                }
+            }
+        });
+        quote! {
+            /// The requests the service sends to URLs of yours (the spec's callbacks): the type
+            /// of each body and a function that parses it, for the server that receives them.
+            pub mod callbacks {
+                #(#functions)*
+            }
+        }
+    });
     quote! {
+        #callbacks
+
         /// What credkit knows about this service beyond progenitor's output: its servers, how it
         /// authenticates and, per operation, whether it is anonymous and may be replayed.
         pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
@@ -67,7 +106,7 @@ pub fn emit(service: &Service) -> TokenStream {
         }
 
         #[doc = #error_doc]
-        pub type ServiceError = types::#error_schema;
+        pub type ServiceError = #error_type;
 
         impl Client {
             /// A builder for this client: environment or base URL, credentials, timeouts,

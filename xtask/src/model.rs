@@ -17,14 +17,19 @@ pub struct Service {
     pub auth: AuthScheme,
     pub servers: Vec<Server>,
     pub operations: Vec<Operation>,
-    /// `info.x-credkit-error-schema`: the model of the service's error bodies.
-    pub error_schema: SchemaName,
+    /// `info.x-credkit-error-schema`: the model of the service's error bodies; `None` when the
+    /// spec names none (`ServiceError` is then `serde_json::Value`).
+    pub error_schema: Option<SchemaName>,
     /// `info.x-credkit-success-member`: the envelope flag whose `false` means "refused".
     pub success_member: Option<String>,
     /// `info.x-credkit-follow-redirects` (default `true`).
     pub follow_redirects: bool,
+    /// `info.x-credkit-upstream`: where the vendor publishes its definition (`cargo xtask upstream`).
+    pub upstream: Option<Upstream>,
     /// The component schemas credkit emits itself instead of typify: secrets and open enums.
     pub custom_types: Vec<CustomType>,
+    /// The requests the service sends to URLs of the caller's (OpenAPI `callbacks`).
+    pub callbacks: Vec<Callback>,
     /// Where the generated module sits in its crate: `crate::generated` in a client crate.
     /// Custom types are named through it (`crate::generated::types::Pin`).
     pub module_path: String,
@@ -141,6 +146,38 @@ pub struct Server {
     pub url: String,
 }
 
+/// Where the vendor publishes the definition a spec is written from: `cargo xtask upstream`
+/// compares the spec with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upstream {
+    /// An `https` URL of the published file itself (a raw file, not a page about it).
+    pub url: String,
+    pub format: UpstreamFormat,
+}
+
+/// How the published file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UpstreamFormat {
+    Yaml,
+    Json,
+}
+
+impl UpstreamFormat {
+    /// The spelling in specs: `yaml`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UpstreamFormat::Yaml => "yaml",
+            UpstreamFormat::Json => "json",
+        }
+    }
+
+    pub fn parse(value: &str) -> Option<Self> {
+        [UpstreamFormat::Yaml, UpstreamFormat::Json]
+            .into_iter()
+            .find(|f| f.as_str() == value)
+    }
+}
+
 /// A component schema, by its spec name and the Rust type generated for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SchemaName {
@@ -174,6 +211,9 @@ pub struct Operation {
     pub idempotent: bool,
     /// No credential is sent (`security: []`, or no global security).
     pub anonymous: bool,
+    /// `deprecated: true`, with the reason the spec gives (`x-deprecated-reason`, or its
+    /// summary): the generated `send` is `#[deprecated]`, so each call site is told.
+    pub deprecated: Option<String>,
     /// `summary`, trimmed; empty when the spec has none.
     pub summary: String,
     /// `description`, trimmed; empty when the spec has none.
@@ -195,6 +235,28 @@ impl Operation {
             .map(|p| p.name.to_ascii_lowercase())
             .collect()
     }
+}
+
+/// A request the service sends to a URL the caller gave it (an OpenAPI callback): its body
+/// gets a type and a `parse` function, so that a receiver (axum or any server) can read it.
+#[derive(Debug, Clone)]
+pub struct Callback {
+    /// The operation that declares it (its operationId).
+    pub operation: String,
+    /// The callback's name in the spec.
+    pub name: String,
+    /// The parse function: `parse_<operation>_<callback>`.
+    pub rust_name: String,
+    /// Upper case: `POST`.
+    pub method: String,
+    /// The URL expression (`{$request.body#/callbackUrl}`, or a literal URL).
+    pub url: String,
+    pub summary: String,
+    /// The type of the body.
+    pub payload: SchemaName,
+    /// The body's schema when the spec writes it inline: added to the components under
+    /// `payload.spec`, so that typify generates its type.
+    pub inline_schema: Option<serde_json::Value>,
 }
 
 /// Where a parameter goes.
@@ -220,11 +282,16 @@ pub struct Parameter {
     pub description: String,
 }
 
-/// The request body of an operation (JSON: the only kind the generator accepts today).
+/// The request body of an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestBody {
     pub required: bool,
+    /// What is sent as `Content-Type`.
     pub media_type: String,
+    pub encoding: BodyEncoding,
+    /// Other media types the spec offers for the body, not generated (JSON is preferred,
+    /// then a form, then the first).
+    pub alternatives: Vec<String>,
     /// The top-level members of its schema, when it is an object with `properties`.
     pub members: Vec<BodyMember>,
 }
@@ -243,18 +310,43 @@ pub struct BodyMember {
     pub text: bool,
 }
 
-/// What a successful call answers.
+/// How a request body is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BodyEncoding {
+    /// `application/json` or `*/*+json`: the body's type, serialized.
+    Json,
+    /// `application/x-www-form-urlencoded`: the body's type as a form.
+    Form,
+    /// Any other media type, or a string of `format: binary`: bytes, streamed from whatever
+    /// converts into a `reqwest::Body` (a `Vec<u8>`, a `tokio::fs::File`, ...).
+    Bytes,
+    /// `text/*`: a string.
+    Text,
+}
+
+/// What a successful call answers. Each kind lists its statuses; an empty list means any
+/// `2XX` (the spec documents only a `default` answer).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Success {
-    /// A JSON body decoded into the answer type.
-    Json { status: u16 },
-    /// A body streamed as bytes (a PDF download), with its media type.
-    Binary { status: u16, media_type: String },
+    /// A JSON body decoded into the answer type (several statuses documented with one schema
+    /// share it: RENTRI's `200` and `202`).
+    Json { statuses: Vec<u16> },
+    /// A body streamed as bytes (a PDF download, or a string of `format: binary` whatever its
+    /// media type), with its media type.
+    Binary {
+        statuses: Vec<u16>,
+        media_type: String,
+    },
+    /// A text body (`text/plain`, `text/csv`, ...) read as a `String`.
+    Text {
+        statuses: Vec<u16>,
+        media_type: String,
+    },
     /// No body.
-    Empty { status: u16 },
-    /// A JSON body for `json`, none for the `empty` statuses (`200` beside `204`): the answer
-    /// is `Option<T>`, `None` for those.
-    JsonOrEmpty { json: u16, empty: Vec<u16> },
+    Empty { statuses: Vec<u16> },
+    /// A JSON body for the `json` statuses, none for the `empty` ones (`200` beside `204`):
+    /// the answer is `Option<T>`, `None` for those.
+    JsonOrEmpty { json: Vec<u16>, empty: Vec<u16> },
 }
 
 impl Success {

@@ -100,7 +100,10 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             format!("crates/{name}/Cargo.toml"),
             crates::new_manifest(&service, &client),
         ),
-        (format!("crates/{name}/src/lib.rs"), crates::new_lib()),
+        (
+            format!("crates/{name}/src/lib.rs"),
+            crates::new_lib(&service),
+        ),
         (
             format!("crates/{name}/README.md"),
             crates::new_readme(&service),

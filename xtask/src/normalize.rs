@@ -7,12 +7,15 @@
 //! and drop the status and headers of any body that does not parse. Bodiless successes beside a
 //! JSON one (a `204` beside a `200`) go too: the generated `send` answers `None` for them.
 //!
+//! A `pattern` the generated code could not compile becomes documentation (see
+//! [`keep_unsupported_patterns_as_documentation`]).
+//!
 //! A `format` on a boolean, object or array schema (`{type: boolean, format: nullable}`, valid
 //! OpenAPI 3.0 but meaningless) is dropped: typify would panic on it.
 
 use serde_json::Value;
 
-use crate::model::{Operation, pointer_segment};
+use crate::model::{BodyEncoding, Callback, Operation, RequestBody, Success, pointer_segment};
 use crate::problem::Problem;
 use crate::spec::{METHODS, Spec};
 
@@ -20,28 +23,45 @@ use crate::spec::{METHODS, Spec};
 pub fn for_progenitor(
     spec: &Spec,
     operations: &[Operation],
+    callbacks: &[Callback],
 ) -> Result<openapiv3::OpenAPI, Vec<Problem>> {
     let mut doc = spec.doc.clone();
+    // A callback's inline body becomes a component, so that typify generates its type.
+    for callback in callbacks {
+        if let Some(schema) = &callback.inline_schema
+            && let Some(components) = doc
+                .as_object_mut()
+                .map(|d| {
+                    d.entry("components")
+                        .or_insert_with(|| serde_json::json!({}))
+                })
+                .and_then(Value::as_object_mut)
+            && let Some(schemas) = components
+                .entry("schemas")
+                .or_insert_with(|| serde_json::json!({}))
+                .as_object_mut()
+        {
+            schemas.insert(callback.payload.spec.clone(), schema.clone());
+        }
+    }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             for method in METHODS {
-                let empty: Vec<String> = operations
+                let operation = operations
                     .iter()
-                    .find(|op| op.path == *path && op.method.eq_ignore_ascii_case(method))
-                    .map(|op| {
-                        op.success
-                            .empty_alternatives()
-                            .iter()
-                            .map(u16::to_string)
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                    .find(|op| op.path == *path && op.method.eq_ignore_ascii_case(method));
                 if let Some(responses) = item
                     .get_mut(method)
                     .and_then(|op| op.get_mut("responses"))
                     .and_then(Value::as_object_mut)
                 {
-                    responses.retain(|code, _| code.starts_with('2') && !empty.contains(code));
+                    successes_only(responses, operation.map(|op| &op.success));
+                }
+                if let (Some(op), Some(body)) = (
+                    item.get_mut(method).and_then(Value::as_object_mut),
+                    operation.and_then(|op| op.body.as_ref()),
+                ) {
+                    one_body_media(spec, op, body);
                 }
             }
         }
@@ -56,6 +76,7 @@ pub fn for_progenitor(
         responses.retain(|name, _| used.iter().any(|u| u == name));
     }
     drop_meaningless_formats(&mut doc);
+    keep_unsupported_patterns_as_documentation(&mut doc);
 
     let mut problems = Vec::new();
     for (name, schema) in doc
@@ -97,6 +118,69 @@ pub fn for_progenitor(
     }
 }
 
+/// Keeps the success responses progenitor should see, in the shape it reads them:
+/// - errors go (and a `default` beside successes is an error);
+/// - bodiless statuses beside a JSON one go: the generated `send` answers `None` for them;
+/// - a `default` that is the only answer becomes a `200`, any `2XX` being matched by `send`;
+/// - a text answer loses its content (`send` reads it as a `String` itself), a binary one
+///   labelled JSON (`format: binary`) is relabelled `application/octet-stream`, so that
+///   progenitor streams it.
+fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Option<&Success>) {
+    let only_default = !responses.keys().any(|code| code.starts_with('2'));
+    if only_default && let Some(default) = responses.remove("default") {
+        responses.insert("200".to_owned(), default);
+    }
+    let empty: Vec<String> = success
+        .map(|s| s.empty_alternatives().iter().map(u16::to_string).collect())
+        .unwrap_or_default();
+    responses.retain(|code, _| code.starts_with('2') && !empty.contains(code));
+    for response in responses.values_mut() {
+        let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        match success {
+            Some(Success::Text { .. }) => content.clear(),
+            Some(Success::Binary { .. }) => {
+                let bodies: Vec<Value> = std::mem::take(content).into_values().collect();
+                for body in bodies {
+                    content.insert("application/octet-stream".to_owned(), body);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Leaves the one media type of the body that is generated, as progenitor reads it: JSON of
+/// any `+json` flavour as `application/json`, bytes as a binary `application/octet-stream`,
+/// text as a `text/plain` string (the template sends each with its real media type).
+fn one_body_media(spec: &Spec, op: &mut serde_json::Map<String, Value>, body: &RequestBody) {
+    let Some(declared) = op.get("requestBody").and_then(|b| spec.resolve(b)).cloned() else {
+        return;
+    };
+    let media = declared
+        .pointer(&format!("/content/{}", pointer_segment(&body.media_type)))
+        .cloned()
+        .unwrap_or_default();
+    let (name, media) = match body.encoding {
+        BodyEncoding::Json => ("application/json", media),
+        BodyEncoding::Form => ("application/x-www-form-urlencoded", media),
+        BodyEncoding::Bytes => (
+            "application/octet-stream",
+            serde_json::json!({ "schema": { "type": "string", "format": "binary" } }),
+        ),
+        BodyEncoding::Text => (
+            "text/plain",
+            serde_json::json!({ "schema": { "type": "string" } }),
+        ),
+    };
+    let mut rewritten = declared;
+    if let Some(object) = rewritten.as_object_mut() {
+        object.insert("content".to_owned(), serde_json::json!({ name: media }));
+    }
+    op.insert("requestBody".to_owned(), rewritten);
+}
+
 /// Response components referenced by the responses that remain.
 fn used_response_refs(doc: &Value) -> Vec<String> {
     let mut used = Vec::new();
@@ -136,6 +220,41 @@ fn drop_meaningless_formats(value: &mut Value) {
             object.values_mut().for_each(drop_meaningless_formats);
         }
         Value::Array(items) => items.iter_mut().for_each(drop_meaningless_formats),
+        _ => {}
+    }
+}
+
+/// Turns each `pattern` the generated code could not compile (regress, the ECMAScript engine
+/// typify uses, has no inline flags such as `(?i)`, no possessive quantifiers, ...) into a line
+/// of the schema's description: the value is then not checked by the client, and the reader
+/// still sees the rule. A pattern that compiles is kept and checked.
+fn keep_unsupported_patterns_as_documentation(value: &mut Value) {
+    match value {
+        Value::Object(object) => {
+            let refused = object
+                .get("pattern")
+                .and_then(Value::as_str)
+                .and_then(|pattern| {
+                    regress::Regex::new(pattern)
+                        .err()
+                        .map(|e| (pattern.to_owned(), e.to_string()))
+                });
+            if let Some((pattern, reason)) = refused {
+                object.remove("pattern");
+                let note = format!("Pattern `{pattern}` (not checked by this client: {reason}).");
+                let description = match object.get("description").and_then(Value::as_str) {
+                    Some(text) => format!("{text}\n\n{note}"),
+                    None => note,
+                };
+                object.insert("description".to_owned(), Value::String(description));
+            }
+            object
+                .values_mut()
+                .for_each(keep_unsupported_patterns_as_documentation);
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(keep_unsupported_patterns_as_documentation),
         _ => {}
     }
 }

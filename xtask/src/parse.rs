@@ -11,19 +11,14 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::model::{
-    AuthScheme, BodyMember, CustomKind, CustomType, Environment, Operation, Parameter,
-    ParameterLocation, RequestBody, SchemaName, Server, Service, Success, pointer_segment, str_of,
+    AuthScheme, BodyEncoding, BodyMember, Callback, CustomKind, CustomType, Environment, Operation,
+    Parameter, ParameterLocation, RequestBody, SchemaName, Server, Service, Success, Upstream,
+    UpstreamFormat, pointer_segment, str_of,
 };
 use crate::names;
 use crate::problem::Problem;
 use crate::spec::{METHODS, Spec};
 
-/// Media types a success body may have; JSON is decoded, the others are streamed.
-const SUCCESS_MEDIA: [&str; 3] = [
-    "application/json",
-    "application/pdf",
-    "application/octet-stream",
-];
 /// Media types an error body may have. Errors are never decoded by progenitor: the runtime
 /// keeps their raw body and decodes JSON ones into the service's error schema on request.
 const ERROR_MEDIA: [&str; 3] = ["application/json", "application/problem+json", "text/plain"];
@@ -80,11 +75,13 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
             true
         }
     };
+    let upstream = upstream(spec, &mut problems);
     check_schema_names(spec, &mut problems);
     let custom_types = custom_types(spec, &mut problems);
-    let operations = operations(spec, error_schema.as_ref(), &mut problems);
+    let operations = operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
+    let callbacks = callbacks(spec, &mut problems);
     check_nodes(spec, &spec.doc, String::new(), &mut problems);
-    let document = crate::normalize::for_progenitor(spec, &operations);
+    let document = crate::normalize::for_progenitor(spec, &operations, &callbacks);
     let mut found = problems.found;
     let document = match document {
         Ok(document) => Some(document),
@@ -119,7 +116,9 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 error_schema,
                 success_member,
                 follow_redirects,
+                upstream,
                 custom_types,
+                callbacks,
                 module_path: "crate::generated".to_owned(),
                 progenitor_document,
             })
@@ -220,15 +219,11 @@ fn auth_scheme(spec: &Spec) -> Result<AuthScheme, String> {
     }
 }
 
-fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<SchemaName> {
+/// `info.x-credkit-error-schema`: `Some(None)` when the spec names none (errors then decode
+/// into a `serde_json::Value`), `None` when the name is wrong (a problem was reported).
+fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<Option<SchemaName>> {
     match spec.info_str("x-credkit-error-schema") {
-        None => {
-            problems.at(
-                "info",
-                "missing `x-credkit-error-schema`: name the schema of the service's error bodies",
-            );
-            None
-        }
+        None => Some(None),
         Some(name)
             if spec
                 .doc
@@ -243,10 +238,10 @@ fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<SchemaName> 
             );
             None
         }
-        Some(name) => Some(SchemaName {
+        Some(name) => Some(Some(SchemaName {
             spec: name.to_owned(),
             rust: names::type_name(name),
-        }),
+        })),
     }
 }
 
@@ -437,6 +432,17 @@ fn operations(
                 Some(requirements) => requirements.is_empty(),
                 None => !global_security,
             };
+            let deprecated =
+                (op.get("deprecated").and_then(Value::as_bool) == Some(true)).then(|| {
+                    let reason = str_of(op, "x-deprecated-reason")
+                        .or_else(|| str_of(op, "summary"))
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty());
+                    match reason {
+                        Some(reason) => format!("deprecated by the API description: {reason}"),
+                        None => "deprecated by the API description".to_owned(),
+                    }
+                });
             let ok = messages.is_empty();
             for message in messages {
                 problems.at(location.clone(), message);
@@ -456,6 +462,7 @@ fn operations(
                     accept,
                     idempotent,
                     anonymous,
+                    deprecated,
                     summary: trimmed(op, "summary"),
                     description: trimmed(op, "description"),
                 });
@@ -469,11 +476,16 @@ fn operations(
 #[derive(Debug, PartialEq)]
 enum BodyKind {
     Empty,
-    Json,
+    /// JSON, with its schema (statuses with equal schemas share one answer type).
+    Json(Value),
     Binary(String),
+    Text(String),
 }
 
 /// The success kind, the error statuses and the answers' media types of an operation.
+///
+/// A `default` answer is the success when the operation documents no `2XX` one, and an error
+/// beside them.
 fn responses(
     spec: &Spec,
     op: &Value,
@@ -484,6 +496,7 @@ fn responses(
         messages.push("no responses: document the success response".into());
         return (None, Vec::new(), Vec::new());
     };
+    let default_succeeds = !responses.keys().any(|code| code.starts_with('2'));
     let (mut success_media, mut error_media) = (Vec::new(), Vec::new());
     let error_ref = error_schema
         .map(|name| serde_json::json!({ "$ref": format!("#/components/schemas/{}", name.spec) }));
@@ -496,38 +509,24 @@ fn responses(
             continue;
         };
         let content = response.get("content").and_then(Value::as_object);
-        let media = if code.starts_with('2') {
+        let success = code.starts_with('2') || (code == "default" && default_succeeds);
+        let media = if success {
             &mut success_media
         } else {
             &mut error_media
         };
         media.extend(content.into_iter().flatten().map(|(name, _)| name.clone()));
-        match (code.as_str(), code.chars().next().unwrap_or('?')) {
-            ("default", _) => messages.push(
-                "a `default` response counts as both success and error for progenitor: list the error statuses (or 4XX/5XX)".into(),
-            ),
-            (_, '2') => {
+        let class = if code == "default" {
+            if default_succeeds { '2' } else { '4' }
+        } else {
+            code.chars().next().unwrap_or('?')
+        };
+        match class {
+            '2' => {
                 let media: Vec<(&String, &Value)> = content.into_iter().flatten().collect();
                 let kind = match media.as_slice() {
                     [] => BodyKind::Empty,
-                    [(name, body)] => {
-                        if !SUCCESS_MEDIA.contains(&name.as_str()) {
-                            messages.push(format!(
-                                "success response {code}: media type {name} is not supported (use one of {})",
-                                SUCCESS_MEDIA.join(", ")
-                            ));
-                        }
-                        if name.as_str() != "application/json" {
-                            BodyKind::Binary((*name).clone())
-                        } else if body.get("schema").is_some() {
-                            BodyKind::Json
-                        } else {
-                            messages.push(format!(
-                                "success response {code}: application/json without a schema"
-                            ));
-                            BodyKind::Empty
-                        }
-                    }
+                    [(name, body)] => body_kind(spec, code, name, body, messages),
                     many => {
                         let names: Vec<_> = many.iter().map(|(m, _)| m.as_str()).collect();
                         messages.push(format!(
@@ -540,7 +539,7 @@ fn responses(
                 };
                 successes.push((code.clone(), kind));
             }
-            (_, '4' | '5') => {
+            '4' | '5' => {
                 error_statuses.push(code.clone());
                 for (name, body) in content.into_iter().flatten() {
                     if !ERROR_MEDIA.contains(&name.as_str()) {
@@ -551,7 +550,9 @@ fn responses(
                     } else if name != "text/plain"
                         && let Some(schema) = body.get("schema")
                     {
-                        if Some(schema) != error_ref.as_ref() {
+                        if let Some(expected) = &error_ref
+                            && schema != expected
+                        {
                             messages.push(format!(
                                 "error response {code} ({name}) has schema {schema}: error bodies must use the service's error schema `{}`",
                                 error_schema.map_or("(unset)", |s| s.spec.as_str())
@@ -588,64 +589,207 @@ fn responses(
     (success_kind(&successes, messages), error_statuses, accept)
 }
 
-/// One success kind from the success responses: one response of any kind, or one JSON answer
-/// beside bodiless ones (`200` + `204`, the answer is then `Option<T>`).
-fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) -> Option<Success> {
-    let status = |code: &str| code.parse::<u16>().ok();
-    match successes {
-        [] => {
-            messages.push(
-                "no success (2XX) response: document the one the service answers with".into(),
-            );
-            None
+/// What one success body is: a string of `format: binary` is bytes whatever its media type,
+/// JSON (`application/json`, `*/*+json`) is decoded, `text/*` is text, anything else is bytes.
+fn body_kind(
+    spec: &Spec,
+    code: &str,
+    name: &str,
+    body: &Value,
+    messages: &mut Vec<String>,
+) -> BodyKind {
+    let schema = body.get("schema");
+    let binary = schema.and_then(|s| spec.resolve(s)).is_some_and(|s| {
+        str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
+    });
+    let json = name == "application/json" || name.ends_with("+json");
+    if binary {
+        BodyKind::Binary(name.to_owned())
+    } else if json {
+        match schema {
+            Some(schema) => BodyKind::Json(schema.clone()),
+            None => {
+                messages.push(format!("success response {code}: {name} without a schema"));
+                BodyKind::Empty
+            }
         }
-        [(code, kind)] => {
-            let Some(status) = status(code) else {
-                messages.push(format!(
-                    "success status {code} is not a number: write the status the service answers with (200, 201, ...)"
-                ));
-                return None;
+    } else if name.starts_with("text/") {
+        BodyKind::Text(name.to_owned())
+    } else {
+        BodyKind::Binary(name.to_owned())
+    }
+}
+
+/// The callbacks of every operation: each JSON request body a callback documents becomes a
+/// payload type (the referenced schema's, or a new component for an inline one).
+fn callbacks(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Callback> {
+    let schema_types: BTreeMap<String, String> = spec
+        .schemas()
+        .map(|(name, _)| (names::type_name(name), name.clone()))
+        .collect();
+    let mut found: Vec<Callback> = Vec::new();
+    for (path, item) in spec
+        .doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let Some(operation) = str_of(op, "operationId") else {
+                continue;
             };
-            Some(match kind {
-                BodyKind::Empty => Success::Empty { status },
-                BodyKind::Json => Success::Json { status },
-                BodyKind::Binary(media_type) => Success::Binary {
-                    status,
-                    media_type: media_type.clone(),
-                },
-            })
-        }
-        several => {
-            let json: Vec<&String> = several
-                .iter()
-                .filter(|(_, kind)| *kind == BodyKind::Json)
-                .map(|(code, _)| code)
-                .collect();
-            let empty: Vec<u16> = several
-                .iter()
-                .filter(|(_, kind)| *kind == BodyKind::Empty)
-                .filter_map(|(code, _)| status(code))
-                .collect();
-            match json.as_slice() {
-                [json] if empty.len() + 1 == several.len() => match status(json) {
-                    Some(json) => Some(Success::JsonOrEmpty { json, empty }),
-                    None => {
-                        messages.push(format!("success status {json} is not a number"));
-                        None
+            let declared = op.get("callbacks").and_then(Value::as_object);
+            for (name, callback) in declared.into_iter().flatten() {
+                let place = format!(
+                    "/paths/{}/{method}/callbacks/{}",
+                    pointer_segment(path),
+                    pointer_segment(name)
+                );
+                let Some(callback) = spec.resolve(callback).and_then(Value::as_object) else {
+                    problems.at(place, "a callback `$ref` that does not resolve");
+                    continue;
+                };
+                for (url, requests) in callback {
+                    for request_method in METHODS {
+                        let Some(request) = requests.get(request_method) else {
+                            continue;
+                        };
+                        let schema = request
+                            .get("requestBody")
+                            .and_then(|b| spec.resolve(b))
+                            .and_then(|b| b.pointer("/content/application~1json/schema"));
+                        let Some(schema) = schema else { continue };
+                        let rust_name = names::field_name(&format!("parse_{operation}_{name}"));
+                        let (payload, inline_schema) = match str_of(schema, "$ref")
+                            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        {
+                            Some(referenced) => (
+                                SchemaName {
+                                    spec: referenced.to_owned(),
+                                    rust: names::type_name(referenced),
+                                },
+                                None,
+                            ),
+                            None => {
+                                let rust = names::type_name(&format!("{operation}-{name}-payload"));
+                                if let Some(existing) = schema_types.get(&rust) {
+                                    problems.at(
+                                        place.clone(),
+                                        format!("the callback's payload type `{rust}` would clash with schema `{existing}`: give the body a `$ref`"),
+                                    );
+                                    continue;
+                                }
+                                (
+                                    SchemaName {
+                                        spec: rust.clone(),
+                                        rust,
+                                    },
+                                    Some(schema.clone()),
+                                )
+                            }
+                        };
+                        if found.iter().any(|c| c.rust_name == rust_name) {
+                            problems.at(
+                                place.clone(),
+                                format!("two callbacks give the parse function `{rust_name}`"),
+                            );
+                            continue;
+                        }
+                        found.push(Callback {
+                            operation: operation.to_owned(),
+                            name: name.clone(),
+                            rust_name,
+                            method: request_method.to_ascii_uppercase(),
+                            url: url.clone(),
+                            summary: str_of(request, "summary")
+                                .or_else(|| str_of(request, "description"))
+                                .unwrap_or("")
+                                .trim()
+                                .to_owned(),
+                            payload,
+                            inline_schema,
+                        });
                     }
-                },
-                _ => {
-                    let codes: Vec<_> = several.iter().map(|(code, _)| code.as_str()).collect();
-                    messages.push(format!(
-                        "{} success responses ({}): progenitor accepts one success body per operation; keep one, or one JSON answer beside bodiless ones",
-                        several.len(),
-                        codes.join(", ")
-                    ));
-                    None
                 }
             }
         }
     }
+    found
+}
+
+/// One success kind from the success responses: one kind for every status (JSON ones with one
+/// schema), or one JSON answer beside bodiless ones (`200` + `204`, the answer is then
+/// `Option<T>`). `default` as the success means any `2XX`: no status listed.
+fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) -> Option<Success> {
+    if successes.is_empty() {
+        messages
+            .push("no success (2XX) response: document the one the service answers with".into());
+        return None;
+    }
+    let mut statuses = |kind: &dyn Fn(&BodyKind) -> bool| -> Option<Vec<u16>> {
+        let mut list = Vec::new();
+        for (code, _) in successes.iter().filter(|(_, body)| kind(body)) {
+            if code == "default" {
+                continue;
+            }
+            match code.parse::<u16>() {
+                Ok(status) => list.push(status),
+                Err(_) => {
+                    messages.push(format!(
+                        "success status {code} is not a number: write the statuses the service answers with (200, 201, ...)"
+                    ));
+                    return None;
+                }
+            }
+        }
+        Some(list)
+    };
+    let first = &successes[0].1;
+    let all_like_first = successes.iter().all(|(_, body)| body == first);
+    let json_schemas: Vec<&Value> = successes
+        .iter()
+        .filter_map(|(_, body)| match body {
+            BodyKind::Json(schema) => Some(schema),
+            _ => None,
+        })
+        .collect();
+    let empties = successes
+        .iter()
+        .filter(|(_, body)| *body == BodyKind::Empty)
+        .count();
+    let one_json_schema = json_schemas.windows(2).all(|pair| pair[0] == pair[1]);
+    if all_like_first {
+        let all = statuses(&|_| true)?;
+        return Some(match first {
+            BodyKind::Empty => Success::Empty { statuses: all },
+            BodyKind::Json(_) => Success::Json { statuses: all },
+            BodyKind::Binary(media_type) => Success::Binary {
+                statuses: all,
+                media_type: media_type.clone(),
+            },
+            BodyKind::Text(media_type) => Success::Text {
+                statuses: all,
+                media_type: media_type.clone(),
+            },
+        });
+    }
+    if !json_schemas.is_empty()
+        && one_json_schema
+        && json_schemas.len() + empties == successes.len()
+    {
+        let json = statuses(&|body| matches!(body, BodyKind::Json(_)))?;
+        let empty = statuses(&|body| *body == BodyKind::Empty)?;
+        return Some(Success::JsonOrEmpty { json, empty });
+    }
+    let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
+    messages.push(format!(
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), or one JSON answer beside bodiless ones",
+        successes.len(),
+        codes.join(", ")
+    ));
+    None
 }
 
 fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<RequestBody> {
@@ -654,44 +798,81 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
         messages.push("request body `$ref` does not resolve".into());
         return None;
     };
-    let media: Vec<&String> = body
+    let offered: Vec<(&String, &Value)> = body
         .get("content")
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
-        .map(|(m, _)| m)
         .collect();
-    match media.as_slice() {
-        [one] if one.as_str() == "application/json" => Some(RequestBody {
-            required: body.get("required").and_then(Value::as_bool) == Some(true),
-            media_type: (*one).clone(),
-            members: body
-                .pointer("/content/application~1json/schema")
-                .map(|schema| body_members(spec, schema))
-                .unwrap_or_default(),
-        }),
-        [one] => {
-            messages.push(format!(
-                "request body media type {one} is not supported: use application/json"
-            ));
-            None
-        }
-        [] => {
-            messages.push("request body without content".into());
-            None
-        }
-        many => {
-            messages.push(format!(
-                "request body has {} media types ({}): progenitor accepts exactly one, use application/json",
-                many.len(),
-                many.iter()
-                    .map(|m| m.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-            None
-        }
+    if offered.is_empty() {
+        messages.push("request body without content".into());
+        return None;
     }
+    let encoding = |name: &str, media: &Value| -> Option<BodyEncoding> {
+        let binary = media
+            .get("schema")
+            .and_then(|s| spec.resolve(s))
+            .is_some_and(|s| {
+                str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
+            });
+        Some(if binary {
+            BodyEncoding::Bytes
+        } else if name == "application/json" || name.ends_with("+json") {
+            BodyEncoding::Json
+        } else if name == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if name.starts_with("multipart/") {
+            return None;
+        } else if name.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Bytes
+        })
+    };
+    let supported: Vec<(&String, BodyEncoding)> = offered
+        .iter()
+        .filter_map(|(name, media)| Some((*name, encoding(name, media)?)))
+        .collect();
+    let preference = |e: &BodyEncoding| match e {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Bytes | BodyEncoding::Text => 2,
+    };
+    let Some((chosen, encoding)) = supported.iter().min_by_key(|(_, e)| preference(e)).copied()
+    else {
+        let names: Vec<&str> = offered.iter().map(|(n, _)| n.as_str()).collect();
+        messages.push(format!(
+            "request body media type {} is not supported yet (multipart): describe the upload as application/octet-stream or JSON",
+            names.join(", ")
+        ));
+        return None;
+    };
+    if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form)
+        && offered
+            .iter()
+            .find(|(name, _)| *name == chosen)
+            .is_some_and(|(_, media)| media.get("schema").is_none())
+    {
+        messages.push(format!("request body {chosen} without a schema"));
+        return None;
+    }
+    Some(RequestBody {
+        required: body.get("required").and_then(Value::as_bool) == Some(true),
+        media_type: chosen.clone(),
+        encoding,
+        alternatives: offered
+            .iter()
+            .map(|(name, _)| (*name).clone())
+            .filter(|name| name != chosen)
+            .collect(),
+        members: offered
+            .iter()
+            .find(|(name, _)| *name == chosen)
+            .and_then(|(_, media)| media.get("schema"))
+            .filter(|_| matches!(encoding, BodyEncoding::Json | BodyEncoding::Form))
+            .map(|schema| body_members(spec, schema))
+            .unwrap_or_default(),
+    })
 }
 
 fn parameters(
@@ -838,6 +1019,7 @@ fn check_nodes(spec: &Spec, value: &Value, pointer: String, problems: &mut Probl
             for message in check_ref(spec, object)
                 .into_iter()
                 .chain(check_type(object))
+                .chain(check_deviation(object))
             {
                 problems.at(place.clone(), message);
             }
@@ -882,7 +1064,7 @@ fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String
     let siblings: Vec<&str> = object
         .keys()
         .map(String::as_str)
-        .filter(|k| !matches!(*k, "$ref" | "description" | "summary"))
+        .filter(|k| !matches!(*k, "$ref" | "description" | "summary" | DEVIATION))
         .collect();
     if !siblings.is_empty() {
         messages.push(format!(
@@ -891,6 +1073,80 @@ fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String
         ));
     }
     messages
+}
+
+/// `x-credkit-deviation`: why the spec deliberately differs from the published definition at
+/// this place (`cargo xtask upstream` reports differences under it as deviations, not drift).
+/// Documentation only: generated code never reads it, so it may stand beside a `$ref` too
+/// (which Redocly's `spec-ref-siblings` refuses in `specs/`).
+pub const DEVIATION: &str = "x-credkit-deviation";
+
+/// A deviation says why in words: a non-empty string.
+fn check_deviation(object: &serde_json::Map<String, Value>) -> Option<String> {
+    match object.get(DEVIATION)? {
+        Value::String(reason) if !reason.trim().is_empty() => None,
+        other => Some(format!(
+            "`{DEVIATION}` is {other}: write why the spec differs from the published definition here, as a string"
+        )),
+    }
+}
+
+/// `info.x-credkit-upstream: {url, format}`: where the vendor publishes its definition.
+fn upstream(spec: &Spec, problems: &mut Problems<'_>) -> Option<Upstream> {
+    const PLACE: &str = "info.x-credkit-upstream";
+    const SHAPE: &str = "`{url: https://<the published file>, format: yaml|json}`";
+    let declared = spec.doc.pointer("/info/x-credkit-upstream")?;
+    let Some(fields) = declared.as_object() else {
+        problems.at(
+            PLACE,
+            format!("`x-credkit-upstream` is {declared}: write {SHAPE}"),
+        );
+        return None;
+    };
+    let mut found = Vec::new();
+    if let Some(key) = fields
+        .keys()
+        .find(|k| !matches!(k.as_str(), "url" | "format"))
+    {
+        found.push(format!("unknown key `{key}`: write {SHAPE}"));
+    }
+    let url = match fields.get("url") {
+        Some(Value::String(url)) if url.starts_with("https://") && url.len() > "https://".len() => {
+            Some(url.clone())
+        }
+        Some(other) => {
+            found.push(format!(
+                "`url` is {other}: write the https URL of the published file itself"
+            ));
+            None
+        }
+        None => {
+            found.push(format!("missing `url`: write {SHAPE}"));
+            None
+        }
+    };
+    let format = match fields.get("format") {
+        Some(Value::String(format)) if UpstreamFormat::parse(format).is_some() => {
+            UpstreamFormat::parse(format)
+        }
+        Some(other) => {
+            found.push(format!(
+                "`format` is {other}: write `yaml` or `json`, as the published file is written"
+            ));
+            None
+        }
+        None => {
+            found.push(format!("missing `format`: write {SHAPE}"));
+            None
+        }
+    };
+    for message in found {
+        problems.at(PLACE, message);
+    }
+    Some(Upstream {
+        url: url?,
+        format: format?,
+    })
 }
 
 /// `type: [string, 'null']` is OpenAPI 3.1: 3.0 has one type, and `nullable` for null. (A

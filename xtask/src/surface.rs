@@ -94,6 +94,19 @@ pub fn api_surface(source: &str) -> Result<String, String> {
             }
         }
     }
+    if let Some(callbacks) = module(&file.items, "callbacks") {
+        for item in callbacks.content.iter().flat_map(|(_, items)| items) {
+            if let Item::Fn(f) = item
+                && let syn::ReturnType::Type(_, output) = &f.sig.output
+            {
+                let payload = first_generic(output).unwrap_or_else(|| ty(output));
+                lines.push(format!(
+                    "callback {}(body: &[u8]) -> {payload}",
+                    f.sig.ident
+                ));
+            }
+        }
+    }
     if let Some(servers) = module(&file.items, "servers") {
         for item in servers.content.iter().flat_map(|(_, items)| items) {
             if let Item::Const(c) = item {
@@ -126,6 +139,7 @@ fn ty(ty: &Type) -> String {
         "::std::collections::",
         "::serde_json::",
         "crate::generated::types::",
+        "super::types::",
         "types::",
         "::chrono::offset::",
         "::chrono::",
@@ -177,7 +191,10 @@ fn builder_signatures(builder: &ItemMod) -> BTreeMap<String, String> {
                         && let syn::ReturnType::Type(_, output) = &f.sig.output
                     {
                         // `Result<T, credkit_runtime::Error>`: every operation has the same error type.
-                        let answer = first_generic(output).unwrap_or_else(|| ty(output));
+                        let mut answer = first_generic(output).unwrap_or_else(|| ty(output));
+                        if f.attrs.iter().any(|a| a.path().is_ident("deprecated")) {
+                            answer.push_str(" [deprecated]");
+                        }
                         sends.insert(last.ident.to_string(), (arguments.clone(), answer));
                     }
                 }

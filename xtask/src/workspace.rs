@@ -80,11 +80,12 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
                 Ok((
                     crate::generate::client(&s, &prepared)?,
                     crate::mock::mocks(&s, &prepared)?,
+                    prepared.service,
                 ))
             });
         match generated {
-            Ok((client, mock)) => {
-                match owned_parts(root, service, &client) {
+            Ok((client, mock, model)) => {
+                match owned_parts(root, service, &model, &client) {
                     Ok(parts) => outputs.extend(parts),
                     Err(problem) => problems.push(problem),
                 }
@@ -216,7 +217,12 @@ pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>> {
 
 /// The crate root and the manifest of a service crate with their generated blocks brought up
 /// to date (`crates.rs`); the rest of each file is the service's own.
-fn owned_parts(root: &Path, service: &Service, client: &str) -> Result<Vec<Output>, Problem> {
+fn owned_parts(
+    root: &Path,
+    service: &Service,
+    model: &crate::model::Service,
+    client: &str,
+) -> Result<Vec<Output>, Problem> {
     let lib = format!("crates/{}/src/lib.rs", service.name);
     let manifest = format!("crates/{}/Cargo.toml", service.name);
     let refuse = |file: &str, message: String| {
@@ -232,7 +238,7 @@ fn owned_parts(root: &Path, service: &Service, client: &str) -> Result<Vec<Outpu
         &committed(root, &lib),
         "//",
         "crate root",
-        &crate::crates::lib_block(),
+        &crate::crates::lib_block(model),
     )
     .map_err(|m| refuse(&lib, m))?;
     let manifest_text = crate::crates::replace_block(

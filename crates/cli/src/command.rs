@@ -106,16 +106,22 @@ fn service(service: &'static Service) -> Command {
 
 /// `credkit <service> <operation>`: a flag per parameter, the body, the answer's file.
 fn operation(operation: &'static Operation) -> Command {
+    let deprecated =
+        (!operation.deprecated.is_empty()).then(|| format!("Deprecated: {}", operation.deprecated));
     let mut command = Command::new(operation.name)
         .about(about(operation))
         .long_about(format!(
             "{}\n\n{} {}",
-            [operation.summary, operation.description]
-                .iter()
-                .filter(|text| !text.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join("\n\n"),
+            [
+                Some(operation.summary),
+                deprecated.as_deref(),
+                Some(operation.description)
+            ]
+            .into_iter()
+            .flatten()
+            .filter(|text| !text.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n"),
             operation.method,
             operation.path
         ));
@@ -130,15 +136,21 @@ fn operation(operation: &'static Operation) -> Command {
         );
     }
     if let Some(body) = &operation.body {
+        let help = match (body.typed, body.required) {
+            (true, true) => "The request body, a JSON file (- for stdin); member flags add to it or replace its members [required, or the member flags]".to_owned(),
+            (true, false) => "The request body, a JSON file (- for stdin); member flags add to it or replace its members".to_owned(),
+            (false, required) => format!(
+                "The request body, sent as it is in FILE (- for stdin) as {}{}",
+                body.media_type,
+                if required { " [required]" } else { "" }
+            ),
+        };
         command = command.arg(
             Arg::new(flag::BODY)
                 .long(flag::BODY)
                 .value_name("FILE")
-                .help(if body.required {
-                    "The request body, a JSON file (- for stdin); member flags add to it or replace its members [required, or the member flags]"
-                } else {
-                    "The request body, a JSON file (- for stdin); member flags add to it or replace its members"
-                }),
+                .required(!body.typed && body.required)
+                .help(help),
         );
         for member in body.members {
             let arg = described(Arg::new(member.flag).long(member.flag), member.description)
@@ -167,13 +179,19 @@ fn operation(operation: &'static Operation) -> Command {
 /// The line `credkit <service> --help` shows for an operation: its summary, or the first
 /// sentence of its description.
 fn about(operation: &Operation) -> String {
-    if !operation.summary.is_empty() {
-        return operation.summary.to_owned();
-    }
-    let first = first_paragraph(operation.description);
-    match first.find(". ") {
-        Some(end) => first[..=end].to_owned(),
-        None => first,
+    let about = if !operation.summary.is_empty() {
+        operation.summary.to_owned()
+    } else {
+        let first = first_paragraph(operation.description);
+        match first.find(". ") {
+            Some(end) => first[..=end].to_owned(),
+            None => first,
+        }
+    };
+    if operation.deprecated.is_empty() {
+        about
+    } else {
+        format!("[deprecated] {about}")
     }
 }
 
@@ -236,10 +254,16 @@ mod tests {
             description: "Does a thing. Then more.\n\nDetails.",
             method: "GET",
             path: "/x",
+            deprecated: "",
             parameters: &[],
             body: None,
             answer: Answer::Empty,
         };
         assert_eq!(about(&operation), "Does a thing.");
+        let deprecated = Operation {
+            deprecated: "use y",
+            ..operation
+        };
+        assert_eq!(about(&deprecated), "[deprecated] Does a thing.");
     }
 }

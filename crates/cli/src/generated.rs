@@ -18,6 +18,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Lists, in short form, the communications of a PEC address to the business register started by the account.",
                 method: "GET",
                 path: "/comunica_pec",
+                deprecated: "",
                 parameters: &[],
                 body: None,
                 answer: Answer::Json,
@@ -29,9 +30,12 @@ pub const SERVICES: &[Service] = &[
                 description: "Starts the communication of a certified address to the business register (registro\nimprese). The power of attorney (`download_registry_power_of_attorney`) must then be\nsigned as p7m and uploaded with `upload_registry_communication_documents`. The\nanswer is 200, not 201.",
                 method: "POST",
                 path: "/comunica_pec",
+                deprecated: "",
                 parameters: &[],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "callback",
@@ -135,6 +139,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Returns the communication request with the given id.",
                 method: "GET",
                 path: "/comunica_pec/{id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -152,6 +157,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Completes a communication request by uploading the power of attorney (from\n`download_registry_power_of_attorney`) digitally signed in p7m format, base64-encoded.\nAllowed only while the request is in the state `in_attesa_di_documenti`.",
                 method: "PATCH",
                 path: "/comunica_pec/{id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -161,6 +167,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "documenti",
@@ -180,6 +188,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Downloads, as PDF, the power of attorney for the communication to the business\nregister. Digitally signed in p7m format, it is uploaded base64-encoded with\n`upload_registry_communication_documents`. Errors are plain text, not the JSON\nenvelope.",
                 method: "GET",
                 path: "/comunica_pec/{id}/procura_registro_imprese",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -197,6 +206,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Tells whether a domain can send or receive certified e-mail. The answer is in\n`message` (for instance \"legalmail.it found!\"); `data` is a list of strings, empty in\nevery published sample. The service may also answer 204 with no content: the answer\nis then `None`.",
                 method: "GET",
                 path: "/domini_pec/{dominio}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "dominio",
@@ -214,6 +224,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Lists, in short form, the certified mailboxes that belong to the account.",
                 method: "GET",
                 path: "/pec",
+                deprecated: "",
                 parameters: &[],
                 body: None,
                 answer: Answer::Json,
@@ -225,9 +236,12 @@ pub const SERVICES: &[Service] = &[
                 description: "Registers a new certified mailbox (state `registrata`); it is then activated with\n`activate_mailbox`. The answer is 200, not 201.\n\nWithout a certified domain of your own, the address must be `name@legalmail.it` for\nSTANDARD, BRONZE, SILVER and GOLD mailboxes, `name@domiciliodigitale.com` for\nDOMICILIODIGITALE and `name@pecmassiva.com` for PECMASSIVA. In the sandbox it must be\n`name@testcert.legalmail.it` or `name@test.domiciliodigitale.com`.",
                 method: "POST",
                 path: "/pec",
+                deprecated: "",
                 parameters: &[],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "autorinnovo",
@@ -450,6 +464,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Returns the certified mailbox with the given id.",
                 method: "GET",
                 path: "/pec/{id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -467,6 +482,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Revokes the certified mailbox with the given id; only an active mailbox can be revoked.",
                 method: "DELETE",
                 path: "/pec/{id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -484,6 +500,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Activates a registered mailbox by uploading its documents: a valid identity document\nand the activation form (from `download_activation_form`), filled in and signed, as\nbase64-encoded PDF files. For DOMICILIODIGITALE and PECMASSIVA mailboxes the signed\nform and the identity document must be one single PDF. Allowed in the states\n`registrata` and `documenti_errati`; after wrong documents the mailbox goes to\n`documenti_errati` and this call can be made again.",
                 method: "PATCH",
                 path: "/pec/{id}/attivazione",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -493,6 +510,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "documenti",
@@ -512,6 +531,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Enables the standard legal conservation (storage) service of a mailbox, uploading the\nsigned conservation form (from `download_conservation_form`) as base64-encoded PDF.\nNot allowed on DOMICILIODIGITALE and PECMASSIVA mailboxes.",
                 method: "PATCH",
                 path: "/pec/{id}/conservazione",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -521,6 +541,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "documenti",
@@ -547,6 +569,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Enlarges the disk space (`spazio_disco`), the security archive (`spazio_storico`)\nand the legal conservation space (`spazio_conservazione`) of a mailbox. Space can only\ngrow. Not allowed on DOMICILIODIGITALE and PECMASSIVA mailboxes; the conservation\nspace needs conservation to be enabled first (`enable_conservation`).",
                 method: "PATCH",
                 path: "/pec/{id}/modifica",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -556,6 +579,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "spazio-conservazione",
@@ -589,6 +614,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Downloads the PDF activation form of a mailbox. Filled in and signed, it is uploaded\nbase64-encoded with `activate_mailbox`, together with an identity document. Errors are\nplain text, not the JSON envelope.",
                 method: "GET",
                 path: "/pec/{id}/modulo_attivazione",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -606,6 +632,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Downloads the PDF form that enables legal conservation for a mailbox. Filled in and\nsigned, it is uploaded base64-encoded with `enable_conservation`, together with an\nidentity document. Errors are plain text, not the JSON envelope.",
                 method: "GET",
                 path: "/pec/{id}/modulo_conservazione",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -623,6 +650,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Adds a user who can access the mailbox (at most 25). Only for STANDARD, BRONZE,\nSILVER and GOLD mailboxes. The answer is 200, not 201.",
                 method: "POST",
                 path: "/pec/{id}/multiutenza",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -632,6 +660,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "cognome",
@@ -672,6 +702,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Renews (or re-activates) the mailbox for `anni` years, one by default. Only mailboxes\nin the states `evasa` or `revocata` can be renewed. Although this is a GET, it\nchanges the mailbox and bills the wallet.",
                 method: "GET",
                 path: "/pec/{id}/rinnovo",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -694,6 +725,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Upgrades the mailbox to a higher type (for instance STANDARD to SILVER or GOLD);\ndowngrades are refused. Not allowed on DOMICILIODIGITALE and PECMASSIVA mailboxes.",
                 method: "PATCH",
                 path: "/pec/{id}/trasformazione",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "id",
@@ -703,6 +735,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "tipo-casella",
@@ -722,6 +756,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Tells whether a certified mailbox address is still free to register.",
                 method: "GET",
                 path: "/verifica_pec/{pec}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "pec",
@@ -745,6 +780,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Checks that the boarding code read from the QR code is active and returns what the\ndevice needs to create new credentials. Anonymous: the service requires no\nAuthorization header for this call.",
                 method: "GET",
                 path: "/credentials/boarding/{qrcode_token}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "qrcode-token",
@@ -767,6 +803,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Returns the details of the given credentials.",
                 method: "GET",
                 path: "/credentials/{credentials_id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credentials-id",
@@ -784,6 +821,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Deletes the given credentials.",
                 method: "DELETE",
                 path: "/credentials/{credentials_id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credentials-id",
@@ -801,6 +839,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Sets a new operating PIN for the given credentials.",
                 method: "PUT",
                 path: "/credentials/{credentials_id}/change-pin",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credentials-id",
@@ -810,6 +849,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "current-pin",
@@ -836,6 +877,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Completes (with `new_pin`) or aborts (with `abort: true`) the PIN reset started from\nthe device management dashboard. The reset request lasts 15 minutes.",
                 method: "PUT",
                 path: "/credentials/{credentials_id}/reset-pin",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credentials-id",
@@ -845,6 +887,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "abort",
@@ -871,6 +915,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Removes the association of the credentials with the operator or the given local unit.",
                 method: "DELETE",
                 path: "/credentials/{credentials_id}/rimuovi-associazione",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credentials-id",
@@ -893,6 +938,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Returns the state of the given credentials, their local units and PIN.",
                 method: "GET",
                 path: "/credentials/{credentials_id}/status",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credentials-id",
@@ -916,6 +962,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Exchanges the account identity and key issued by Sparkfly for a session token. The\nanswer has no body: the token is in the `X-Auth-Token` response header and stays valid\nfor 24 hours. Anonymous: this call sends no `X-Auth-Token`.",
                 method: "GET",
                 path: "/auth",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "x-auth-identity",
@@ -938,6 +985,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Returns one page of the account's credentials, optionally narrowed to a member, an\noffer or a store.",
                 method: "GET",
                 path: "/v1.0/credentials",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "member-id",
@@ -965,9 +1013,12 @@ pub const SERVICES: &[Service] = &[
                 description: "Creates a credential for a member. `member_id` and `channel_id` must be given; once\nat least one approved, eligible offer is attached, the service generates the\n`identifier` the member shows at the point of sale (until then it is `null`).",
                 method: "POST",
                 path: "/v1.0/credentials",
+                deprecated: "",
                 parameters: &[],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "credential",
@@ -994,6 +1045,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Tells whether a credential for the given offer could be issued to the given member\n(member lists, redemption limits and the offer's state are taken into account).",
                 method: "GET",
                 path: "/v1.0/credentials/eligible",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "member-id",
@@ -1016,6 +1068,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Returns the credential with the given id.",
                 method: "GET",
                 path: "/v1.0/credentials/{credential_id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credential-id",
@@ -1033,6 +1086,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Replaces the given fields of the credential, typically to attach offers with\n`offer_ids` (send `channel_id` too). Attaching the first eligible offer makes the\nservice generate the `identifier`. The service answers 201, not 200.",
                 method: "PUT",
                 path: "/v1.0/credentials/{credential_id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credential-id",
@@ -1042,6 +1096,8 @@ pub const SERVICES: &[Service] = &[
                 ],
                 body: Some(Body {
                     required: true,
+                    media_type: "application/json",
+                    typed: true,
                     members: &[
                         Member {
                             flag: "credential",
@@ -1068,6 +1124,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Deletes the credential with the given id. The service answers 200 with the deleted\ncredential in the body.",
                 method: "DELETE",
                 path: "/v1.0/credentials/{credential_id}",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credential-id",
@@ -1085,6 +1142,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Records a redemption of the credential, as the point of sale does when the member\nuses the code. The service answers 201.",
                 method: "PUT",
                 path: "/v1.0/credentials/{credential_id}/redeem",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credential-id",
@@ -1102,6 +1160,7 @@ pub const SERVICES: &[Service] = &[
                 description: "Cancels the credential so that its code can no longer be redeemed. The service\nanswers 201.",
                 method: "PUT",
                 path: "/v1.0/credentials/{credential_id}/void",
+                deprecated: "",
                 parameters: &[
                     Parameter {
                         flag: "credential-id",
@@ -1115,7 +1174,9 @@ pub const SERVICES: &[Service] = &[
         ],
     },
 ];
-/// Sends the operation `call` was given, through its typed builder in the client.
+/// Sends the operation `call` was given, through its typed builder in the client. A
+/// deprecated operation is still a command: its help says so.
+#[allow(deprecated)]
 pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
     match (call.service(), call.operation()) {
         ("pec", "list-registry-communications") => {

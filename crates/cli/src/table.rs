@@ -21,6 +21,8 @@ pub struct Operation {
     pub description: &'static str,
     pub method: &'static str,
     pub path: &'static str,
+    /// Why the operation is deprecated; empty when it is not.
+    pub deprecated: &'static str,
     pub parameters: &'static [Parameter],
     pub body: Option<Body>,
     pub answer: Answer,
@@ -34,10 +36,15 @@ pub struct Parameter {
     pub required: bool,
 }
 
-/// A JSON request body: `--body FILE`, and a flag per top-level member.
+/// A request body: `--body FILE`, and for a JSON or form body a flag per top-level member.
 #[derive(Debug)]
 pub struct Body {
     pub required: bool,
+    /// What is sent as `Content-Type`.
+    pub media_type: &'static str,
+    /// A JSON object or a form, built from `--body` (JSON) and the member flags; otherwise the
+    /// `--body` file is sent as it is (bytes, text).
+    pub typed: bool,
     /// The members that have a flag of their own (those spelled like another flag have none).
     pub members: &'static [Member],
 }
@@ -63,4 +70,7 @@ pub enum Answer {
     Empty,
     /// Bytes streamed to `--output` or stdout (a PDF).
     Binary,
+    /// Text, printed as it came.
+    #[allow(dead_code, reason = "no service has a text answer today")]
+    Text,
 }

@@ -1,9 +1,9 @@
 //! The contract between generated clients and the runtime: the functions each generated `send`
 //! and each generated mock call, besides [`crate::Runtime::execute`] and
 //! [`crate::GeneratedClient`]. Users never call these; they are hidden from the documentation
-//! and follow the generator (`xtask/src/rewrite.rs`, `xtask/src/mock.rs`), not semver.
+//! and follow the generator (`xtask/src/builder.rs`, `xtask/src/mock.rs`), not semver.
 
 pub use crate::decode::{
-    absent, error_from_response, json_response, json_response_refusable, present,
+    absent, error_from_response, json_response, json_response_refusable, present, text_response,
 };
 pub use crate::path::{encode_path_segment, path_segment};

@@ -89,6 +89,24 @@ fn joined(mut chunks: Vec<bytes::Bytes>) -> bytes::Bytes {
     }
 }
 
+/// Reads a success response's text body (`text/plain`, `text/csv`, ...) as a `String`. A body
+/// that is not UTF-8 is a decode error that keeps status, headers and the raw bytes.
+pub async fn text_response(response: reqwest::Response) -> Result<ResponseValue<String>, Error> {
+    let received = Received::read(response).await?;
+    match std::str::from_utf8(&received.body) {
+        Ok(text) => {
+            let text = text.to_owned();
+            Ok(received.value(text))
+        }
+        Err(e) => {
+            let source = <serde_json::Error as serde::de::Error>::custom(format!(
+                "the text answer is not UTF-8: {e}"
+            ));
+            Err(received.decode_error(source))
+        }
+    }
+}
+
 /// Decodes a success response's JSON body. On failure the error keeps status, headers and body.
 pub async fn json_response<T: DeserializeOwned>(
     response: reqwest::Response,

@@ -1,0 +1,196 @@
+//! The success shapes vendors write, over HTTP, through the clients generated from the
+//! generator's fixtures (`tests/fixtures/generator/ok_success_shapes.yaml` and
+//! `ok_default_beside_success.yaml`): statuses sharing one schema, a `default` that is the only
+//! answer, text answers, downloads labelled JSON, a `default` error, and the bodies of callbacks
+//! (`ok_callbacks.yaml`).
+
+use credkit_fixture_clients::{ok_default_beside_success, ok_success_shapes};
+use credkit_runtime::{ErrorKind, GeneratedClient, RetryPolicy};
+use futures::StreamExt as _;
+use httpmock::Method::{GET, PUT};
+use httpmock::MockServer;
+use serde_json::json;
+
+fn client<C: GeneratedClient>(server: &MockServer) -> C {
+    C::builder()
+        .base_url(server.base_url())
+        .token("token")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a loopback base URL is valid")
+}
+
+#[tokio::test]
+async fn two_statuses_with_one_schema_decode_into_one_type() {
+    let server = MockServer::start_async().await;
+    for (status, name) in [(200, "now"), (202, "later")] {
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(PUT)
+                    .path(format!("/things/{name}"))
+                    .header("accept", "application/json");
+                then.status(status).json_body(json!({ "name": name }));
+            })
+            .await;
+        let answer = client::<ok_success_shapes::Client>(&server)
+            .put_thing()
+            .id(name)
+            .send()
+            .await
+            .unwrap();
+        mock.assert_async().await;
+        assert_eq!(answer.status(), status);
+        assert_eq!(answer.name.as_deref(), Some(name));
+    }
+}
+
+#[tokio::test]
+async fn a_default_only_answer_is_the_success_for_any_2xx_status() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/made");
+            then.status(201).json_body(json!({ "name": "made" }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/missing");
+            then.status(404).body("no such thing");
+        })
+        .await;
+    let client = client::<ok_success_shapes::Client>(&server);
+
+    let answer = client.get_thing().id("made").send().await.unwrap();
+    assert_eq!(answer.status(), 201);
+    assert_eq!(answer.name.as_deref(), Some("made"));
+
+    let error = client.get_thing().id("missing").send().await.unwrap_err();
+    assert_eq!(error.status().unwrap(), 404);
+    assert!(matches!(error.kind(), ErrorKind::Api(_)), "{error:?}");
+    assert_eq!(error.body().unwrap(), b"no such thing");
+}
+
+#[tokio::test]
+async fn a_text_answer_is_a_string_and_bytes_that_are_not_utf8_keep_the_raw_body() {
+    let server = MockServer::start_async().await;
+    let notes = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/things/a/notes")
+                .header("accept", "text/plain");
+            then.status(200)
+                .header("content-type", "text/plain; charset=utf-8")
+                .body("première note\nseconde");
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/b/notes");
+            then.status(200).body([0x66u8, 0xff, 0x6f]);
+        })
+        .await;
+    let client = client::<ok_success_shapes::Client>(&server);
+
+    let answer = client.get_notes().id("a").send().await.unwrap();
+    notes.assert_async().await;
+    assert_eq!(answer.into_inner(), "première note\nseconde");
+
+    let error = client.get_notes().id("b").send().await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
+    assert_eq!(error.status().unwrap(), 200);
+    assert_eq!(error.body().unwrap(), [0x66u8, 0xff, 0x6f]);
+}
+
+#[tokio::test]
+async fn a_binary_string_labelled_json_is_streamed_as_bytes() {
+    let server = MockServer::start_async().await;
+    let zip: Vec<u8> = b"PK\x03\x04 not JSON at all \xff\x00"
+        .iter()
+        .copied()
+        .cycle()
+        .take(70_000)
+        .collect();
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/a/archive");
+            then.status(200)
+                .header("content-type", "application/json")
+                .body(zip.clone());
+        })
+        .await;
+
+    let answer = client::<ok_success_shapes::Client>(&server)
+        .download_archive()
+        .id("a")
+        .send()
+        .await
+        .unwrap();
+
+    let mut stream = answer.into_inner().into_inner();
+    let mut received = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        received.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(received, zip);
+}
+
+#[tokio::test]
+async fn a_default_beside_a_success_is_an_error_with_its_status_and_body() {
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/x");
+            then.status(503)
+                .header("content-type", "application/json")
+                .json_body(json!({ "title": "down" }));
+        })
+        .await;
+
+    let error = client::<ok_default_beside_success::Client>(&server)
+        .get_thing()
+        .id("x")
+        .send()
+        .await
+        .unwrap_err();
+
+    assert_eq!(error.status().unwrap(), 503);
+    assert!(matches!(error.kind(), ErrorKind::Api(_)), "{error:?}");
+    assert_eq!(
+        error.service_error::<serde_json::Value>().unwrap(),
+        json!({ "title": "down" })
+    );
+}
+
+/// A callback's body, as a receiver gets it, parses into its type: each variant of an inline
+/// `oneOf`, a referenced schema, and a body that fits none is an error naming the place.
+#[test]
+fn callback_bodies_parse_into_their_types() {
+    use credkit_fixture_clients::ok_callbacks::{callbacks, types};
+
+    let device =
+        callbacks::parse_subscribe_device_notice(br#"{"device":"B4HUPE820","battery":87}"#)
+            .unwrap();
+    assert_eq!(
+        device,
+        types::SubscribeDeviceNoticePayload::DeviceEvent(types::DeviceEvent {
+            device: "B4HUPE820".into(),
+            battery: Some(87),
+        })
+    );
+    let sync = callbacks::parse_subscribe_device_notice(br#"{"synced_at":"2026-11-30T06:30:00Z"}"#)
+        .unwrap();
+    assert!(
+        matches!(sync, types::SubscribeDeviceNoticePayload::SyncEvent(_)),
+        "{sync:?}"
+    );
+    let event =
+        callbacks::parse_subscribe_sync(br#"{"synced_at":"2026-11-30T06:30:00+01:00"}"#).unwrap();
+    assert_eq!(
+        event.synced_at,
+        "2026-11-30T05:30:00Z"
+            .parse::<chrono::DateTime<chrono::Utc>>()
+            .unwrap()
+    );
+    assert!(callbacks::parse_subscribe_sync(br#"{"synced":"yesterday"}"#).is_err());
+}
