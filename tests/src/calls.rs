@@ -8,7 +8,7 @@ pub mod sparkfly;
 
 use std::time::Duration;
 
-use credkit_runtime::{Error, GeneratedClient, OperationMeta, RetryPolicy};
+use credkit_runtime::{Error, GeneratedClient, OperationMeta, RateLimit, RetryPolicy};
 
 /// A client of each service, all talking to one server, for the tests that give every
 /// operation of every service the same answer.
@@ -19,7 +19,8 @@ pub struct Clients {
 }
 
 impl Clients {
-    /// Clients talking to `base_url` with `token`, `policy` and `timeout`.
+    /// Clients talking to `base_url` with `token`, `policy` and `timeout`, without quotas (the
+    /// tables over every operation test the other layers; quotas have `quota.rs`).
     pub fn new(base_url: &str, token: &str, policy: RetryPolicy, timeout: Duration) -> Self {
         fn client<C: GeneratedClient>(
             base_url: &str,
@@ -31,6 +32,7 @@ impl Clients {
                 .base_url(base_url)
                 .token(token)
                 .retry_policy(policy.clone())
+                .rate_limit(RateLimit::disabled())
                 .timeout(timeout)
                 .build()
                 .expect("a loopback base URL is valid")

@@ -4,31 +4,34 @@
 
 pub mod calls;
 pub mod openapi_schema;
+pub mod quota_server;
 pub mod raw_server;
+pub mod redis;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use credkit_runtime::{GeneratedClient, RetryPolicy, Sleeper};
+use credkit_runtime::{GeneratedClient, RateLimit, RetryPolicy, Sleeper};
 use httpmock::MockServer;
 
-/// A client of service `C` talking to `server` with `token`, retries disabled.
+/// A client of service `C` talking to `server` with `token`, retries and quotas disabled.
 pub fn client<C: GeneratedClient>(server: &MockServer, token: &str) -> C {
     client_at(&server.base_url(), token)
 }
 
-/// A client of service `C` talking to `base_url` with `token`, retries disabled.
+/// A client of service `C` talking to `base_url` with `token`, retries and quotas disabled.
 pub fn client_at<C: GeneratedClient>(base_url: &str, token: &str) -> C {
     C::builder()
         .base_url(base_url)
         .token(token)
         .retry_policy(RetryPolicy::disabled())
+        .rate_limit(RateLimit::disabled())
         .build()
         .expect("a loopback base URL is valid")
 }
 
 /// A client of service `C` talking to `server` with `token` and `policy`, waiting through
-/// `waits` instead of sleeping.
+/// `waits` instead of sleeping; quotas disabled (a quota's waits are real time).
 pub fn retrying_client<C: GeneratedClient>(
     server: &MockServer,
     token: &str,
@@ -39,6 +42,7 @@ pub fn retrying_client<C: GeneratedClient>(
         .base_url(server.base_url())
         .token(token)
         .retry_policy(waits.policy(policy))
+        .rate_limit(RateLimit::disabled())
         .build()
         .expect("a loopback base URL is valid")
 }

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::model::{AuthScheme, Service};
+use crate::model::{AuthScheme, RateLimit, Service};
 
 /// The items appended after progenitor's output.
 pub fn emit(service: &Service) -> TokenStream {
@@ -34,13 +34,16 @@ pub fn emit(service: &Service) -> TokenStream {
         let anonymous = operation.anonymous;
         let idempotent = operation.idempotent;
         let secret_headers = operation.secret_headers();
+        let rate_limit = quota(operation.rate_limit);
         quote! {
             credkit_runtime::OperationMeta {
                 id: #id, method: #method, path: #path, anonymous: #anonymous, idempotent: #idempotent,
                 secret_headers: &[#(#secret_headers),*],
+                rate_limit: #rate_limit,
             }
         }
     });
+    let rate_limit = quota(service.rate_limit);
     let follow_redirects = service.follow_redirects;
     let credential_headers = service.credential_headers();
     let error_type = match &service.error_schema {
@@ -88,7 +91,8 @@ pub fn emit(service: &Service) -> TokenStream {
         #callbacks
 
         /// What credkit knows about this service beyond progenitor's output: its servers, how it
-        /// authenticates and, per operation, whether it is anonymous and may be replayed.
+        /// authenticates, its quota and, per operation, whether it is anonymous and may be
+        /// replayed.
         pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             name: #name,
             title: #title,
@@ -98,6 +102,7 @@ pub fn emit(service: &Service) -> TokenStream {
             operations: &[#(#operations),*],
             credential_headers: &[#(#credential_headers),*],
             follow_redirects: #follow_redirects,
+            rate_limit: #rate_limit,
         };
 
         /// The base URLs of the service's environments.
@@ -127,5 +132,30 @@ pub fn emit(service: &Service) -> TokenStream {
                 &self.inner
             }
         }
+    }
+}
+
+/// `x-credkit-rate-limit` as a `credkit_runtime::Quota`, or `None`.
+fn quota(rate_limit: Option<RateLimit>) -> TokenStream {
+    let Some(RateLimit {
+        requests,
+        period_ms,
+        penalty_ms,
+        scope,
+    }) = rate_limit
+    else {
+        return quote!(None);
+    };
+    let scope = format_ident!("{}", scope.variant());
+    let requests = proc_macro2::Literal::u32_unsuffixed(requests);
+    let period_ms = proc_macro2::Literal::u64_unsuffixed(period_ms);
+    let penalty_ms = proc_macro2::Literal::u64_unsuffixed(penalty_ms);
+    quote! {
+        Some(credkit_runtime::Quota {
+            requests: #requests,
+            period: ::std::time::Duration::from_millis(#period_ms),
+            penalty: ::std::time::Duration::from_millis(#penalty_ms),
+            scope: credkit_runtime::QuotaScope::#scope,
+        })
     }
 }

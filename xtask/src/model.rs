@@ -26,6 +26,8 @@ pub struct Service {
     pub follow_redirects: bool,
     /// `info.x-credkit-upstream`: where the vendor publishes its definition (`cargo xtask upstream`).
     pub upstream: Option<Upstream>,
+    /// `info.x-credkit-rate-limit`: the quota the service's documentation states.
+    pub rate_limit: Option<RateLimit>,
     /// The component schemas credkit emits itself instead of typify: secrets and open enums.
     pub custom_types: Vec<CustomType>,
     /// The requests the service sends to URLs of the caller's (OpenAPI `callbacks`).
@@ -218,6 +220,8 @@ pub struct Operation {
     pub summary: String,
     /// `description`, trimmed; empty when the spec has none.
     pub description: String,
+    /// The operation's own `x-credkit-rate-limit`, counted apart from the service's.
+    pub rate_limit: Option<RateLimit>,
 }
 
 impl Operation {
@@ -257,6 +261,45 @@ pub struct Callback {
     /// The body's schema when the spec writes it inline: added to the components under
     /// `payload.spec`, so that typify generates its type.
     pub inline_schema: Option<serde_json::Value>,
+}
+
+/// `x-credkit-rate-limit`: at most `requests` in any window of `period`; after a `429`, no
+/// request for `penalty`; counted per `scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateLimit {
+    pub requests: u32,
+    pub period_ms: u64,
+    pub penalty_ms: u64,
+    pub scope: RateLimitScope,
+}
+
+/// Whom a service counts requests of, as `credkit_runtime::QuotaScope` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitScope {
+    /// `credential`: every client with the same credential shares the quota.
+    Credential,
+    /// `client`: each client has its own.
+    Client,
+}
+
+impl RateLimitScope {
+    pub const ALL: [RateLimitScope; 2] = [RateLimitScope::Credential, RateLimitScope::Client];
+
+    /// The spelling in specs: `credential`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RateLimitScope::Credential => "credential",
+            RateLimitScope::Client => "client",
+        }
+    }
+
+    /// The variant of `credkit_runtime::QuotaScope`: `Credential`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            RateLimitScope::Credential => "Credential",
+            RateLimitScope::Client => "Client",
+        }
+    }
 }
 
 /// Where a parameter goes.

@@ -6,6 +6,8 @@
 //! file and the operation or the JSON pointer instead. All problems of a spec, of its operations
 //! and of its schemas, are reported in one run.
 
+mod rate_limit;
+
 use std::collections::BTreeMap;
 
 use serde_json::Value;
@@ -76,6 +78,16 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
         }
     };
     let upstream = upstream(spec, &mut problems);
+    let rate_limit = match spec.doc.get("info").map(rate_limit::of) {
+        Some(Ok(rate_limit)) => rate_limit,
+        Some(Err(messages)) => {
+            for message in messages {
+                problems.at("info", message);
+            }
+            None
+        }
+        None => None,
+    };
     check_schema_names(spec, &mut problems);
     let custom_types = custom_types(spec, &mut problems);
     let operations = operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
@@ -117,6 +129,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 success_member,
                 follow_redirects,
                 upstream,
+                rate_limit,
                 custom_types,
                 callbacks,
                 module_path: "crate::generated".to_owned(),
@@ -443,6 +456,10 @@ fn operations(
                         None => "deprecated by the API description".to_owned(),
                     }
                 });
+            let rate_limit = rate_limit::of(op).unwrap_or_else(|found| {
+                messages.extend(found);
+                None
+            });
             let ok = messages.is_empty();
             for message in messages {
                 problems.at(location.clone(), message);
@@ -465,6 +482,7 @@ fn operations(
                     deprecated,
                     summary: trimmed(op, "summary"),
                     description: trimmed(op, "description"),
+                    rate_limit,
                 });
             }
         }

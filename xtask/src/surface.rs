@@ -114,6 +114,9 @@ pub fn api_surface(source: &str) -> Result<String, String> {
             }
         }
     }
+    if let Some(quota) = &operations.service_quota {
+        lines.push(format!("quota {quota}"));
+    }
     Ok(lines.join("\n") + "\n")
 }
 
@@ -251,14 +254,62 @@ fn first_generic(ty: &Type) -> Option<String> {
     }
 }
 
-/// `GET /path [anonymous] [idempotent]` per operation id, read from the emitted `SERVICE`.
+/// `GET /path [anonymous] [idempotent]` per operation id, and the service's quota, read from
+/// the emitted `SERVICE`.
 #[derive(Default)]
 struct OperationFacts {
     facts: BTreeMap<String, String>,
+    service_quota: Option<String>,
+}
+
+/// `100 requests per 5000 ms, 10000 ms after a 429, per credential`, from the emitted
+/// `Some(credkit_runtime::Quota { .. })` of a `rate_limit` field; `None` for `None`.
+fn quota(fields: &syn::punctuated::Punctuated<syn::FieldValue, syn::Token![,]>) -> Option<String> {
+    let rate_limit = fields
+        .iter()
+        .find(|f| f.member.to_token_stream().to_string() == "rate_limit")?;
+    let Expr::Call(some) = &rate_limit.expr else {
+        return None;
+    };
+    let Some(Expr::Struct(quota)) = some.args.first() else {
+        return None;
+    };
+    let field = |name: &str| {
+        quota
+            .fields
+            .iter()
+            .find(|f| f.member.to_token_stream().to_string() == name)
+            .map(|f| match &f.expr {
+                Expr::Call(call) => call.args.to_token_stream().to_string(),
+                Expr::Path(path) => path
+                    .path
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string().to_ascii_lowercase())
+                    .unwrap_or_default(),
+                other => other.to_token_stream().to_string(),
+            })
+            .unwrap_or_default()
+    };
+    Some(format!(
+        "{} requests per {} ms, {} ms after a 429, per {}",
+        field("requests"),
+        field("period"),
+        field("penalty"),
+        field("scope")
+    ))
 }
 
 impl<'ast> Visit<'ast> for OperationFacts {
     fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
+        if node
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "ServiceInfo")
+        {
+            self.service_quota = quota(&node.fields);
+        }
         if node
             .path
             .segments
@@ -287,6 +338,9 @@ impl<'ast> Visit<'ast> for OperationFacts {
             } else {
                 " [not idempotent]"
             });
+            if let Some(quota) = quota(&node.fields) {
+                facts.push_str(&format!(" [quota: {quota}]"));
+            }
             self.facts.insert(field("id"), facts);
         }
         syn::visit::visit_expr_struct(self, node);

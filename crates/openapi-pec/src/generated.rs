@@ -10449,7 +10449,8 @@ pub mod prelude {
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it
-/// authenticates and, per operation, whether it is anonymous and may be replayed.
+/// authenticates, its quota and, per operation, whether it is anonymous and may be
+/// replayed.
 pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     name: "openapi-pec",
     title: "Openapi.it PEC",
@@ -10467,6 +10468,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "create_registry_communication",
@@ -10475,6 +10477,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "get_registry_communication",
@@ -10483,6 +10486,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "upload_registry_communication_documents",
@@ -10491,6 +10495,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "download_registry_power_of_attorney",
@@ -10499,6 +10504,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "check_domain",
@@ -10507,6 +10513,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "list_mailboxes",
@@ -10515,6 +10522,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "register_mailbox",
@@ -10523,6 +10531,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "get_mailbox",
@@ -10531,6 +10540,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "revoke_mailbox",
@@ -10539,6 +10549,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "activate_mailbox",
@@ -10547,6 +10558,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "enable_conservation",
@@ -10555,6 +10567,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "change_mailbox_space",
@@ -10563,6 +10576,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "download_activation_form",
@@ -10571,6 +10585,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "download_conservation_form",
@@ -10579,6 +10594,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "add_mailbox_user",
@@ -10587,6 +10603,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "renew_mailbox",
@@ -10595,6 +10612,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "change_mailbox_type",
@@ -10603,6 +10621,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "check_availability",
@@ -10611,10 +10630,12 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
     ],
     credential_headers: &[],
     follow_redirects: true,
+    rate_limit: None,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

@@ -182,6 +182,15 @@ impl Authenticator for ModiSigner {
             Ok(())
         })
     }
+
+    /// The operator id and certificate (both public): clients that sign with the same
+    /// certificate for the same operator share RENTRI's quota, also across processes.
+    fn identity(&self) -> Option<Vec<u8>> {
+        let mut identity = self.issuer.as_bytes().to_vec();
+        identity.push(0);
+        identity.extend_from_slice(self.signer.certificate_der());
+        Some(identity)
+    }
 }
 
 impl std::fmt::Debug for ModiSigner {

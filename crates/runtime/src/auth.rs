@@ -28,6 +28,14 @@ pub trait Authenticator: Send + Sync {
     fn refresh(&self) -> BoxFuture<'_, Result<bool, AuthError>> {
         Box::pin(async { Ok(false) })
     }
+
+    /// Bytes that name the credential without being secret (a certificate, an account id), so
+    /// that clients with the same credential share its quota, also across processes
+    /// ([`crate::RateLimit`]). Only a fingerprint of them is kept. `None` (the default): only
+    /// the clients built with this same authenticator share a quota, in this process.
+    fn identity(&self) -> Option<Vec<u8>> {
+        None
+    }
 }
 
 /// The credentials of a client.

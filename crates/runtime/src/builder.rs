@@ -8,6 +8,7 @@ use crate::auth::Auth;
 use crate::error::Error;
 use crate::execute::Runtime;
 use crate::intercept::{Interceptor, Slot};
+use crate::rate_limit::RateLimit;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::service::{AuthScheme, Environment, ServiceInfo};
@@ -44,7 +45,8 @@ enum Target {
 
 /// Configures and builds a generated client. Every setting has a documented default:
 /// the production environment, no credentials, [`DEFAULT_CONNECT_TIMEOUT`],
-/// [`DEFAULT_TIMEOUT`], user agent [`crate::USER_AGENT`] and [`RetryPolicy::default`].
+/// [`DEFAULT_TIMEOUT`], user agent [`crate::USER_AGENT`], [`RetryPolicy::default`] and
+/// [`RateLimit::from_service`].
 #[derive(Debug)]
 #[must_use]
 pub struct ClientBuilder<C> {
@@ -55,6 +57,7 @@ pub struct ClientBuilder<C> {
     user_agent: String,
     http: Option<reqwest::ClientBuilder>,
     retry: RetryPolicy,
+    rate_limit: RateLimit,
     plain_http: bool,
     interceptor: Slot,
     client: PhantomData<fn() -> C>,
@@ -77,6 +80,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             user_agent: crate::USER_AGENT.to_owned(),
             http: None,
             retry: RetryPolicy::default(),
+            rate_limit: RateLimit::default(),
             plain_http: false,
             interceptor: Slot::default(),
             client: PhantomData,
@@ -209,6 +213,13 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
+    /// How calls keep to the service's quota: the spec's, counted in this process, unless told
+    /// otherwise ([`RateLimit::custom`], [`RateLimit::disabled`], a shared [`RateLimit::limiter`]).
+    pub fn rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.rate_limit = rate_limit;
+        self
+    }
+
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let service = C::SERVICE;
@@ -227,6 +238,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             Target::BaseUrl(url) => validate_base_url(url, self.plain_http)?,
         };
         self.auth.check()?;
+        self.rate_limit.check()?;
         let user_agent =
             reqwest::header::HeaderValue::from_str(&self.user_agent).map_err(|_| {
                 Error::config(format!(
@@ -246,7 +258,8 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             .map_err(|e| Error::config(format!("cannot build the HTTP client: {e}")))?;
         let runtime = Runtime::new(service, self.auth, self.retry)
             .with_user_agent(user_agent)
-            .with_interceptor_slot(self.interceptor);
+            .with_interceptor_slot(self.interceptor)
+            .with_rate_limit(self.rate_limit);
         Ok(C::from_parts(&base_url, http, runtime))
     }
 }

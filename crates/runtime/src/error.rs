@@ -9,6 +9,7 @@ use reqwest::header::{HeaderMap, RETRY_AFTER};
 use serde::de::DeserializeOwned;
 
 use crate::auth::AuthError;
+use crate::rate_limit::RateLimitError;
 
 /// What went wrong in a call, with the service and operation it happened in.
 ///
@@ -55,6 +56,9 @@ pub enum ErrorKind {
     /// An [`Interceptor`](crate::Interceptor) kept the request from being sent (a dry run),
     /// for this reason; nothing was sent.
     NotSent(String),
+    /// The call was not sent: its turn under the service's quota was too far away, or the
+    /// store that counts the turns could not be reached (see [`crate::RateLimit`]).
+    RateLimited(RateLimitError),
 }
 
 /// A response whose status is not the operation's success status.
@@ -209,6 +213,7 @@ impl Error {
         match &self.0.kind {
             ErrorKind::Api(e) => is_retryable_status(e.status),
             ErrorKind::Transport(e) => e.is_connect() || e.is_timeout(),
+            ErrorKind::RateLimited(_) => true,
             _ => false,
         }
     }
@@ -314,6 +319,7 @@ impl fmt::Display for Error {
                 e.status, e.source
             ),
             ErrorKind::NotSent(reason) => write!(f, "not sent: {reason}"),
+            ErrorKind::RateLimited(e) => write!(f, "rate limited: {e}"),
         }
     }
 }
@@ -345,6 +351,7 @@ impl std::error::Error for Error {
             ErrorKind::Auth(e) => Some(e),
             ErrorKind::Transport(e) => Some(e),
             ErrorKind::Decode(e) => Some(&e.source),
+            ErrorKind::RateLimited(e) => Some(e),
             _ => None,
         }
     }

@@ -10,11 +10,13 @@ use tracing::Instrument;
 use crate::auth::Auth;
 use crate::error::{CallContext, Error};
 use crate::intercept::{Interceptor, Slot};
+use crate::rate_limit::{Limits, RateLimit};
 use crate::retry::{Outcome, RetryPolicy};
 use crate::service::{OperationMeta, ServiceInfo};
 
 /// The per-client state every generated `Client` carries: which service it talks to, its
-/// credentials and its retry policy. Generated operations send through [`Runtime::execute`].
+/// credentials, its retry policy and its quota. Generated operations send through
+/// [`Runtime::execute`].
 #[derive(Clone)]
 pub struct Runtime {
     service: &'static ServiceInfo,
@@ -22,23 +24,29 @@ pub struct Runtime {
     retry: RetryPolicy,
     user_agent: HeaderValue,
     interceptor: Slot,
+    limits: Limits,
 }
 
 impl Runtime {
-    /// A runtime for `service` with these credentials and retry policy.
+    /// A runtime for `service` with these credentials and retry policy, keeping to the
+    /// service's quota in this process ([`RateLimit::from_service`]).
     pub fn new(service: &'static ServiceInfo, auth: Auth, retry: RetryPolicy) -> Self {
+        let limits = Limits::new(service, &auth, RateLimit::default());
         Self {
             service,
             auth,
             retry,
             user_agent: HeaderValue::from_static(crate::USER_AGENT),
             interceptor: Slot::default(),
+            limits,
         }
     }
 
     /// The same runtime with other credentials: what an [`crate::Authenticator`] that needs a
-    /// client of its own (a token exchange) builds its client's runtime from.
+    /// client of its own (a token exchange) builds its client's runtime from. The quota's
+    /// bucket follows the credentials.
     pub fn with_auth(mut self, auth: Auth) -> Self {
+        self.limits = Limits::new(self.service, &auth, self.limits.config().clone());
         self.auth = auth;
         self
     }
@@ -53,6 +61,18 @@ impl Runtime {
     pub(crate) fn with_interceptor_slot(mut self, interceptor: Slot) -> Self {
         self.interceptor = interceptor;
         self
+    }
+
+    /// The same runtime keeping to this quota (see [`RateLimit`]). A custom quota is checked
+    /// by [`crate::ClientBuilder::build`].
+    pub fn with_rate_limit(mut self, rate_limit: RateLimit) -> Self {
+        self.limits = Limits::new(self.service, &self.auth, rate_limit);
+        self
+    }
+
+    /// How calls keep to the service's quota.
+    pub fn rate_limit(&self) -> &RateLimit {
+        self.limits.config()
     }
 
     /// The same runtime sending this `User-Agent` (default [`crate::USER_AGENT`]). It is set
@@ -124,6 +144,13 @@ impl Runtime {
             else {
                 unreachable!("the loop ends once the request has been taken");
             };
+            // The attempt's turn under the quota (rate_limit.rs), before credentials are made:
+            // a signed token is as fresh as the request.
+            let quota_wait = self
+                .limits
+                .acquire(&operation, self.retry.remaining_budget(started.elapsed()))
+                .await
+                .map_err(|e| e.in_call(Some(&context)))?;
             if !operation.anonymous {
                 self.auth
                     .apply(&mut request)
@@ -137,6 +164,7 @@ impl Runtime {
                 method = operation.method,
                 path = operation.path,
                 attempt,
+                quota_wait_ms = quota_wait.as_millis() as u64,
                 status = tracing::field::Empty,
                 duration_ms = tracing::field::Empty,
             );
@@ -150,6 +178,7 @@ impl Runtime {
             span.record("duration_ms", sent.elapsed().as_millis() as u64);
             if let Ok(response) = &result {
                 span.record("status", response.status().as_u16());
+                self.limits.observe(&operation, response).await;
             }
 
             if let Ok(response) = &result
@@ -223,6 +252,7 @@ impl Runtime {
                 anonymous: false,
                 idempotent: false,
                 secret_headers: &[],
+                rate_limit: None,
             })
     }
 }
@@ -235,6 +265,7 @@ impl fmt::Debug for Runtime {
             .field("retry", &self.retry)
             .field("user_agent", &self.user_agent)
             .field("interceptor", &self.interceptor)
+            .field("rate_limit", self.limits.config())
             .finish()
     }
 }

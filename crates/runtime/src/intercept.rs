@@ -64,9 +64,11 @@ mod tests {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         }],
         credential_headers: &[],
         follow_redirects: true,
+        rate_limit: None,
     };
 
     /// Records what it saw; stops every request when `stop` is set.

@@ -16,6 +16,7 @@ mod execute;
 mod intercept;
 mod missing;
 mod path;
+mod rate_limit;
 mod redirect;
 mod retry;
 mod secret;
@@ -27,6 +28,9 @@ pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
 pub use intercept::Interceptor;
 pub use missing::Missing;
+pub use rate_limit::{LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter};
+#[cfg(feature = "redis")]
+pub use rate_limit::{RedisRateLimiter, WhenUnreachable};
 pub use redirect::redirect_policy;
 pub use retry::{RetryPolicy, Sleeper};
 pub use secret::Secret;

@@ -149,6 +149,11 @@ impl RetryPolicy {
         self.sleeper.sleep(wait).await
     }
 
+    /// What is left of the budget `elapsed` after the first attempt.
+    pub(crate) fn remaining_budget(&self, elapsed: Duration) -> Duration {
+        self.budget.saturating_sub(elapsed)
+    }
+
     /// How long to wait before attempt `attempt + 1`, or `None` to give up.
     pub(crate) fn delay(
         &self,

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::rate_limit::Quota;
+
 /// A named deployment of a service. Each service offers a subset, tagged in its spec with
 /// `x-credkit-environment` (see [`ServiceInfo::servers`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -67,6 +69,9 @@ pub struct OperationMeta {
     pub idempotent: bool,
     /// Header parameters (lower case) that carry a secret: marked sensitive before sending.
     pub secret_headers: &'static [&'static str],
+    /// The operation's own quota (`x-credkit-rate-limit` on the operation), counted apart
+    /// from the service's; `None`: the service's [`ServiceInfo::rate_limit`].
+    pub rate_limit: Option<Quota>,
 }
 
 /// Facts about one service, emitted by the generator as a constant in each client crate.
@@ -90,6 +95,9 @@ pub struct ServiceInfo {
     /// Whether redirects within the same origin are followed (`x-credkit-follow-redirects`,
     /// default `true`); see [`crate::redirect_policy`].
     pub follow_redirects: bool,
+    /// The quota the service's documentation states (`x-credkit-rate-limit` on `info`), kept
+    /// by [`crate::RateLimit::from_service`]; `None` when it states none.
+    pub rate_limit: Option<Quota>,
 }
 
 impl ServiceInfo {
@@ -146,6 +154,7 @@ mod tests {
         operations: &[],
         credential_headers: &["x-auth-key", "x-auth-token"],
         follow_redirects: true,
+        rate_limit: None,
     };
 
     #[test]

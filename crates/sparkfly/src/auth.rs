@@ -203,6 +203,11 @@ impl Authenticator for TokenExchange {
             Ok(true)
         })
     }
+
+    /// The account identity (not the key): clients of one account share a quota.
+    fn identity(&self) -> Option<Vec<u8>> {
+        Some(self.identity.as_bytes().to_vec())
+    }
 }
 
 impl fmt::Debug for TokenExchange {

@@ -2475,7 +2475,8 @@ pub mod prelude {
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it
-/// authenticates and, per operation, whether it is anonymous and may be replayed.
+/// authenticates, its quota and, per operation, whether it is anonymous and may be
+/// replayed.
 pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     name: "sparkfly",
     title: "Sparkfly Credentials API",
@@ -2493,6 +2494,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: true,
             idempotent: true,
             secret_headers: &["x-auth-key"],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "list_credentials",
@@ -2501,6 +2503,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "create_credential",
@@ -2509,6 +2512,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "get_offer_eligibility",
@@ -2517,6 +2521,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "get_credential",
@@ -2525,6 +2530,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "update_credential",
@@ -2533,6 +2539,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "delete_credential",
@@ -2541,6 +2548,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "redeem_credential",
@@ -2549,6 +2557,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "void_credential",
@@ -2557,10 +2566,12 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
     ],
     credential_headers: &["x-auth-key", "x-auth-token"],
     follow_redirects: true,
+    rate_limit: None,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

@@ -875,7 +875,8 @@ pub mod prelude {
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it
-/// authenticates and, per operation, whether it is anonymous and may be replayed.
+/// authenticates, its quota and, per operation, whether it is anonymous and may be
+/// replayed.
 pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     name: "ok_awkward_names",
     title: "Fixture",
@@ -890,6 +891,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "get_thing",
@@ -898,6 +900,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &["x-pin"],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "delete_thing",
@@ -906,6 +909,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "type_",
@@ -914,10 +918,12 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
     ],
     credential_headers: &["x-api-key", "x-pin"],
     follow_redirects: true,
+    rate_limit: None,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

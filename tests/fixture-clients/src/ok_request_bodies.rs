@@ -815,7 +815,8 @@ pub mod prelude {
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it
-/// authenticates and, per operation, whether it is anonymous and may be replayed.
+/// authenticates, its quota and, per operation, whether it is anonymous and may be
+/// replayed.
 pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     name: "ok_request_bodies",
     title: "Fixture",
@@ -830,6 +831,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "upload_file",
@@ -838,6 +840,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "post_form",
@@ -846,6 +849,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: false,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "put_note",
@@ -854,6 +858,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "upload_photo",
@@ -862,10 +867,12 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
     ],
     credential_headers: &[],
     follow_redirects: true,
+    rate_limit: None,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

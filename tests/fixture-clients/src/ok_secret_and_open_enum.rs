@@ -584,7 +584,8 @@ pub mod prelude {
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it
-/// authenticates and, per operation, whether it is anonymous and may be replayed.
+/// authenticates, its quota and, per operation, whether it is anonymous and may be
+/// replayed.
 pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     name: "ok_secret_and_open_enum",
     title: "Fixture",
@@ -599,10 +600,12 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &["x-api-key"],
+            rate_limit: None,
         },
     ],
     credential_headers: &["x-api-key"],
     follow_redirects: true,
+    rate_limit: None,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

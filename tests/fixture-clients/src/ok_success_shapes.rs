@@ -565,7 +565,8 @@ pub mod prelude {
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it
-/// authenticates and, per operation, whether it is anonymous and may be replayed.
+/// authenticates, its quota and, per operation, whether it is anonymous and may be
+/// replayed.
 pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     name: "ok_success_shapes",
     title: "Fixture",
@@ -580,6 +581,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "put_thing",
@@ -588,6 +590,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "download_archive",
@@ -596,6 +599,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
         credkit_runtime::OperationMeta {
             id: "get_notes",
@@ -604,10 +608,12 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             anonymous: false,
             idempotent: true,
             secret_headers: &[],
+            rate_limit: None,
         },
     ],
     credential_headers: &[],
     follow_redirects: true,
+    rate_limit: None,
 };
 /// The base URLs of the service's environments.
 pub mod servers {

@@ -23,6 +23,7 @@ fn client<C: GeneratedClient>(server: &RawServer, timeout: Duration) -> C {
         .base_url(server.base_url())
         .token(TOKEN)
         .retry_policy(RetryPolicy::disabled())
+        .rate_limit(credkit_runtime::RateLimit::disabled())
         .timeout(timeout)
         .build()
         .expect("a loopback base URL is valid")

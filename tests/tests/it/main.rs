@@ -7,6 +7,7 @@ mod generator;
 mod hostile_callers;
 mod hostile_servers;
 mod openapi_pec;
+mod quota;
 mod rentri_ca;
 mod request_bodies;
 mod retries;
