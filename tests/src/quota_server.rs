@@ -9,6 +9,18 @@ use std::time::{Duration, Instant};
 
 use crate::raw_server::{RawServer, Reply};
 
+/// The short synthetic quota of the quota tests and benchmark, so that a burst over several
+/// windows takes seconds: 20 requests a second, then a second of refusals.
+pub const SYNTHETIC: ServerQuota = ServerQuota {
+    requests: 20,
+    period: Duration::from_secs(1),
+    penalty: Duration::from_secs(1),
+};
+
+/// [`SYNTHETIC`] as clients are told it.
+pub const SYNTHETIC_QUOTA: credkit_runtime::Quota =
+    credkit_runtime::Quota::per(20, Duration::from_secs(1)).penalty(Duration::from_secs(1));
+
 /// The quota the server keeps.
 #[derive(Clone, Copy, Debug)]
 pub struct ServerQuota {

@@ -4,7 +4,9 @@
 //! 1. generation: wall time of `cargo xtask generate --check`, per service and for all;
 //! 2. `cargo bench -p credkit`: per-call overhead against hand-written reqwest + serde_json
 //!    code (`request_overhead`), large transfers and their peak memory (`transfer_memory`);
-//!    and `cargo bench -p credkit-tests --bench modi_signing`: RENTRI's request signing;
+//!    `cargo bench -p credkit-tests --bench modi_signing`: RENTRI's request signing, and
+//!    `--bench quota`: what keeping to a quota costs per call and gives in a burst (with
+//!    Redis when `CREDKIT_TEST_REDIS_URL` is set);
 //! 3. build cost (skipped with `--no-build-cost`, it takes minutes): clean builds of small
 //!    programs using credkit against one using reqwest directly, and the rebuild after a
 //!    one-line spec change (`build_cost`).
@@ -59,8 +61,8 @@ fn section(name: &str, part: impl FnOnce() -> Result<(), String>) -> Result<(), 
     part().map_err(|e| format!("error: {name}: {e}\n"))
 }
 
-/// The cargo benchmarks, which print their own tables: the clients' (`credkit`) and RENTRI's
-/// request signing (`credkit-tests`, `modi_signing`).
+/// The cargo benchmarks, which print their own tables: the clients' (`credkit`), RENTRI's
+/// request signing and quotas (`credkit-tests`, `modi_signing`, `quota`).
 fn client_benchmarks(root: &Path) -> Result<(), String> {
     let benches: [&[&str]; 2] = [
         &[
@@ -71,7 +73,14 @@ fn client_benchmarks(root: &Path) -> Result<(), String> {
             "--bench",
             "transfer_memory",
         ],
-        &["-p", "credkit-tests", "--bench", "modi_signing"],
+        &[
+            "-p",
+            "credkit-tests",
+            "--bench",
+            "modi_signing",
+            "--bench",
+            "quota",
+        ],
     ];
     for bench in benches {
         let status = cargo(root)

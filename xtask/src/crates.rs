@@ -37,9 +37,9 @@ pub fn block(comment: &str, name: &str, body: &str) -> String {
 }
 
 /// What every service crate re-exports from the runtime: the user's API to build a client,
-/// authenticate and read errors.
+/// authenticate, keep to its quota and read errors.
 const RUNTIME_EXPORTS: &str = "Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, \
-     ErrorKind, GeneratedClient, Missing, RetryPolicy, Secret";
+     ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, RetryPolicy, Secret";
 
 /// The crate root's block: the generated modules and the re-exports every service crate has
 /// (and `callbacks` for a service whose spec declares some).

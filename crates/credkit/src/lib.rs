@@ -21,3 +21,10 @@ pub use credkit_runtime::{
     ErrorKind, GeneratedClient, Interceptor, RetryPolicy, Secret, ServiceInfo, USER_AGENT,
     redirect_policy,
 };
+
+pub use credkit_runtime::{
+    LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter,
+};
+#[cfg(feature = "redis")]
+#[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
+pub use credkit_runtime::{RedisRateLimiter, WhenUnreachable};

@@ -15,7 +15,7 @@ mod generated;
 pub mod mock;
 
 #[rustfmt::skip]
-pub use credkit_runtime::{Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Missing, RetryPolicy, Secret};
+pub use credkit_runtime::{Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, RetryPolicy, Secret};
 #[rustfmt::skip]
 pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types};
 // credkit:end crate root

@@ -224,7 +224,10 @@ impl RedisRateLimiter {
         match self.book(key, quota, max_wait, not_before).await {
             Ok(Booking::Turn(wait)) => {
                 self.booked(key, Instant::now() + wait);
-                tokio::time::sleep(wait).await;
+                // tokio rounds every sleep up to its next millisecond, a zero one too.
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
                 Ok(wait)
             }
             Ok(Booking::TooLong(wait)) => Err(RateLimitError::WaitTooLong {
