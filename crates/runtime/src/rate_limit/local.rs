@@ -24,7 +24,7 @@ use crate::auth::BoxFuture;
 
 /// Buckets in this process. [`LocalRateLimiter::global`] is the one every client uses unless
 /// told otherwise, so that all the clients of a process with one credential share its quota.
-#[derive(Debug, Default)]
+#[derive(Default)]
 pub struct LocalRateLimiter {
     buckets: Mutex<HashMap<String, Arc<Bucket>>>,
 }
@@ -51,6 +51,15 @@ struct Times {
     held_until: Option<Instant>,
     /// When the last turn was given.
     last_turn: Option<Instant>,
+}
+
+impl std::fmt::Debug for LocalRateLimiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let buckets = self.buckets.lock().map_or(0, |b| b.len());
+        f.debug_struct("LocalRateLimiter")
+            .field("buckets", &buckets)
+            .finish()
+    }
 }
 
 impl std::fmt::Debug for Bucket {

@@ -289,3 +289,69 @@ impl fmt::Debug for RedisRateLimiter {
             .finish_non_exhaustive()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const QUOTA: Quota = Quota::per(10, Duration::from_secs(1));
+
+    /// A Redis URL where nothing listens.
+    fn nowhere() -> String {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .unwrap()
+            .port();
+        format!("redis://:a-password@127.0.0.1:{port}/")
+    }
+
+    #[tokio::test]
+    async fn unreachable_and_failing_closed_sends_nothing_and_says_why_without_the_password() {
+        let url = nowhere();
+        let limiter = RedisRateLimiter::new(&url)
+            .unwrap()
+            .when_unreachable(WhenUnreachable::FailClosed);
+        let error = limiter
+            .acquire("a", &QUOTA, Duration::from_secs(60))
+            .await
+            .unwrap_err();
+        let RateLimitError::Unavailable { message } = &error else {
+            panic!("{error:?}");
+        };
+        assert!(
+            message.contains("cannot connect to Redis at 127.0.0.1:"),
+            "{message}"
+        );
+        assert!(!error.to_string().contains("a-password"), "{error}");
+        assert!(!format!("{limiter:?}").contains("a-password"));
+        // Redis is not tried again for a second: the next refusal says the same at once.
+        let again = limiter
+            .acquire("a", &QUOTA, Duration::from_secs(60))
+            .await
+            .unwrap_err();
+        assert_eq!(again, error);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn unreachable_and_falling_back_counts_in_this_process() {
+        let limiter = RedisRateLimiter::new(&nowhere()).unwrap();
+        let key = format!("fallback-{}", fastrand::u64(..));
+        let mut waits = Vec::new();
+        for _ in 0..3 {
+            waits.push(
+                limiter
+                    .acquire(&key, &QUOTA, Duration::from_secs(60))
+                    .await
+                    .unwrap(),
+            );
+        }
+        assert_eq!(
+            waits,
+            [
+                Duration::ZERO,
+                Duration::from_millis(110),
+                Duration::from_millis(110)
+            ]
+        );
+    }
+}
