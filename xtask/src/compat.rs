@@ -59,6 +59,10 @@ pub fn classify(old: &str, new: &str) -> Vec<Change> {
     let mut changes = Vec::new();
     for (key, before) in &old {
         match new.get(key) {
+            // A quota changes when calls are sent, not what compiles.
+            None if key.0 == "quota" => {
+                changes.push(Change::compatible(format!("{} removed", describe(key))))
+            }
             None => changes.push(Change::breaking(format!("{} removed", describe(key)))),
             Some(after) if after != before => changes.extend(changed(key, before, after)),
             Some(_) => {}
@@ -131,9 +135,9 @@ fn changed(key: &Key, before: &str, after: &str) -> Vec<Change> {
         "op" => operation_changes(name, before, after),
         "struct" => member_changes("field", name, before, after),
         "enum" => member_changes("variant", name, before, after),
-        "server" => vec![Change::compatible(format!(
-            "server {name} is now {}",
-            after.split_once("= ").map_or(after, |(_, url)| url)
+        "server" | "quota" => vec![Change::compatible(format!(
+            "{kind} {name} is now {}",
+            after.split_once("= ").map_or(after, |(_, value)| value)
         ))],
         _ => vec![Change::breaking(format!("{} changed", describe(key)))],
     }
@@ -408,6 +412,26 @@ server PRODUCTION = \"https://api.example.com\"
                     .to_owned()
             )]
         );
+    }
+
+    #[test]
+    fn a_quota_added_changed_or_removed_is_compatible() {
+        let quota = |q: &str| format!("{BEFORE}quota SERVICE = {q}\n");
+        let strict = quota("10 requests per 1000 ms, 1000 ms after a 429, per credential");
+        let loose = quota("20 requests per 1000 ms, 1000 ms after a 429, per credential");
+        assert_eq!(
+            classify(&strict, &loose)
+                .into_iter()
+                .map(|c| (c.class, c.what))
+                .collect::<Vec<_>>(),
+            [(
+                Class::Compatible,
+                "quota SERVICE is now 20 requests per 1000 ms, 1000 ms after a 429, per credential"
+                    .to_owned()
+            )]
+        );
+        assert_eq!(overall(&classify(BEFORE, &strict)), Some(Class::Compatible));
+        assert_eq!(overall(&classify(&strict, BEFORE)), Some(Class::Compatible));
     }
 
     #[test]

@@ -115,7 +115,7 @@ pub fn api_surface(source: &str) -> Result<String, String> {
         }
     }
     if let Some(quota) = &operations.service_quota {
-        lines.push(format!("quota {quota}"));
+        lines.push(format!("quota SERVICE = {quota}"));
     }
     Ok(lines.join("\n") + "\n")
 }
