@@ -216,7 +216,9 @@ pub fn credkit(args: &[&str]) -> Run {
 
 /// A fresh directory for one test.
 pub fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("credkit-cli-{}-{name}", std::process::id()));
+    // Under cargo's own scratch folder for tests (in target/), which `cargo clean` empties:
+    // each run replaces the folders of the last one instead of leaving them in /tmp.
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("credkit-cli-{name}"));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
