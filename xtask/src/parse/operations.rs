@@ -1,0 +1,564 @@
+//! Each operation: its Rust name, parameters, request body, success kind, error statuses and
+//! the media types it accepts.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::Problems;
+use crate::model::{
+    BodyEncoding, BodyMember, Operation, Parameter, ParameterLocation, RequestBody, SchemaName,
+    Success, str_of,
+};
+use crate::names;
+use crate::spec::{METHODS, Spec};
+
+/// Media types an error body may have. Errors are never decoded by progenitor: the runtime
+/// keeps their raw body and decodes JSON ones into the service's error schema on request.
+const ERROR_MEDIA: [&str; 3] = ["application/json", "application/problem+json", "text/plain"];
+
+pub(super) fn operations(
+    spec: &Spec,
+    error_schema: Option<&SchemaName>,
+    problems: &mut Problems<'_>,
+) -> Vec<Operation> {
+    let global_security = spec
+        .doc
+        .get("security")
+        .and_then(Value::as_array)
+        .is_some_and(|s| !s.is_empty());
+    let mut rust_names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut operations = Vec::new();
+    for (path, item) in spec
+        .doc
+        .get("paths")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        for method in METHODS {
+            let Some(op) = item.get(method) else { continue };
+            let method = method.to_ascii_uppercase();
+            let spec_id = str_of(op, "operationId");
+            let location = match spec_id {
+                Some(id) => format!("{method} {path} ({id})"),
+                None => format!("{method} {path}"),
+            };
+            let mut messages = Vec::new();
+            let rust_name = match spec_id {
+                None => {
+                    messages.push(
+                        "missing operationId: every operation needs one, it becomes the Rust method name"
+                            .to_owned(),
+                    );
+                    None
+                }
+                Some(id) => {
+                    let rust = names::method_name(id);
+                    let first = rust_names.insert(rust.clone(), (id.to_owned(), location.clone()));
+                    match first {
+                        Some((first_id, first)) if first_id == id => messages.push(format!(
+                            "duplicate operationId `{id}`, already used by {first}"
+                        )),
+                        Some((first_id, first)) => messages.push(format!(
+                            "operationIds `{first_id}` ({first}) and `{id}` both become the Rust method `{rust}`: rename one"
+                        )),
+                        None => {}
+                    }
+                    Some(rust)
+                }
+            };
+            let idempotent = op.get("x-credkit-idempotent").and_then(Value::as_bool);
+            if idempotent.is_none() {
+                messages.push(
+                    "missing `x-credkit-idempotent: true|false`: say whether the operation may be replayed after a failure that may have reached the server"
+                        .into(),
+                );
+            }
+            let (success, error_statuses, accept) =
+                responses(spec, op, error_schema, &mut messages);
+            let body = request_body(spec, op, &mut messages);
+            let parameters = parameters(spec, item, op, &mut messages);
+            let anonymous = match op.get("security").and_then(Value::as_array) {
+                Some(requirements) => requirements.is_empty(),
+                None => !global_security,
+            };
+            let deprecated =
+                (op.get("deprecated").and_then(Value::as_bool) == Some(true)).then(|| {
+                    let reason = str_of(op, "x-deprecated-reason")
+                        .or_else(|| str_of(op, "summary"))
+                        .map(str::trim)
+                        .filter(|r| !r.is_empty());
+                    match reason {
+                        Some(reason) => format!("deprecated by the API description: {reason}"),
+                        None => "deprecated by the API description".to_owned(),
+                    }
+                });
+            let rate_limit = super::rate_limit::of(op).unwrap_or_else(|found| {
+                messages.extend(found);
+                None
+            });
+            let ok = messages.is_empty();
+            for message in messages {
+                problems.at(location.clone(), message);
+            }
+            if let (true, Some(spec_id), Some(rust_name), Some(idempotent), Some(success)) =
+                (ok, spec_id, rust_name, idempotent, success)
+            {
+                operations.push(Operation {
+                    spec_id: spec_id.to_owned(),
+                    rust_name,
+                    method,
+                    path: path.clone(),
+                    parameters,
+                    body,
+                    success,
+                    error_statuses,
+                    accept,
+                    idempotent,
+                    anonymous,
+                    deprecated,
+                    summary: trimmed(op, "summary"),
+                    description: trimmed(op, "description"),
+                    rate_limit,
+                });
+            }
+        }
+    }
+    operations
+}
+
+/// What a success response carries.
+#[derive(Debug, PartialEq)]
+enum BodyKind {
+    Empty,
+    /// JSON, with its schema (statuses with equal schemas share one answer type).
+    Json(Value),
+    Binary(String),
+    Text(String),
+}
+
+/// The success kind, the error statuses and the answers' media types of an operation.
+///
+/// A `default` answer is the success when the operation documents no `2XX` one, and an error
+/// beside them.
+fn responses(
+    spec: &Spec,
+    op: &Value,
+    error_schema: Option<&SchemaName>,
+    messages: &mut Vec<String>,
+) -> (Option<Success>, Vec<String>, Vec<String>) {
+    let Some(responses) = op.get("responses").and_then(Value::as_object) else {
+        messages.push("no responses: document the success response".into());
+        return (None, Vec::new(), Vec::new());
+    };
+    let default_succeeds = !responses.keys().any(|code| code.starts_with('2'));
+    let (mut success_media, mut error_media) = (Vec::new(), Vec::new());
+    let error_ref = error_schema
+        .map(|name| serde_json::json!({ "$ref": format!("#/components/schemas/{}", name.spec) }));
+    let mut successes: Vec<(String, BodyKind)> = Vec::new();
+    let mut error_statuses = Vec::new();
+    let mut error_schemas: Vec<(String, Value)> = Vec::new();
+    for (code, response) in responses {
+        let Some(response) = spec.resolve(response) else {
+            messages.push(format!("response {code}: `$ref` does not resolve"));
+            continue;
+        };
+        let content = response.get("content").and_then(Value::as_object);
+        let success = code.starts_with('2') || (code == "default" && default_succeeds);
+        let media = if success {
+            &mut success_media
+        } else {
+            &mut error_media
+        };
+        media.extend(content.into_iter().flatten().map(|(name, _)| name.clone()));
+        let class = if code == "default" {
+            if default_succeeds { '2' } else { '4' }
+        } else {
+            code.chars().next().unwrap_or('?')
+        };
+        match class {
+            '2' => {
+                let media: Vec<(&String, &Value)> = content.into_iter().flatten().collect();
+                let kind = match media.as_slice() {
+                    [] => BodyKind::Empty,
+                    [(name, body)] => body_kind(spec, code, name, body, messages),
+                    many => {
+                        let names: Vec<_> = many.iter().map(|(m, _)| m.as_str()).collect();
+                        messages.push(format!(
+                            "success response {code} has {} media types ({}): progenitor accepts one success body kind per operation",
+                            names.len(),
+                            names.join(", ")
+                        ));
+                        BodyKind::Binary(names.join(", "))
+                    }
+                };
+                successes.push((code.clone(), kind));
+            }
+            '4' | '5' => {
+                error_statuses.push(code.clone());
+                for (name, body) in content.into_iter().flatten() {
+                    if !ERROR_MEDIA.contains(&name.as_str()) {
+                        messages.push(format!(
+                            "error response {code}: media type {name} is not supported (use one of {})",
+                            ERROR_MEDIA.join(", ")
+                        ));
+                    } else if name != "text/plain"
+                        && let Some(schema) = body.get("schema")
+                    {
+                        if let Some(expected) = &error_ref
+                            && schema != expected
+                        {
+                            messages.push(format!(
+                                "error response {code} ({name}) has schema {schema}: error bodies must use the service's error schema `{}`",
+                                error_schema.map_or("(unset)", |s| s.spec.as_str())
+                            ));
+                        }
+                        if !error_schemas.iter().any(|(_, s)| s == schema) {
+                            error_schemas.push((code.clone(), schema.clone()));
+                        }
+                    }
+                }
+            }
+            _ => messages.push(format!(
+                "status {code} is not supported: document 2XX successes and 4XX/5XX errors"
+            )),
+        }
+    }
+    if error_schemas.len() > 1 {
+        let list: Vec<_> = error_schemas
+            .iter()
+            .map(|(code, schema)| format!("{code}: {schema}"))
+            .collect();
+        messages.push(format!(
+            "{} different error body kinds ({}): an operation's errors must share one schema",
+            error_schemas.len(),
+            list.join(" | ")
+        ));
+    }
+    let mut accept: Vec<String> = Vec::new();
+    for media in success_media.into_iter().chain(error_media) {
+        if !accept.contains(&media) {
+            accept.push(media);
+        }
+    }
+    (success_kind(&successes, messages), error_statuses, accept)
+}
+
+/// What one success body is: a string of `format: binary` is bytes whatever its media type,
+/// JSON (`application/json`, `*/*+json`) is decoded, `text/*` is text, anything else is bytes.
+fn body_kind(
+    spec: &Spec,
+    code: &str,
+    name: &str,
+    body: &Value,
+    messages: &mut Vec<String>,
+) -> BodyKind {
+    let schema = body.get("schema");
+    let binary = schema.and_then(|s| spec.resolve(s)).is_some_and(|s| {
+        str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
+    });
+    let json = name == "application/json" || name.ends_with("+json");
+    if binary {
+        BodyKind::Binary(name.to_owned())
+    } else if json {
+        match schema {
+            Some(schema) => BodyKind::Json(schema.clone()),
+            None => {
+                messages.push(format!("success response {code}: {name} without a schema"));
+                BodyKind::Empty
+            }
+        }
+    } else if name.starts_with("text/") {
+        BodyKind::Text(name.to_owned())
+    } else {
+        BodyKind::Binary(name.to_owned())
+    }
+}
+
+/// One success kind from the success responses: one kind for every status (JSON ones with one
+/// schema), or one JSON answer beside bodiless ones (`200` + `204`, the answer is then
+/// `Option<T>`). `default` as the success means any `2XX`: no status listed.
+fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) -> Option<Success> {
+    if successes.is_empty() {
+        messages
+            .push("no success (2XX) response: document the one the service answers with".into());
+        return None;
+    }
+    let mut statuses = |kind: &dyn Fn(&BodyKind) -> bool| -> Option<Vec<u16>> {
+        let mut list = Vec::new();
+        for (code, _) in successes.iter().filter(|(_, body)| kind(body)) {
+            if code == "default" {
+                continue;
+            }
+            match code.parse::<u16>() {
+                Ok(status) => list.push(status),
+                Err(_) => {
+                    messages.push(format!(
+                        "success status {code} is not a number: write the statuses the service answers with (200, 201, ...)"
+                    ));
+                    return None;
+                }
+            }
+        }
+        Some(list)
+    };
+    let first = &successes[0].1;
+    let all_like_first = successes.iter().all(|(_, body)| body == first);
+    let json_schemas: Vec<&Value> = successes
+        .iter()
+        .filter_map(|(_, body)| match body {
+            BodyKind::Json(schema) => Some(schema),
+            _ => None,
+        })
+        .collect();
+    let empties = successes
+        .iter()
+        .filter(|(_, body)| *body == BodyKind::Empty)
+        .count();
+    let one_json_schema = json_schemas.windows(2).all(|pair| pair[0] == pair[1]);
+    if all_like_first {
+        let all = statuses(&|_| true)?;
+        return Some(match first {
+            BodyKind::Empty => Success::Empty { statuses: all },
+            BodyKind::Json(_) => Success::Json { statuses: all },
+            BodyKind::Binary(media_type) => Success::Binary {
+                statuses: all,
+                media_type: media_type.clone(),
+            },
+            BodyKind::Text(media_type) => Success::Text {
+                statuses: all,
+                media_type: media_type.clone(),
+            },
+        });
+    }
+    if !json_schemas.is_empty()
+        && one_json_schema
+        && json_schemas.len() + empties == successes.len()
+    {
+        let json = statuses(&|body| matches!(body, BodyKind::Json(_)))?;
+        let empty = statuses(&|body| *body == BodyKind::Empty)?;
+        return Some(Success::JsonOrEmpty { json, empty });
+    }
+    let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
+    messages.push(format!(
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), or one JSON answer beside bodiless ones",
+        successes.len(),
+        codes.join(", ")
+    ));
+    None
+}
+
+fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<RequestBody> {
+    let body = op.get("requestBody")?;
+    let Some(body) = spec.resolve(body) else {
+        messages.push("request body `$ref` does not resolve".into());
+        return None;
+    };
+    let offered: Vec<(&String, &Value)> = body
+        .get("content")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .collect();
+    if offered.is_empty() {
+        messages.push("request body without content".into());
+        return None;
+    }
+    let encoding = |name: &str, media: &Value| -> Option<BodyEncoding> {
+        let binary = media
+            .get("schema")
+            .and_then(|s| spec.resolve(s))
+            .is_some_and(|s| {
+                str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
+            });
+        Some(if binary {
+            BodyEncoding::Bytes
+        } else if name == "application/json" || name.ends_with("+json") {
+            BodyEncoding::Json
+        } else if name == "application/x-www-form-urlencoded" {
+            BodyEncoding::Form
+        } else if name.starts_with("multipart/") {
+            return None;
+        } else if name.starts_with("text/") {
+            BodyEncoding::Text
+        } else {
+            BodyEncoding::Bytes
+        })
+    };
+    let supported: Vec<(&String, BodyEncoding)> = offered
+        .iter()
+        .filter_map(|(name, media)| Some((*name, encoding(name, media)?)))
+        .collect();
+    let preference = |e: &BodyEncoding| match e {
+        BodyEncoding::Json => 0,
+        BodyEncoding::Form => 1,
+        BodyEncoding::Bytes | BodyEncoding::Text => 2,
+    };
+    let Some((chosen, encoding)) = supported.iter().min_by_key(|(_, e)| preference(e)).copied()
+    else {
+        let names: Vec<&str> = offered.iter().map(|(n, _)| n.as_str()).collect();
+        messages.push(format!(
+            "request body media type {} is not supported yet (multipart): describe the upload as application/octet-stream or JSON",
+            names.join(", ")
+        ));
+        return None;
+    };
+    if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form)
+        && offered
+            .iter()
+            .find(|(name, _)| *name == chosen)
+            .is_some_and(|(_, media)| media.get("schema").is_none())
+    {
+        messages.push(format!("request body {chosen} without a schema"));
+        return None;
+    }
+    Some(RequestBody {
+        required: body.get("required").and_then(Value::as_bool) == Some(true),
+        media_type: chosen.clone(),
+        encoding,
+        alternatives: offered
+            .iter()
+            .map(|(name, _)| (*name).clone())
+            .filter(|name| name != chosen)
+            .collect(),
+        members: offered
+            .iter()
+            .find(|(name, _)| *name == chosen)
+            .and_then(|(_, media)| media.get("schema"))
+            .filter(|_| matches!(encoding, BodyEncoding::Json | BodyEncoding::Form))
+            .map(|schema| body_members(spec, schema))
+            .unwrap_or_default(),
+    })
+}
+
+fn parameters(
+    spec: &Spec,
+    path_item: &Value,
+    op: &Value,
+    messages: &mut Vec<String>,
+) -> Vec<Parameter> {
+    let mut parameters: Vec<Parameter> = Vec::new();
+    let declared = [path_item, op]
+        .into_iter()
+        .filter_map(|v| v.get("parameters").and_then(Value::as_array))
+        .flatten();
+    for parameter in declared {
+        let Some(parameter) = spec.resolve(parameter) else {
+            messages.push("parameter `$ref` does not resolve".into());
+            continue;
+        };
+        let name = str_of(parameter, "name").unwrap_or("(unnamed)");
+        let place = str_of(parameter, "in").unwrap_or("(missing)");
+        let (location, default_style) = match place {
+            "path" => (ParameterLocation::Path, "simple"),
+            "header" => (ParameterLocation::Header, "simple"),
+            "query" => (ParameterLocation::Query, "form"),
+            _ => {
+                messages.push(format!("parameter `{name}` is in {place}: only path, query and header parameters are supported"));
+                continue;
+            }
+        };
+        if let Some(style) = str_of(parameter, "style")
+            && style != default_style
+        {
+            messages.push(format!("parameter `{name}` has style {style}: only the default style ({default_style}) is supported"));
+        }
+        if parameter.get("content").is_some() {
+            messages.push(format!(
+                "parameter `{name}` uses `content`: describe it with `schema`"
+            ));
+        }
+        let Some(schema) = parameter.get("schema") else {
+            messages.push(format!("parameter `{name}` has no schema"));
+            continue;
+        };
+        // An operation's parameter overrides the path item's of the same name and place.
+        parameters.retain(|p| !(p.name == name && p.location == location));
+        let rust_name = names::field_name(name);
+        if let Some(other) = parameters.iter().find(|p| p.rust_name == rust_name) {
+            messages.push(format!(
+                "parameters `{}` and `{name}` both become the Rust setter `{rust_name}`",
+                other.name
+            ));
+        }
+        parameters.push(Parameter {
+            name: name.to_owned(),
+            rust_name,
+            location,
+            required: location == ParameterLocation::Path
+                || parameter.get("required").and_then(Value::as_bool) == Some(true),
+            secret: is_secret(spec, schema),
+            description: described(spec, parameter, schema),
+        });
+    }
+    parameters
+}
+
+/// `key` of `value` as a trimmed string; empty when absent.
+fn trimmed(value: &Value, key: &str) -> String {
+    str_of(value, key).unwrap_or_default().trim().to_owned()
+}
+
+/// The description of `node`, or else of its `schema` (followed through `$ref` and a one-item
+/// `allOf`); empty when neither has one.
+fn described(spec: &Spec, node: &Value, schema: &Value) -> String {
+    let own = trimmed(node, "description");
+    if !own.is_empty() {
+        return own;
+    }
+    let referenced = through_all_of(schema);
+    spec.resolve(referenced)
+        .map(|s| trimmed(s, "description"))
+        .unwrap_or_default()
+}
+
+/// The top-level members of a body schema that is an object with `properties` (through one
+/// `$ref`); none for any other schema.
+fn body_members(spec: &Spec, schema: &Value) -> Vec<BodyMember> {
+    let Some(object) = spec.resolve(schema) else {
+        return Vec::new();
+    };
+    let required: Vec<&str> = object
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect();
+    let is_text = |member: &Value| {
+        [member, through_all_of(member)]
+            .into_iter()
+            .filter_map(|s| spec.resolve(s))
+            .any(|s| str_of(s, "type") == Some("string"))
+    };
+    object
+        .get("properties")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+        .map(|(name, member)| BodyMember {
+            name: name.clone(),
+            required: required.contains(&name.as_str()),
+            description: described(spec, member, member),
+            text: is_text(member),
+        })
+        .collect()
+}
+
+/// The first schema of `allOf` (`allOf: [$ref]`, how a reference gets `nullable` or a
+/// description beside it), or `schema` itself.
+fn through_all_of(schema: &Value) -> &Value {
+    schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .and_then(|all| all.first())
+        .unwrap_or(schema)
+}
+
+/// A schema that is, or is `allOf` exactly one reference to, an `x-credkit-secret` string.
+fn is_secret(spec: &Spec, schema: &Value) -> bool {
+    let referenced = through_all_of(schema);
+    spec.resolve(referenced)
+        .is_some_and(|s| s.get("x-credkit-secret").and_then(Value::as_bool) == Some(true))
+}
