@@ -11,7 +11,7 @@ use crate::model::{
     Success, str_of,
 };
 use crate::names;
-use crate::spec::{METHODS, Spec};
+use crate::spec::Spec;
 
 /// Media types an error body may have. Errors are never decoded by progenitor: the runtime
 /// keeps their raw body and decodes JSON ones into the service's error schema on request.
@@ -29,34 +29,27 @@ pub(super) fn operations(
         .is_some_and(|s| !s.is_empty());
     let mut rust_names: BTreeMap<String, (String, String)> = BTreeMap::new();
     let mut operations = Vec::new();
-    for (path, item) in spec
-        .doc
-        .get("paths")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-    {
-        for method in METHODS {
-            let Some(op) = item.get(method) else { continue };
-            let method = method.to_ascii_uppercase();
-            let spec_id = str_of(op, "operationId");
-            let location = match spec_id {
-                Some(id) => format!("{method} {path} ({id})"),
-                None => format!("{method} {path}"),
-            };
-            let mut messages = Vec::new();
-            let rust_name = match spec_id {
-                None => {
-                    messages.push(
+    for declared in spec.operations() {
+        let (path, item, op) = (declared.path, declared.path_item, declared.op);
+        let method = declared.method.to_ascii_uppercase();
+        let spec_id = str_of(op, "operationId");
+        let location = match spec_id {
+            Some(id) => format!("{method} {path} ({id})"),
+            None => format!("{method} {path}"),
+        };
+        let mut messages = Vec::new();
+        let rust_name = match spec_id {
+            None => {
+                messages.push(
                         "missing operationId: every operation needs one, it becomes the Rust method name"
                             .to_owned(),
                     );
-                    None
-                }
-                Some(id) => {
-                    let rust = names::method_name(id);
-                    let first = rust_names.insert(rust.clone(), (id.to_owned(), location.clone()));
-                    match first {
+                None
+            }
+            Some(id) => {
+                let rust = names::method_name(id);
+                let first = rust_names.insert(rust.clone(), (id.to_owned(), location.clone()));
+                match first {
                         Some((first_id, first)) if first_id == id => messages.push(format!(
                             "duplicate operationId `{id}`, already used by {first}"
                         )),
@@ -65,64 +58,61 @@ pub(super) fn operations(
                         )),
                         None => {}
                     }
-                    Some(rust)
-                }
-            };
-            let idempotent = op.get("x-credkit-idempotent").and_then(Value::as_bool);
-            if idempotent.is_none() {
-                messages.push(
+                Some(rust)
+            }
+        };
+        let idempotent = op.get("x-credkit-idempotent").and_then(Value::as_bool);
+        if idempotent.is_none() {
+            messages.push(
                     "missing `x-credkit-idempotent: true|false`: say whether the operation may be replayed after a failure that may have reached the server"
                         .into(),
                 );
+        }
+        let (success, error_statuses, accept) = responses(spec, op, error_schema, &mut messages);
+        let body = request_body(spec, op, &mut messages);
+        let parameters = parameters(spec, item, op, &mut messages);
+        let anonymous = match op.get("security").and_then(Value::as_array) {
+            Some(requirements) => requirements.is_empty(),
+            None => !global_security,
+        };
+        let deprecated = (op.get("deprecated").and_then(Value::as_bool) == Some(true)).then(|| {
+            let reason = str_of(op, "x-deprecated-reason")
+                .or_else(|| str_of(op, "summary"))
+                .map(str::trim)
+                .filter(|r| !r.is_empty());
+            match reason {
+                Some(reason) => format!("deprecated by the API description: {reason}"),
+                None => "deprecated by the API description".to_owned(),
             }
-            let (success, error_statuses, accept) =
-                responses(spec, op, error_schema, &mut messages);
-            let body = request_body(spec, op, &mut messages);
-            let parameters = parameters(spec, item, op, &mut messages);
-            let anonymous = match op.get("security").and_then(Value::as_array) {
-                Some(requirements) => requirements.is_empty(),
-                None => !global_security,
-            };
-            let deprecated =
-                (op.get("deprecated").and_then(Value::as_bool) == Some(true)).then(|| {
-                    let reason = str_of(op, "x-deprecated-reason")
-                        .or_else(|| str_of(op, "summary"))
-                        .map(str::trim)
-                        .filter(|r| !r.is_empty());
-                    match reason {
-                        Some(reason) => format!("deprecated by the API description: {reason}"),
-                        None => "deprecated by the API description".to_owned(),
-                    }
-                });
-            let rate_limit = super::rate_limit::of(op).unwrap_or_else(|found| {
-                messages.extend(found);
-                None
+        });
+        let rate_limit = super::rate_limit::of(op).unwrap_or_else(|found| {
+            messages.extend(found);
+            None
+        });
+        let ok = messages.is_empty();
+        for message in messages {
+            problems.at(location.clone(), message);
+        }
+        if let (true, Some(spec_id), Some(rust_name), Some(idempotent), Some(success)) =
+            (ok, spec_id, rust_name, idempotent, success)
+        {
+            operations.push(Operation {
+                spec_id: spec_id.to_owned(),
+                rust_name,
+                method,
+                path: path.to_owned(),
+                parameters,
+                body,
+                success,
+                error_statuses,
+                accept,
+                idempotent,
+                anonymous,
+                deprecated,
+                summary: trimmed(op, "summary"),
+                description: trimmed(op, "description"),
+                rate_limit,
             });
-            let ok = messages.is_empty();
-            for message in messages {
-                problems.at(location.clone(), message);
-            }
-            if let (true, Some(spec_id), Some(rust_name), Some(idempotent), Some(success)) =
-                (ok, spec_id, rust_name, idempotent, success)
-            {
-                operations.push(Operation {
-                    spec_id: spec_id.to_owned(),
-                    rust_name,
-                    method,
-                    path: path.clone(),
-                    parameters,
-                    body,
-                    success,
-                    error_statuses,
-                    accept,
-                    idempotent,
-                    anonymous,
-                    deprecated,
-                    summary: trimmed(op, "summary"),
-                    description: trimmed(op, "description"),
-                    rate_limit,
-                });
-            }
         }
     }
     operations
