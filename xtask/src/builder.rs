@@ -322,7 +322,8 @@ fn builder_items(
         }
         _ => None,
     });
-    let send = send_fn(operation, service, inputs, answer, flagged)?;
+    let send = send_fn(operation, service, name, inputs, answer, flagged)?;
+    let by_status = by_status_answer(name, &operation.success);
     let method = &operation.rust_name;
     let required: Vec<String> = inputs
         .iter()
@@ -359,6 +360,37 @@ fn builder_items(
 
         impl<'a> #ident<'a, #(#set_states),*> {
             #send
+        }
+
+        #by_status
+    })
+}
+
+/// For an operation whose statuses have different bodies: the enum its `send` answers, one
+/// variant per status (serialized as the body itself, `null` for a bodiless status).
+fn by_status_answer(name: &str, success: &Success) -> Option<TokenStream> {
+    let Success::ByStatus { variants } = success else {
+        return None;
+    };
+    let ident = format_ident!("{name}Answer");
+    let doc = format!("The answer of [`{name}`]'s `send`, by status.");
+    let variants = variants.iter().map(|variant| {
+        let status = format_ident!("Status{}", variant.status);
+        let doc = format!("`{}`", variant.status);
+        match &variant.schema {
+            Some(schema) => {
+                let ty = format_ident!("{}", schema.rust);
+                quote!(#[doc = #doc] #status(types::#ty))
+            }
+            None => quote!(#[doc = #doc] #status),
+        }
+    });
+    Some(quote! {
+        #[doc = #doc]
+        #[derive(Debug, Clone, PartialEq, ::serde::Serialize)]
+        #[serde(untagged)]
+        pub enum #ident {
+            #(#variants,)*
         }
     })
 }
@@ -431,6 +463,7 @@ fn structs_with_field(file: &mut syn::File, field: &str) -> BTreeSet<String> {
 fn send_fn(
     operation: &Operation,
     service: &Service,
+    name: &str,
     inputs: &[Input],
     answer: &Type,
     flagged: &BTreeSet<String>,
@@ -599,6 +632,21 @@ fn send_fn(
             quote!(#answer),
             vec![(statuses, quote!(Ok(ResponseValue::empty(response))))],
         ),
+        Success::ByStatus { variants } => {
+            let enum_ident = format_ident!("{name}Answer");
+            let arms = variants
+                .iter()
+                .map(|variant| {
+                    let status = format_ident!("Status{}", variant.status);
+                    let body = match variant.schema {
+                        Some(_) => quote!(credkit_runtime::contract::json_variant(response, #enum_ident::#status).await),
+                        None => quote!(credkit_runtime::contract::empty_variant(response, #enum_ident::#status)),
+                    };
+                    (std::slice::from_ref(&variant.status), body)
+                })
+                .collect();
+            (quote!(#enum_ident), arms)
+        }
         Success::JsonOrEmpty { json, empty } => {
             let answer_call = json_answer(answer)?;
             (

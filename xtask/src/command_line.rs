@@ -280,7 +280,7 @@ fn operation_entry(operation: &Operation) -> TokenStream {
         }
     };
     let answer = match &operation.success {
-        Success::Json { .. } => quote!(Answer::Json),
+        Success::Json { .. } | Success::ByStatus { .. } => quote!(Answer::Json),
         Success::JsonOrEmpty { .. } => quote!(Answer::JsonOrEmpty),
         Success::Empty { .. } => quote!(Answer::Empty),
         Success::Binary { .. } => quote!(Answer::Binary),
@@ -484,7 +484,7 @@ fn send_arm(
         quote!(let mut request)
     };
     let answer = match &operation.success {
-        Success::Json { .. } | Success::JsonOrEmpty { .. } => {
+        Success::Json { .. } | Success::JsonOrEmpty { .. } | Success::ByStatus { .. } => {
             quote!(call.json(request.send().await))
         }
         Success::Empty { .. } => quote!(call.empty(request.send().await)),

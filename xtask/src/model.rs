@@ -390,6 +390,17 @@ pub enum Success {
     /// A JSON body for the `json` statuses, none for the `empty` ones (`200` beside `204`):
     /// the answer is `Option<T>`, `None` for those.
     JsonOrEmpty { json: Vec<u16>, empty: Vec<u16> },
+    /// Statuses with different JSON schemas (and perhaps bodiless ones): the answer is an enum
+    /// with one variant per status, each keeping status and headers.
+    ByStatus { variants: Vec<StatusVariant> },
+}
+
+/// One status of a [`Success::ByStatus`] answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatusVariant {
+    pub status: u16,
+    /// The schema of its JSON body; `None` for a bodiless status.
+    pub schema: Option<SchemaName>,
 }
 
 impl Success {

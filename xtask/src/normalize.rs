@@ -121,6 +121,7 @@ pub fn for_progenitor(
 /// Keeps the success responses progenitor should see, in the shape it reads them:
 /// - errors go (and a `default` beside successes is an error);
 /// - bodiless statuses beside a JSON one go: the generated `send` answers `None` for them;
+/// - of statuses with different schemas, one stays (`send` decodes each into its own type);
 /// - a `default` that is the only answer becomes a `200`, any `2XX` being matched by `send`;
 /// - a text answer loses its content (`send` reads it as a `String` itself), a binary one
 ///   labelled JSON (`format: binary`) is relabelled `application/octet-stream`, so that
@@ -133,7 +134,20 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
     let empty: Vec<String> = success
         .map(|s| s.empty_alternatives().iter().map(u16::to_string).collect())
         .unwrap_or_default();
-    responses.retain(|code, _| code.starts_with('2') && !empty.contains(code));
+    // An answer with a variant per status: progenitor sees one of its JSON statuses (it takes
+    // one success type); credkit's `send` decodes each status into its own type.
+    let only = match success {
+        Some(Success::ByStatus { variants }) => variants
+            .iter()
+            .find(|v| v.schema.is_some())
+            .map(|v| v.status.to_string()),
+        _ => None,
+    };
+    responses.retain(|code, _| {
+        code.starts_with('2')
+            && !empty.contains(code)
+            && only.as_ref().is_none_or(|only| only == code)
+    });
     for response in responses.values_mut() {
         let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
             continue;

@@ -4,6 +4,7 @@
 //! and follow the generator (`xtask/src/builder.rs`, `xtask/src/mock.rs`), not semver.
 
 pub use crate::decode::{
-    absent, error_from_response, json_response, json_response_refusable, present, text_response,
+    absent, empty_variant, error_from_response, json_response, json_response_refusable,
+    json_variant, present, text_response,
 };
 pub use crate::path::{encode_path_segment, path_segment};

@@ -107,6 +107,28 @@ pub async fn text_response(response: reqwest::Response) -> Result<ResponseValue<
     }
 }
 
+/// Decodes a JSON body into the type of one status of an answer with a variant per status, and
+/// wraps it in that variant (`Answer::Status202`).
+pub async fn json_variant<T: DeserializeOwned, A>(
+    response: reqwest::Response,
+    variant: impl FnOnce(T) -> A,
+) -> Result<ResponseValue<A>, Error> {
+    let received = Received::read(response).await?;
+    match serde_json::from_slice(&received.body) {
+        Ok(value) => Ok(received.value(variant(value))),
+        Err(source) => Err(received.decode_error(source)),
+    }
+}
+
+/// The bodiless status of an answer with a variant per status.
+pub fn empty_variant<A>(response: reqwest::Response, answer: A) -> Result<ResponseValue<A>, Error> {
+    Ok(ResponseValue::new(
+        answer,
+        response.status(),
+        response.headers().clone(),
+    ))
+}
+
 /// Decodes a success response's JSON body. On failure the error keeps status, headers and body.
 pub async fn json_response<T: DeserializeOwned>(
     response: reqwest::Response,

@@ -194,3 +194,52 @@ fn callback_bodies_parse_into_their_types() {
     );
     assert!(callbacks::parse_subscribe_sync(br#"{"synced":"yesterday"}"#).is_err());
 }
+
+/// Statuses with different schemas answer an enum with a variant per status, each keeping the
+/// status and headers it came with.
+#[tokio::test]
+async fn statuses_with_different_schemas_answer_one_variant_each() {
+    use credkit_fixture_clients::ok_answers_by_status::{Client, builder::GetThingAnswer, types};
+
+    let server = MockServer::start_async().await;
+    for (id, status, body) in [
+        ("a", 200, Some(json!({ "name": "thing" }))),
+        ("b", 201, Some(json!({ "title": "made" }))),
+        ("c", 204, None),
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(format!("/things/{id}"))
+                    .header("accept", "application/json");
+                let then = then.status(status).header("x-request-id", id);
+                if let Some(body) = body {
+                    then.json_body(body);
+                }
+            })
+            .await;
+    }
+    let client = client::<Client>(&server);
+
+    let thing = client.get_thing().id("a").send().await.unwrap();
+    assert_eq!(thing.status(), 200);
+    assert_eq!(thing.headers()["x-request-id"], "a");
+    assert_eq!(
+        thing.into_inner(),
+        GetThingAnswer::Status200(types::Thing {
+            name: Some("thing".into())
+        })
+    );
+    let made = client.get_thing().id("b").send().await.unwrap();
+    assert_eq!(made.status(), 201);
+    assert!(
+        matches!(&*made, GetThingAnswer::Status201(p) if p.title.as_deref() == Some("made")),
+        "{made:?}"
+    );
+    let nothing = client.get_thing().id("c").send().await.unwrap();
+    assert_eq!(nothing.status(), 204);
+    assert!(
+        matches!(&*nothing, GetThingAnswer::Status204),
+        "{nothing:?}"
+    );
+}

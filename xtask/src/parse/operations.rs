@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Problems;
 use crate::model::{
     BodyEncoding, BodyMember, Operation, Parameter, ParameterLocation, RequestBody, SchemaName,
-    Success, str_of,
+    StatusVariant, Success, str_of,
 };
 use crate::names;
 use crate::spec::Spec;
@@ -330,13 +330,40 @@ fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) ->
         let empty = statuses(&|body| *body == BodyKind::Empty)?;
         return Some(Success::JsonOrEmpty { json, empty });
     }
+    if let Some(variants) = by_status(successes) {
+        return Some(Success::ByStatus { variants });
+    }
     let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
     messages.push(format!(
-        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), or one JSON answer beside bodiless ones",
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON bodies that are each a `$ref` to a component schema (one variant per status)",
         successes.len(),
         codes.join(", ")
     ));
     None
+}
+
+/// Statuses with different JSON schemas, each a `$ref` to a component schema, and perhaps
+/// bodiless ones: one variant per status. `None` for any other mix, or a status that is not a
+/// number.
+fn by_status(successes: &[(String, BodyKind)]) -> Option<Vec<StatusVariant>> {
+    successes
+        .iter()
+        .map(|(code, body)| {
+            let status = code.parse::<u16>().ok()?;
+            let schema = match body {
+                BodyKind::Empty => None,
+                BodyKind::Json(schema) => {
+                    let name = str_of(schema, "$ref")?.strip_prefix("#/components/schemas/")?;
+                    Some(SchemaName {
+                        spec: name.to_owned(),
+                        rust: names::type_name(name),
+                    })
+                }
+                BodyKind::Binary(_) | BodyKind::Text(_) => return None,
+            };
+            Some(StatusVariant { status, schema })
+        })
+        .collect()
 }
 
 fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<RequestBody> {
