@@ -36,6 +36,29 @@ pub fn field_name(name: &str) -> String {
     recase(name, ToSnakeCase::to_snake_case, "_")
 }
 
+/// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`: the variants
+/// of open enums, which credkit generates itself (`custom_types.rs`), so the spelling is its own.
+pub fn variant_name(value: &str) -> String {
+    let mut name: String = value
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|part| !part.is_empty())
+        .map(|part| {
+            let mut chars = part.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase())
+                .unwrap_or_default()
+        })
+        .collect();
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if name == "Self" {
+        name.push('_');
+    }
+    name
+}
+
 fn recase(input: &str, to_case: fn(&str) -> String, prefix: &str) -> String {
     let out = match input {
         "+1" => "plus1".to_owned(),
@@ -62,6 +85,16 @@ fn recase(input: &str, to_case: fn(&str) -> String, prefix: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn variant_names() {
+        assert_eq!(variant_name("Attivo"), "Attivo");
+        assert_eq!(variant_name("documenti_errati"), "DocumentiErrati");
+        assert_eq!(variant_name("STANDARD"), "Standard");
+        assert_eq!(variant_name("in attesa-di"), "InAttesaDi");
+        assert_eq!(variant_name("2FA"), "V2fa");
+        assert_eq!(variant_name("self"), "Self_");
+    }
 
     #[test]
     fn type_names_follow_typify() {

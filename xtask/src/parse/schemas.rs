@@ -92,7 +92,7 @@ pub(super) fn custom_types(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Cust
 fn open_enum_variants(values: &[&str]) -> Result<Vec<(String, String)>, String> {
     let mut variants: Vec<(String, String)> = Vec::new();
     for value in values {
-        let variant = variant_name(value);
+        let variant = names::variant_name(value);
         if variant == "Unknown" {
             return Err(format!(
                 "enum value `{value}` would clash with the `Unknown` variant"
@@ -106,42 +106,4 @@ fn open_enum_variants(values: &[&str]) -> Result<Vec<(String, String)>, String> 
         variants.push(((*value).to_owned(), variant));
     }
     Ok(variants)
-}
-
-/// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`: the variants
-/// of open enums.
-pub(crate) fn variant_name(value: &str) -> String {
-    let mut name: String = value
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|part| !part.is_empty())
-        .map(|part| {
-            let mut chars = part.chars();
-            chars
-                .next()
-                .map(|c| c.to_ascii_uppercase().to_string() + &chars.as_str().to_ascii_lowercase())
-                .unwrap_or_default()
-        })
-        .collect();
-    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-        name.insert(0, 'V');
-    }
-    if name == "Self" {
-        name.push('_');
-    }
-    name
-}
-
-#[cfg(test)]
-mod tests {
-    use super::variant_name;
-
-    #[test]
-    fn variant_names() {
-        assert_eq!(variant_name("Attivo"), "Attivo");
-        assert_eq!(variant_name("documenti_errati"), "DocumentiErrati");
-        assert_eq!(variant_name("STANDARD"), "Standard");
-        assert_eq!(variant_name("in attesa-di"), "InAttesaDi");
-        assert_eq!(variant_name("2FA"), "V2fa");
-        assert_eq!(variant_name("self"), "Self_");
-    }
 }
