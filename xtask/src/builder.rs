@@ -427,7 +427,7 @@ fn answer_type(output: &ReturnType) -> Option<Type> {
 }
 
 /// `A` in `Path<A, ..>`.
-fn first_type_argument(ty: &Type) -> Option<Type> {
+pub(crate) fn first_type_argument(ty: &Type) -> Option<Type> {
     let Type::Path(path) = ty else { return None };
     let PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
         return None;

@@ -12,16 +12,18 @@ use quote::{format_ident, quote};
 
 use crate::model::{CustomKind, CustomType};
 
-/// The items of a custom type, and the traits it implements (for progenitor's replacement).
-pub fn emit(t: &CustomType) -> (TokenStream, Vec<TypeImpl>) {
-    let tokens = match &t.kind {
+/// The traits every custom type implements, which progenitor's replacement is told of.
+pub const IMPLS: [TypeImpl; 2] = [TypeImpl::FromStr, TypeImpl::Display];
+
+/// The items of a custom type.
+pub fn emit(t: &CustomType) -> TokenStream {
+    match &t.kind {
         CustomKind::Secret {
             min_length,
             max_length,
         } => secret(&t.name.rust, &t.description, *min_length, *max_length),
         CustomKind::OpenEnum { values } => open_enum(&t.name.rust, &t.description, values),
-    };
-    (tokens, vec![TypeImpl::FromStr, TypeImpl::Display])
+    }
 }
 
 fn secret(name: &str, doc: &str, min: Option<u64>, max: Option<u64>) -> TokenStream {

@@ -61,7 +61,7 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
         )]);
     }
     for t in &service.custom_types {
-        let parsed: syn::File = syn::parse2(custom_types::emit(t).0).map_err(|e| {
+        let parsed: syn::File = syn::parse2(custom_types::emit(t)).map_err(|e| {
             vec![spec.problem(
                 Some(format!("/components/schemas/{}", t.name.spec)),
                 format!("cannot emit its type: {e}"),
@@ -129,27 +129,33 @@ fn schemas_progenitor_cannot_read(spec: &Spec, service: &Service) -> Vec<Problem
     let Some(components) = &document.components else {
         return Vec::new();
     };
+    let settings = progenitor_settings(service);
     let mut problems = Vec::new();
     for name in components.schemas.keys() {
-        let mut alone = openapiv3::OpenAPI {
+        let schemas = components
+            .schemas
+            .iter()
+            .map(|(other, schema)| {
+                let kept = if other == name {
+                    schema.clone()
+                } else {
+                    openapiv3::ReferenceOr::Item(openapiv3::Schema {
+                        schema_data: Default::default(),
+                        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+                    })
+                };
+                (other.clone(), kept)
+            })
+            .collect();
+        let alone = openapiv3::OpenAPI {
             openapi: document.openapi.clone(),
             info: document.info.clone(),
-            components: Some(openapiv3::Components::default()),
+            components: Some(openapiv3::Components {
+                schemas,
+                ..Default::default()
+            }),
             ..Default::default()
         };
-        let schemas = &mut alone.components.as_mut().expect("just set").schemas;
-        for (other, schema) in &components.schemas {
-            let kept = if other == name {
-                schema.clone()
-            } else {
-                openapiv3::ReferenceOr::Item(openapiv3::Schema {
-                    schema_data: Default::default(),
-                    schema_kind: openapiv3::SchemaKind::Any(Default::default()),
-                })
-            };
-            schemas.insert(other.clone(), kept);
-        }
-        let settings = progenitor_settings(service);
         if let Err(panic) = without_panicking(|| Generator::new(&settings).generate_tokens(&alone))
         {
             let first_line = panic.lines().next().unwrap_or_default().to_owned();
@@ -187,7 +193,7 @@ fn progenitor_settings(service: &Service) -> GenerationSettings {
         settings.with_replacement(
             &t.name.rust,
             service.type_path(t),
-            custom_types::emit(t).1.into_iter(),
+            custom_types::IMPLS.into_iter(),
         );
     }
     settings

@@ -91,6 +91,7 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
         stderr
     })?;
 
+    let listing = crate::surface::api_surface(&client).map_err(|e| format!("error: {e}\n"))?;
     let facade_feature = name.to_owned();
     let module = name.replace('-', "_");
     let package = service.package();
@@ -108,7 +109,6 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             format!("crates/{name}/README.md"),
             crates::new_readme(&service),
         ),
-        // Index 4: the surface snapshot below is read from it.
         (format!("crates/{name}/src/generated.rs"), client),
         (format!("crates/{name}/src/mock.rs"), mock),
     ];
@@ -148,8 +148,6 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
     // The service's first API-surface snapshot, accepted as generated: the review of later
     // changes starts from it, and the test over every service finds it.
     if root.join(workspace::SURFACE_SNAPSHOTS).is_dir() {
-        let listing =
-            crate::surface::api_surface(&edits[4].1).map_err(|e| format!("error: {e}\n"))?;
         edits.push((
             format!(
                 "{}/it__generator__surface_{name}.snap",

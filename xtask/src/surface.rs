@@ -243,15 +243,9 @@ fn builder_signatures(builder: &ItemMod) -> BTreeMap<String, String> {
         .collect()
 }
 
+/// `A` in `Path<A, ..>`, as the listing writes types.
 fn first_generic(ty: &Type) -> Option<String> {
-    let Type::Path(path) = ty else { return None };
-    let PathArguments::AngleBracketed(arguments) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    match arguments.args.first()? {
-        GenericArgument::Type(inner) => Some(self::ty(inner)),
-        _ => None,
-    }
+    crate::builder::first_type_argument(ty).map(|inner| self::ty(&inner))
 }
 
 /// `GET /path [anonymous] [idempotent]` per operation id, and the service's quota, read from

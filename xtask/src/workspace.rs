@@ -139,17 +139,18 @@ pub fn fixture_clients(root: &Path) -> Result<Vec<Output>, Vec<Problem>> {
     let mut modules = String::new();
     for stem in &stems {
         let file = format!("{FIXTURES}/{stem}.yaml");
-        let client = Spec::load(&root.join(&file), &file).and_then(|spec| {
-            crate::generate::Prepared::at(&spec, &format!("crate::{stem}"))
-                .and_then(|prepared| crate::generate::client(&spec, &prepared))
-                .map_err(|mut p| p.remove(0))
-        });
+        let client = Spec::load(&root.join(&file), &file)
+            .map_err(|problem| vec![problem])
+            .and_then(|spec| {
+                crate::generate::Prepared::at(&spec, &format!("crate::{stem}"))
+                    .and_then(|prepared| crate::generate::client(&spec, &prepared))
+            });
         match client {
             Ok(contents) => outputs.push(Output {
                 target: format!("{FIXTURE_CLIENTS}/src/{stem}.rs"),
                 contents,
             }),
-            Err(problem) => problems.push(problem),
+            Err(mut found) => problems.append(&mut found),
         }
         modules.push_str(&format!(
             "#[rustfmt::skip]\n#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]\npub mod {stem};\n"

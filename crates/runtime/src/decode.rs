@@ -133,11 +133,7 @@ pub fn empty_variant<A>(response: reqwest::Response, answer: A) -> Result<Respon
 pub async fn json_response<T: DeserializeOwned>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error> {
-    let received = Received::read(response).await?;
-    match serde_json::from_slice(&received.body) {
-        Ok(value) => Ok(received.value(value)),
-        Err(source) => Err(received.decode_error(source)),
-    }
+    json_variant(response, |value| value).await
 }
 
 /// Decodes a success response of a service whose answers carry a success flag (the PEC
@@ -223,11 +219,7 @@ pub fn present<T>(
 /// The answer of such an operation for its bodiless success status: `None`, with the status
 /// and headers.
 pub fn absent<T>(response: reqwest::Response) -> Result<ResponseValue<Option<T>>, Error> {
-    Ok(ResponseValue::new(
-        None,
-        response.status(),
-        response.headers().clone(),
-    ))
+    empty_variant(response, None)
 }
 
 /// The error for a response whose status is not the operation's success status.
