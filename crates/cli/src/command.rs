@@ -21,7 +21,7 @@ pub mod flag {
 }
 
 const ABOUT: &str =
-    "Calls RENTRI CA, Sparkfly Credentials and Openapi.it PEC from the command line.";
+    "Calls the credential services of credkit from the command line, one command each.";
 
 const AFTER_HELP: &str = "\
 Configuration, first found wins: the flags; the variables the libraries read (<SERVICE>_TOKEN,
