@@ -3,6 +3,7 @@
 //! operation of every service, and an OpenAPI schema checker for the spec examples.
 
 pub mod calls;
+pub mod https_once;
 pub mod openapi_schema;
 pub mod quota_server;
 pub mod raw_server;

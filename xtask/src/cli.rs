@@ -9,7 +9,7 @@ use crate::workspace;
 pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
        cargo xtask new-service NAME --spec PATH
        cargo xtask services
-       cargo xtask release-plan
+       cargo xtask release-plan [--since REV]
        cargo xtask surface SERVICE
        cargo xtask bench [--no-build-cost]
        cargo xtask upstream [SERVICE..] [--from FILE] [--format text|markdown|json]
@@ -27,6 +27,9 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
   services            print each service's name and its facade feature, one per line
   release-plan        print the version each service crate needs since its last release tag
                       (<crate>-v<version>), from the change of its API surface
+  release-plan --since
+                      the same against the commit REV for every crate (CI compares it with
+                      cargo-semver-checks against the previous commit)
   surface             print the API surface (one line per operation and type) of a service
   bench               run every benchmark and print their tables (BENCHMARKS.md)
   upstream            compare each spec with the definition its vendor publishes
@@ -62,7 +65,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
         Some("surface") => surface(&args[1..], root),
         Some("new-service") => crate::new_service::run(&args[1..], root),
         Some("services") => services(root),
-        Some("release-plan") => release_plan(root),
+        Some("release-plan") => release_plan(&args[1..], root),
         Some("bench") => crate::bench::run(&args[1..], root),
         Some("upstream") => crate::upstream::run(&args[1..], root),
         Some("-h" | "--help" | "help") => Outcome {
@@ -109,8 +112,15 @@ fn generate(args: &[String], root: &Path) -> Outcome {
         }
     };
 
+    let mut outputs = outputs;
     let mut outcome = Outcome::default();
-    outcome.stdout.push_str(&api_changes(root, &outputs));
+    let changed = api_changes(root, &outputs);
+    for api in &changed {
+        let package = format!("credkit-{}", api.service);
+        outcome
+            .stdout
+            .push_str(&change_report(&package, &api.version, &api.changes));
+    }
     if check {
         let mut stale = 0;
         for output in &outputs {
@@ -136,6 +146,8 @@ fn generate(args: &[String], root: &Path) -> Outcome {
         return outcome;
     }
 
+    // Written in the same all-or-nothing pass as the code whose changes they record.
+    outputs.extend(changelogs(root, &changed));
     match workspace::write(root, &outputs) {
         Ok(changed) => {
             for target in &changed {
@@ -225,10 +237,17 @@ fn services(root: &Path) -> Outcome {
     outcome
 }
 
-/// Per service crate whose client changes: each change of its API surface, classified, and
-/// the version the crate then needs (`compat.rs`).
-fn api_changes(root: &Path, outputs: &[workspace::Output]) -> String {
-    let mut report = String::new();
+/// The classified changes of one service crate's API surface.
+struct ApiChanges {
+    service: String,
+    version: String,
+    changes: Vec<crate::compat::Change>,
+}
+
+/// Per service crate whose client changes: each change of its API surface, classified
+/// (`compat.rs`).
+fn api_changes(root: &Path, outputs: &[workspace::Output]) -> Vec<ApiChanges> {
+    let mut found = Vec::new();
     for output in outputs {
         let Some(service) = output
             .target
@@ -244,22 +263,40 @@ fn api_changes(root: &Path, outputs: &[workspace::Output]) -> String {
         let surfaces = crate::surface::api_surface(&committed)
             .and_then(|old| Ok((old, crate::surface::api_surface(&output.contents)?)));
         let Ok((old, new)) = surfaces else { continue };
-        let version = workspace::crate_version(root, service);
-        report.push_str(&change_report(
-            &format!("credkit-{service}"),
-            &version,
-            &old,
-            &new,
-        ));
+        let changes = crate::compat::classify(&old, &new);
+        if !changes.is_empty() {
+            found.push(ApiChanges {
+                service: service.to_owned(),
+                version: workspace::crate_version(root, service),
+                changes,
+            });
+        }
     }
-    report
+    found
 }
 
-/// `credkit-x: breaking, needs 0.2.0 (now 0.1.0)` and one line per change; empty when the API
-/// surface is the same.
-fn change_report(package: &str, version: &str, old: &str, new: &str) -> String {
-    let changes = crate::compat::classify(old, new);
-    let Some(class) = crate::compat::overall(&changes) else {
+/// Each changed crate's `CHANGELOG.md` with its changes recorded under Unreleased.
+fn changelogs(root: &Path, changed: &[ApiChanges]) -> Vec<workspace::Output> {
+    changed
+        .iter()
+        .map(|api| {
+            let target = format!("crates/{}/{}", api.service, crate::changelog::FILE);
+            let text = match workspace::committed(root, &target) {
+                text if text.is_empty() => {
+                    crate::changelog::new(&format!("credkit-{}", api.service), "This changelog.")
+                }
+                text => text,
+            };
+            let contents = crate::changelog::record(&text, &api.changes);
+            workspace::Output { target, contents }
+        })
+        .collect()
+}
+
+/// `credkit-x: breaking, needs 0.2.0 (now 0.1.0)` and one line per change; empty when there
+/// is no change.
+fn change_report(package: &str, version: &str, changes: &[crate::compat::Change]) -> String {
+    let Some(class) = crate::compat::overall(changes) else {
         return String::new();
     };
     let needed = crate::compat::next_version(version, class).unwrap_or_else(|| "?".into());
@@ -271,16 +308,31 @@ fn change_report(package: &str, version: &str, old: &str, new: &str) -> String {
 }
 
 /// For each service crate, the version it needs since its last release tag.
-fn release_plan(root: &Path) -> Outcome {
+fn release_plan(args: &[String], root: &Path) -> Outcome {
+    let since = match args {
+        [] => None,
+        [flag, rev] if flag == "--since" => Some(rev.as_str()),
+        _ => return Outcome::fail(2, USAGE.to_owned()),
+    };
     let all = match workspace::services(root) {
         Ok(all) => all,
         Err(e) => return Outcome::fail(1, format!("error: cannot list specs/: {e}\n")),
     };
     let mut outcome = Outcome::default();
+    let mut members = Vec::new();
     for service in all {
         let package = format!("credkit-{}", service.name);
         let current = workspace::committed(root, &service.target);
-        let released = match workspace::last_release(root, &package, &service.target) {
+        let baseline = match since {
+            None => workspace::last_release(root, &package, &service.target),
+            Some(rev) => workspace::file_at(root, rev, &service.target).map(|file| {
+                file.map(|file| {
+                    let version = workspace::crate_version(root, &service.name);
+                    (rev.to_owned(), version, file)
+                })
+            }),
+        };
+        let released = match baseline {
             Ok(released) => released,
             Err(e) => {
                 outcome.code = 1;
@@ -290,17 +342,24 @@ fn release_plan(root: &Path) -> Outcome {
         };
         let Some((tag, version, old)) = released else {
             let version = workspace::crate_version(root, &service.name);
-            let _ = writeln!(
-                outcome.stdout,
-                "{package}: not released yet (no tag {package}-v*): first release {version}"
-            );
+            let _ = match since {
+                None => writeln!(
+                    outcome.stdout,
+                    "{package}: not released yet (no tag {package}-v*): first release {version}"
+                ),
+                Some(rev) => writeln!(outcome.stdout, "{package}: new since {rev}"),
+            };
             continue;
         };
         let surfaces = crate::surface::api_surface(&old)
             .and_then(|old| Ok((old, crate::surface::api_surface(&current)?)));
         match surfaces {
             Ok((old, new)) => {
-                let report = change_report(&package, &version, &old, &new);
+                let changes = crate::compat::classify(&old, &new);
+                if let Some(class) = crate::compat::overall(&changes) {
+                    members.push((package.clone(), class));
+                }
+                let report = change_report(&package, &version, &changes);
                 if report.is_empty() {
                     let _ = writeln!(
                         outcome.stdout,
@@ -317,5 +376,37 @@ fn release_plan(root: &Path) -> Outcome {
             }
         }
     }
+    if since.is_none() {
+        outcome.stdout.push_str(&facade_plan(root, &members));
+    }
     outcome
+}
+
+/// The facade's line of the release plan: it re-exports the service crates, so its version
+/// follows the most severe change among them.
+fn facade_plan(root: &Path, members: &[(String, crate::compat::Class)]) -> String {
+    let version = workspace::crate_version(root, "credkit");
+    let tags = workspace::last_release(root, "credkit", workspace::FACADE_MANIFEST);
+    match (tags, members.iter().map(|(_, class)| *class).max()) {
+        (Ok(None), _) => {
+            format!("credkit: not released yet (no tag credkit-v*): first release {version}\n")
+        }
+        (Ok(Some((tag, released, _))), Some(class)) => {
+            let needed =
+                crate::compat::next_version(&released, class).unwrap_or_else(|| "?".into());
+            let causes: Vec<_> = members
+                .iter()
+                .filter(|(_, c)| *c == class)
+                .map(|(package, _)| package.as_str())
+                .collect();
+            format!(
+                "credkit: {class} since {tag} (follows {}), needs {needed} (now {version})\n",
+                causes.join(", ")
+            )
+        }
+        (Ok(Some((tag, _, _))), None) => format!(
+            "credkit: no member's API changed since {tag}: a patch release if anything else changed\n"
+        ),
+        (Err(e), _) => format!("credkit: cannot read its release tags: {e}\n"),
+    }
 }

@@ -86,13 +86,16 @@ const USED: [(&str, &str); 8] = [
 ];
 
 /// The manifest's dependency block: exactly the crates the generated client names, and
-/// `httpmock` for the mocks.
-pub fn dependencies_block(client: &str) -> String {
+/// `httpmock` for the mocks. The runtime is named at its current version, which a published
+/// crate's dependency needs.
+pub fn dependencies_block(client: &str, runtime_version: &str) -> String {
     let mut lines = String::new();
     for (path, package) in USED {
         let used = client.contains(&format!("{path}::"));
         if package == "credkit-runtime" {
-            lines.push_str("credkit-runtime = { path = \"../runtime\", version = \"0.1.0\" }\n");
+            lines.push_str(&format!(
+                "credkit-runtime = {{ path = \"../runtime\", version = \"{runtime_version}\" }}\n"
+            ));
         } else if used {
             lines.push_str(&format!("{package}.workspace = true\n"));
         }
@@ -104,22 +107,72 @@ pub fn dependencies_block(client: &str) -> String {
     lines
 }
 
-/// The manifest's feature block: the mocks.
+/// The manifest's feature block: the TLS choice, so that a program depending on this crate
+/// alone can call the service's https hosts, and the mocks.
 pub fn features_block() -> String {
-    "## `mock::MockServerExt`: one typed httpmock helper per operation, for tests of code that uses this client.\n\
+    "default = [\"rustls\"]\n\
+     ## TLS through rustls (aws-lc-rs) with the platform's certificate verifier.\n\
+     rustls = [\"credkit-runtime/rustls\"]\n\
+     ## TLS through the platform's library (OpenSSL, Schannel, Security.framework); with\n\
+     ## `default-features = false`.\n\
+     native-tls = [\"credkit-runtime/native-tls\"]\n\
+     ## `mock::MockServerExt`: one typed httpmock helper per operation, for tests of code that uses this client.\n\
      mock = [\"dep:httpmock\"]\n"
         .to_owned()
 }
 
+/// One service crate as the facade depends on it.
+pub struct Member {
+    /// The service's name: `crates/<name>`, package `credkit-<name>`.
+    pub name: String,
+    /// The crate's current version.
+    pub version: String,
+}
+
+/// The facade's dependency block: every service crate, optional, at its current version, with
+/// its default features off so that the facade's TLS choice is the only one.
+pub fn facade_dependencies_block(members: &[Member]) -> String {
+    members
+        .iter()
+        .map(|Member { name, version }| {
+            format!(
+                "credkit-{name} = {{ path = \"../{name}\", version = \"{version}\", optional = true, default-features = false }}\n"
+            )
+        })
+        .collect()
+}
+
+/// The facade's TLS features, forwarded to the runtime and to every enabled service crate.
+pub fn facade_tls_block(members: &[Member]) -> String {
+    let forward = |feature: &str| {
+        let mut targets = vec![format!("\"credkit-runtime/{feature}\"")];
+        targets.extend(
+            members
+                .iter()
+                .map(|member| format!("\"credkit-{}?/{feature}\"", member.name)),
+        );
+        format!("{feature} = [{}]\n", targets.join(", "))
+    };
+    format!(
+        "## TLS through rustls (aws-lc-rs) with the platform's certificate verifier.\n{}\
+         ## TLS through the platform's library (OpenSSL, Schannel, Security.framework).\n{}",
+        forward("rustls"),
+        forward("native-tls")
+    )
+}
+
+/// The version of a new service crate.
+pub const FIRST_VERSION: &str = "0.1.0";
+
 /// The manifest of a new service crate, with its generated blocks filled in.
-pub fn new_manifest(service: &Service, client: &str) -> String {
+pub fn new_manifest(service: &Service, client: &str, runtime_version: &str) -> String {
     let package = service.package();
     let title = &service.title;
     format!(
         "[package]
 name = \"{package}\"
 description = \"Typed client for the {title} API.\"
-version.workspace = true
+version = \"{FIRST_VERSION}\"
 edition.workspace = true
 rust-version.workspace = true
 license.workspace = true
@@ -142,7 +195,11 @@ rustdoc-args = [\"--cfg\", \"docsrs\"]
 [lints]
 workspace = true
 ",
-        dependencies = block("#", "dependencies", &dependencies_block(client)),
+        dependencies = block(
+            "#",
+            "dependencies",
+            &dependencies_block(client, runtime_version)
+        ),
         features = block("#", "features", &features_block()),
     )
 }
@@ -171,6 +228,15 @@ pub fn new_readme(service: &Service) -> String {
     format!(
         "# {package}
 
+```toml
+[dependencies]
+{package} = \"{major_minor}\"
+```
+
+TLS goes through rustls by default; for the platform's library (OpenSSL, Schannel,
+Security.framework) write `{package} = {{ version = \"{major_minor}\", default-features = false, features = [\"native-tls\"] }}`.
+With neither, `build()` refuses an `https` base URL and says which features to enable.
+
 A typed async client for the **{title}** API, generated from `specs/{name}.yaml` by
 `cargo xtask generate`. Each operation is a method on [`Client`] that returns a request
 builder; `send()` sends it through the credkit runtime, which handles credentials, retries and
@@ -194,5 +260,6 @@ let client = Client::builder()
 
 {operations}",
         name = service.name,
+        major_minor = FIRST_VERSION.rsplit_once('.').map_or(FIRST_VERSION, |(mm, _)| mm),
     )
 }

@@ -99,7 +99,11 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
         (spec_file, text),
         (
             format!("crates/{name}/Cargo.toml"),
-            crates::new_manifest(&service, &client),
+            crates::new_manifest(
+                &service,
+                &client,
+                &workspace::crate_version(root, "runtime"),
+            ),
         ),
         (
             format!("crates/{name}/src/lib.rs"),
@@ -108,6 +112,17 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
         (
             format!("crates/{name}/README.md"),
             crates::new_readme(&service),
+        ),
+        (
+            format!("crates/{name}/{}", crate::changelog::FILE),
+            crate::changelog::new(
+                &package,
+                &format!(
+                    "The client of the {} operation(s) of the {} API, generated from `specs/{name}.yaml`.",
+                    service.operations.len(),
+                    service.title
+                ),
+            ),
         ),
         (format!("crates/{name}/src/generated.rs"), client),
         (format!("crates/{name}/src/mock.rs"), mock),
@@ -123,10 +138,26 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
         "Cargo.toml".into(),
         edit("Cargo.toml", &|text| workspace_member(text, name))?,
     ));
+    // The facade's generated blocks (dependencies, TLS forwarding) with the new crate among
+    // the existing ones, at its first version.
+    let mut members: Vec<_> = workspace::services(root)
+        .map_err(|e| format!("error: specs/: {e}\n"))?
+        .into_iter()
+        .map(|existing| crates::Member {
+            version: workspace::crate_version(root, &existing.name),
+            name: existing.name,
+        })
+        .collect();
+    members.push(crates::Member {
+        name: name.to_owned(),
+        version: crates::FIRST_VERSION.to_owned(),
+    });
+    members.sort_by(|a, b| a.name.cmp(&b.name));
     edits.push((
-        "crates/credkit/Cargo.toml".into(),
-        edit("crates/credkit/Cargo.toml", &|text| {
+        workspace::FACADE_MANIFEST.into(),
+        edit(workspace::FACADE_MANIFEST, &|text| {
             facade_manifest(text, &facade_feature, &package, &module, &service.title)
+                .and_then(|text| workspace::facade_manifest(&text, &members))
         })?,
     ));
     edits.push((
@@ -192,8 +223,8 @@ fn workspace_member(text: &str, name: &str) -> Result<String, String> {
     Ok(text.replace(facade, &format!("\"crates/{name}\", {facade}")))
 }
 
-/// Adds the service to the facade's manifest: default feature, feature, `mock` forwarding and
-/// the optional dependency.
+/// Adds the service to the facade's manifest: default feature, feature and `mock` forwarding
+/// (its dependency and TLS forwarding are generated blocks).
 fn facade_manifest(
     text: &str,
     feature: &str,
@@ -202,7 +233,7 @@ fn facade_manifest(
     title: &str,
 ) -> Result<String, String> {
     let mut out = String::new();
-    let (mut default, mut mock, mut dependency) = (false, false, false);
+    let (mut default, mut mock) = (false, false);
     for line in text.lines() {
         if let Some(rest) = line.strip_prefix("default = [") {
             out.push_str(&format!("default = [\"{feature}\", {rest}\n"));
@@ -219,22 +250,13 @@ fn facade_manifest(
             mock = true;
             continue;
         }
-        if line.starts_with("# Only to forward the TLS choice") {
-            out.push_str(&format!(
-                "{package} = {{ path = \"../{feature}\", version = \"0.1.0\", optional = true }}\n"
-            ));
-            dependency = true;
-        }
         out.push_str(line);
         out.push('\n');
     }
-    if default && mock && dependency {
+    if default && mock {
         Ok(out)
     } else {
-        Err(
-            "expected the lines `default = [`, `mock = [` and `# Only to forward the TLS choice`"
-                .into(),
-        )
+        Err("expected the lines `default = [` and `mock = [`".into())
     }
 }
 

@@ -101,11 +101,55 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
             Err(mut found) => problems.append(&mut found),
         }
     }
+    if root.join(FACADE_MANIFEST).is_file() {
+        // Every service of the workspace, not only those generated now.
+        let all = self::services(root).unwrap_or_else(|_| services.to_vec());
+        let members: Vec<_> = all
+            .iter()
+            .map(|service| crate::crates::Member {
+                name: service.name.clone(),
+                version: crate_version(root, &service.name),
+            })
+            .collect();
+        match facade_manifest(&committed(root, FACADE_MANIFEST), &members) {
+            Ok(contents) => outputs.push(Output {
+                target: FACADE_MANIFEST.to_owned(),
+                contents,
+            }),
+            Err(message) => problems.push(Problem::new(
+                FACADE_MANIFEST,
+                None,
+                format!("{message}: the generator keeps that block in sync"),
+            )),
+        }
+    }
     if problems.is_empty() {
         Ok(outputs)
     } else {
         Err(problems)
     }
+}
+
+/// The facade's manifest, whose service dependencies and TLS features the generator writes.
+pub const FACADE_MANIFEST: &str = "crates/credkit/Cargo.toml";
+
+/// The facade's manifest `text` with its generated blocks written for these service crates:
+/// each one a dependency at its current version, and the TLS choice forwarded to each.
+pub fn facade_manifest(text: &str, members: &[crate::crates::Member]) -> Result<String, String> {
+    crate::crates::replace_block(
+        text,
+        "#",
+        "service dependencies",
+        &crate::crates::facade_dependencies_block(members),
+    )
+    .and_then(|text| {
+        crate::crates::replace_block(
+            &text,
+            "#",
+            "tls features",
+            &crate::crates::facade_tls_block(members),
+        )
+    })
 }
 
 /// Where the API-surface snapshots of the services are (insta's folder beside the test module
@@ -246,7 +290,7 @@ fn owned_parts(
         &committed(root, &manifest),
         "#",
         "dependencies",
-        &crate::crates::dependencies_block(client),
+        &crate::crates::dependencies_block(client, &crate_version(root, "runtime")),
     )
     .and_then(|text| {
         crate::crates::replace_block(&text, "#", "features", &crate::crates::features_block())
@@ -277,6 +321,25 @@ pub fn crate_version(root: &Path, service: &str) -> String {
         .unwrap_or_else(|| "0.0.0".to_owned())
 }
 
+/// Runs git in the workspace; its standard output, or what it said on failure.
+fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+    let output = std::process::Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(args)
+        .output()
+        .map_err(|e| format!("cannot run git: {e}"))?;
+    if output.status.success() {
+        Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+    } else {
+        Err(format!(
+            "git {}: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&output.stderr).trim()
+        ))
+    }
+}
+
 /// The last release of `package` (the highest tag `<package>-v<version>`), its version, and
 /// the file `target` as it was then; `None` when no such tag exists.
 pub fn last_release(
@@ -284,25 +347,8 @@ pub fn last_release(
     package: &str,
     target: &str,
 ) -> Result<Option<(String, String, String)>, String> {
-    let git = |args: &[&str]| -> Result<String, String> {
-        let output = std::process::Command::new("git")
-            .arg("-C")
-            .arg(root)
-            .args(args)
-            .output()
-            .map_err(|e| format!("cannot run git: {e}"))?;
-        if output.status.success() {
-            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
-        } else {
-            Err(format!(
-                "git {}: {}",
-                args.join(" "),
-                String::from_utf8_lossy(&output.stderr).trim()
-            ))
-        }
-    };
     let prefix = format!("{package}-v");
-    let tags = git(&["tag", "--list", &format!("{prefix}*")])?;
+    let tags = git(root, &["tag", "--list", &format!("{prefix}*")])?;
     let numbers = |version: &str| -> Vec<u64> {
         version.split('.').map(|p| p.parse().unwrap_or(0)).collect()
     };
@@ -313,8 +359,24 @@ pub fn last_release(
     else {
         return Ok(None);
     };
-    let file = git(&["show", &format!("{tag}:{target}")])?;
+    let file = git(root, &["show", &format!("{tag}:{target}")])?;
     Ok(Some((tag, version, file)))
+}
+
+/// The file `target` at the commit `rev` (any revision git understands), `None` when it did
+/// not exist there; an error when `rev` is not a commit.
+pub fn file_at(root: &Path, rev: &str, target: &str) -> Result<Option<String>, String> {
+    git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+    )
+    .map_err(|_| format!("`{rev}` is not a commit of this repository"))?;
+    Ok(git(root, &["show", &format!("{rev}:{target}")]).ok())
 }
 
 /// The facade's feature that enables `service` (the line `<feature> = ["dep:credkit-<service>"]`

@@ -237,6 +237,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
                 .to_owned(),
             Target::BaseUrl(url) => validate_base_url(url, self.plain_http)?,
         };
+        require_tls(&base_url, TLS_BACKEND)?;
         self.auth.check()?;
         self.rate_limit.check()?;
         let user_agent =
@@ -262,6 +263,23 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             .with_rate_limit(self.rate_limit);
         Ok(C::from_parts(&base_url, http, runtime))
     }
+}
+
+/// Whether this build can speak TLS: the service crates enable `rustls` by default and forward
+/// `native-tls`; a build with neither (`default-features = false` and no choice) can still
+/// call plain-http loopback servers.
+const TLS_BACKEND: bool = cfg!(any(feature = "rustls", feature = "native-tls"));
+
+/// Refuses an `https` base URL when no TLS backend is compiled in, naming the features, rather
+/// than letting every call fail later with reqwest's "invalid URL, scheme is not http".
+fn require_tls(base_url: &str, tls_backend: bool) -> Result<(), Error> {
+    if tls_backend || !base_url.starts_with("https:") {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "base URL `{base_url}` uses https, but this build has no TLS backend: enable the `rustls` \
+         (default) or `native-tls` feature of the service crate (or of `credkit`)"
+    )))
 }
 
 /// Checks a custom base URL and drops its trailing `/` (operation paths start with one).
@@ -302,7 +320,7 @@ fn validate_base_url(raw: &str, plain_http: bool) -> Result<String, Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::validate_base_url;
+    use super::{require_tls, validate_base_url};
 
     #[test]
     fn base_urls_are_validated_and_normalized() {
@@ -350,5 +368,17 @@ mod tests {
             "http://gateway.internal/api"
         );
         assert!(validate_base_url("ftp://gateway.internal", true).is_err());
+    }
+
+    #[test]
+    fn https_without_a_tls_backend_is_refused_naming_the_features() {
+        let refused = require_tls("https://api.example.com", false).unwrap_err();
+        let message = refused.to_string();
+        assert!(
+            message.contains("`rustls`") && message.contains("`native-tls`"),
+            "{message}"
+        );
+        assert!(require_tls("https://api.example.com", true).is_ok());
+        assert!(require_tls("http://127.0.0.1:8080", false).is_ok());
     }
 }

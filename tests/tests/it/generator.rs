@@ -147,6 +147,7 @@ impl Scratch {
                 service.spec.clone(),
                 format!("crates/{}/Cargo.toml", service.name),
                 format!("crates/{}/src/lib.rs", service.name),
+                format!("crates/{}/CHANGELOG.md", service.name),
                 service.target.clone(),
                 service.mock.clone(),
             ] {
@@ -156,6 +157,7 @@ impl Scratch {
         // What `new-service` registers a service in, and the command line it adds it to.
         for file in [
             "Cargo.toml",
+            "crates/runtime/Cargo.toml",
             "crates/credkit/Cargo.toml",
             "crates/credkit/src/lib.rs",
             "redocly.yaml",
@@ -500,10 +502,22 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
         lib.contains("mod generated;") && lib.contains("pub use generated::{"),
         "{lib}"
     );
+    let readme = scratch.read("crates/scratch-vault/README.md");
+    assert!(readme.contains("```rust,no_run"), "{readme}");
     assert!(
-        scratch
-            .read("crates/scratch-vault/README.md")
-            .contains("```rust,no_run")
+        readme.starts_with("# credkit-scratch-vault\n\n```toml\n[dependencies]\ncredkit-scratch-vault = \"0.1\"\n```\n"),
+        "{readme}"
+    );
+    let changelog = scratch.read("crates/scratch-vault/CHANGELOG.md");
+    assert!(
+        changelog.contains("## [Unreleased]\n\n### Added\n\n- The client of the "),
+        "{changelog}"
+    );
+    let manifest = scratch.read("crates/scratch-vault/Cargo.toml");
+    assert!(manifest.contains("\nversion = \"0.1.0\"\n"), "{manifest}");
+    assert!(
+        manifest.contains("\ndefault = [\"rustls\"]\n"),
+        "{manifest}"
     );
     assert!(
         scratch
@@ -518,7 +532,9 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
     let facade = scratch.read("crates/credkit/Cargo.toml");
     for line in [
         "scratch-vault = [\"dep:credkit-scratch-vault\"]",
-        "credkit-scratch-vault = { path = \"../scratch-vault\", version = \"0.1.0\", optional = true }",
+        "credkit-scratch-vault = { path = \"../scratch-vault\", version = \"0.1.0\", optional = true, default-features = false }",
+        "\"credkit-scratch-vault?/rustls\"",
+        "\"credkit-scratch-vault?/native-tls\"",
         "mock = [\"credkit-scratch-vault?/mock\", ",
         "default = [\"scratch-vault\", ",
     ] {
@@ -647,6 +663,120 @@ fn generate_reports_each_api_change_with_its_semver_class() {
     );
 }
 
+/// Six vendor changes, each made alone to a copy of a spec: the class the generator gives
+/// it, the version the crate then needs, and the entry it records in the crate's changelog.
+#[test]
+fn each_kind_of_vendor_change_gets_its_semver_class() {
+    struct VendorChange {
+        what: &'static str,
+        spec: &'static str,
+        from: &'static str,
+        to: &'static str,
+        report: &'static [&'static str],
+    }
+    let table = [
+        VendorChange {
+            what: "a new optional answer member",
+            spec: "sparkfly",
+            from: "    Credential:\n      description: A credential as the service returns it.\n      type: object\n      properties:\n",
+            to: "    Credential:\n      description: A credential as the service returns it.\n      type: object\n      properties:\n        nickname:\n          description: A name the member gave it.\n          type: string\n",
+            report: &[
+                "credkit-sparkfly: breaking, needs 0.2.0 (now 0.1.0)",
+                "  breaking: field Credential.nickname added (`nickname: Option<String>`)",
+            ],
+        },
+        VendorChange {
+            what: "a new required request member",
+            spec: "sparkfly",
+            from: "    CredentialInputRequest:\n      description: Body of create and update.\n      type: object\n      properties:\n",
+            to: "    CredentialInputRequest:\n      description: Body of create and update.\n      type: object\n      required: [terminal]\n      properties:\n        terminal:\n          description: The point of sale sending the request.\n          type: string\n",
+            report: &[
+                "credkit-sparkfly: breaking, needs 0.2.0 (now 0.1.0)",
+                "  breaking: field CredentialInputRequest.terminal added (`terminal: String`)",
+            ],
+        },
+        VendorChange {
+            what: "a new operation",
+            spec: "sparkfly",
+            from: "  /v1.0/credentials/{credential_id}/void:\n",
+            to: "  /v1.0/credentials/{credential_id}/renew:\n    put:\n      operationId: renew_credential\n      summary: Renew a credential.\n      description: Extends the validity of a credential.\n      tags: [Credentials]\n      x-credkit-idempotent: true\n      parameters:\n        - $ref: '#/components/parameters/CredentialId'\n      responses:\n        '200':\n          description: The renewed credential.\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/CredentialResponse'\n  /v1.0/credentials/{credential_id}/void:\n",
+            report: &[
+                "credkit-sparkfly: compatible, needs 0.1.1 (now 0.1.0)",
+                "  compatible: operation renew_credential added",
+            ],
+        },
+        VendorChange {
+            what: "a renamed query parameter",
+            spec: "sparkfly",
+            from: "        - name: store_id\n          in: query\n",
+            to: "        - name: shop_id\n          in: query\n",
+            report: &[
+                "credkit-sparkfly: breaking, needs 0.2.0 (now 0.1.0)",
+                "  breaking: operation list_credentials: input store_id removed",
+                "  compatible: operation list_credentials: new optional input shop_id: i64",
+            ],
+        },
+        VendorChange {
+            what: "a new enum value",
+            spec: "openapi-pec",
+            from: "      enum: [STANDARD, BRONZE, SILVER, GOLD]\n",
+            to: "      enum: [STANDARD, BRONZE, SILVER, GOLD, PLATINUM]\n",
+            report: &[
+                "credkit-openapi-pec: breaking, needs 0.2.0 (now 0.1.0)",
+                "  breaking: variant MailboxUpgradeType.Platinum added (`Platinum`)",
+            ],
+        },
+        VendorChange {
+            what: "a member changing from integer to string",
+            spec: "sparkfly",
+            from: "        account_id:\n          description: The Sparkfly account owning the credential.\n          type: integer\n          format: int64\n",
+            to: "        account_id:\n          description: The Sparkfly account owning the credential.\n          type: string\n",
+            report: &[
+                "credkit-sparkfly: breaking, needs 0.2.0 (now 0.1.0)",
+                "  breaking: field Credential.account_id changed from `account_id: Option<i64>` to `account_id: Option<String>`",
+            ],
+        },
+    ];
+    let scratch = Scratch::new("vendor-changes");
+    for change in table {
+        let file = format!("specs/{}.yaml", change.spec);
+        let original = scratch.read(&file);
+        let changelog_file = format!("crates/{}/CHANGELOG.md", change.spec);
+        let changelog = scratch.read(&changelog_file);
+        let edited = original.replacen(change.from, change.to, 1);
+        assert_ne!(edited, original, "{}: the edit must apply", change.what);
+        scratch.write(&file, &edited);
+
+        let outcome = scratch.run(&["generate", change.spec]);
+
+        assert_eq!(outcome.code, 0, "{}: {outcome:?}", change.what);
+        let report: Vec<&str> = outcome
+            .stdout
+            .lines()
+            .filter(|line| !line.starts_with("wrote ") && !line.contains(" generated, "))
+            .collect();
+        assert_eq!(report, change.report, "{}: {}", change.what, outcome.stdout);
+        // The changelog gains each change under Unreleased, breaking ones marked.
+        let recorded = scratch.read(&changelog_file);
+        for line in &change.report[1..] {
+            let (class, what) = line.trim().split_once(": ").unwrap();
+            let entry = match class {
+                "breaking" => format!("- **Breaking:** {what}"),
+                _ => format!("- {what}"),
+            };
+            assert!(
+                recorded.contains(&entry),
+                "{}: {entry} not in\n{recorded}",
+                change.what
+            );
+        }
+        // Back to the committed spec and code for the next change.
+        scratch.write(&file, &original);
+        assert_eq!(scratch.run(&["generate", change.spec]).code, 0);
+        scratch.write(&changelog_file, &changelog);
+    }
+}
+
 /// `release-plan` compares each crate's API surface with the one of its last release tag.
 #[test]
 fn release_plan_gives_each_crate_its_version_since_its_last_tag() {
@@ -671,6 +801,7 @@ fn release_plan_gives_each_crate_its_version_since_its_last_tag() {
     git(&["commit", "-q", "-m", "release"]);
     git(&["tag", "credkit-sparkfly-v0.1.0"]);
     git(&["tag", "credkit-rentri-ca-v0.1.0"]);
+    git(&["tag", "credkit-v0.1.0"]);
     let spec = scratch.read("specs/sparkfly.yaml");
     let changed = spec.replacen(
         "      parameters:\n        - name: member_id\n",
@@ -702,6 +833,10 @@ fn release_plan_gives_each_crate_its_version_since_its_last_tag() {
     assert!(
         expected.contains("credkit-openapi-pec: not released yet"),
         "{expected}"
+    );
+    // The facade re-exports the service crates: its version follows the most severe change.
+    let expected = format!(
+        "{expected}credkit: compatible since credkit-v0.1.0 (follows credkit-sparkfly), needs 0.1.1 (now 0.1.0)\n"
     );
     assert_eq!(plan.stdout, expected);
 }

@@ -2,10 +2,8 @@
 //! `tests/fixtures/upstream/`, its exit codes and reports, the spec extensions it reads, and
 //! the download of a published definition from a local HTTPS server.
 
-use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use xtask::upstream::fetch::{self, Trust};
 use xtask::{Spec, cli, workspace};
@@ -324,54 +322,18 @@ fn a_definition_that_cannot_be_fetched_exits_2_naming_the_url() {
     assert_eq!(outcome.stdout, "");
 }
 
-/// A local HTTPS server with a certificate of its own that answers one request with `status`
-/// and `body`; the request head it received comes back from the join handle.
+/// A local https server answering one request for `/widgets.yaml`: its URL, its certificate
+/// and the request head it received.
 fn serve_once(
     status: &'static str,
     body: &'static str,
 ) -> (String, Vec<u8>, std::thread::JoinHandle<String>) {
-    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
-    let certificate = certified.cert.der().to_vec();
-    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
-        certified.signing_key.serialize_der(),
-    ));
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::aws_lc_rs::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![CertificateDer::from(certificate.clone())], key)
-    .unwrap();
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let url = format!(
-        "https://127.0.0.1:{}/widgets.yaml",
-        listener.local_addr().unwrap().port()
-    );
-    let server = std::thread::spawn(move || {
-        let (socket, _) = listener.accept().unwrap();
-        let connection = rustls::ServerConnection::new(Arc::new(config)).unwrap();
-        let mut tls = rustls::StreamOwned::new(connection, socket);
-        let mut head = Vec::new();
-        let mut buffer = [0u8; 1024];
-        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-            match tls.read(&mut buffer) {
-                Ok(0) | Err(_) => return String::from_utf8_lossy(&head).into_owned(),
-                Ok(read) => head.extend_from_slice(&buffer[..read]),
-            }
-        }
-        write!(
-            tls,
-            "HTTP/1.1 {status}\r\nContent-Type: application/yaml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        )
-        .unwrap();
-        tls.conn.send_close_notify();
-        let _ = tls.flush();
-        String::from_utf8(head).unwrap()
-    });
-    (url, certificate, server)
+    let server = credkit_tests::https_once::serve_once(status, "application/yaml", body);
+    (
+        format!("{}/widgets.yaml", server.base_url),
+        server.certificate,
+        server.request,
+    )
 }
 
 #[test]
