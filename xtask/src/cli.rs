@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::workspace;
 
-pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
+pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [SERVICE..]
        cargo xtask new-service NAME --spec PATH
        cargo xtask services
        cargo xtask release-plan [--since REV]
@@ -14,6 +14,8 @@ pub const USAGE: &str = "usage: cargo xtask generate [--check] [SERVICE..]
        cargo xtask bench [--no-build-cost]
        cargo xtask upstream [SERVICE..] [--from FILE] [--format text|markdown|json]
 
+  --root DIR          work on the workspace (or a copy of it) at DIR instead of the one this
+                      xtask was built in
   generate            regenerate crates/<service>/src/generated.rs from specs/<service>.yaml;
                       nothing is written unless every selected spec generates
   generate --check    exit 1 with a unified diff when a committed file differs from its spec
