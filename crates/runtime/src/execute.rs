@@ -182,7 +182,7 @@ impl Runtime {
             let Some(wait) = self.retry.wait(verdict, attempt, started.elapsed()) else {
                 return self.answer(result, context);
             };
-            trace.retrying(wait);
+            trace.retrying(result.as_ref().ok().map(|r| r.status().as_u16()), wait);
             self.retry.sleep(wait).await;
             attempt += 1;
         }

@@ -1,8 +1,15 @@
-//! What the runtime tells a `tracing` subscriber: a `credkit.request` span per attempt, with
-//! the facts known before it is sent (service, operation, method, path template, attempt, the
-//! wait for its turn under the quota) and, once answered, its status and duration; within it,
-//! an event per retry and per renewal of credentials. Never a token, a PIN, a URL or a body:
-//! the fields are the operation's static facts and numbers.
+//! What the runtime tells a `tracing` subscriber, and what that costs.
+//!
+//! Each attempt runs in a `credkit.request` span at DEBUG level, with the facts known before
+//! it is sent (service, operation, method, path template, attempt, the wait for its turn
+//! under the quota) and, once answered, its status and duration. At INFO level the runtime
+//! reports only what departs from a plain call: a retry and a renewal of credentials, each an
+//! event that names its call itself, since the span around it may be off.
+//!
+//! A subscriber that does not want the span (INFO, the usual level of a service's logs)
+//! costs a call one comparison with the subscriber's level: the span is `Span::none()`, and
+//! neither the clock nor a field is read for it. Never a token, a PIN, a URL or a body: the
+//! fields are the operation's static facts and numbers.
 
 use std::time::Duration;
 
@@ -15,7 +22,10 @@ use crate::service::OperationMeta;
 /// The tracing of one attempt.
 pub(crate) struct AttemptTrace {
     span: Span,
-    /// When the request was sent.
+    service: &'static str,
+    operation: &'static str,
+    attempt: u32,
+    /// When the request was sent, read only when the span is kept.
     sent: Option<Instant>,
 }
 
@@ -28,7 +38,7 @@ impl AttemptTrace {
         attempt: u32,
         quota_wait: Duration,
     ) -> Self {
-        let span = tracing::info_span!(
+        let span = tracing::debug_span!(
             "credkit.request",
             service,
             operation = operation.id,
@@ -39,7 +49,13 @@ impl AttemptTrace {
             status = Empty,
             duration_ms = Empty,
         );
-        Self { span, sent: None }
+        Self {
+            span,
+            service,
+            operation: operation.id,
+            attempt,
+            sent: None,
+        }
     }
 
     /// The attempt's span, for what runs within it (the request, a renewal).
@@ -49,7 +65,9 @@ impl AttemptTrace {
 
     /// The request is about to be sent: its duration starts now.
     pub(crate) fn sending(&mut self) {
-        self.sent = Some(Instant::now());
+        if !self.span.is_disabled() {
+            self.sent = Some(Instant::now());
+        }
     }
 
     /// Records the answer's status (none when the request failed) and the duration.
@@ -64,15 +82,29 @@ impl AttemptTrace {
     }
 
     /// The call will be sent again after `wait`.
-    pub(crate) fn retrying(&self, wait: Duration) {
-        self.span
-            .in_scope(|| tracing::info!(wait_ms = wait.as_millis() as u64, "retrying"));
+    pub(crate) fn retrying(&self, status: Option<u16>, wait: Duration) {
+        self.span.in_scope(|| {
+            tracing::info!(
+                service = self.service,
+                operation = self.operation,
+                attempt = self.attempt,
+                status,
+                wait_ms = wait.as_millis() as u64,
+                "retrying"
+            )
+        });
     }
 
     /// New credentials were obtained after a `401`: the request is sent again with them.
     pub(crate) fn renewed(&self) {
-        self.span
-            .in_scope(|| tracing::info!("credentials renewed after 401, sending again"));
+        self.span.in_scope(|| {
+            tracing::info!(
+                service = self.service,
+                operation = self.operation,
+                attempt = self.attempt,
+                "credentials renewed after 401, sending again"
+            )
+        });
     }
 }
 
@@ -202,7 +234,7 @@ mod tests {
                 AttemptTrace::start("rentri-ca", &OPERATION, 2, Duration::from_millis(55));
             trace.sending();
             trace.answered(Some(429));
-            trace.retrying(Duration::from_millis(250));
+            trace.retrying(Some(429), Duration::from_millis(250));
             trace.renewed();
         });
         Arc::into_inner(log).unwrap().into_inner().unwrap()
@@ -216,13 +248,13 @@ mod tests {
     }
 
     #[test]
-    fn each_attempt_has_a_span_with_its_facts_status_and_duration_and_its_events() {
-        let log = trace_a_retried_attempt(Level::INFO);
+    fn at_debug_each_attempt_has_a_span_with_its_facts_status_and_duration() {
+        let log = trace_a_retried_attempt(Level::DEBUG);
         assert_eq!(log.spans.len(), 1);
         let span = &log.spans[0];
         assert_eq!(
             (span.name.as_str(), span.level),
-            ("credkit.request", Level::INFO)
+            ("credkit.request", Level::DEBUG)
         );
         let (recorded, duration) = span.fields.split_at(span.fields.len() - 1);
         assert_eq!(
@@ -238,29 +270,58 @@ mod tests {
             ])
         );
         assert_eq!(duration[0].0, "duration_ms");
+        // The events happen within the span.
+        assert!(log.events.iter().all(|event| event.parent == Some(1)));
+    }
+
+    #[test]
+    fn at_info_there_is_no_span_and_the_retry_and_renewal_name_their_call() {
+        let log = trace_a_retried_attempt(Level::INFO);
+        assert!(log.spans.is_empty(), "{:?}", log.spans);
         assert_eq!(
             log.events,
             [
                 Seen {
                     name: "retrying".into(),
                     level: Level::INFO,
-                    fields: fields(&[("wait_ms", "250")]),
-                    parent: Some(1),
+                    fields: fields(&[
+                        ("service", "rentri-ca"),
+                        ("operation", "change_pin"),
+                        ("attempt", "2"),
+                        ("status", "429"),
+                        ("wait_ms", "250"),
+                    ]),
+                    parent: None,
                 },
                 Seen {
                     name: "credentials renewed after 401, sending again".into(),
                     level: Level::INFO,
-                    fields: Vec::new(),
-                    parent: Some(1),
+                    fields: fields(&[
+                        ("service", "rentri-ca"),
+                        ("operation", "change_pin"),
+                        ("attempt", "2"),
+                    ]),
+                    parent: None,
                 },
             ]
         );
     }
 
     #[test]
-    fn a_subscriber_below_info_sees_nothing() {
-        let log = trace_a_retried_attempt(Level::WARN);
-        assert!(log.spans.is_empty(), "{:?}", log.spans);
-        assert!(log.events.is_empty(), "{:?}", log.events);
+    fn without_a_subscriber_that_wants_the_span_the_clock_is_not_read() {
+        let log = Arc::new(Mutex::new(Log::default()));
+        let recorder = Recorder {
+            max: Level::INFO,
+            log,
+        };
+        tracing::subscriber::with_default(recorder, || {
+            let mut trace = AttemptTrace::start("rentri-ca", &OPERATION, 1, Duration::ZERO);
+            trace.sending();
+            assert!(trace.span().is_disabled());
+            assert_eq!(trace.sent, None);
+        });
+        let mut untraced = AttemptTrace::start("rentri-ca", &OPERATION, 1, Duration::ZERO);
+        untraced.sending();
+        assert_eq!(untraced.sent, None);
     }
 }
