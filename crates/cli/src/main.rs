@@ -75,19 +75,28 @@ fn run(service: &str, operation: &str, matches: &ArgMatches) -> Result<(), Failu
 }
 
 /// `-v`: the library's tracing (a `credkit.request` span per attempt, closed with its status
-/// and duration; retries) on stderr; `-vv`: everything at debug level.
+/// and duration; retries) on stderr; `-vv`: everything at debug level. The runtime's spans are
+/// at debug level, so that a service logging at info pays nothing for them: `-v` asks for
+/// them by the runtime's target, and for the rest at info.
 fn trace(verbose: u8) {
+    use tracing_subscriber::filter::{LevelFilter, Targets};
     use tracing_subscriber::fmt::format::FmtSpan;
-    let level = match verbose {
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let filter = match verbose {
         0 => return,
-        1 => tracing_subscriber::filter::LevelFilter::INFO,
-        _ => tracing_subscriber::filter::LevelFilter::DEBUG,
+        1 => Targets::new()
+            .with_default(LevelFilter::INFO)
+            .with_target("credkit_runtime", LevelFilter::DEBUG),
+        _ => Targets::new().with_default(LevelFilter::DEBUG),
     };
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_max_level(level)
+        .with_max_level(LevelFilter::DEBUG)
         .with_span_events(FmtSpan::CLOSE)
         .with_target(false)
+        .finish()
+        .with(filter)
         .init();
 }
 

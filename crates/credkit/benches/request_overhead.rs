@@ -6,7 +6,9 @@
 //! ```
 //!
 //! For a JSON read and a JSON write of each service (`calls`), one at a time and 32 in flight,
-//! with and without a tracing subscriber, three ways are measured in interleaved rounds (their
+//! without a tracing subscriber, with one at INFO (what a service's logs usually keep), and with
+//! one at INFO that also keeps credkit's DEBUG spans, three ways are measured in interleaved
+//! rounds (their
 //! order rotates each round, so that drift of the machine's load touches all three alike):
 //! hand-written code, the generated client with retries off (`RetryPolicy::disabled()`) and
 //! with the default retry policy. Each row prints the median latency of the hand-written call,
@@ -29,8 +31,9 @@ use calls::{Call, Generated, HandWritten};
 use credkit::RetryPolicy;
 use futures::StreamExt as _;
 use median::median;
-use tracing_subscriber::filter::LevelFilter;
+use tracing_subscriber::filter::{LevelFilter, Targets};
 use tracing_subscriber::fmt::format::FmtSpan;
+use tracing_subscriber::layer::SubscriberExt as _;
 use tracing_subscriber::util::SubscriberInitExt as _;
 
 /// Measured rounds per configuration; one more, first, warms connections and caches up.
@@ -84,7 +87,53 @@ fn paired_ratio(way: &[Round], hand: &[Round], figure: impl Fn(&Round) -> f64) -
     median(&mut ratios)
 }
 
-/// Bytes a subscriber wrote: proof that the "tracing on" rows did record their spans.
+/// Which tracing subscriber the calls run under. Each writes every closed span as a line
+/// (`FmtSpan::CLOSE`), as the `credkit` command's `-v` does, to a sink that counts the bytes.
+#[derive(Clone, Copy)]
+enum Tracing {
+    /// No subscriber.
+    Off,
+    /// `tracing_subscriber::fmt` at INFO.
+    Info,
+    /// The same, with credkit's spans (`credkit_runtime` at DEBUG) kept too.
+    CredkitDebug,
+}
+
+impl Tracing {
+    const ALL: [Tracing; 3] = [Tracing::Off, Tracing::Info, Tracing::CredkitDebug];
+
+    fn name(self) -> &'static str {
+        match self {
+            Self::Off => "off",
+            Self::Info => "info",
+            Self::CredkitDebug => "info + credkit debug",
+        }
+    }
+
+    /// Installs the subscriber on this thread until the returned guard is dropped.
+    fn install(self, sink: &CountingSink) -> Option<impl Sized> {
+        let sink = sink.clone();
+        let fmt = tracing_subscriber::fmt()
+            .with_writer(move || sink.clone())
+            .with_span_events(FmtSpan::CLOSE);
+        match self {
+            Self::Off => None,
+            Self::Info => Some(fmt.with_max_level(LevelFilter::INFO).finish().set_default()),
+            Self::CredkitDebug => Some(
+                fmt.with_max_level(LevelFilter::DEBUG)
+                    .finish()
+                    .with(
+                        Targets::new()
+                            .with_default(LevelFilter::INFO)
+                            .with_target("credkit_runtime", LevelFilter::DEBUG),
+                    )
+                    .set_default(),
+            ),
+        }
+    }
+}
+
+/// Bytes a subscriber wrote: proof of what the rows with a subscriber recorded.
 #[derive(Clone, Default)]
 struct CountingSink(Arc<AtomicU64>);
 
@@ -121,7 +170,7 @@ async fn run(base_url: &str) {
         retries_off: Generated::new(base_url, RetryPolicy::disabled()),
         retries_on: Generated::new(base_url, RetryPolicy::default()),
     };
-    let trace_output = CountingSink::default();
+    let trace_output = Tracing::ALL.map(|_| CountingSink::default());
     let mut latency_ratios = Vec::new();
     let mut throughput_ratios = Vec::new();
 
@@ -135,16 +184,8 @@ async fn run(base_url: &str) {
     println!("|---|---|--:|---|---|--:|--:|--:|");
     for call in Call::ALL {
         for in_flight in IN_FLIGHT {
-            for tracing in [false, true] {
-                let _subscriber = tracing.then(|| {
-                    let sink = trace_output.clone();
-                    tracing_subscriber::fmt()
-                        .with_writer(move || sink.clone())
-                        .with_max_level(LevelFilter::INFO)
-                        .with_span_events(FmtSpan::CLOSE)
-                        .finish()
-                        .set_default()
-                });
+            for (tracing, sink) in Tracing::ALL.into_iter().zip(&trace_output) {
+                let _subscriber = tracing.install(sink);
                 let [hand, off, on] = measure(&clients, call, in_flight).await;
                 let (service, operation) = call.name();
                 let mut hand_latencies: Vec<f64> =
@@ -157,7 +198,7 @@ async fn run(base_url: &str) {
                     throughput_ratios.push(throughput);
                     println!(
                         "| {service} | {operation} | {in_flight} | {} | {retries} | {baseline:.1?} | {latency:.3} | {throughput:.3} |",
-                        if tracing { "on" } else { "off" },
+                        tracing.name(),
                     );
                 }
             }
@@ -169,10 +210,13 @@ async fn run(base_url: &str) {
         median(&mut latency_ratios),
         median(&mut throughput_ratios)
     );
-    println!(
-        "trace output written while tracing was on: {} bytes",
-        trace_output.0.load(Ordering::Relaxed)
-    );
+    for (tracing, sink) in Tracing::ALL.into_iter().zip(&trace_output).skip(1) {
+        println!(
+            "trace output written with the subscriber \"{}\": {} bytes",
+            tracing.name(),
+            sink.0.load(Ordering::Relaxed)
+        );
+    }
 }
 
 /// Interleaved rounds of the three ways for one call and concurrency.

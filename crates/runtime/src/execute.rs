@@ -1,8 +1,24 @@
-//! Sending one request: credentials, retries and tracing, in one place for every client.
+//! Sending one request: the order of the layers every call goes through, in one place for
+//! every client. Each layer is a module of its own, tested without HTTP:
+//!
+//! - `redact`: credential headers are marked sensitive, in the request and in the answer;
+//! - the quota (`crate::rate_limit`): each attempt waits for its turn, a `429` holds the
+//!   credential back;
+//! - `credentials`: applied to each attempt, renewed once after a `401`;
+//! - `trace`: a span per attempt, an event per retry or renewal;
+//! - `classify`: what an attempt's outcome means for a retry, a pure function; the policy
+//!   (`crate::retry`) turns that into a wait, or gives up.
+
+mod classify;
+mod credentials;
+mod redact;
+mod trace;
 
 use std::fmt;
+use std::ops::ControlFlow;
 
 use progenitor_client::OperationInfo;
+use reqwest::StatusCode;
 use reqwest::header::{HeaderValue, USER_AGENT};
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -11,8 +27,17 @@ use crate::auth::Auth;
 use crate::error::{CallContext, Error};
 use crate::intercept::{Interceptor, Slot};
 use crate::rate_limit::{Limits, RateLimit};
-use crate::retry::{Outcome, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::service::{OperationMeta, ServiceInfo};
+
+use classify::{Outcome, classify};
+use credentials::Credentials;
+use trace::AttemptTrace;
+
+pub(crate) use classify::Verdict;
+
+/// What an attempt sent and got: `reqwest`'s answer or failure, within its trace.
+type Attempt = (AttemptTrace, Result<reqwest::Response, reqwest::Error>);
 
 /// The per-client state every generated `Client` carries: which service it talks to, its
 /// credentials, its retry policy and its quota. Generated operations send through
@@ -116,126 +141,103 @@ impl Runtime {
             service: self.service.name,
             operation: operation.id,
         };
-        let headers = request.headers_mut();
-        for name in operation.secret_headers {
-            if let Some(value) = headers.get_mut(*name) {
-                value.set_sensitive(true);
-            }
-        }
-        headers
+        redact::request_headers(request.headers_mut(), operation.secret_headers);
+        request
+            .headers_mut()
             .entry(USER_AGENT)
             .or_insert_with(|| self.user_agent.clone());
 
         let started = Instant::now();
-        let mut pending = Some(request);
-        let mut refreshed = false;
-        let mut attempt = 0;
+        let mut credentials = Credentials::new(&self.auth, operation.anonymous);
+        let mut attempt = 1;
         loop {
-            attempt += 1;
-            // The request is kept for a later attempt only when one can follow: a retry, or
-            // a resend with renewed credentials. A streamed body cannot be cloned: such a
-            // request gets exactly one attempt.
-            let may_follow = self.retry.allows_attempt(attempt + 1)
-                || (!refreshed && !operation.anonymous && self.auth.may_refresh());
-            let Some(mut request) = may_follow
-                .then(|| pending.as_ref().and_then(reqwest::Request::try_clone))
-                .flatten()
-                .or_else(|| pending.take())
-            else {
-                unreachable!("the loop ends once the request has been taken");
-            };
-            // The attempt's turn under the quota (rate_limit.rs), before credentials are made:
-            // a signed token is as fresh as the request.
-            let quota_wait = self
-                .limits
-                .acquire(&operation, self.retry.remaining_budget(started.elapsed()))
+            // A copy is kept only when another attempt can follow: a retry, or a resend with
+            // renewed credentials. A streamed body cannot be copied: such a request gets
+            // exactly one attempt.
+            let spare = (self.retry.allows_attempt(attempt + 1) || credentials.may_renew())
+                .then(|| request.try_clone())
+                .flatten();
+            let (trace, result) = self
+                .attempt(http, request, &operation, &credentials, attempt, started)
                 .await
                 .map_err(|e| e.in_call(Some(&context)))?;
-            if !operation.anonymous {
-                self.auth
-                    .apply(&mut request)
-                    .await
-                    .map_err(|e| Error::from(e).in_call(Some(&context)))?;
-            }
-            let span = tracing::info_span!(
-                "credkit.request",
-                service = self.service.name,
-                operation = operation.id,
-                method = operation.method,
-                path = operation.path,
-                attempt,
-                quota_wait_ms = quota_wait.as_millis() as u64,
-                status = tracing::field::Empty,
-                duration_ms = tracing::field::Empty,
-            );
-            if let Some(interceptor) = &self.interceptor.0
-                && let std::ops::ControlFlow::Break(reason) = interceptor.before_send(&request)
-            {
-                return Err(Error::not_sent(reason).in_call(Some(&context)));
-            }
-            let sent = Instant::now();
-            let result = http.execute(request).instrument(span.clone()).await;
-            span.record("duration_ms", sent.elapsed().as_millis() as u64);
-            if let Ok(response) = &result {
-                span.record("status", response.status().as_u16());
-                self.limits.observe(&operation, response).await;
-            }
+            let Some(spare) = spare else {
+                return self.answer(result, context);
+            };
+            request = spare;
 
             if let Ok(response) = &result
-                && response.status() == reqwest::StatusCode::UNAUTHORIZED
-                && !operation.anonymous
-                && !refreshed
-                && pending.is_some()
+                && response.status() == StatusCode::UNAUTHORIZED
+                && credentials.may_renew()
             {
-                refreshed = true;
-                let renewed = self.auth.refresh().instrument(span.clone()).await;
+                let renewed = credentials.renew().instrument(trace.span().clone()).await;
                 if renewed.map_err(|e| Error::from(e).in_call(Some(&context)))? {
-                    span.in_scope(|| {
-                        tracing::info!("credentials renewed after 401, sending again")
-                    });
-                    attempt -= 1;
+                    trace.renewed();
+                    // Not a retry: the same attempt, with the new credentials.
                     continue;
                 }
             }
 
-            let outcome = match &result {
-                Ok(response) => Outcome::Response(response),
-                Err(error) => Outcome::Failed(error),
+            let verdict = classify(Outcome::of(&result), operation.idempotent);
+            let Some(wait) = self.retry.wait(verdict, attempt, started.elapsed()) else {
+                return self.answer(result, context);
             };
-            let wait = match pending {
-                Some(_) => {
-                    self.retry
-                        .delay(outcome, attempt, operation.idempotent, started.elapsed())
-                }
-                None => None,
-            };
-            match wait {
-                Some(wait) => {
-                    span.in_scope(|| tracing::info!(wait_ms = wait.as_millis() as u64, "retrying"));
-                    self.retry.sleep(wait).await;
-                }
-                None => {
-                    return match result {
-                        Ok(mut response) => {
-                            response.extensions_mut().insert(context);
-                            // A service may answer a credential in a header (Sparkfly's token
-                            // in its scheme's `X-Auth-Token`): whoever prints the headers of an
-                            // answer sees `Sensitive`, not the value. Every value of a repeated
-                            // header is walked.
-                            for (name, value) in response.headers_mut().iter_mut() {
-                                if self.service.is_credential_header(name.as_str()) {
-                                    value.set_sensitive(true);
-                                }
-                            }
-                            Ok(match &self.interceptor.0 {
-                                Some(interceptor) => interceptor.on_response(response),
-                                None => response,
-                            })
-                        }
-                        Err(error) => Err(Error::from(error).in_call(Some(&context))),
-                    };
-                }
+            trace.retrying(result.as_ref().ok().map(|r| r.status().as_u16()), wait);
+            self.retry.sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One attempt: its turn under the quota, its credentials, its span, the interceptor's
+    /// say, and the request.
+    async fn attempt(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: &OperationMeta,
+        credentials: &Credentials<'_>,
+        attempt: u32,
+        started: Instant,
+    ) -> Result<Attempt, Error> {
+        // The turn comes before the credentials are made: a signed token is as fresh as the
+        // request.
+        let quota_wait = self
+            .limits
+            .acquire(operation, self.retry.remaining_budget(started.elapsed()))
+            .await?;
+        credentials.apply(&mut request).await?;
+        let mut trace = AttemptTrace::start(self.service.name, operation, attempt, quota_wait);
+        if let Some(interceptor) = &self.interceptor.0
+            && let ControlFlow::Break(reason) = interceptor.before_send(&request)
+        {
+            return Err(Error::not_sent(reason));
+        }
+        trace.sending();
+        let result = http.execute(request).instrument(trace.span().clone()).await;
+        trace.answered(result.as_ref().ok().map(|r| r.status().as_u16()));
+        if let Ok(response) = &result {
+            self.limits.observe(operation, response).await;
+        }
+        Ok((trace, result))
+    }
+
+    /// The call's final answer, with its context attached and its credential headers marked,
+    /// as the interceptor passes it on; or its failure.
+    fn answer(
+        &self,
+        result: Result<reqwest::Response, reqwest::Error>,
+        context: CallContext,
+    ) -> Result<reqwest::Response, Error> {
+        match result {
+            Ok(mut response) => {
+                redact::answer_headers(response.headers_mut(), self.service);
+                response.extensions_mut().insert(context);
+                Ok(match &self.interceptor.0 {
+                    Some(interceptor) => interceptor.on_response(response),
+                    None => response,
+                })
             }
+            Err(error) => Err(Error::from(error).in_call(Some(&context))),
         }
     }
 

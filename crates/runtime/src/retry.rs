@@ -1,15 +1,12 @@
 //! When a failed call is sent again, and after how long.
 //!
-//! The rules, in order:
-//! - `429` or `503` with `Retry-After`: the server did not process the request, so any
-//!   operation is retried after the time it asks for, unless that exceeds
+//! Which outcomes may be sent again is classified apart, per outcome and per the operation's
+//! `x-credkit-idempotent` flag (`execute/classify.rs`). The policy turns that verdict into a
+//! wait, or gives up:
+//! - `Retry-After`: the time the server asks for, unless that exceeds
 //!   [`RetryPolicy::max_retry_after`]; then the error is returned with `retry_after()` set.
-//! - `429` without `Retry-After`: retried for any operation, with backoff.
-//! - `502`, `503` (no `Retry-After`), `504`, `408`, timeouts and failures after the connection
-//!   was made: the request may have reached the server, so only operations the spec marks
-//!   `x-credkit-idempotent: true` are retried, with exponential backoff and jitter.
-//! - A connection that could not be established: nothing reached the server, any operation is
-//!   retried with backoff.
+//! - Otherwise exponential backoff with jitter, from [`RetryPolicy::initial_backoff`] up to
+//!   [`RetryPolicy::max_backoff`].
 //! - Never more than [`RetryPolicy::max_attempts`] attempts, never beyond the time
 //!   [`RetryPolicy::budget`] from the first attempt.
 
@@ -18,7 +15,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::auth::BoxFuture;
-use crate::error::retry_after;
+use crate::execute::Verdict;
 
 /// How calls are retried. [`RetryPolicy::default`] retries; [`RetryPolicy::disabled`] never does.
 ///
@@ -89,12 +86,6 @@ impl fmt::Debug for RetryPolicy {
     }
 }
 
-/// What an attempt produced, as far as the retry decision is concerned.
-pub(crate) enum Outcome<'a> {
-    Response(&'a reqwest::Response),
-    Failed(&'a reqwest::Error),
-}
-
 impl RetryPolicy {
     /// A policy that never retries.
     pub fn disabled() -> Self {
@@ -154,33 +145,21 @@ impl RetryPolicy {
         self.budget.saturating_sub(elapsed)
     }
 
-    /// How long to wait before attempt `attempt + 1`, or `None` to give up.
-    pub(crate) fn delay(
+    /// How long to wait before attempt `attempt + 1`, `elapsed` after the first began, when
+    /// attempt `attempt` was classified `verdict`; `None` to give up.
+    pub(crate) fn wait(
         &self,
-        outcome: Outcome<'_>,
+        verdict: Verdict,
         attempt: u32,
-        idempotent: bool,
         elapsed: Duration,
     ) -> Option<Duration> {
         if !self.allows_attempt(attempt + 1) {
             return None;
         }
-        let wait = match outcome {
-            Outcome::Response(response) => {
-                let status = response.status().as_u16();
-                match (status, retry_after(response.headers())) {
-                    (429 | 503, Some(asked)) if asked <= self.max_retry_after => asked,
-                    (429 | 503, Some(_)) => return None,
-                    (429, None) => self.backoff(attempt),
-                    (408 | 502 | 503 | 504, None) if idempotent => self.backoff(attempt),
-                    _ => return None,
-                }
-            }
-            Outcome::Failed(error) if error.is_connect() => self.backoff(attempt),
-            Outcome::Failed(error) if idempotent && (error.is_timeout() || error.is_request()) => {
-                self.backoff(attempt)
-            }
-            Outcome::Failed(_) => return None,
+        let wait = match verdict {
+            Verdict::RetryAfter(asked) if asked <= self.max_retry_after => asked,
+            Verdict::RetryAfter(_) | Verdict::Final => return None,
+            Verdict::Backoff => self.backoff(attempt),
         };
         (elapsed + wait <= self.budget).then_some(wait)
     }
@@ -219,5 +198,62 @@ mod tests {
                 "{tenth:?}"
             );
         }
+    }
+
+    fn policy() -> RetryPolicy {
+        RetryPolicy::default()
+            .max_attempts(3)
+            .initial_backoff(Duration::from_millis(100))
+            .max_retry_after(Duration::from_secs(30))
+            .budget(Duration::from_secs(60))
+    }
+
+    #[test]
+    fn a_final_verdict_never_waits() {
+        assert_eq!(policy().wait(Verdict::Final, 1, Duration::ZERO), None);
+    }
+
+    #[test]
+    fn the_server_asked_wait_is_kept_up_to_the_longest_allowed() {
+        let asked = |secs| Verdict::RetryAfter(Duration::from_secs(secs));
+        assert_eq!(
+            policy().wait(asked(30), 1, Duration::ZERO),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(policy().wait(asked(31), 1, Duration::ZERO), None);
+        assert_eq!(
+            policy().wait(asked(0), 2, Duration::ZERO),
+            Some(Duration::ZERO)
+        );
+    }
+
+    #[test]
+    fn backoff_doubles_per_attempt_with_half_of_it_jitter() {
+        for _ in 0..100 {
+            let first = policy().wait(Verdict::Backoff, 1, Duration::ZERO).unwrap();
+            assert!(
+                (Duration::from_millis(50)..=Duration::from_millis(100)).contains(&first),
+                "{first:?}"
+            );
+            let second = policy().wait(Verdict::Backoff, 2, Duration::ZERO).unwrap();
+            assert!(
+                (Duration::from_millis(100)..=Duration::from_millis(200)).contains(&second),
+                "{second:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_attempt_beyond_the_most_allowed_or_the_budget() {
+        let asked = Verdict::RetryAfter(Duration::from_secs(10));
+        // The third attempt is the last one.
+        assert_eq!(policy().wait(asked, 3, Duration::ZERO), None);
+        assert_eq!(RetryPolicy::disabled().wait(asked, 1, Duration::ZERO), None);
+        // A wait that would end beyond the budget is not started; one that ends on it is.
+        assert_eq!(policy().wait(asked, 1, Duration::from_secs(51)), None);
+        assert_eq!(
+            policy().wait(asked, 1, Duration::from_secs(50)),
+            Some(Duration::from_secs(10))
+        );
     }
 }
