@@ -401,6 +401,10 @@ pub struct StatusVariant {
     pub status: u16,
     /// The schema of its JSON body; `None` for a bodiless status.
     pub schema: Option<SchemaName>,
+    /// The body's schema when the spec writes it inline: added to the components under
+    /// `schema.spec` (a name of credkit's, [`crate::names::status_answer_type`]), so that
+    /// typify generates its type.
+    pub inline_schema: Option<Value>,
 }
 
 impl Success {

@@ -31,6 +31,19 @@ pub fn mock_then_name(id: &str) -> String {
     )
 }
 
+/// The type of an inline JSON answer of one status, for an operation answering a variant per
+/// status (`get_thing`, `201` → `GetThing201Answer`): credkit hoists the schema into the
+/// components under this name, so that typify generates it.
+pub fn status_answer_type(operation_id: &str, status: u16) -> String {
+    type_name(&format!("{}-{status}-answer", method_name(operation_id)))
+}
+
+/// The type of a callback's inline body (`subscribe`, `device_notice` →
+/// `SubscribeDeviceNoticePayload`), hoisted into the components like a status's answer.
+pub fn callback_payload_type(operation_id: &str, callback: &str) -> String {
+    type_name(&format!("{operation_id}-{callback}-payload"))
+}
+
 /// The field or setter progenitor generates for a parameter or member `name`.
 pub fn field_name(name: &str) -> String {
     recase(name, ToSnakeCase::to_snake_case, "_")
@@ -117,5 +130,15 @@ mod tests {
         assert_eq!(builder_name("2fa_check"), "_2faCheck");
         assert_eq!(field_name("num-iscr-sito"), "num_iscr_sito");
         assert_eq!(field_name("type"), "type_");
+    }
+
+    #[test]
+    fn hoisted_schemas_are_named_after_their_operation() {
+        assert_eq!(status_answer_type("getThing", 201), "GetThing201Answer");
+        assert_eq!(status_answer_type("2fa_check", 200), "X2faCheck200Answer");
+        assert_eq!(
+            callback_payload_type("subscribe", "device_notice"),
+            "SubscribeDeviceNoticePayload"
+        );
     }
 }

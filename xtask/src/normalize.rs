@@ -26,22 +26,30 @@ pub fn for_progenitor(
     callbacks: &[Callback],
 ) -> Result<openapiv3::OpenAPI, Vec<Problem>> {
     let mut doc = spec.doc.clone();
-    // A callback's inline body becomes a component, so that typify generates its type.
-    for callback in callbacks {
-        if let Some(schema) = &callback.inline_schema
-            && let Some(components) = doc
-                .as_object_mut()
-                .map(|d| {
-                    d.entry("components")
-                        .or_insert_with(|| serde_json::json!({}))
-                })
-                .and_then(Value::as_object_mut)
+    // The inline schemas credkit names (a callback's body, an answer of one status) become
+    // components, so that typify generates their types under those names.
+    let answers = operations.iter().flat_map(|op| match &op.success {
+        Success::ByStatus { variants } => variants.as_slice(),
+        _ => &[],
+    });
+    let hoisted = callbacks
+        .iter()
+        .filter_map(|c| Some((&c.payload, c.inline_schema.as_ref()?)))
+        .chain(answers.filter_map(|v| Some((v.schema.as_ref()?, v.inline_schema.as_ref()?))));
+    for (name, schema) in hoisted {
+        if let Some(components) = doc
+            .as_object_mut()
+            .map(|d| {
+                d.entry("components")
+                    .or_insert_with(|| serde_json::json!({}))
+            })
+            .and_then(Value::as_object_mut)
             && let Some(schemas) = components
                 .entry("schemas")
                 .or_insert_with(|| serde_json::json!({}))
                 .as_object_mut()
         {
-            schemas.insert(callback.payload.spec.clone(), schema.clone());
+            schemas.insert(name.spec.clone(), schema.clone());
         }
     }
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
@@ -135,19 +143,30 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
         .map(|s| s.empty_alternatives().iter().map(u16::to_string).collect())
         .unwrap_or_default();
     // An answer with a variant per status: progenitor sees one of its JSON statuses (it takes
-    // one success type); credkit's `send` decodes each status into its own type.
+    // one success type), by reference to the schema hoisted from it if it was inline;
+    // credkit's `send` decodes each status into its own type.
     let only = match success {
-        Some(Success::ByStatus { variants }) => variants
-            .iter()
-            .find(|v| v.schema.is_some())
-            .map(|v| v.status.to_string()),
+        Some(Success::ByStatus { variants }) => variants.iter().find(|v| v.schema.is_some()),
         _ => None,
     };
     responses.retain(|code, _| {
         code.starts_with('2')
             && !empty.contains(code)
-            && only.as_ref().is_none_or(|only| only == code)
+            && only.is_none_or(|only| only.status.to_string() == *code)
     });
+    if let Some(variant) = only.filter(|v| v.inline_schema.is_some())
+        && let Some(name) = &variant.schema
+    {
+        responses.insert(
+            variant.status.to_string(),
+            serde_json::json!({
+                "description": "",
+                "content": { "application/json": { "schema": {
+                    "$ref": format!("#/components/schemas/{}", pointer_segment(&name.spec)),
+                } } },
+            }),
+        );
+    }
     for response in responses.values_mut() {
         let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
             continue;

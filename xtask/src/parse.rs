@@ -90,6 +90,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     let operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
     let callbacks = callbacks::callbacks(spec, &mut problems);
+    schemas::check_hoisted_answers(spec, &operations, &callbacks, &mut problems);
     nodes::check_nodes(spec, &spec.doc, String::new(), &mut problems);
     let document = crate::normalize::for_progenitor(spec, &operations, &callbacks);
     let mut found = problems.found;

@@ -68,7 +68,13 @@ pub(super) fn operations(
                         .into(),
                 );
         }
-        let (success, error_statuses, accept) = responses(spec, op, error_schema, &mut messages);
+        let (success, error_statuses, accept) = responses(
+            spec,
+            op,
+            spec_id.unwrap_or_default(),
+            error_schema,
+            &mut messages,
+        );
         let body = request_body(spec, op, &mut messages);
         let parameters = parameters(spec, item, op, &mut messages);
         let anonymous = match op.get("security").and_then(Value::as_array) {
@@ -135,6 +141,7 @@ enum BodyKind {
 fn responses(
     spec: &Spec,
     op: &Value,
+    operation_id: &str,
     error_schema: Option<&SchemaName>,
     messages: &mut Vec<String>,
 ) -> (Option<Success>, Vec<String>, Vec<String>) {
@@ -232,7 +239,11 @@ fn responses(
             accept.push(media);
         }
     }
-    (success_kind(&successes, messages), error_statuses, accept)
+    (
+        success_kind(operation_id, &successes, messages),
+        error_statuses,
+        accept,
+    )
 }
 
 /// What one success body is: a string of `format: binary` is bytes whatever its media type,
@@ -269,7 +280,11 @@ fn body_kind(
 /// One success kind from the success responses: one kind for every status (JSON ones with one
 /// schema), or one JSON answer beside bodiless ones (`200` + `204`, the answer is then
 /// `Option<T>`). `default` as the success means any `2XX`: no status listed.
-fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) -> Option<Success> {
+fn success_kind(
+    operation_id: &str,
+    successes: &[(String, BodyKind)],
+    messages: &mut Vec<String>,
+) -> Option<Success> {
     if successes.is_empty() {
         messages
             .push("no success (2XX) response: document the one the service answers with".into());
@@ -330,38 +345,58 @@ fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) ->
         let empty = statuses(&|body| *body == BodyKind::Empty)?;
         return Some(Success::JsonOrEmpty { json, empty });
     }
-    if let Some(variants) = by_status(successes) {
+    if let Some(variants) = by_status(operation_id, successes) {
         return Some(Success::ByStatus { variants });
     }
     let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
     messages.push(format!(
-        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON bodies that are each a `$ref` to a component schema (one variant per status)",
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON and bodiless statuses only (one variant per status); text and binary answers cannot sit beside other kinds",
         successes.len(),
         codes.join(", ")
     ));
     None
 }
 
-/// Statuses with different JSON schemas, each a `$ref` to a component schema, and perhaps
-/// bodiless ones: one variant per status. `None` for any other mix, or a status that is not a
-/// number.
-fn by_status(successes: &[(String, BodyKind)]) -> Option<Vec<StatusVariant>> {
+/// Statuses with different JSON schemas, and perhaps bodiless ones: one variant per status. A
+/// `$ref` to a component schema is that schema's type; an inline schema is hoisted into the
+/// components under a name of credkit's (`GetThing201Answer`), so that it gets a type of its
+/// own too (progenitor sees one success status only). `None` for any other mix (a text or
+/// binary answer, a `default`), or a status that is not a number.
+fn by_status(operation_id: &str, successes: &[(String, BodyKind)]) -> Option<Vec<StatusVariant>> {
     successes
         .iter()
         .map(|(code, body)| {
             let status = code.parse::<u16>().ok()?;
-            let schema = match body {
-                BodyKind::Empty => None,
-                BodyKind::Json(schema) => {
-                    let name = str_of(schema, "$ref")?.strip_prefix("#/components/schemas/")?;
-                    Some(SchemaName {
-                        spec: name.to_owned(),
-                        rust: names::type_name(name),
-                    })
-                }
+            let (schema, inline_schema) = match body {
+                BodyKind::Empty => (None, None),
+                BodyKind::Json(schema) => match str_of(schema, "$ref")
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    Some(name) => (
+                        Some(SchemaName {
+                            spec: name.to_owned(),
+                            rust: names::type_name(name),
+                        }),
+                        None,
+                    ),
+                    None => {
+                        let rust = names::status_answer_type(operation_id, status);
+                        (
+                            Some(SchemaName {
+                                spec: rust.clone(),
+                                rust,
+                            }),
+                            Some(schema.clone()),
+                        )
+                    }
+                },
                 BodyKind::Binary(_) | BodyKind::Text(_) => return None,
             };
-            Some(StatusVariant { status, schema })
+            Some(StatusVariant {
+                status,
+                schema,
+                inline_schema,
+            })
         })
         .collect()
 }
