@@ -32,6 +32,9 @@ pub struct Service {
     pub custom_types: Vec<CustomType>,
     /// The requests the service sends to URLs of the caller's (OpenAPI `callbacks`).
     pub callbacks: Vec<Callback>,
+    /// The schemas request bodies use through a twin without their `readOnly` members
+    /// ([`crate::read_write`]).
+    pub request_twins: Vec<RequestTwin>,
     /// Where the generated module sits in its crate: `crate::generated` in a client crate.
     /// Custom types are named through it (`crate::generated::types::Pin`).
     pub module_path: String,
@@ -239,6 +242,17 @@ impl Operation {
             .map(|p| p.name.to_ascii_lowercase())
             .collect()
     }
+}
+
+/// A component schema whose request view differs from its own type (a `readOnly` or
+/// `writeOnly` member, in it or in a schema it references), and that a request body reaches:
+/// request bodies use its twin, a component of credkit's named `<Schema>Request`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestTwin {
+    /// The schema, whose own type is the answers' (without its `writeOnly` members).
+    pub of: SchemaName,
+    /// The twin: the same schema without its `readOnly` members.
+    pub twin: SchemaName,
 }
 
 /// A request the service sends to a URL the caller gave it (an OpenAPI callback): its body

@@ -44,6 +44,12 @@ pub fn callback_payload_type(operation_id: &str, callback: &str) -> String {
     type_name(&format!("{operation_id}-{callback}-payload"))
 }
 
+/// The request twin of a component schema whose `readOnly` members requests leave out
+/// (`Account` → `AccountRequest`, see [`crate::read_write`]).
+pub fn request_twin_type(schema: &str) -> String {
+    type_name(&format!("{schema}-request"))
+}
+
 /// The field or setter progenitor generates for a parameter or member `name`.
 pub fn field_name(name: &str) -> String {
     recase(name, ToSnakeCase::to_snake_case, "_")
@@ -140,5 +146,7 @@ mod tests {
             callback_payload_type("subscribe", "device_notice"),
             "SubscribeDeviceNoticePayload"
         );
+        assert_eq!(request_twin_type("account"), "AccountRequest");
+        assert_eq!(request_twin_type("bank-account"), "BankAccountRequest");
     }
 }

@@ -7,6 +7,9 @@
 //! and drop the status and headers of any body that does not parse. Bodiless successes beside a
 //! JSON one (a `204` beside a `200`) go too: the generated `send` answers `None` for them.
 //!
+//! Members marked `readOnly` leave the request bodies, through request twins of the schemas
+//! they are in, and members marked `writeOnly` leave the answers ([`crate::read_write`]).
+//!
 //! A `pattern` the generated code could not compile becomes documentation (see
 //! [`keep_unsupported_patterns_as_documentation`]).
 //!
@@ -15,8 +18,11 @@
 
 use serde_json::Value;
 
-use crate::model::{BodyEncoding, Callback, Operation, RequestBody, Success, pointer_segment};
+use crate::model::{
+    BodyEncoding, Callback, Operation, RequestBody, RequestTwin, Success, pointer_segment,
+};
 use crate::problem::Problem;
+use crate::read_write;
 use crate::spec::{METHODS, Spec};
 
 /// The spec progenitor generates from, or the places openapiv3 refuses.
@@ -24,6 +30,7 @@ pub fn for_progenitor(
     spec: &Spec,
     operations: &[Operation],
     callbacks: &[Callback],
+    request_twins: &[RequestTwin],
 ) -> Result<openapiv3::OpenAPI, Vec<Problem>> {
     let mut doc = spec.doc.clone();
     // The inline schemas credkit names (a callback's body, an answer of one status) become
@@ -52,6 +59,7 @@ pub fn for_progenitor(
             schemas.insert(name.spec.clone(), schema.clone());
         }
     }
+    read_write::answers_view(&mut doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             for method in METHODS {
@@ -74,6 +82,7 @@ pub fn for_progenitor(
             }
         }
     }
+    read_write::requests_view(spec, &mut doc, request_twins);
     // Response components are only referenced by errors; unreferenced ones are harmless, but
     // keeping none makes the normalized document say exactly what progenitor uses.
     let used = used_response_refs(&doc);

@@ -90,9 +90,10 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     let operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
     let callbacks = callbacks::callbacks(spec, &mut problems);
-    schemas::check_hoisted_answers(spec, &operations, &callbacks, &mut problems);
+    let request_twins = crate::read_write::request_twins(spec);
+    schemas::check_hoisted_names(spec, &operations, &callbacks, &request_twins, &mut problems);
     nodes::check_nodes(spec, &spec.doc, String::new(), &mut problems);
-    let document = crate::normalize::for_progenitor(spec, &operations, &callbacks);
+    let document = crate::normalize::for_progenitor(spec, &operations, &callbacks, &request_twins);
     let mut found = problems.found;
     let document = match document {
         Ok(document) => Some(document),
@@ -131,6 +132,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 rate_limit,
                 custom_types,
                 callbacks,
+                request_twins,
                 module_path: "crate::generated".to_owned(),
                 progenitor_document,
             })

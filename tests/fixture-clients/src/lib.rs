@@ -45,6 +45,9 @@ pub mod ok_nullable_ref;
 pub mod ok_rate_limit;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_read_write_only;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_request_bodies;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]

@@ -589,6 +589,8 @@ fn body_members(spec: &Spec, schema: &Value) -> Vec<BodyMember> {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
+        // A member the server owns is never sent (`crate::read_write`).
+        .filter(|(_, member)| member.get("readOnly").and_then(Value::as_bool) != Some(true))
         .map(|(name, member)| BodyMember {
             name: name.clone(),
             required: required.contains(&name.as_str()),

@@ -7,7 +7,8 @@ use serde_json::Value;
 
 use super::Problems;
 use crate::model::{
-    Callback, CustomKind, CustomType, Operation, SchemaName, Success, pointer_segment, str_of,
+    Callback, CustomKind, CustomType, Operation, RequestTwin, SchemaName, Success, pointer_segment,
+    str_of,
 };
 use crate::names;
 use crate::spec::Spec;
@@ -29,13 +30,14 @@ pub(super) fn check_schema_names(spec: &Spec, problems: &mut Problems<'_>) {
     }
 }
 
-/// The inline answers credkit hoists into the components (one per status of an operation with
-/// a variant per status) must not take the name of a component schema, of a callback's hoisted
-/// body, or of another hoisted answer: each would generate a second type of one name.
-pub(super) fn check_hoisted_answers(
+/// The schemas credkit adds to the components under names of its own (an inline answer of one
+/// status, a request twin) must not take the name of a component schema, of a callback's
+/// hoisted body, or of another added schema: each would generate a second type of one name.
+pub(super) fn check_hoisted_names(
     spec: &Spec,
     operations: &[Operation],
     callbacks: &[Callback],
+    twins: &[RequestTwin],
     problems: &mut Problems<'_>,
 ) {
     let mut taken: BTreeMap<String, String> = spec
@@ -53,6 +55,21 @@ pub(super) fn check_hoisted_answers(
                 }),
         )
         .collect();
+    for twin in twins {
+        let this = format!("the request twin of schema `{}`", twin.of.spec);
+        match taken.get(&twin.twin.rust) {
+            Some(first) => problems.at(
+                format!("/components/schemas/{}", pointer_segment(&twin.of.spec)),
+                format!(
+                    "{this} (without its readOnly members) would get the type `{}`, already {first}'s: rename one",
+                    twin.twin.rust
+                ),
+            ),
+            None => {
+                taken.insert(twin.twin.rust.clone(), this);
+            }
+        }
+    }
     for operation in operations {
         let Success::ByStatus { variants } = &operation.success else {
             continue;
