@@ -93,6 +93,11 @@ pub fn for_progenitor(
         responses.retain(|name, _| used.iter().any(|u| u == name));
     }
     drop_meaningless_formats(&mut doc);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    merge_object_unions(&mut doc, &schemas);
     keep_unsupported_patterns_as_documentation(&mut doc);
 
     let mut problems = Vec::new();
@@ -264,6 +269,81 @@ fn drop_meaningless_formats(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(drop_meaningless_formats),
         _ => {}
     }
+}
+
+/// Makes each `anyOf` of objects one object with every member optional (members required by
+/// every alternative stay required). typify takes object alternatives to be closed, so it
+/// generates `anyOf: [{email}, {phone}]` as an enum of one member each, and an answer that has
+/// both (which `anyOf` allows) would not decode. An alternative that is not an object with
+/// members (a scalar, a composition), or two that give one member different schemas, leave the
+/// `anyOf` as it is.
+fn merge_object_unions(value: &mut Value, schemas: &Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(merged) = object
+                .get("anyOf")
+                .and_then(Value::as_array)
+                .and_then(|alternatives| merged_objects(alternatives, schemas))
+            {
+                object.remove("anyOf");
+                object.insert("type".to_owned(), Value::String("object".to_owned()));
+                object.extend(merged);
+            }
+            object
+                .values_mut()
+                .for_each(|child| merge_object_unions(child, schemas));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| merge_object_unions(item, schemas)),
+        _ => {}
+    }
+}
+
+/// `properties` and `required` of one object accepting what each of `alternatives` accepts.
+fn merged_objects(
+    alternatives: &[Value],
+    schemas: &Value,
+) -> Option<serde_json::Map<String, Value>> {
+    let mut properties = serde_json::Map::new();
+    let mut required: Option<Vec<Value>> = None;
+    for alternative in alternatives {
+        let object = match alternative.get("$ref").and_then(Value::as_str) {
+            Some(reference) => schemas.pointer(reference.strip_prefix("#/components/schemas")?)?,
+            None => alternative,
+        };
+        let is_object = object.get("type").and_then(Value::as_str) == Some("object");
+        let composed = ["allOf", "oneOf", "anyOf", "$ref"]
+            .iter()
+            .any(|k| object.get(k).is_some());
+        let members = object.get("properties").and_then(Value::as_object)?;
+        if !is_object || composed {
+            return None;
+        }
+        for (name, member) in members {
+            match properties.get(name) {
+                Some(known) if known != member => return None,
+                _ => {
+                    properties.insert(name.clone(), member.clone());
+                }
+            }
+        }
+        let own: Vec<Value> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        required = Some(match required {
+            None => own,
+            Some(so_far) => so_far.into_iter().filter(|r| own.contains(r)).collect(),
+        });
+    }
+    let mut merged = serde_json::Map::new();
+    merged.insert("properties".to_owned(), Value::Object(properties));
+    if let Some(required) = required.filter(|r| !r.is_empty()) {
+        merged.insert("required".to_owned(), Value::Array(required));
+    }
+    Some(merged)
 }
 
 /// Turns each `pattern` the generated code could not compile (regress, the ECMAScript engine
