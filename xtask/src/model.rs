@@ -233,6 +233,13 @@ impl Operation {
         format!("{} {} ({})", self.method, self.path, self.spec_id)
     }
 
+    /// Its body is `multipart/form-data`.
+    pub fn sends_multipart(&self) -> bool {
+        self.body
+            .as_ref()
+            .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
+    }
+
     /// The header parameters whose values are secrets, lower-cased: the runtime marks them
     /// sensitive.
     pub fn secret_headers(&self) -> Vec<String> {
@@ -365,6 +372,10 @@ pub struct BodyMember {
     /// Its schema is a string (directly, by `$ref` or through `allOf`): a value given as text
     /// is that string, never parsed as JSON.
     pub text: bool,
+    /// A file of a `multipart/form-data` body (a string of `format: binary`, or an array of
+    /// them): a `credkit_runtime::FilePart`, with the media type the body's `encoding` gives
+    /// it (`""` when none).
+    pub file: Option<String>,
 }
 
 /// How a request body is written.
@@ -379,6 +390,9 @@ pub enum BodyEncoding {
     Bytes,
     /// `text/*`: a string.
     Text,
+    /// `multipart/form-data`: the body's type, each member a part (files are
+    /// `credkit_runtime::FilePart`s, streamed from a path or given as bytes).
+    Multipart,
 }
 
 /// What a successful call answers. Each kind lists its statuses; an empty list means any

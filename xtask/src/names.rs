@@ -50,6 +50,10 @@ pub fn request_twin_type(schema: &str) -> String {
     type_name(&format!("{schema}-request"))
 }
 
+/// The component credkit adds for the file members of `multipart/form-data` bodies, which
+/// typify replaces with `credkit_runtime::FilePart`.
+pub const FILE_PART_SCHEMA: &str = "CredkitFilePart";
+
 /// The field or setter progenitor generates for a parameter or member `name`.
 pub fn field_name(name: &str) -> String {
     recase(name, ToSnakeCase::to_snake_case, "_")

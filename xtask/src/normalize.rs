@@ -21,6 +21,7 @@ use serde_json::Value;
 use crate::model::{
     BodyEncoding, Callback, Operation, RequestBody, RequestTwin, Success, pointer_segment,
 };
+use crate::names;
 use crate::problem::Problem;
 use crate::read_write;
 use crate::spec::{METHODS, Spec};
@@ -39,24 +40,31 @@ pub fn for_progenitor(
         Success::ByStatus { variants } => variants.as_slice(),
         _ => &[],
     });
-    let hoisted = callbacks
+    let mut hoisted: Vec<(String, Value)> = callbacks
         .iter()
         .filter_map(|c| Some((&c.payload, c.inline_schema.as_ref()?)))
-        .chain(answers.filter_map(|v| Some((v.schema.as_ref()?, v.inline_schema.as_ref()?))));
+        .chain(answers.filter_map(|v| Some((v.schema.as_ref()?, v.inline_schema.as_ref()?))))
+        .map(|(name, schema)| (name.spec.clone(), schema.clone()))
+        .collect();
+    // The file members of multipart bodies refer to one component, which typify replaces.
+    if operations.iter().any(Operation::sends_multipart) {
+        hoisted.push((
+            names::FILE_PART_SCHEMA.to_owned(),
+            serde_json::json!({ "type": "string", "description": "A file part." }),
+        ));
+    }
     for (name, schema) in hoisted {
-        if let Some(components) = doc
+        if let Some(schemas) = doc
             .as_object_mut()
             .map(|d| {
                 d.entry("components")
                     .or_insert_with(|| serde_json::json!({}))
             })
             .and_then(Value::as_object_mut)
-            && let Some(schemas) = components
-                .entry("schemas")
-                .or_insert_with(|| serde_json::json!({}))
-                .as_object_mut()
+            .map(|c| c.entry("schemas").or_insert_with(|| serde_json::json!({})))
+            .and_then(Value::as_object_mut)
         {
-            schemas.insert(name.spec.clone(), schema.clone());
+            schemas.insert(name, schema);
         }
     }
     read_write::answers_view(&mut doc);
@@ -82,6 +90,7 @@ pub fn for_progenitor(
             }
         }
     }
+    multipart_files_as_parts(&mut doc, operations);
     read_write::requests_view(spec, &mut doc, request_twins);
     // Response components are only referenced by errors; unreferenced ones are harmless, but
     // keeping none makes the normalized document say exactly what progenitor uses.
@@ -220,12 +229,59 @@ fn one_body_media(spec: &Spec, op: &mut serde_json::Map<String, Value>, body: &R
             "text/plain",
             serde_json::json!({ "schema": { "type": "string" } }),
         ),
+        // Its file members are rewritten by `multipart_files_as_parts`; the model holds what
+        // its `encoding` says (progenitor would panic on it).
+        BodyEncoding::Multipart => (
+            "application/json",
+            serde_json::json!({ "schema": media.get("schema") }),
+        ),
     };
     let mut rewritten = declared;
     if let Some(object) = rewritten.as_object_mut() {
         object.insert("content".to_owned(), serde_json::json!({ name: media }));
     }
     op.insert("requestBody".to_owned(), rewritten);
+}
+
+/// Makes the file members of each `multipart/form-data` body (in its inline schema, or in the
+/// component it references) references to [`names::FILE_PART_SCHEMA`] (an array of them for a
+/// list of files), which typify replaces with `credkit_runtime::FilePart`. The body is then a
+/// type like any other (progenitor reads it as JSON), and the template sends each member as a
+/// part.
+fn multipart_files_as_parts(doc: &mut Value, operations: &[Operation]) {
+    let file = serde_json::json!({
+        "$ref": format!("#/components/schemas/{}", names::FILE_PART_SCHEMA)
+    });
+    for operation in operations.iter().filter(|op| op.sends_multipart()) {
+        let Some(body) = &operation.body else {
+            continue;
+        };
+        let at = format!(
+            "/paths/{}/{}/requestBody/content/application~1json/schema",
+            pointer_segment(&operation.path),
+            operation.method.to_ascii_lowercase()
+        );
+        let component = doc
+            .pointer(&at)
+            .and_then(|s| s.get("$ref"))
+            .and_then(Value::as_str)
+            .map(|r| r.trim_start_matches('#').to_owned());
+        let Some(schema) = doc.pointer_mut(component.as_deref().unwrap_or(&at)) else {
+            continue;
+        };
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for member in body.members.iter().filter(|m| m.file.is_some()) {
+            if let Some(property) = properties.get_mut(&member.name) {
+                *property = if property.get("type").and_then(Value::as_str) == Some("array") {
+                    serde_json::json!({ "type": "array", "items": file })
+                } else {
+                    file.clone()
+                };
+            }
+        }
+    }
 }
 
 /// Response components referenced by the responses that remain.

@@ -42,6 +42,9 @@ pub mod ok_maps;
 pub mod ok_minimal;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_multipart_upload;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_nullable_ref;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]

@@ -430,6 +430,8 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
             BodyEncoding::Json
         } else if name == "application/x-www-form-urlencoded" {
             BodyEncoding::Form
+        } else if name == "multipart/form-data" {
+            BodyEncoding::Multipart
         } else if name.starts_with("multipart/") {
             return None;
         } else if name.starts_with("text/") {
@@ -445,24 +447,46 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
     let preference = |e: &BodyEncoding| match e {
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
-        BodyEncoding::Bytes | BodyEncoding::Text => 2,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Bytes | BodyEncoding::Text => 3,
     };
     let Some((chosen, encoding)) = supported.iter().min_by_key(|(_, e)| preference(e)).copied()
     else {
         let names: Vec<&str> = offered.iter().map(|(n, _)| n.as_str()).collect();
         messages.push(format!(
-            "request body media type {} is not supported yet (multipart): describe the upload as application/octet-stream or JSON",
+            "request body media type {} is not supported: of the multipart types only multipart/form-data is; describe the upload as multipart/form-data, application/octet-stream or JSON",
             names.join(", ")
         ));
         return None;
     };
-    if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form)
-        && offered
-            .iter()
-            .find(|(name, _)| *name == chosen)
-            .is_some_and(|(_, media)| media.get("schema").is_none())
-    {
+    let typed = matches!(
+        encoding,
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart
+    );
+    let media = offered
+        .iter()
+        .find(|(name, _)| *name == chosen)
+        .map(|(_, media)| *media);
+    let schema = media.and_then(|m| m.get("schema"));
+    if typed && schema.is_none() {
         messages.push(format!("request body {chosen} without a schema"));
+        return None;
+    }
+    let members = schema
+        .filter(|_| typed)
+        .map(|schema| {
+            body_members(
+                spec,
+                schema,
+                media.and_then(|m| m.get("encoding")),
+                encoding,
+            )
+        })
+        .unwrap_or_default();
+    if encoding == BodyEncoding::Multipart && members.is_empty() {
+        messages.push(format!(
+            "request body {chosen}: its schema needs `properties` (through one `$ref` at most), one part per member"
+        ));
         return None;
     }
     Some(RequestBody {
@@ -474,13 +498,7 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
             .map(|(name, _)| (*name).clone())
             .filter(|name| name != chosen)
             .collect(),
-        members: offered
-            .iter()
-            .find(|(name, _)| *name == chosen)
-            .and_then(|(_, media)| media.get("schema"))
-            .filter(|_| matches!(encoding, BodyEncoding::Json | BodyEncoding::Form))
-            .map(|schema| body_members(spec, schema))
-            .unwrap_or_default(),
+        members,
     })
 }
 
@@ -566,8 +584,14 @@ fn described(spec: &Spec, node: &Value, schema: &Value) -> String {
 }
 
 /// The top-level members of a body schema that is an object with `properties` (through one
-/// `$ref`); none for any other schema.
-fn body_members(spec: &Spec, schema: &Value) -> Vec<BodyMember> {
+/// `$ref`); none for any other schema. Of a multipart body, the files and the media type its
+/// `encoding` gives each (one concrete type, else none).
+fn body_members(
+    spec: &Spec,
+    schema: &Value,
+    encoding_map: Option<&Value>,
+    encoding: BodyEncoding,
+) -> Vec<BodyMember> {
     let Some(object) = spec.resolve(schema) else {
         return Vec::new();
     };
@@ -596,8 +620,33 @@ fn body_members(spec: &Spec, schema: &Value) -> Vec<BodyMember> {
             required: required.contains(&name.as_str()),
             description: described(spec, member, member),
             text: is_text(member),
+            file: (encoding == BodyEncoding::Multipart && is_file(spec, member)).then(|| {
+                encoding_map
+                    .and_then(|e| e.get(name))
+                    .and_then(|e| str_of(e, "contentType"))
+                    .filter(|media| !media.contains([',', '*']))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            }),
         })
         .collect()
+}
+
+/// A string of `format: binary`, or an array of them (through `$ref`s): a multipart body's
+/// file member.
+fn is_file(spec: &Spec, member: &Value) -> bool {
+    let Some(member) = spec.resolve(member) else {
+        return false;
+    };
+    let binary =
+        |s: &Value| str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary");
+    binary(member)
+        || (str_of(member, "type") == Some("array")
+            && member
+                .get("items")
+                .and_then(|items| spec.resolve(items))
+                .is_some_and(binary))
 }
 
 /// The first schema of `allOf` (`allOf: [$ref]`, how a reference gets `nullable` or a

@@ -55,6 +55,21 @@ pub(super) fn check_hoisted_names(
                 }),
         )
         .collect();
+    if let Some(operation) = operations.iter().find(|op| op.sends_multipart())
+        && let Some(first) = taken.get(names::FILE_PART_SCHEMA)
+    {
+        problems.at(
+            format!(
+                "/paths/{}/{}/requestBody",
+                pointer_segment(&operation.path),
+                operation.method.to_ascii_lowercase()
+            ),
+            format!(
+                "the files of multipart bodies are the type `{}`, already {first}'s: rename it",
+                names::FILE_PART_SCHEMA
+            ),
+        );
+    }
     for twin in twins {
         let this = format!("the request twin of schema `{}`", twin.of.spec);
         match taken.get(&twin.twin.rust) {
