@@ -4,6 +4,7 @@
 //! only the caller sends are never expected back. `ok_nullable_spellings.yaml`,
 //! `ok_union_objects.yaml`, `ok_maps.yaml`, `ok_recursive.yaml`: each operation stores a value
 //! and answers what was stored, so one call shows what a type sends and what it decodes.
+//! `ok_openapi31.yaml`: an OpenAPI 3.1 spec, read after its conversion to 3.0.
 
 use std::collections::HashMap;
 
@@ -354,4 +355,88 @@ async fn recursive_schemas_send_and_decode_at_every_depth() {
         .unwrap();
 
     assert_eq!(stored.into_inner(), tree);
+}
+
+/// A client generated from OpenAPI 3.1: `type: [string, null]` sends and decodes null, a
+/// `const` is a one-value enum, a null alternative of a reference is an `Option`, and a string
+/// of `contentMediaType` is a download streamed as bytes.
+#[tokio::test]
+async fn a_client_generated_from_openapi_31_sends_and_decodes_what_the_31_spec_says() {
+    use credkit_fixture_clients::ok_openapi31::{Client, types};
+    use futures::StreamExt as _;
+
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(PUT).path("/parcels/p1").json_body(json!({
+                "kind": "parcel", "note": null, "weight": 2.5,
+            }));
+            then.status(200).json_body(json!({
+                "kind": "parcel", "note": "fragile", "weight": 1, "copies": 2,
+                "owner": { "email": "o@example.com" },
+            }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(PUT).path("/parcels/p2");
+            then.status(200)
+                .json_body(json!({ "kind": "box", "note": null, "weight": 1 }));
+        })
+        .await;
+    server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::GET)
+                .path("/parcels/p1/label")
+                .header("accept", "application/pdf");
+            then.status(200)
+                .header("content-type", "application/pdf")
+                .body(b"%PDF-1.7 label");
+        })
+        .await;
+    let client = client::<Client>(&server, "token");
+    let parcel = types::Parcel {
+        kind: types::ParcelKind::Parcel,
+        note: None,
+        weight: 2.5,
+        copies: None,
+        owner: None,
+    };
+
+    let stored = client
+        .store_parcel()
+        .code("p1")
+        .body(parcel.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        stored.into_inner(),
+        types::Parcel {
+            note: Some("fragile".into()),
+            weight: 1.0,
+            copies: Some(std::num::NonZeroU64::new(2).unwrap()),
+            owner: Some(types::Owner {
+                email: "o@example.com".into()
+            }),
+            ..parcel.clone()
+        }
+    );
+
+    let error = client
+        .store_parcel()
+        .code("p2")
+        .body(parcel)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
+
+    let label = client.get_label().code("p1").send().await.unwrap();
+    let mut stream = label.into_inner().into_inner();
+    let mut received = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        received.extend_from_slice(&chunk.unwrap());
+    }
+    assert_eq!(received, b"%PDF-1.7 label");
 }
