@@ -90,8 +90,9 @@ pub fn for_progenitor(
             }
         }
     }
-    multipart_files_as_parts(&mut doc, operations);
     read_write::requests_view(spec, &mut doc, request_twins);
+    // After the request twins exist: a multipart body's reference may now lead to one.
+    multipart_files_as_parts(&mut doc, operations);
     // Response components are only referenced by errors; unreferenced ones are harmless, but
     // keeping none makes the normalized document say exactly what progenitor uses.
     let used = used_response_refs(&doc);

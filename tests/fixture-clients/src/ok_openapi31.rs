@@ -30,6 +30,8 @@ pub mod types {
         pub note: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub owner: ::std::option::Option<Owner>,
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
+        pub tracking: ::std::option::Option<ParcelTracking>,
         pub weight: f64,
     }
 
@@ -92,6 +94,29 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+
+    ///`ParcelTracking`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum ParcelTracking {
+        String(::std::string::String),
+        Integer(i64),
+    }
+
+    impl ::std::fmt::Display for ParcelTracking {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match self {
+                Self::String(x) => x.fmt(f),
+                Self::Integer(x) => x.fmt(f),
+            }
+        }
+    }
+
+    impl ::std::convert::From<i64> for ParcelTracking {
+        fn from(value: i64) -> Self {
+            Self::Integer(value)
         }
     }
 
@@ -168,6 +193,10 @@ pub mod types {
                 ::std::option::Option<super::Owner>,
                 ::std::string::String,
             >,
+            tracking: ::std::result::Result<
+                ::std::option::Option<super::ParcelTracking>,
+                ::std::string::String,
+            >,
             weight: ::std::result::Result<f64, ::std::string::String>,
         }
 
@@ -178,6 +207,7 @@ pub mod types {
                     kind: Err("no value supplied for kind".to_string()),
                     note: Err("no value supplied for note".to_string()),
                     owner: Ok(Default::default()),
+                    tracking: Err("no value supplied for tracking".to_string()),
                     weight: Err("no value supplied for weight".to_string()),
                 }
             }
@@ -234,6 +264,18 @@ pub mod types {
                     });
                 self
             }
+            pub fn tracking<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<super::ParcelTracking>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tracking = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tracking: {e}")
+                    });
+                self
+            }
             pub fn weight<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<f64>,
@@ -258,6 +300,7 @@ pub mod types {
                     kind: value.kind?,
                     note: value.note?,
                     owner: value.owner?,
+                    tracking: value.tracking?,
                     weight: value.weight?,
                 })
             }
@@ -270,6 +313,7 @@ pub mod types {
                     kind: Ok(value.kind),
                     note: Ok(value.note),
                     owner: Ok(value.owner),
+                    tracking: Ok(value.tracking),
                     weight: Ok(value.weight),
                 }
             }

@@ -65,6 +65,36 @@ pub mod types {
         }
     }
 
+    ///`Photo`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Photo {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        pub image: ::std::string::String,
+    }
+
+    impl Photo {
+        pub fn builder() -> builder::Photo {
+            Default::default()
+        }
+    }
+
+    ///`PhotoRequest`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct PhotoRequest {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub caption: ::std::option::Option<::std::string::String>,
+        pub image: credkit_runtime::FilePart,
+    }
+
+    impl PhotoRequest {
+        pub fn builder() -> builder::PhotoRequest {
+            Default::default()
+        }
+    }
+
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
@@ -398,6 +428,158 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
+        pub struct Photo {
+            caption: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+
+        impl ::std::default::Default for Photo {
+            fn default() -> Self {
+                Self {
+                    caption: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    image: Err("no value supplied for image".to_string()),
+                }
+            }
+        }
+
+        impl Photo {
+            pub fn caption<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.caption = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for caption: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<Photo> for super::Photo {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Photo,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    caption: value.caption?,
+                    id: value.id?,
+                    image: value.image?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::Photo> for Photo {
+            fn from(value: super::Photo) -> Self {
+                Self {
+                    caption: Ok(value.caption),
+                    id: Ok(value.id),
+                    image: Ok(value.image),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
+        pub struct PhotoRequest {
+            caption: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            image: ::std::result::Result<
+                credkit_runtime::FilePart,
+                ::std::string::String,
+            >,
+        }
+
+        impl ::std::default::Default for PhotoRequest {
+            fn default() -> Self {
+                Self {
+                    caption: Ok(Default::default()),
+                    image: Err("no value supplied for image".to_string()),
+                }
+            }
+        }
+
+        impl PhotoRequest {
+            pub fn caption<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.caption = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for caption: {e}")
+                    });
+                self
+            }
+            pub fn image<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<credkit_runtime::FilePart>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.image = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for image: {e}")
+                    });
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<PhotoRequest> for super::PhotoRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PhotoRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    caption: value.caption?,
+                    image: value.image?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::PhotoRequest> for PhotoRequest {
+            fn from(value: super::PhotoRequest) -> Self {
+                Self {
+                    caption: Ok(value.caption),
+                    image: Ok(value.image),
+                }
+            }
+        }
+
+        #[derive(Clone, Debug)]
         pub struct Problem {
             title: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -659,6 +841,19 @@ let response = client.rename_account()
     pub fn rename_account(&self) -> builder::RenameAccount<'_> {
         builder::RenameAccount::new(self)
     }
+
+    /**Sends a `PUT` request to `/accounts/{id}/photo`
+
+```ignore
+let response = client.set_photo()
+    .id(id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn set_photo(&self) -> builder::SetPhoto<'_> {
+        builder::SetPhoto::new(self)
+    }
 }
 
 /// Types for composing operation parameters.
@@ -845,6 +1040,110 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             }
         }
     }
+
+    /**Builder for [`Client::set_photo`](super::Client::set_photo): `PUT /accounts/{id}/photo`.
+
+Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
+    #[derive(Debug, Clone)]
+    pub struct SetPhoto<'a, IdInput = credkit_runtime::Missing> {
+        client: &'a super::Client,
+        id: IdInput,
+        body: Result<types::builder::PhotoRequest, ::std::string::String>,
+    }
+
+    impl<'a> SetPhoto<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client,
+                id: credkit_runtime::Missing,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+    }
+
+    impl<'a, IdInput> SetPhoto<'a, IdInput> {
+        pub fn id<V>(
+            self,
+            value: V,
+        ) -> SetPhoto<'a, Result<::std::string::String, ::std::string::String>>
+        where
+            V: ::std::convert::TryInto<::std::string::String>,
+            <V as ::std::convert::TryInto<
+                ::std::string::String,
+            >>::Error: ::std::fmt::Display,
+        {
+            SetPhoto {
+                client: self.client,
+                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                body: self.body,
+            }
+        }
+
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: ::std::convert::TryInto<types::builder::PhotoRequest>,
+            <V as ::std::convert::TryInto<
+                types::builder::PhotoRequest,
+            >>::Error: ::std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|e| format!("invalid body: {}", e));
+            self
+        }
+
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: ::std::ops::FnOnce(
+                types::builder::PhotoRequest,
+            ) -> types::builder::PhotoRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+    }
+
+    impl<'a> SetPhoto<'a, Result<::std::string::String, ::std::string::String>> {
+        ///Sends a `PUT` request to `/accounts/{id}/photo`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::Photo>, credkit_runtime::Error> {
+            let Self { client, id, body } = self;
+            let id = id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::PhotoRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let form = credkit_runtime::contract::Multipart::default()
+                .value("caption", &body.caption)?
+                .file("image", body.image, "")
+                .into_form()
+                .await?;
+            let url = format!(
+                "{}/accounts/{}/photo", client.baseurl,
+                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
+            );
+            let request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .multipart(form)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "set_photo",
+            };
+            let response = client.inner.execute(&client.client, request, &info).await?;
+            match response.status().as_u16() {
+                200u16 => credkit_runtime::contract::json_response(response).await,
+                _ => Err(credkit_runtime::contract::error_from_response(response).await),
+            }
+        }
+    }
 }
 
 /// Items consumers will typically use such as the Client.
@@ -875,6 +1174,15 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             id: "rename_account",
             method: "PATCH",
             path: "/accounts/{id}",
+            anonymous: false,
+            idempotent: true,
+            secret_headers: &[],
+            rate_limit: None,
+        },
+        credkit_runtime::OperationMeta {
+            id: "set_photo",
+            method: "PUT",
+            path: "/accounts/{id}/photo",
             anonymous: false,
             idempotent: true,
             secret_headers: &[],

@@ -358,7 +358,8 @@ async fn recursive_schemas_send_and_decode_at_every_depth() {
 }
 
 /// A client generated from OpenAPI 3.1: `type: [string, null]` sends and decodes null, a
-/// `const` is a one-value enum, a null alternative of a reference is an `Option`, and a string
+/// `const` is a one-value enum, a null alternative (of a reference, of a union) is an `Option`,
+/// and a string
 /// of `contentMediaType` is a download streamed as bytes.
 #[tokio::test]
 async fn a_client_generated_from_openapi_31_sends_and_decodes_what_the_31_spec_says() {
@@ -369,11 +370,11 @@ async fn a_client_generated_from_openapi_31_sends_and_decodes_what_the_31_spec_s
     server
         .mock_async(|when, then| {
             when.method(PUT).path("/parcels/p1").json_body(json!({
-                "kind": "parcel", "note": null, "weight": 2.5,
+                "kind": "parcel", "note": null, "weight": 2.5, "tracking": null,
             }));
             then.status(200).json_body(json!({
                 "kind": "parcel", "note": "fragile", "weight": 1, "copies": 2,
-                "owner": { "email": "o@example.com" },
+                "owner": { "email": "o@example.com" }, "tracking": 7,
             }));
         })
         .await;
@@ -401,6 +402,7 @@ async fn a_client_generated_from_openapi_31_sends_and_decodes_what_the_31_spec_s
         weight: 2.5,
         copies: None,
         owner: None,
+        tracking: None,
     };
 
     let stored = client
@@ -419,6 +421,7 @@ async fn a_client_generated_from_openapi_31_sends_and_decodes_what_the_31_spec_s
             owner: Some(types::Owner {
                 email: "o@example.com".into()
             }),
+            tracking: Some(types::ParcelTracking::Integer(7)),
             ..parcel.clone()
         }
     );
