@@ -54,6 +54,15 @@ pub fn request_twin_type(schema: &str) -> String {
 /// typify replaces with `credkit_runtime::FilePart`.
 pub const FILE_PART_SCHEMA: &str = "CredkitFilePart";
 
+/// The `When` helper progenitor's httpmock generator writes for an operation.
+pub fn mock_when_name(id: &str) -> String {
+    recase(
+        &format!("{}-when", method_name(id)),
+        ToPascalCase::to_pascal_case,
+        "_",
+    )
+}
+
 /// The field or setter progenitor generates for a parameter or member `name`.
 pub fn field_name(name: &str) -> String {
     recase(name, ToSnakeCase::to_snake_case, "_")
@@ -138,6 +147,7 @@ mod tests {
         assert_eq!(method_name("type"), "type_");
         assert_eq!(builder_name("get_credentials"), "GetCredentials");
         assert_eq!(builder_name("2fa_check"), "_2faCheck");
+        assert_eq!(mock_when_name("uploadDocument"), "UploadDocumentWhen");
         assert_eq!(field_name("num-iscr-sito"), "num_iscr_sito");
         assert_eq!(field_name("type"), "type_");
     }

@@ -126,6 +126,28 @@ fn generate_explain_lists_each_openapi_31_conversion_with_its_place() {
     );
 }
 
+/// A multipart upload's mock has no JSON body matcher (a multipart request never matches one);
+/// a JSON body's mock keeps its own.
+#[test]
+fn the_mock_of_a_multipart_upload_does_not_match_its_body_as_json() {
+    let mock_of = |fixture: &str| {
+        let path = root().join(format!("tests/fixtures/generator/{fixture}.yaml"));
+        xtask::mock::generate(&Spec::load(&path, fixture).unwrap()).unwrap()
+    };
+    let when = |mock: &str, helper: &str| {
+        let start = mock
+            .find(&format!("impl {helper} {{"))
+            .unwrap_or_else(|| panic!("no {helper} in\n{mock}"));
+        let rest = &mock[start..];
+        rest[..rest.find("\n    }\n").unwrap()].to_owned()
+    };
+    let upload = when(&mock_of("ok_multipart_upload"), "UploadDocumentWhen");
+    assert!(!upload.contains("pub fn body"), "{upload}");
+    assert!(upload.contains("pub fn into_inner"), "{upload}");
+    let json = when(&mock_of("ok_read_write_only"), "OpenAccountWhen");
+    assert!(json.contains("pub fn body"), "{json}");
+}
+
 #[test]
 fn generation_is_deterministic() {
     let service = &workspace::services(&root()).unwrap()[0];
