@@ -574,11 +574,34 @@ fn send_fn(
             quote!(#header.body(::serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest(e.to_string()))?))
         }
         BodyEncoding::Form => quote!(.form_urlencoded(&body)?),
+        BodyEncoding::Multipart => quote!(.multipart(form)),
         BodyEncoding::Bytes | BodyEncoding::Text => {
             let header = content_type(&body.media_type);
             quote!(#header.body(body))
         }
     });
+    // A multipart body: one part per member of its type, files opened before the request
+    // is built (and streamed as it is sent).
+    let form = operation
+        .body
+        .as_ref()
+        .filter(|body| body.encoding == BodyEncoding::Multipart)
+        .map(|body| {
+            let parts = body.members.iter().map(|member| {
+                let name = &member.name;
+                let field = format_ident!("{}", names::field_name(name));
+                match &member.file {
+                    Some(media) => quote!(.file(#name, body.#field, #media)),
+                    None => quote!(.value(#name, &body.#field)?),
+                }
+            });
+            quote! {
+                let form = credkit_runtime::contract::Multipart::default()
+                    #(#parts)*
+                    .into_form()
+                    .await?;
+            }
+        });
     let form_trait = operation
         .body
         .as_ref()
@@ -689,6 +712,7 @@ fn send_fn(
             let Self { client, #(#all),* } = self;
             #(#parameters)*
             #body
+            #form
             let url = format!(#template, client.baseurl, #(#segments,)*);
             #header_map
             let request = client

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::workspace;
 
-pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [SERVICE..]
+pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--explain] [SERVICE..]
        cargo xtask new-service NAME --spec PATH
        cargo xtask services
        cargo xtask release-plan [--since REV]
@@ -19,6 +19,8 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [SER
   generate            regenerate crates/<service>/src/generated.rs from specs/<service>.yaml;
                       nothing is written unless every selected spec generates
   generate --check    exit 1 with a unified diff when a committed file differs from its spec
+  generate --explain  also list what was changed in memory to read each spec: each
+                      conversion of an OpenAPI 3.1 spec to 3.0, with its JSON pointer
   SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca;
                       without, also the clients of tests/fixtures/generator/ok_*.yaml
                       (tests/fixture-clients, compiled by the workspace build) and the
@@ -80,7 +82,11 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
 
 fn generate(args: &[String], root: &Path) -> Outcome {
     let check = args.iter().any(|a| a == "--check");
-    if let Some(flag) = args.iter().find(|a| a.starts_with('-') && *a != "--check") {
+    let explain = args.iter().any(|a| a == "--explain");
+    if let Some(flag) = args
+        .iter()
+        .find(|a| a.starts_with('-') && !matches!(a.as_str(), "--check" | "--explain"))
+    {
         return Outcome::fail(2, format!("error: unknown option {flag}\n\n{USAGE}"));
     }
     let all = match workspace::services(root) {
@@ -94,6 +100,11 @@ fn generate(args: &[String], root: &Path) -> Outcome {
         Err(outcome) => return outcome,
     };
 
+    let explained = if explain {
+        explanation(root, &selected, everything)
+    } else {
+        String::new()
+    };
     let generated = workspace::generate_all(root, &selected).and_then(|mut outputs| {
         if everything {
             outputs.extend(workspace::fixture_clients(root)?);
@@ -110,12 +121,18 @@ fn generate(args: &[String], root: &Path) -> Outcome {
                 let _ = writeln!(stderr, "error: {problem}");
             }
             let _ = writeln!(stderr, "{} problem(s); no file was changed", problems.len());
-            return Outcome::fail(1, stderr);
+            return Outcome {
+                stdout: explained,
+                ..Outcome::fail(1, stderr)
+            };
         }
     };
 
     let mut outputs = outputs;
-    let mut outcome = Outcome::default();
+    let mut outcome = Outcome {
+        stdout: explained,
+        ..Outcome::default()
+    };
     let changed = api_changes(root, &outputs);
     for api in &changed {
         let package = format!("credkit-{}", api.service);
@@ -168,6 +185,45 @@ fn generate(args: &[String], root: &Path) -> Outcome {
         }
     }
     outcome
+}
+
+/// `--explain`: for each spec generated (the services', and the accepted fixtures' when every
+/// service is), what was changed in memory to read it. Specs that need no change are counted.
+fn explanation(root: &Path, selected: &[workspace::Service], everything: bool) -> String {
+    let mut files: Vec<String> = selected.iter().map(|s| s.spec.clone()).collect();
+    if everything {
+        let mut fixtures: Vec<String> = std::fs::read_dir(root.join(workspace::FIXTURES))
+            .into_iter()
+            .flatten()
+            .filter_map(|entry| {
+                let name = entry.ok()?.file_name().into_string().ok()?;
+                (name.starts_with("ok_") && name.ends_with(".yaml"))
+                    .then(|| format!("{}/{name}", workspace::FIXTURES))
+            })
+            .collect();
+        fixtures.sort();
+        files.extend(fixtures);
+    }
+    let mut out = String::new();
+    let mut unchanged = 0;
+    for file in &files {
+        let Ok(spec) = crate::Spec::load(&root.join(file), file) else {
+            continue;
+        };
+        match crate::parse::down_convert(&spec.doc) {
+            Ok(Some((_, conversions))) => {
+                let _ = writeln!(out, "{file}: read as OpenAPI 3.0 after these conversions:");
+                for c in conversions {
+                    let _ = writeln!(out, "  {}: {}", c.pointer, c.change);
+                }
+            }
+            Ok(None) => unchanged += 1,
+            // Refusals are reported by the generation itself, with their places.
+            Err(_) => {}
+        }
+    }
+    let _ = writeln!(out, "{unchanged} spec(s) read as written");
+    out
 }
 
 /// The services named (file stems of `specs/*.yaml`), or all of them when none is; an unknown

@@ -273,7 +273,10 @@ fn operation_entry(operation: &Operation) -> TokenStream {
                     })
                 });
             let media_type = &body.media_type;
-            let typed = matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form);
+            let typed = matches!(
+                body.encoding,
+                BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart
+            );
             quote!(Some(Body {
                 required: #required, media_type: #media_type, typed: #typed, members: &[#(#members),*],
             }))
@@ -451,7 +454,10 @@ fn send_arm(
         let field = format_ident!("{}", setter.field);
         let ty = &setter.ty;
         if let Some(body) = operation.body.as_ref().filter(|_| setter.field == "body") {
-            if !matches!(body.encoding, BodyEncoding::Json | BodyEncoding::Form) {
+            if !matches!(
+                body.encoding,
+                BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart
+            ) {
                 // Bytes or text, as they are in the `--body` file.
                 required.push(quote!(.body(call.raw_body()?)));
             } else if setter.optional {

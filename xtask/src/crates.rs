@@ -42,12 +42,19 @@ const RUNTIME_EXPORTS: &str = "Auth, AuthError, Authenticator, BoxFuture, Client
      ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, RetryPolicy, Secret";
 
 /// The crate root's block: the generated modules and the re-exports every service crate has
-/// (and `callbacks` for a service whose spec declares some).
+/// (and `callbacks` for a service whose spec declares some, `FilePart` for one that uploads
+/// multipart bodies).
 pub fn lib_block(service: &Service) -> String {
     let callbacks = if service.callbacks.is_empty() {
         ""
     } else {
         "callbacks, "
+    };
+    // What a multipart upload's file members are, for callers to name.
+    let file_part = if service.operations.iter().any(|op| op.sends_multipart()) {
+        ", FilePart"
+    } else {
+        ""
     };
     format!(
         "#![cfg_attr(docsrs, feature(doc_cfg))]
@@ -66,7 +73,7 @@ mod generated;
 pub mod mock;
 
 #[rustfmt::skip]
-pub use credkit_runtime::{{{RUNTIME_EXPORTS}}};
+pub use credkit_runtime::{{{RUNTIME_EXPORTS}{file_part}}};
 #[rustfmt::skip]
 pub use generated::{{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, {callbacks}prelude, servers, types}};
 "

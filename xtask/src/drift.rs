@@ -128,8 +128,16 @@ impl Report {
     }
 }
 
-/// Compares the spec `ours` with the published definition `theirs`.
+/// Compares the spec `ours` with the published definition `theirs`. A definition published in
+/// OpenAPI 3.1 is compared in the 3.0 form the generator would read it in (`type: [T, 'null']`
+/// is `nullable`, `const` a one-value enum, ...); one with parts that have no 3.0 form is
+/// compared as written.
 pub fn compare(ours: &Value, theirs: &Value) -> Report {
+    let converted = crate::parse::down_convert(theirs)
+        .ok()
+        .flatten()
+        .map(|(doc, _)| doc);
+    let theirs = converted.as_ref().unwrap_or(theirs);
     let (o, t) = (Document::new(ours), Document::new(theirs));
     let mut found = Vec::new();
     document::servers(ours, theirs, &mut found);

@@ -6,7 +6,7 @@ use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
-use crate::model::Service;
+use crate::model::{Operation, Service};
 use crate::problem::Problem;
 use crate::spec::Spec;
 use crate::{builder, custom_types, metadata, parse};
@@ -189,6 +189,14 @@ fn progenitor_settings(service: &Service) -> GenerationSettings {
         .with_tag(TagStyle::Merged)
         .with_inner_type("credkit_runtime::Runtime".parse().expect("a Rust path"))
         .with_derive("PartialEq");
+    let multipart = service.operations.iter().any(Operation::sends_multipart);
+    if multipart {
+        settings.with_replacement(
+            crate::names::FILE_PART_SCHEMA,
+            "credkit_runtime::FilePart",
+            std::iter::empty(),
+        );
+    }
     for t in &service.custom_types {
         settings.with_replacement(
             &t.name.rust,

@@ -25,6 +25,7 @@ pub mod new_service;
 pub mod normalize;
 pub mod parse;
 pub mod problem;
+pub mod read_write;
 pub mod spec;
 pub mod surface;
 pub mod upstream;

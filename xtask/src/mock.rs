@@ -61,6 +61,17 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
         rewritten: 0,
     };
     bodies.visit_file_mut(&mut file);
+    let multipart: Vec<String> = service
+        .operations
+        .iter()
+        .filter(|op| op.sends_multipart())
+        .map(|op| names::mock_when_name(&op.spec_id))
+        .collect();
+    let mut json_matches = WithoutJsonMatchOfMultipart {
+        operations: &multipart,
+        removed: 0,
+    };
+    json_matches.visit_file_mut(&mut file);
     let counts = [
         (
             "`regex::Regex::new(..).unwrap()` calls",
@@ -74,6 +85,11 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
             secret_parameters,
         ),
         ("JSON bodies of binary answers", bodies.rewritten, binary),
+        (
+            "JSON body matchers of multipart requests",
+            json_matches.removed,
+            multipart.len(),
+        ),
     ];
     let problems: Vec<Problem> = counts
         .into_iter()
@@ -295,5 +311,26 @@ impl VisitMut for SendBytes<'_> {
         {
             *lit = Lit::Str(syn::LitStr::new(self.media, text.span()));
         }
+    }
+}
+
+/// progenitor matches a request body as JSON (`When::body(&T)`); a multipart request is never
+/// JSON, so that helper of a multipart operation could never match and goes. Such a request is
+/// matched through `When::into_inner` (`is_true` over its parts, say).
+struct WithoutJsonMatchOfMultipart<'a> {
+    operations: &'a [String],
+    removed: usize,
+}
+
+impl VisitMut for WithoutJsonMatchOfMultipart<'_> {
+    fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
+        let name = item.self_ty.to_token_stream().to_string();
+        if !self.operations.contains(&name) {
+            return;
+        }
+        let before = item.items.len();
+        item.items
+            .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "body"));
+        self.removed += before - item.items.len();
     }
 }

@@ -32,6 +32,9 @@ pub struct Service {
     pub custom_types: Vec<CustomType>,
     /// The requests the service sends to URLs of the caller's (OpenAPI `callbacks`).
     pub callbacks: Vec<Callback>,
+    /// The schemas request bodies use through a twin without their `readOnly` members
+    /// ([`crate::read_write`]).
+    pub request_twins: Vec<RequestTwin>,
     /// Where the generated module sits in its crate: `crate::generated` in a client crate.
     /// Custom types are named through it (`crate::generated::types::Pin`).
     pub module_path: String,
@@ -230,6 +233,13 @@ impl Operation {
         format!("{} {} ({})", self.method, self.path, self.spec_id)
     }
 
+    /// Its body is `multipart/form-data`.
+    pub fn sends_multipart(&self) -> bool {
+        self.body
+            .as_ref()
+            .is_some_and(|b| b.encoding == BodyEncoding::Multipart)
+    }
+
     /// The header parameters whose values are secrets, lower-cased: the runtime marks them
     /// sensitive.
     pub fn secret_headers(&self) -> Vec<String> {
@@ -239,6 +249,17 @@ impl Operation {
             .map(|p| p.name.to_ascii_lowercase())
             .collect()
     }
+}
+
+/// A component schema whose request view differs from its own type (a `readOnly` or
+/// `writeOnly` member, in it or in a schema it references), and that a request body reaches:
+/// request bodies use its twin, a component of credkit's named `<Schema>Request`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestTwin {
+    /// The schema, whose own type is the answers' (without its `writeOnly` members).
+    pub of: SchemaName,
+    /// The twin: the same schema without its `readOnly` members.
+    pub twin: SchemaName,
 }
 
 /// A request the service sends to a URL the caller gave it (an OpenAPI callback): its body
@@ -351,6 +372,10 @@ pub struct BodyMember {
     /// Its schema is a string (directly, by `$ref` or through `allOf`): a value given as text
     /// is that string, never parsed as JSON.
     pub text: bool,
+    /// A file of a `multipart/form-data` body (a string of `format: binary`, or an array of
+    /// them): a `credkit_runtime::FilePart`, with the media type the body's `encoding` gives
+    /// it (`""` when none).
+    pub file: Option<String>,
 }
 
 /// How a request body is written.
@@ -365,6 +390,9 @@ pub enum BodyEncoding {
     Bytes,
     /// `text/*`: a string.
     Text,
+    /// `multipart/form-data`: the body's type, each member a part (files are
+    /// `credkit_runtime::FilePart`s, streamed from a path or given as bytes).
+    Multipart,
 }
 
 /// What a successful call answers. Each kind lists its statuses; an empty list means any
@@ -401,6 +429,10 @@ pub struct StatusVariant {
     pub status: u16,
     /// The schema of its JSON body; `None` for a bodiless status.
     pub schema: Option<SchemaName>,
+    /// The body's schema when the spec writes it inline: added to the components under
+    /// `schema.spec` (a name of credkit's, [`crate::names::status_answer_type`]), so that
+    /// typify generates its type.
+    pub inline_schema: Option<Value>,
 }
 
 impl Success {

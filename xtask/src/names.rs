@@ -31,6 +31,38 @@ pub fn mock_then_name(id: &str) -> String {
     )
 }
 
+/// The type of an inline JSON answer of one status, for an operation answering a variant per
+/// status (`get_thing`, `201` → `GetThing201Answer`): credkit hoists the schema into the
+/// components under this name, so that typify generates it.
+pub fn status_answer_type(operation_id: &str, status: u16) -> String {
+    type_name(&format!("{}-{status}-answer", method_name(operation_id)))
+}
+
+/// The type of a callback's inline body (`subscribe`, `device_notice` →
+/// `SubscribeDeviceNoticePayload`), hoisted into the components like a status's answer.
+pub fn callback_payload_type(operation_id: &str, callback: &str) -> String {
+    type_name(&format!("{operation_id}-{callback}-payload"))
+}
+
+/// The request twin of a component schema whose `readOnly` members requests leave out
+/// (`Account` → `AccountRequest`, see [`crate::read_write`]).
+pub fn request_twin_type(schema: &str) -> String {
+    type_name(&format!("{schema}-request"))
+}
+
+/// The component credkit adds for the file members of `multipart/form-data` bodies, which
+/// typify replaces with `credkit_runtime::FilePart`.
+pub const FILE_PART_SCHEMA: &str = "CredkitFilePart";
+
+/// The `When` helper progenitor's httpmock generator writes for an operation.
+pub fn mock_when_name(id: &str) -> String {
+    recase(
+        &format!("{}-when", method_name(id)),
+        ToPascalCase::to_pascal_case,
+        "_",
+    )
+}
+
 /// The field or setter progenitor generates for a parameter or member `name`.
 pub fn field_name(name: &str) -> String {
     recase(name, ToSnakeCase::to_snake_case, "_")
@@ -115,7 +147,20 @@ mod tests {
         assert_eq!(method_name("type"), "type_");
         assert_eq!(builder_name("get_credentials"), "GetCredentials");
         assert_eq!(builder_name("2fa_check"), "_2faCheck");
+        assert_eq!(mock_when_name("uploadDocument"), "UploadDocumentWhen");
         assert_eq!(field_name("num-iscr-sito"), "num_iscr_sito");
         assert_eq!(field_name("type"), "type_");
+    }
+
+    #[test]
+    fn hoisted_schemas_are_named_after_their_operation() {
+        assert_eq!(status_answer_type("getThing", 201), "GetThing201Answer");
+        assert_eq!(status_answer_type("2fa_check", 200), "X2faCheck200Answer");
+        assert_eq!(
+            callback_payload_type("subscribe", "device_notice"),
+            "SubscribeDeviceNoticePayload"
+        );
+        assert_eq!(request_twin_type("account"), "AccountRequest");
+        assert_eq!(request_twin_type("bank-account"), "BankAccountRequest");
     }
 }

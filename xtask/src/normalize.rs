@@ -7,6 +7,9 @@
 //! and drop the status and headers of any body that does not parse. Bodiless successes beside a
 //! JSON one (a `204` beside a `200`) go too: the generated `send` answers `None` for them.
 //!
+//! Members marked `readOnly` leave the request bodies, through request twins of the schemas
+//! they are in, and members marked `writeOnly` leave the answers ([`crate::read_write`]).
+//!
 //! A `pattern` the generated code could not compile becomes documentation (see
 //! [`keep_unsupported_patterns_as_documentation`]).
 //!
@@ -15,8 +18,12 @@
 
 use serde_json::Value;
 
-use crate::model::{BodyEncoding, Callback, Operation, RequestBody, Success, pointer_segment};
+use crate::model::{
+    BodyEncoding, Callback, Operation, RequestBody, RequestTwin, Success, pointer_segment,
+};
+use crate::names;
 use crate::problem::Problem;
+use crate::read_write;
 use crate::spec::{METHODS, Spec};
 
 /// The spec progenitor generates from, or the places openapiv3 refuses.
@@ -24,26 +31,43 @@ pub fn for_progenitor(
     spec: &Spec,
     operations: &[Operation],
     callbacks: &[Callback],
+    request_twins: &[RequestTwin],
 ) -> Result<openapiv3::OpenAPI, Vec<Problem>> {
     let mut doc = spec.doc.clone();
-    // A callback's inline body becomes a component, so that typify generates its type.
-    for callback in callbacks {
-        if let Some(schema) = &callback.inline_schema
-            && let Some(components) = doc
-                .as_object_mut()
-                .map(|d| {
-                    d.entry("components")
-                        .or_insert_with(|| serde_json::json!({}))
-                })
-                .and_then(Value::as_object_mut)
-            && let Some(schemas) = components
-                .entry("schemas")
-                .or_insert_with(|| serde_json::json!({}))
-                .as_object_mut()
+    // The inline schemas credkit names (a callback's body, an answer of one status) become
+    // components, so that typify generates their types under those names.
+    let answers = operations.iter().flat_map(|op| match &op.success {
+        Success::ByStatus { variants } => variants.as_slice(),
+        _ => &[],
+    });
+    let mut hoisted: Vec<(String, Value)> = callbacks
+        .iter()
+        .filter_map(|c| Some((&c.payload, c.inline_schema.as_ref()?)))
+        .chain(answers.filter_map(|v| Some((v.schema.as_ref()?, v.inline_schema.as_ref()?))))
+        .map(|(name, schema)| (name.spec.clone(), schema.clone()))
+        .collect();
+    // The file members of multipart bodies refer to one component, which typify replaces.
+    if operations.iter().any(Operation::sends_multipart) {
+        hoisted.push((
+            names::FILE_PART_SCHEMA.to_owned(),
+            serde_json::json!({ "type": "string", "description": "A file part." }),
+        ));
+    }
+    for (name, schema) in hoisted {
+        if let Some(schemas) = doc
+            .as_object_mut()
+            .map(|d| {
+                d.entry("components")
+                    .or_insert_with(|| serde_json::json!({}))
+            })
+            .and_then(Value::as_object_mut)
+            .map(|c| c.entry("schemas").or_insert_with(|| serde_json::json!({})))
+            .and_then(Value::as_object_mut)
         {
-            schemas.insert(callback.payload.spec.clone(), schema.clone());
+            schemas.insert(name, schema);
         }
     }
+    read_write::answers_view(&mut doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
             for method in METHODS {
@@ -66,6 +90,9 @@ pub fn for_progenitor(
             }
         }
     }
+    read_write::requests_view(spec, &mut doc, request_twins);
+    // After the request twins exist: a multipart body's reference may now lead to one.
+    multipart_files_as_parts(&mut doc, operations);
     // Response components are only referenced by errors; unreferenced ones are harmless, but
     // keeping none makes the normalized document say exactly what progenitor uses.
     let used = used_response_refs(&doc);
@@ -76,6 +103,11 @@ pub fn for_progenitor(
         responses.retain(|name, _| used.iter().any(|u| u == name));
     }
     drop_meaningless_formats(&mut doc);
+    let schemas = doc
+        .pointer("/components/schemas")
+        .cloned()
+        .unwrap_or_default();
+    merge_object_unions(&mut doc, &schemas);
     keep_unsupported_patterns_as_documentation(&mut doc);
 
     let mut problems = Vec::new();
@@ -135,19 +167,30 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
         .map(|s| s.empty_alternatives().iter().map(u16::to_string).collect())
         .unwrap_or_default();
     // An answer with a variant per status: progenitor sees one of its JSON statuses (it takes
-    // one success type); credkit's `send` decodes each status into its own type.
+    // one success type), by reference to the schema hoisted from it if it was inline;
+    // credkit's `send` decodes each status into its own type.
     let only = match success {
-        Some(Success::ByStatus { variants }) => variants
-            .iter()
-            .find(|v| v.schema.is_some())
-            .map(|v| v.status.to_string()),
+        Some(Success::ByStatus { variants }) => variants.iter().find(|v| v.schema.is_some()),
         _ => None,
     };
     responses.retain(|code, _| {
         code.starts_with('2')
             && !empty.contains(code)
-            && only.as_ref().is_none_or(|only| only == code)
+            && only.is_none_or(|only| only.status.to_string() == *code)
     });
+    if let Some(variant) = only.filter(|v| v.inline_schema.is_some())
+        && let Some(name) = &variant.schema
+    {
+        responses.insert(
+            variant.status.to_string(),
+            serde_json::json!({
+                "description": "",
+                "content": { "application/json": { "schema": {
+                    "$ref": format!("#/components/schemas/{}", pointer_segment(&name.spec)),
+                } } },
+            }),
+        );
+    }
     for response in responses.values_mut() {
         let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) else {
             continue;
@@ -187,12 +230,59 @@ fn one_body_media(spec: &Spec, op: &mut serde_json::Map<String, Value>, body: &R
             "text/plain",
             serde_json::json!({ "schema": { "type": "string" } }),
         ),
+        // Its file members are rewritten by `multipart_files_as_parts`; the model holds what
+        // its `encoding` says (progenitor would panic on it).
+        BodyEncoding::Multipart => (
+            "application/json",
+            serde_json::json!({ "schema": media.get("schema") }),
+        ),
     };
     let mut rewritten = declared;
     if let Some(object) = rewritten.as_object_mut() {
         object.insert("content".to_owned(), serde_json::json!({ name: media }));
     }
     op.insert("requestBody".to_owned(), rewritten);
+}
+
+/// Makes the file members of each `multipart/form-data` body (in its inline schema, or in the
+/// component it references) references to [`names::FILE_PART_SCHEMA`] (an array of them for a
+/// list of files), which typify replaces with `credkit_runtime::FilePart`. The body is then a
+/// type like any other (progenitor reads it as JSON), and the template sends each member as a
+/// part.
+fn multipart_files_as_parts(doc: &mut Value, operations: &[Operation]) {
+    let file = serde_json::json!({
+        "$ref": format!("#/components/schemas/{}", names::FILE_PART_SCHEMA)
+    });
+    for operation in operations.iter().filter(|op| op.sends_multipart()) {
+        let Some(body) = &operation.body else {
+            continue;
+        };
+        let at = format!(
+            "/paths/{}/{}/requestBody/content/application~1json/schema",
+            pointer_segment(&operation.path),
+            operation.method.to_ascii_lowercase()
+        );
+        let component = doc
+            .pointer(&at)
+            .and_then(|s| s.get("$ref"))
+            .and_then(Value::as_str)
+            .map(|r| r.trim_start_matches('#').to_owned());
+        let Some(schema) = doc.pointer_mut(component.as_deref().unwrap_or(&at)) else {
+            continue;
+        };
+        let Some(properties) = schema.get_mut("properties").and_then(Value::as_object_mut) else {
+            continue;
+        };
+        for member in body.members.iter().filter(|m| m.file.is_some()) {
+            if let Some(property) = properties.get_mut(&member.name) {
+                *property = if property.get("type").and_then(Value::as_str) == Some("array") {
+                    serde_json::json!({ "type": "array", "items": file })
+                } else {
+                    file.clone()
+                };
+            }
+        }
+    }
 }
 
 /// Response components referenced by the responses that remain.
@@ -236,6 +326,81 @@ fn drop_meaningless_formats(value: &mut Value) {
         Value::Array(items) => items.iter_mut().for_each(drop_meaningless_formats),
         _ => {}
     }
+}
+
+/// Makes each `anyOf` of objects one object with every member optional (members required by
+/// every alternative stay required). typify takes object alternatives to be closed, so it
+/// generates `anyOf: [{email}, {phone}]` as an enum of one member each, and an answer that has
+/// both (which `anyOf` allows) would not decode. An alternative that is not an object with
+/// members (a scalar, a composition), or two that give one member different schemas, leave the
+/// `anyOf` as it is.
+fn merge_object_unions(value: &mut Value, schemas: &Value) {
+    match value {
+        Value::Object(object) => {
+            if let Some(merged) = object
+                .get("anyOf")
+                .and_then(Value::as_array)
+                .and_then(|alternatives| merged_objects(alternatives, schemas))
+            {
+                object.remove("anyOf");
+                object.insert("type".to_owned(), Value::String("object".to_owned()));
+                object.extend(merged);
+            }
+            object
+                .values_mut()
+                .for_each(|child| merge_object_unions(child, schemas));
+        }
+        Value::Array(items) => items
+            .iter_mut()
+            .for_each(|item| merge_object_unions(item, schemas)),
+        _ => {}
+    }
+}
+
+/// `properties` and `required` of one object accepting what each of `alternatives` accepts.
+fn merged_objects(
+    alternatives: &[Value],
+    schemas: &Value,
+) -> Option<serde_json::Map<String, Value>> {
+    let mut properties = serde_json::Map::new();
+    let mut required: Option<Vec<Value>> = None;
+    for alternative in alternatives {
+        let object = match alternative.get("$ref").and_then(Value::as_str) {
+            Some(reference) => schemas.pointer(reference.strip_prefix("#/components/schemas")?)?,
+            None => alternative,
+        };
+        let is_object = object.get("type").and_then(Value::as_str) == Some("object");
+        let composed = ["allOf", "oneOf", "anyOf", "$ref"]
+            .iter()
+            .any(|k| object.get(k).is_some());
+        let members = object.get("properties").and_then(Value::as_object)?;
+        if !is_object || composed {
+            return None;
+        }
+        for (name, member) in members {
+            match properties.get(name) {
+                Some(known) if known != member => return None,
+                _ => {
+                    properties.insert(name.clone(), member.clone());
+                }
+            }
+        }
+        let own: Vec<Value> = object
+            .get("required")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        required = Some(match required {
+            None => own,
+            Some(so_far) => so_far.into_iter().filter(|r| own.contains(r)).collect(),
+        });
+    }
+    let mut merged = serde_json::Map::new();
+    merged.insert("properties".to_owned(), Value::Object(properties));
+    if let Some(required) = required.filter(|r| !r.is_empty()) {
+        merged.insert("required".to_owned(), Value::Array(required));
+    }
+    Some(merged)
 }
 
 /// Turns each `pattern` the generated code could not compile (regress, the ECMAScript engine

@@ -8,12 +8,14 @@
 
 mod callbacks;
 mod nodes;
+mod openapi31;
 mod operations;
 mod rate_limit;
 mod schemas;
 mod upstream;
 
 pub use nodes::DEVIATION;
+pub use openapi31::{Conversion, down_convert};
 
 use serde_json::Value;
 
@@ -39,8 +41,23 @@ impl Problems<'_> {
     }
 }
 
-/// The model of `spec`, or every problem of it.
+/// The model of `spec`, or every problem of it. An OpenAPI 3.1 spec is first down-converted
+/// to 3.0 in memory ([`down_convert`]).
 pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
+    let converted = match down_convert(&spec.doc) {
+        Ok(None) => None,
+        Ok(Some((doc, _))) => Some(Spec {
+            doc,
+            ..spec.clone()
+        }),
+        Err(refused) => {
+            return Err(refused
+                .into_iter()
+                .map(|(place, message)| spec.problem(Some(place), message))
+                .collect());
+        }
+    };
+    let spec = converted.as_ref().unwrap_or(spec);
     let mut problems = Problems {
         spec,
         found: Vec::new(),
@@ -90,8 +107,10 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     let operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
     let callbacks = callbacks::callbacks(spec, &mut problems);
+    let request_twins = crate::read_write::request_twins(spec);
+    schemas::check_hoisted_names(spec, &operations, &callbacks, &request_twins, &mut problems);
     nodes::check_nodes(spec, &spec.doc, String::new(), &mut problems);
-    let document = crate::normalize::for_progenitor(spec, &operations, &callbacks);
+    let document = crate::normalize::for_progenitor(spec, &operations, &callbacks, &request_twins);
     let mut found = problems.found;
     let document = match document {
         Ok(document) => Some(document),
@@ -130,6 +149,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 rate_limit,
                 custom_types,
                 callbacks,
+                request_twins,
                 module_path: "crate::generated".to_owned(),
                 progenitor_document,
             })
@@ -142,7 +162,7 @@ fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
     let version = str_of(&spec.doc, "openapi").unwrap_or("(missing)");
     if !version.starts_with("3.0.") {
         problems.document(format!(
-            "OpenAPI version {version} is not supported: write `openapi: 3.0.3` (progenitor reads 3.0.x only)"
+            "OpenAPI version {version} is not supported: write `openapi: 3.0.3` (or 3.1.x, which is down-converted to 3.0)"
         ));
     }
     match spec.doc.get("paths").and_then(Value::as_object) {

@@ -18,8 +18,8 @@ pub use credkit_openapi_pec as pec;
 
 pub use credkit_runtime::{
     ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment, Error,
-    ErrorKind, GeneratedClient, Interceptor, RetryPolicy, Secret, ServiceInfo, USER_AGENT,
-    redirect_policy,
+    ErrorKind, FilePart, GeneratedClient, Interceptor, RetryPolicy, Secret, ServiceInfo,
+    USER_AGENT, redirect_policy,
 };
 
 pub use credkit_runtime::{

@@ -15,6 +15,7 @@ mod error;
 mod execute;
 mod intercept;
 mod missing;
+mod multipart;
 mod path;
 mod rate_limit;
 mod redirect;
@@ -28,6 +29,7 @@ pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
 pub use intercept::Interceptor;
 pub use missing::Missing;
+pub use multipart::FilePart;
 pub use rate_limit::{LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter};
 #[cfg(feature = "redis")]
 pub use rate_limit::{RedisRateLimiter, WhenUnreachable};

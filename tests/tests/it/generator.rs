@@ -81,6 +81,73 @@ fn the_mock_of_a_binary_download_sends_bytes() {
     assert!(!ok.contains("json"), "{ok}");
 }
 
+/// `generate --explain` lists each conversion of an OpenAPI 3.1 spec to 3.0 with its JSON
+/// pointer, and counts the specs read as written.
+#[test]
+fn generate_explain_lists_each_openapi_31_conversion_with_its_place() {
+    let args: Vec<String> = ["generate", "--check", "--explain"]
+        .iter()
+        .map(|a| a.to_string())
+        .collect();
+    let outcome = cli::run(&args, &root());
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    let fixture = "tests/fixtures/generator/ok_openapi31.yaml";
+    let listed: Vec<&str> = outcome
+        .stdout
+        .lines()
+        .skip_while(|line| !line.starts_with(fixture))
+        .skip(1)
+        .take_while(|line| line.starts_with("  "))
+        .collect();
+    for expected in [
+        "  /openapi: `3.1.0` → `3.0.3`",
+        "  /webhooks: dropped (OpenAPI 3.1 only; nothing is generated from it)",
+        "  /components/schemas/Parcel/properties/note: `type: [string, null]` → `type: string` + `nullable: true`",
+        "  /components/schemas/Parcel/properties/kind: `const: parcel` → `enum: [parcel]`",
+        "  /components/schemas/Parcel/properties/owner: `oneOf` of a `$ref` and `null` → `allOf: [$ref]` + `nullable: true`",
+        "  /components/schemas/Parcel/properties/weight: `exclusiveMinimum: 0` → `minimum: 0` + `exclusiveMinimum: true`",
+        "  /paths/~1parcels~1{code}~1label/get/responses/200/content/application~1pdf/schema: `contentMediaType: application/pdf` → `type: string` + `format: binary`",
+    ] {
+        assert!(
+            listed.contains(&expected),
+            "{expected}\nnot in\n{}",
+            outcome.stdout
+        );
+    }
+    assert!(
+        !outcome.stdout.contains("specs/rentri-ca.yaml: read as"),
+        "{}",
+        outcome.stdout
+    );
+    assert!(
+        outcome.stdout.contains("spec(s) read as written"),
+        "{}",
+        outcome.stdout
+    );
+}
+
+/// A multipart upload's mock has no JSON body matcher (a multipart request never matches one);
+/// a JSON body's mock keeps its own.
+#[test]
+fn the_mock_of_a_multipart_upload_does_not_match_its_body_as_json() {
+    let mock_of = |fixture: &str| {
+        let path = root().join(format!("tests/fixtures/generator/{fixture}.yaml"));
+        xtask::mock::generate(&Spec::load(&path, fixture).unwrap()).unwrap()
+    };
+    let when = |mock: &str, helper: &str| {
+        let start = mock
+            .find(&format!("impl {helper} {{"))
+            .unwrap_or_else(|| panic!("no {helper} in\n{mock}"));
+        let rest = &mock[start..];
+        rest[..rest.find("\n    }\n").unwrap()].to_owned()
+    };
+    let upload = when(&mock_of("ok_multipart_upload"), "UploadDocumentWhen");
+    assert!(!upload.contains("pub fn body"), "{upload}");
+    assert!(upload.contains("pub fn into_inner"), "{upload}");
+    let json = when(&mock_of("ok_read_write_only"), "OpenAccountWhen");
+    assert!(json.contains("pub fn body"), "{json}");
+}
+
 #[test]
 fn generation_is_deterministic() {
     let service = &workspace::services(&root()).unwrap()[0];

@@ -12,6 +12,7 @@ mod rentri_ca;
 mod request_bodies;
 mod retries;
 mod runtime;
+mod schema_shapes;
 mod secrets;
 mod sparkfly;
 mod spec_examples;

@@ -243,3 +243,65 @@ async fn statuses_with_different_schemas_answer_one_variant_each() {
         "{nothing:?}"
     );
 }
+
+/// Statuses whose answers are written inline get a type each (hoisted into the components),
+/// beside a `$ref` status and a bodiless one; a body that fits no type of its status is a
+/// decode error keeping status and body.
+#[tokio::test]
+async fn inline_answers_of_each_status_decode_into_types_of_their_own() {
+    use credkit_fixture_clients::ok_inline_answers_by_status::{
+        Client, builder::StoreParcelAnswer, types,
+    };
+
+    let server = MockServer::start_async().await;
+    for (code, status, body) in [
+        ("a", 200, Some(json!({ "shelf": 4, "note": "top" }))),
+        ("b", 201, Some(json!([{ "code": "b" }, { "code": "b2" }]))),
+        ("c", 202, Some(json!({ "code": "c" }))),
+        ("d", 204, None),
+        ("e", 200, Some(json!({ "note": "no shelf" }))),
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(PUT)
+                    .path(format!("/parcels/{code}"))
+                    .header("accept", "application/json");
+                let then = then.status(status);
+                if let Some(body) = body {
+                    then.json_body(body);
+                }
+            })
+            .await;
+    }
+    let client = client::<Client>(&server);
+    let parcel = |code: &str| types::Parcel { code: code.into() };
+
+    let stored = client.store_parcel().code("a").send().await.unwrap();
+    assert_eq!(stored.status(), 200);
+    assert_eq!(
+        stored.into_inner(),
+        StoreParcelAnswer::Status200(types::StoreParcel200Answer {
+            shelf: 4,
+            note: Some("top".into()),
+        })
+    );
+    let created = client.store_parcel().code("b").send().await.unwrap();
+    assert_eq!(created.status(), 201);
+    assert_eq!(
+        created.into_inner(),
+        StoreParcelAnswer::Status201(types::StoreParcel201Answer(vec![parcel("b"), parcel("b2")]))
+    );
+    let queued = client.store_parcel().code("c").send().await.unwrap();
+    assert_eq!(
+        queued.into_inner(),
+        StoreParcelAnswer::Status202(parcel("c"))
+    );
+    let there = client.store_parcel().code("d").send().await.unwrap();
+    assert_eq!(there.status(), 204);
+    assert_eq!(there.into_inner(), StoreParcelAnswer::Status204);
+
+    let error = client.store_parcel().code("e").send().await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
+    assert_eq!(error.status().unwrap(), 200);
+    assert_eq!(error.body().unwrap(), br#"{"note":"no shelf"}"#);
+}

@@ -388,6 +388,41 @@ fn answer_members_are_compared_with_the_leniency_rule() {
     );
 }
 
+/// A definition published in OpenAPI 3.1 is compared in its 3.0 form: a type list with null is
+/// `nullable`, a `const` a one-value enum.
+#[test]
+fn a_31_definition_is_compared_as_the_generator_reads_it() {
+    let ours = doc(
+        get_thing(json!([id()])),
+        json!({"Thing": {"type": "object", "required": ["label"], "properties": {
+            "label": {"type": "string", "nullable": true},
+            "count": {"type": "integer"},
+            "kind": {"type": "string", "enum": ["a"]},
+        }}}),
+    );
+    let mut theirs = doc(
+        get_thing(json!([id()])),
+        json!({"Thing": {"type": "object", "required": ["label", "count"], "properties": {
+            "label": {"type": ["string", "null"]},
+            "count": {"type": ["integer", "null"]},
+            "kind": {"const": "a", "type": "string"},
+        }}}),
+    );
+    theirs["openapi"] = json!("3.1.0");
+    let report = compare(&ours, &theirs);
+    check(
+        &report,
+        "answer member `Thing.count`",
+        Class::Informational,
+        "nullable upstream, not here (a null reads as absent)",
+    );
+    assert_eq!(
+        places(&report),
+        ["answer member `Thing.count`"],
+        "{report:#?}"
+    );
+}
+
 #[test]
 fn statuses_and_answer_bodies() {
     let thing = json!({"Thing": {"type": "object"}});

@@ -56,7 +56,7 @@ pub(super) fn callbacks(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Callbac
                             None,
                         ),
                         None => {
-                            let rust = names::type_name(&format!("{operation}-{name}-payload"));
+                            let rust = names::callback_payload_type(operation, name);
                             if let Some(existing) = schema_types.get(&rust) {
                                 problems.at(
                                         place.clone(),

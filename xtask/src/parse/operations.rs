@@ -68,7 +68,13 @@ pub(super) fn operations(
                         .into(),
                 );
         }
-        let (success, error_statuses, accept) = responses(spec, op, error_schema, &mut messages);
+        let (success, error_statuses, accept) = responses(
+            spec,
+            op,
+            spec_id.unwrap_or_default(),
+            error_schema,
+            &mut messages,
+        );
         let body = request_body(spec, op, &mut messages);
         let parameters = parameters(spec, item, op, &mut messages);
         let anonymous = match op.get("security").and_then(Value::as_array) {
@@ -135,6 +141,7 @@ enum BodyKind {
 fn responses(
     spec: &Spec,
     op: &Value,
+    operation_id: &str,
     error_schema: Option<&SchemaName>,
     messages: &mut Vec<String>,
 ) -> (Option<Success>, Vec<String>, Vec<String>) {
@@ -232,7 +239,11 @@ fn responses(
             accept.push(media);
         }
     }
-    (success_kind(&successes, messages), error_statuses, accept)
+    (
+        success_kind(operation_id, &successes, messages),
+        error_statuses,
+        accept,
+    )
 }
 
 /// What one success body is: a string of `format: binary` is bytes whatever its media type,
@@ -269,7 +280,11 @@ fn body_kind(
 /// One success kind from the success responses: one kind for every status (JSON ones with one
 /// schema), or one JSON answer beside bodiless ones (`200` + `204`, the answer is then
 /// `Option<T>`). `default` as the success means any `2XX`: no status listed.
-fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) -> Option<Success> {
+fn success_kind(
+    operation_id: &str,
+    successes: &[(String, BodyKind)],
+    messages: &mut Vec<String>,
+) -> Option<Success> {
     if successes.is_empty() {
         messages
             .push("no success (2XX) response: document the one the service answers with".into());
@@ -330,38 +345,58 @@ fn success_kind(successes: &[(String, BodyKind)], messages: &mut Vec<String>) ->
         let empty = statuses(&|body| *body == BodyKind::Empty)?;
         return Some(Success::JsonOrEmpty { json, empty });
     }
-    if let Some(variants) = by_status(successes) {
+    if let Some(variants) = by_status(operation_id, successes) {
         return Some(Success::ByStatus { variants });
     }
     let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
     messages.push(format!(
-        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON bodies that are each a `$ref` to a component schema (one variant per status)",
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON and bodiless statuses only (one variant per status); text and binary answers cannot sit beside other kinds",
         successes.len(),
         codes.join(", ")
     ));
     None
 }
 
-/// Statuses with different JSON schemas, each a `$ref` to a component schema, and perhaps
-/// bodiless ones: one variant per status. `None` for any other mix, or a status that is not a
-/// number.
-fn by_status(successes: &[(String, BodyKind)]) -> Option<Vec<StatusVariant>> {
+/// Statuses with different JSON schemas, and perhaps bodiless ones: one variant per status. A
+/// `$ref` to a component schema is that schema's type; an inline schema is hoisted into the
+/// components under a name of credkit's (`GetThing201Answer`), so that it gets a type of its
+/// own too (progenitor sees one success status only). `None` for any other mix (a text or
+/// binary answer, a `default`), or a status that is not a number.
+fn by_status(operation_id: &str, successes: &[(String, BodyKind)]) -> Option<Vec<StatusVariant>> {
     successes
         .iter()
         .map(|(code, body)| {
             let status = code.parse::<u16>().ok()?;
-            let schema = match body {
-                BodyKind::Empty => None,
-                BodyKind::Json(schema) => {
-                    let name = str_of(schema, "$ref")?.strip_prefix("#/components/schemas/")?;
-                    Some(SchemaName {
-                        spec: name.to_owned(),
-                        rust: names::type_name(name),
-                    })
-                }
+            let (schema, inline_schema) = match body {
+                BodyKind::Empty => (None, None),
+                BodyKind::Json(schema) => match str_of(schema, "$ref")
+                    .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                {
+                    Some(name) => (
+                        Some(SchemaName {
+                            spec: name.to_owned(),
+                            rust: names::type_name(name),
+                        }),
+                        None,
+                    ),
+                    None => {
+                        let rust = names::status_answer_type(operation_id, status);
+                        (
+                            Some(SchemaName {
+                                spec: rust.clone(),
+                                rust,
+                            }),
+                            Some(schema.clone()),
+                        )
+                    }
+                },
                 BodyKind::Binary(_) | BodyKind::Text(_) => return None,
             };
-            Some(StatusVariant { status, schema })
+            Some(StatusVariant {
+                status,
+                schema,
+                inline_schema,
+            })
         })
         .collect()
 }
@@ -395,6 +430,8 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
             BodyEncoding::Json
         } else if name == "application/x-www-form-urlencoded" {
             BodyEncoding::Form
+        } else if name == "multipart/form-data" {
+            BodyEncoding::Multipart
         } else if name.starts_with("multipart/") {
             return None;
         } else if name.starts_with("text/") {
@@ -410,24 +447,46 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
     let preference = |e: &BodyEncoding| match e {
         BodyEncoding::Json => 0,
         BodyEncoding::Form => 1,
-        BodyEncoding::Bytes | BodyEncoding::Text => 2,
+        BodyEncoding::Multipart => 2,
+        BodyEncoding::Bytes | BodyEncoding::Text => 3,
     };
     let Some((chosen, encoding)) = supported.iter().min_by_key(|(_, e)| preference(e)).copied()
     else {
         let names: Vec<&str> = offered.iter().map(|(n, _)| n.as_str()).collect();
         messages.push(format!(
-            "request body media type {} is not supported yet (multipart): describe the upload as application/octet-stream or JSON",
+            "request body media type {} is not supported: of the multipart types only multipart/form-data is; describe the upload as multipart/form-data, application/octet-stream or JSON",
             names.join(", ")
         ));
         return None;
     };
-    if matches!(encoding, BodyEncoding::Json | BodyEncoding::Form)
-        && offered
-            .iter()
-            .find(|(name, _)| *name == chosen)
-            .is_some_and(|(_, media)| media.get("schema").is_none())
-    {
+    let typed = matches!(
+        encoding,
+        BodyEncoding::Json | BodyEncoding::Form | BodyEncoding::Multipart
+    );
+    let media = offered
+        .iter()
+        .find(|(name, _)| *name == chosen)
+        .map(|(_, media)| *media);
+    let schema = media.and_then(|m| m.get("schema"));
+    if typed && schema.is_none() {
         messages.push(format!("request body {chosen} without a schema"));
+        return None;
+    }
+    let members = schema
+        .filter(|_| typed)
+        .map(|schema| {
+            body_members(
+                spec,
+                schema,
+                media.and_then(|m| m.get("encoding")),
+                encoding,
+            )
+        })
+        .unwrap_or_default();
+    if encoding == BodyEncoding::Multipart && members.is_empty() {
+        messages.push(format!(
+            "request body {chosen}: its schema needs `properties` (through one `$ref` at most), one part per member"
+        ));
         return None;
     }
     Some(RequestBody {
@@ -439,13 +498,7 @@ fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<R
             .map(|(name, _)| (*name).clone())
             .filter(|name| name != chosen)
             .collect(),
-        members: offered
-            .iter()
-            .find(|(name, _)| *name == chosen)
-            .and_then(|(_, media)| media.get("schema"))
-            .filter(|_| matches!(encoding, BodyEncoding::Json | BodyEncoding::Form))
-            .map(|schema| body_members(spec, schema))
-            .unwrap_or_default(),
+        members,
     })
 }
 
@@ -531,8 +584,14 @@ fn described(spec: &Spec, node: &Value, schema: &Value) -> String {
 }
 
 /// The top-level members of a body schema that is an object with `properties` (through one
-/// `$ref`); none for any other schema.
-fn body_members(spec: &Spec, schema: &Value) -> Vec<BodyMember> {
+/// `$ref`); none for any other schema. Of a multipart body, the files and the media type its
+/// `encoding` gives each (one concrete type, else none).
+fn body_members(
+    spec: &Spec,
+    schema: &Value,
+    encoding_map: Option<&Value>,
+    encoding: BodyEncoding,
+) -> Vec<BodyMember> {
     let Some(object) = spec.resolve(schema) else {
         return Vec::new();
     };
@@ -554,13 +613,40 @@ fn body_members(spec: &Spec, schema: &Value) -> Vec<BodyMember> {
         .and_then(Value::as_object)
         .into_iter()
         .flatten()
+        // A member the server owns is never sent (`crate::read_write`).
+        .filter(|(_, member)| member.get("readOnly").and_then(Value::as_bool) != Some(true))
         .map(|(name, member)| BodyMember {
             name: name.clone(),
             required: required.contains(&name.as_str()),
             description: described(spec, member, member),
             text: is_text(member),
+            file: (encoding == BodyEncoding::Multipart && is_file(spec, member)).then(|| {
+                encoding_map
+                    .and_then(|e| e.get(name))
+                    .and_then(|e| str_of(e, "contentType"))
+                    .filter(|media| !media.contains([',', '*']))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned()
+            }),
         })
         .collect()
+}
+
+/// A string of `format: binary`, or an array of them (through `$ref`s): a multipart body's
+/// file member.
+fn is_file(spec: &Spec, member: &Value) -> bool {
+    let Some(member) = spec.resolve(member) else {
+        return false;
+    };
+    let binary =
+        |s: &Value| str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary");
+    binary(member)
+        || (str_of(member, "type") == Some("array")
+            && member
+                .get("items")
+                .and_then(|items| spec.resolve(items))
+                .is_some_and(binary))
 }
 
 /// The first schema of `allOf` (`allOf: [$ref]`, how a reference gets `nullable` or a

@@ -6,7 +6,10 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use super::Problems;
-use crate::model::{CustomKind, CustomType, SchemaName, pointer_segment, str_of};
+use crate::model::{
+    Callback, CustomKind, CustomType, Operation, RequestTwin, SchemaName, Success, pointer_segment,
+    str_of,
+};
 use crate::names;
 use crate::spec::Spec;
 
@@ -23,6 +26,92 @@ pub(super) fn check_schema_names(spec: &Spec, problems: &mut Problems<'_>) {
                     "schemas `{first}` and `{name}` both become the Rust type `{rust}`: rename one"
                 ),
             );
+        }
+    }
+}
+
+/// The schemas credkit adds to the components under names of its own (an inline answer of one
+/// status, a request twin) must not take the name of a component schema, of a callback's
+/// hoisted body, or of another added schema: each would generate a second type of one name.
+pub(super) fn check_hoisted_names(
+    spec: &Spec,
+    operations: &[Operation],
+    callbacks: &[Callback],
+    twins: &[RequestTwin],
+    problems: &mut Problems<'_>,
+) {
+    let mut taken: BTreeMap<String, String> = spec
+        .schemas()
+        .map(|(name, _)| (names::type_name(name), format!("schema `{name}`")))
+        .chain(
+            callbacks
+                .iter()
+                .filter(|c| c.inline_schema.is_some())
+                .map(|c| {
+                    (
+                        c.payload.rust.clone(),
+                        format!("the body of callback `{}` of `{}`", c.name, c.operation),
+                    )
+                }),
+        )
+        .collect();
+    if let Some(operation) = operations.iter().find(|op| op.sends_multipart())
+        && let Some(first) = taken.get(names::FILE_PART_SCHEMA)
+    {
+        problems.at(
+            format!(
+                "/paths/{}/{}/requestBody",
+                pointer_segment(&operation.path),
+                operation.method.to_ascii_lowercase()
+            ),
+            format!(
+                "the files of multipart bodies are the type `{}`, already {first}'s: rename it",
+                names::FILE_PART_SCHEMA
+            ),
+        );
+    }
+    for twin in twins {
+        let this = format!("the request twin of schema `{}`", twin.of.spec);
+        match taken.get(&twin.twin.rust) {
+            Some(first) => problems.at(
+                format!("/components/schemas/{}", pointer_segment(&twin.of.spec)),
+                format!(
+                    "{this} (without its readOnly members) would get the type `{}`, already {first}'s: rename one",
+                    twin.twin.rust
+                ),
+            ),
+            None => {
+                taken.insert(twin.twin.rust.clone(), this);
+            }
+        }
+    }
+    for operation in operations {
+        let Success::ByStatus { variants } = &operation.success else {
+            continue;
+        };
+        for variant in variants.iter().filter(|v| v.inline_schema.is_some()) {
+            let Some(name) = &variant.schema else {
+                continue;
+            };
+            let place = format!(
+                "/paths/{}/{}/responses/{}",
+                pointer_segment(&operation.path),
+                operation.method.to_ascii_lowercase(),
+                variant.status
+            );
+            let this = format!("the {} answer of `{}`", variant.status, operation.spec_id);
+            match taken.get(&name.rust) {
+                Some(first) => problems.at(
+                    place,
+                    format!(
+                        "{this} would get the type `{}`, already {first}'s: give the body a `$ref` to a component schema",
+                        name.rust
+                    ),
+                ),
+                None => {
+                    taken.insert(name.rust.clone(), this);
+                }
+            }
         }
     }
 }
