@@ -16,5 +16,6 @@ mod schema_shapes;
 mod secrets;
 mod sparkfly;
 mod spec_examples;
+mod spec_patterns;
 mod success_shapes;
 mod upstream;

@@ -1,0 +1,206 @@
+//! The naming and schema patterns of real specs, over HTTP, through the clients generated from
+//! the generator's fixtures: operations sharing a path under other names, camelCase and
+//! kebab-case ids and paths, parameters and members named like Rust keywords or starting with
+//! a digit (`ok_awkward_names.yaml`, `ok_camel_case_operation_id.yaml`), `oneOf` unions in a
+//! request (`ok_unions.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
+//! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`).
+
+use credkit_fixture_clients::{
+    ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns, ok_nullable_ref,
+    ok_unions,
+};
+use credkit_runtime::{GeneratedClient, RetryPolicy};
+use httpmock::Method::{DELETE, GET, PATCH, POST};
+use httpmock::MockServer;
+use serde_json::json;
+
+fn client<C: GeneratedClient>(server: &MockServer) -> C {
+    C::builder()
+        .base_url(server.base_url())
+        .token("token")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a loopback base URL is valid")
+}
+
+#[tokio::test]
+async fn awkward_names_reach_the_wire_as_the_spec_spells_them() {
+    use ok_awkward_names::types::{ThingState, X2faCode};
+    let server = MockServer::start_async().await;
+    // `getThing` and `delete-thing` share `/things/{thing-id}`; `type` and `2nd` are query
+    // parameters, `X-Pin` a secret header, `match` an answer member.
+    let get = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/things/a%20b")
+                .query_param("type", "kind")
+                .query_param("2nd", "2")
+                .header("x-pin", "4321");
+            then.status(200).json_body(json!({ "match": 7 }));
+        })
+        .await;
+    let delete = server
+        .mock_async(|when, then| {
+            when.method(DELETE).path("/things/a%20b");
+            then.status(204);
+        })
+        .await;
+    let check = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/2fa")
+                .json_body(json!({ "type": "totp", "self": true, "async": "in-use" }));
+            then.status(200)
+                .json_body(json!({ "type": "totp", "self": null, "async": "3rd" }));
+        })
+        .await;
+    let type_ = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/type");
+            then.status(200).json_body(json!({}));
+        })
+        .await;
+    let client = client::<ok_awkward_names::Client>(&server);
+
+    let thing = client
+        .get_thing()
+        .thing_id("a b")
+        .type_("kind")
+        ._2nd(2)
+        .x_pin("4321")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(thing.match_, Some(7));
+    client.delete_thing().thing_id("a b").send().await.unwrap();
+    let checked = client
+        ._2fa_check()
+        .body(X2faCode {
+            type_: Some("totp".into()),
+            self_: Some(true),
+            async_: Some(ThingState::InUse),
+        })
+        .send()
+        .await
+        .unwrap();
+    // `format: nullable` reads null as absent; an unknown value of the open enum is kept.
+    assert_eq!(checked.self_, None);
+    assert_eq!(checked.async_, Some(ThingState::Unknown("3rd".into())));
+    assert_eq!(client.type_().send().await.unwrap().match_, None);
+
+    for mock in [get, delete, check, type_] {
+        mock.assert_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_camel_case_operation_id_is_a_snake_case_method() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/things/one");
+            then.status(200).json_body(json!({ "name": "one" }));
+        })
+        .await;
+    let thing = client::<ok_camel_case_operation_id::Client>(&server)
+        .get_thing()
+        .id("one")
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(thing.name.as_deref(), Some("one"));
+}
+
+#[tokio::test]
+async fn each_alternative_of_a_union_is_sent_as_itself() {
+    use ok_unions::types::{PatchThingBody, PatchThingBodyDocuments, PatchThingBodySpace};
+    let server = MockServer::start_async().await;
+    let cases = [
+        (
+            PatchThingBodyDocuments::String("id.pdf".into()),
+            PatchThingBodySpace::Integer(2048),
+            json!({ "documents": "id.pdf", "space": 2048 }),
+        ),
+        (
+            PatchThingBodyDocuments::Array(vec!["a.pdf".into(), "b.pdf".into()]),
+            PatchThingBodySpace::String("2 GB".into()),
+            json!({ "documents": ["a.pdf", "b.pdf"], "space": "2 GB" }),
+        ),
+    ];
+    for (documents, space, sent) in cases {
+        let mock = server
+            .mock_async(|when, then| {
+                when.method(PATCH).path("/things/t").json_body(sent.clone());
+                then.status(200).json_body(json!({ "name": "t" }));
+            })
+            .await;
+        let thing = client::<ok_unions::Client>(&server)
+            .patch_thing()
+            .id("t")
+            .body(PatchThingBody {
+                documents: Some(documents),
+                space: Some(space),
+            })
+            .send()
+            .await
+            .unwrap();
+        mock.assert_async().await;
+        assert_eq!(thing.name.as_deref(), Some("t"));
+        mock.delete_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_nullable_reference_reads_null_as_none_and_an_object_as_some() {
+    let server = MockServer::start_async().await;
+    for (id, owner) in [
+        ("empty", json!(null)),
+        ("owned", json!({ "email": "a@example.com" })),
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(format!("/things/{id}"));
+                then.status(200)
+                    .json_body(json!({ "name": id, "owner": owner }));
+            })
+            .await;
+    }
+    let client = client::<ok_nullable_ref::Client>(&server);
+    let empty = client.get_thing().id("empty").send().await.unwrap();
+    assert!(empty.owner.is_none());
+    let owned = client.get_thing().id("owned").send().await.unwrap();
+    assert_eq!(
+        owned.owner.as_ref().and_then(|o| o.email.as_deref()),
+        Some("a@example.com")
+    );
+}
+
+/// The pattern `(?i)^mobile$` is documentation only (the regex engine of the generated code
+/// has no inline flags), so any spelling decodes; `^[A-Z]{3}$` is checked.
+#[tokio::test]
+#[allow(deprecated)]
+async fn a_deprecated_operation_still_works_and_an_uncompilable_pattern_is_not_checked() {
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/devices/d1");
+            then.status(200)
+                .json_body(json!({ "kind": "Mobile", "code": "ABC" }));
+        })
+        .await;
+    let device = client::<ok_deprecated_and_patterns::Client>(&server)
+        .get_device()
+        .id("d1")
+        .send()
+        .await
+        .unwrap();
+    mock.assert_async().await;
+    assert_eq!(device.kind.as_deref(), Some("Mobile"));
+    assert_eq!(
+        device.code.as_ref().map(|c| c.to_string()).as_deref(),
+        Some("ABC")
+    );
+    // A checked pattern refuses a value that does not match, before anything is sent.
+    assert!(ok_deprecated_and_patterns::types::DeviceCode::try_from("abc".to_owned()).is_err());
+}
