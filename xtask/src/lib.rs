@@ -24,6 +24,7 @@ pub mod new_service;
 pub mod normalize;
 pub mod parse;
 pub mod problem;
+pub mod shapes;
 pub mod spec;
 pub mod surface;
 pub mod upstream;

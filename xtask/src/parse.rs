@@ -11,6 +11,7 @@ mod nodes;
 mod operations;
 mod rate_limit;
 mod schemas;
+mod shapes;
 mod upstream;
 
 pub use nodes::DEVIATION;
@@ -87,8 +88,9 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     };
     schemas::check_schema_names(spec, &mut problems);
     let custom_types = schemas::custom_types(spec, &mut problems);
-    let operations =
+    let mut operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
+    let shapes = shapes::answer_shapes(spec, &mut operations);
     let callbacks = callbacks::callbacks(spec, &mut problems);
     nodes::check_nodes(spec, &spec.doc, String::new(), &mut problems);
     let document = crate::normalize::for_progenitor(spec, &operations, &callbacks);
@@ -130,6 +132,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 rate_limit,
                 custom_types,
                 callbacks,
+                shapes,
                 module_path: "crate::generated".to_owned(),
                 progenitor_document,
             })

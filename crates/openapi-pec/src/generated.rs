@@ -8795,7 +8795,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationListEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationListEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client } = self;
@@ -8816,6 +8816,11 @@ pub mod builder {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                0,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationListEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -8880,7 +8885,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client, body } = self;
@@ -8908,6 +8913,11 @@ pub mod builder {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                8,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -8969,7 +8979,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client, id } = self;
@@ -8994,6 +9004,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                8,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9090,7 +9105,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client, id, body } = self;
@@ -9122,6 +9137,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                8,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9182,7 +9202,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/comunica_pec/{id}/procura_registro_imprese`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9204,7 +9224,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => credkit_runtime::contract::stream(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -9251,7 +9271,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::DomainCheckEnvelope>>,
+            credkit_runtime::Answer<::std::option::Option<types::DomainCheckEnvelope>>,
             credkit_runtime::Error,
         > {
             let Self { client, dominio } = self;
@@ -9278,6 +9298,11 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                     credkit_runtime::contract::present(
                         credkit_runtime::contract::json_response_refusable(
                                 response,
+                                credkit_runtime::contract::Shape::new(
+                                    super::shapes::NODES,
+                                    16,
+                                ),
+                                client.inner.strict(),
                                 "success",
                                 |answer: &types::DomainCheckEnvelope| {
                                     Option::<bool>::from(answer.success) == Some(false)
@@ -9309,7 +9334,10 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         ///Sends a `GET` request to `/pec`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxListEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxListEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client } = self;
             let url = format!("{}/pec", client.baseurl,);
             let request = client
@@ -9328,6 +9356,11 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                17,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxListEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9386,7 +9419,10 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         ///Sends a `POST` request to `/pec`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -9411,6 +9447,11 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9463,7 +9504,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9486,6 +9530,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9538,7 +9587,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `DELETE` request to `/pec/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9561,6 +9613,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9640,7 +9697,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/attivazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -9669,6 +9729,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9750,7 +9815,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/conservazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -9780,6 +9848,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9861,7 +9934,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/modifica`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -9891,6 +9967,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9948,7 +10029,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}/modulo_attivazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9970,7 +10051,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => credkit_runtime::contract::stream(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -10024,7 +10105,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}/modulo_conservazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10046,7 +10127,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => credkit_runtime::contract::stream(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -10119,7 +10200,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `POST` request to `/pec/{id}/multiutenza`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10148,6 +10232,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10217,7 +10306,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}/rinnovo`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, anni } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let anni = anni.map_err(Error::InvalidRequest)?;
@@ -10242,6 +10334,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10323,7 +10420,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/trasformazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10353,6 +10453,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                24,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10407,7 +10512,10 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
         ///Sends a `GET` request to `/verifica_pec/{pec}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AvailabilityEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::AvailabilityEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, pec } = self;
             let pec = pec.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10430,6 +10538,11 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            credkit_runtime::contract::Shape::new(
+                                super::shapes::NODES,
+                                36,
+                            ),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::AvailabilityEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10668,4 +10781,330 @@ impl credkit_runtime::GeneratedClient for Client {
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
     }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's index).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "RegistryCommunicationListEnvelope",
+            members: &[
+                Member::new("data", 7, false),
+                Member::new("error", 2, false),
+                Member::new("message", 3, false),
+                Member::new("success", 4, false),
+            ],
+        },
+        Node::Any,
+        Node::Integer,
+        Node::String,
+        Node::Boolean,
+        Node::Object {
+            name: "RichiestaComunicazionePecSummary",
+            members: &[
+                Member::new("casella_pec", 3, false),
+                Member::new("id", 3, false),
+                Member::new("owner", 3, false),
+                Member::new("stato", 3, false),
+                Member::new("timestamp", 2, false),
+            ],
+        },
+        Node::String,
+        Node::Array(5),
+        Node::Object {
+            name: "RegistryCommunicationEnvelope",
+            members: &[
+                Member::new("data", 15, false),
+                Member::new("error", 2, false),
+                Member::new("message", 3, false),
+                Member::new("success", 4, false),
+            ],
+        },
+        Node::Object {
+            name: "RichiestaComunicazionePec",
+            members: &[
+                Member::new("callback", 10, false),
+                Member::new("casella_pec", 3, false),
+                Member::new("cellulare", 3, false),
+                Member::new("cf", 3, false),
+                Member::new("cf_piva", 3, false),
+                Member::new("codice_registro_imprese", 3, false),
+                Member::new("cognome", 3, false),
+                Member::new("comune", 3, false),
+                Member::new("documenti_registro_imprese", 13, false),
+                Member::new("email", 3, false),
+                Member::new("id", 3, false),
+                Member::new("nome", 3, false),
+                Member::new("owner", 3, false),
+                Member::new("provincia", 3, false),
+                Member::new("qualifica", 3, false),
+                Member::new("ragione_sociale", 3, false),
+                Member::new("stato", 3, false),
+                Member::new("timestamp", 2, false),
+            ],
+        },
+        Node::OneOf(&[11, 4]),
+        Node::Object {
+            name: "Callback",
+            members: &[
+                Member::new("data", 1, false),
+                Member::new("field", 3, false),
+                Member::new("method", 3, false),
+                Member::new("url", 3, false),
+            ],
+        },
+        Node::String,
+        Node::Array(3),
+        Node::String,
+        Node::Object {
+            name: "RichiestaComunicazionePec",
+            members: &[
+                Member::new("callback", 10, false),
+                Member::new("casella_pec", 3, false),
+                Member::new("cellulare", 3, false),
+                Member::new("cf", 3, false),
+                Member::new("cf_piva", 3, false),
+                Member::new("codice_registro_imprese", 3, false),
+                Member::new("cognome", 3, false),
+                Member::new("comune", 3, false),
+                Member::new("documenti_registro_imprese", 13, false),
+                Member::new("email", 3, false),
+                Member::new("id", 3, false),
+                Member::new("nome", 3, false),
+                Member::new("owner", 3, false),
+                Member::new("provincia", 3, false),
+                Member::new("qualifica", 3, false),
+                Member::new("ragione_sociale", 3, false),
+                Member::new("stato", 3, false),
+                Member::new("timestamp", 2, false),
+            ],
+        },
+        Node::Object {
+            name: "DomainCheckEnvelope",
+            members: &[
+                Member::new("data", 13, false),
+                Member::new("error", 2, false),
+                Member::new("message", 3, false),
+                Member::new("success", 4, false),
+            ],
+        },
+        Node::Object {
+            name: "MailboxListEnvelope",
+            members: &[
+                Member::new("data", 23, false),
+                Member::new("error", 2, false),
+                Member::new("message", 3, false),
+                Member::new("success", 4, false),
+            ],
+        },
+        Node::Object {
+            name: "CasellaSummary",
+            members: &[
+                Member::new("casella_pec", 3, false),
+                Member::new("data_scadenza", 3, false),
+                Member::new("id", 3, false),
+                Member::new("owner", 3, false),
+                Member::new("stato", 3, false),
+                Member::new("timestamp", 21, false),
+                Member::new("tipo_casella", 3, false),
+            ],
+        },
+        Node::String,
+        Node::Object {
+            name: "Timestamp",
+            members: &[
+                Member::new("evasione", 2, false),
+                Member::new("registrazione", 2, false),
+                Member::new("revoca", 2, false),
+                Member::new("scadenza", 2, false),
+                Member::new("ultima_modifica", 2, false),
+            ],
+        },
+        Node::Object {
+            name: "Timestamp",
+            members: &[
+                Member::new("evasione", 2, false),
+                Member::new("registrazione", 2, false),
+                Member::new("revoca", 2, false),
+                Member::new("scadenza", 2, false),
+                Member::new("ultima_modifica", 2, false),
+            ],
+        },
+        Node::String,
+        Node::Array(18),
+        Node::Object {
+            name: "MailboxEnvelope",
+            members: &[
+                Member::new("data", 35, false),
+                Member::new("error", 2, false),
+                Member::new("message", 3, false),
+                Member::new("success", 4, false),
+            ],
+        },
+        Node::Object {
+            name: "Casella",
+            members: &[
+                Member::new("autorinnovo", 4, false),
+                Member::new("callback", 10, false),
+                Member::new("cap_titolare", 3, false),
+                Member::new("casella_pec", 3, false),
+                Member::new("cellulare", 3, false),
+                Member::new("cf_piva_titolare", 3, false),
+                Member::new("cod_attivazione", 3, false),
+                Member::new("codice_fiscale_richiedente", 3, false),
+                Member::new("cognome_richiedente", 3, false),
+                Member::new("comune_nascita_richiedente", 3, false),
+                Member::new("comune_titolare", 3, false),
+                Member::new("conservazione", 4, false),
+                Member::new("data_attivazione", 3, false),
+                Member::new("data_nascita_richiedente", 3, false),
+                Member::new("data_rilascio_documento", 3, false),
+                Member::new("data_scadenza", 3, false),
+                Member::new("data_scadenza_documento", 3, false),
+                Member::new("denominazione_titolare", 3, false),
+                Member::new("descrizione", 3, false),
+                Member::new("documenti_attivazione", 13, false),
+                Member::new("documenti_conservazione", 13, false),
+                Member::new("documento_rilasciato_da", 3, false),
+                Member::new("dominio", 3, false),
+                Member::new("email", 3, false),
+                Member::new("id", 3, false),
+                Member::new("indirizzo_titolare", 3, false),
+                Member::new("multiutenza", 29, false),
+                Member::new("nazione_nascita_richiedente", 3, false),
+                Member::new("nazione_titolare", 3, false),
+                Member::new("nome_richiedente", 3, false),
+                Member::new("numero_documento", 3, false),
+                Member::new("owner", 3, false),
+                Member::new("provincia_nascita_richiedente", 3, false),
+                Member::new("provincia_titolare", 3, false),
+                Member::new("sesso_richiedente", 3, false),
+                Member::new("sms", 4, false),
+                Member::new("sottotipo_cliente", 3, false),
+                Member::new("sottotipo_cliente_altro", 3, false),
+                Member::new("spazio_conservazione", 2, false),
+                Member::new("spazio_disco", 2, false),
+                Member::new("spazio_storico", 2, false),
+                Member::new("stato", 3, false),
+                Member::new("storico", 4, false),
+                Member::new("telefono", 3, false),
+                Member::new("timestamp", 32, false),
+                Member::new("tipo_casella", 3, false),
+                Member::new("tipo_cliente", 3, false),
+                Member::new("tipo_documento", 3, false),
+                Member::new("uid", 3, false),
+            ],
+        },
+        Node::Object {
+            name: "Utenza",
+            members: &[
+                Member::new("cognome", 3, false),
+                Member::new("descrizione", 3, false),
+                Member::new("email_gestione_password", 3, false),
+                Member::new("id_utenza", 3, false),
+                Member::new("nome", 3, false),
+                Member::new("timestamp", 28, false),
+                Member::new("userid", 3, false),
+            ],
+        },
+        Node::Object {
+            name: "UtenzaTimestamp",
+            members: &[Member::new("attivazione", 2, false)],
+        },
+        Node::Object {
+            name: "UtenzaTimestamp",
+            members: &[Member::new("attivazione", 2, false)],
+        },
+        Node::Array(26),
+        Node::String,
+        Node::String,
+        Node::Object {
+            name: "Timestamp",
+            members: &[
+                Member::new("evasione", 2, false),
+                Member::new("registrazione", 2, false),
+                Member::new("revoca", 2, false),
+                Member::new("scadenza", 2, false),
+                Member::new("ultima_modifica", 2, false),
+            ],
+        },
+        Node::String,
+        Node::String,
+        Node::Object {
+            name: "Casella",
+            members: &[
+                Member::new("autorinnovo", 4, false),
+                Member::new("callback", 10, false),
+                Member::new("cap_titolare", 3, false),
+                Member::new("casella_pec", 3, false),
+                Member::new("cellulare", 3, false),
+                Member::new("cf_piva_titolare", 3, false),
+                Member::new("cod_attivazione", 3, false),
+                Member::new("codice_fiscale_richiedente", 3, false),
+                Member::new("cognome_richiedente", 3, false),
+                Member::new("comune_nascita_richiedente", 3, false),
+                Member::new("comune_titolare", 3, false),
+                Member::new("conservazione", 4, false),
+                Member::new("data_attivazione", 3, false),
+                Member::new("data_nascita_richiedente", 3, false),
+                Member::new("data_rilascio_documento", 3, false),
+                Member::new("data_scadenza", 3, false),
+                Member::new("data_scadenza_documento", 3, false),
+                Member::new("denominazione_titolare", 3, false),
+                Member::new("descrizione", 3, false),
+                Member::new("documenti_attivazione", 13, false),
+                Member::new("documenti_conservazione", 13, false),
+                Member::new("documento_rilasciato_da", 3, false),
+                Member::new("dominio", 3, false),
+                Member::new("email", 3, false),
+                Member::new("id", 3, false),
+                Member::new("indirizzo_titolare", 3, false),
+                Member::new("multiutenza", 29, false),
+                Member::new("nazione_nascita_richiedente", 3, false),
+                Member::new("nazione_titolare", 3, false),
+                Member::new("nome_richiedente", 3, false),
+                Member::new("numero_documento", 3, false),
+                Member::new("owner", 3, false),
+                Member::new("provincia_nascita_richiedente", 3, false),
+                Member::new("provincia_titolare", 3, false),
+                Member::new("sesso_richiedente", 3, false),
+                Member::new("sms", 4, false),
+                Member::new("sottotipo_cliente", 3, false),
+                Member::new("sottotipo_cliente_altro", 3, false),
+                Member::new("spazio_conservazione", 2, false),
+                Member::new("spazio_disco", 2, false),
+                Member::new("spazio_storico", 2, false),
+                Member::new("stato", 3, false),
+                Member::new("storico", 4, false),
+                Member::new("telefono", 3, false),
+                Member::new("timestamp", 32, false),
+                Member::new("tipo_casella", 3, false),
+                Member::new("tipo_cliente", 3, false),
+                Member::new("tipo_documento", 3, false),
+                Member::new("uid", 3, false),
+            ],
+        },
+        Node::Object {
+            name: "AvailabilityEnvelope",
+            members: &[
+                Member::new("data", 38, false),
+                Member::new("error", 2, false),
+                Member::new("message", 3, false),
+                Member::new("success", 4, false),
+            ],
+        },
+        Node::Object {
+            name: "Availability",
+            members: &[Member::new("available", 4, false)],
+        },
+        Node::Object {
+            name: "Availability",
+            members: &[Member::new("available", 4, false)],
+        },
+    ];
 }

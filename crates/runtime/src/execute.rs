@@ -25,6 +25,8 @@ pub struct Runtime {
     user_agent: HeaderValue,
     interceptor: Slot,
     limits: Limits,
+    /// Answers with members that do not fit their types are errors (`strict.rs`).
+    pub(crate) strict: bool,
 }
 
 impl Runtime {
@@ -39,6 +41,7 @@ impl Runtime {
             user_agent: HeaderValue::from_static(crate::USER_AGENT),
             interceptor: Slot::default(),
             limits,
+            strict: false,
         }
     }
 
@@ -266,6 +269,7 @@ impl fmt::Debug for Runtime {
             .field("user_agent", &self.user_agent)
             .field("interceptor", &self.interceptor)
             .field("rate_limit", self.limits.config())
+            .field("strict", &self.strict)
             .finish()
     }
 }

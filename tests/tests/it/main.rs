@@ -16,4 +16,5 @@ mod secrets;
 mod sparkfly;
 mod spec_examples;
 mod success_shapes;
+mod tolerant_answers;
 mod upstream;

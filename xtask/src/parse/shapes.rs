@@ -1,0 +1,196 @@
+//! What each JSON answer looks like, for the runtime's tolerant reader: every JSON success
+//! body's schema becomes a node of the service's table ([`Shapes`]), component schemas once
+//! each (so that a recursive schema is a cycle of indices, not an endless tree), the kinds of
+//! value the reader can tell apart and nothing more: closed enums, patterns and lengths stay
+//! the typed decoding's to check.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::Value;
+
+use crate::model::{Operation, ShapeMember, ShapeNode, Shapes, str_of};
+use crate::names;
+use crate::spec::Spec;
+
+/// Fills each operation's `answer_shapes` and returns the table they point into.
+pub(super) fn answer_shapes(spec: &Spec, operations: &mut [Operation]) -> Shapes {
+    let mut table = Table::default();
+    for declared in spec.operations() {
+        let Some(operation) = operations
+            .iter_mut()
+            .find(|o| Some(o.spec_id.as_str()) == declared.id())
+        else {
+            continue;
+        };
+        let Some(responses) = declared.op.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
+        let default_succeeds = !responses.keys().any(|code| code.starts_with('2'));
+        for (code, response) in responses {
+            let success = code.starts_with('2') || (code == "default" && default_succeeds);
+            let Some(response) = spec.resolve(response).filter(|_| success) else {
+                continue;
+            };
+            let content = response.get("content").and_then(Value::as_object);
+            for (media, body) in content.into_iter().flatten() {
+                let json = media == "application/json" || media.ends_with("+json");
+                let Some(schema) = body.get("schema").filter(|_| json) else {
+                    continue;
+                };
+                let binary = spec.resolve(schema).is_some_and(|s| {
+                    str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
+                });
+                if !binary {
+                    let node = table.node(spec, schema);
+                    operation.answer_shapes.push((code.clone(), node));
+                }
+            }
+        }
+    }
+    Shapes { nodes: table.nodes }
+}
+
+#[derive(Default)]
+struct Table {
+    nodes: Vec<ShapeNode>,
+    /// Component schemas by name, once each.
+    components: BTreeMap<String, u32>,
+    /// Nodes without members (`Integer`, `Array(3)`), once each.
+    leaves: HashMap<ShapeNode, u32>,
+}
+
+impl Table {
+    fn push(&mut self, node: ShapeNode) -> u32 {
+        if let Some(index) = self.leaves.get(&node) {
+            return *index;
+        }
+        let index = self.nodes.len() as u32;
+        if !matches!(node, ShapeNode::Object { .. }) {
+            self.leaves.insert(node.clone(), index);
+        }
+        self.nodes.push(node);
+        index
+    }
+
+    /// The node of `schema`.
+    fn node(&mut self, spec: &Spec, schema: &Value) -> u32 {
+        if let Some(name) =
+            str_of(schema, "$ref").and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            if let Some(index) = self.components.get(name) {
+                return *index;
+            }
+            // Reserved before the schema is read, so that a schema reaching itself finds it.
+            let index = self.nodes.len() as u32;
+            self.nodes.push(ShapeNode::Any);
+            self.components.insert(name.to_owned(), index);
+            let node = match spec.resolve(schema) {
+                Some(resolved) => self.kind(spec, resolved, &names::type_name(name)),
+                None => ShapeNode::Any,
+            };
+            self.nodes[index as usize] = node;
+            return index;
+        }
+        let node = self.kind(spec, schema, "");
+        self.push(node)
+    }
+
+    /// What `schema` (not a `$ref`) is; `name` names an object.
+    fn kind(&mut self, spec: &Spec, schema: &Value, name: &str) -> ShapeNode {
+        if super::operations::is_secret(spec, schema) {
+            return ShapeNode::Secret;
+        }
+        if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
+            // `type` + `nullable` + `allOf: [$ref]` is a nullable reference: the reference.
+            if let [only] = all.as_slice() {
+                let index = self.node(spec, only);
+                return self.nodes[index as usize].clone();
+            }
+            let mut members = Vec::new();
+            self.merged_members(spec, schema, &mut members, 0);
+            return ShapeNode::Object {
+                name: name.to_owned(),
+                members,
+            };
+        }
+        for union in ["oneOf", "anyOf"] {
+            if let Some(branches) = schema.get(union).and_then(Value::as_array) {
+                let branches = branches.iter().map(|b| self.node(spec, b)).collect();
+                return ShapeNode::OneOf(branches);
+            }
+        }
+        match str_of(schema, "type") {
+            Some("string") if str_of(schema, "format") == Some("date-time") => ShapeNode::DateTime,
+            Some("string") => ShapeNode::String,
+            Some("integer") => ShapeNode::Integer,
+            Some("number") => ShapeNode::Number,
+            Some("boolean") => ShapeNode::Boolean,
+            Some("array") => match schema.get("items") {
+                Some(items) => ShapeNode::Array(self.node(spec, items)),
+                None => ShapeNode::Array(self.push(ShapeNode::Any)),
+            },
+            Some("object") | None if has_properties(schema) => {
+                let mut members = Vec::new();
+                self.merged_members(spec, schema, &mut members, 0);
+                ShapeNode::Object {
+                    name: name.to_owned(),
+                    members,
+                }
+            }
+            Some("object") => match schema.get("additionalProperties") {
+                Some(values) if values.as_object().is_some_and(|v| !v.is_empty()) => {
+                    ShapeNode::Map(self.node(spec, values))
+                }
+                _ => ShapeNode::Any,
+            },
+            _ => ShapeNode::Any,
+        }
+    }
+
+    /// The members of an object schema and of every object it is `allOf` (later ones win, as
+    /// typify merges them).
+    fn merged_members(
+        &mut self,
+        spec: &Spec,
+        schema: &Value,
+        members: &mut Vec<ShapeMember>,
+        depth: u8,
+    ) {
+        let Some(schema) = spec.resolve(schema).filter(|_| depth < 16) else {
+            return;
+        };
+        for part in schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            self.merged_members(spec, part, members, depth + 1);
+        }
+        let required = super::operations::required_members(schema);
+        let properties = schema.get("properties").and_then(Value::as_object);
+        for (name, property) in properties.into_iter().flatten() {
+            let node = self.node(spec, property);
+            let member = ShapeMember {
+                name: name.clone(),
+                node,
+                required: required.contains(&name.as_str()),
+            };
+            match members.iter_mut().find(|m| m.name == *name) {
+                Some(existing) => *existing = member,
+                None => members.push(member),
+            }
+        }
+        // A member required by one part of the `allOf` is required in the whole.
+        for member in members.iter_mut() {
+            member.required |= required.contains(&member.name.as_str());
+        }
+    }
+}
+
+fn has_properties(schema: &Value) -> bool {
+    schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| !p.is_empty())
+}
