@@ -25,7 +25,7 @@
 //!     let response = client.inner.execute(&client.client, request, &info).await?;
 //!     match response.status().as_u16() {
 //!         200u16 => credkit_runtime::contract::json_response(response,
-//!             Shape::new(super::shapes::NODES, 3), client.inner.strict()).await,
+//!             super::shapes::at(3), client.inner.strict()).await,
 //!         _ => Err(credkit_runtime::contract::error_from_response(response).await),
 //!     }
 //! }
@@ -600,10 +600,7 @@ fn send_fn(
             .answer_shape(status)
             .map(crate::shapes::index)
             .ok_or("the model has no shape for its JSON answer")?;
-        Ok(quote!(
-            credkit_runtime::contract::Shape::new(super::shapes::NODES, #node),
-            client.inner.strict()
-        ))
+        Ok(quote!(super::shapes::at(#node), client.inner.strict()))
     };
     let json_answer = |answer: &Type| -> Result<TokenStream, String> {
         let reading = shape(None)?;

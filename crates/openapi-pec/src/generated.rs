@@ -8816,10 +8816,7 @@ pub mod builder {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                0,
-                            ),
+                            super::shapes::at(0),
                             client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationListEnvelope| {
@@ -8913,10 +8910,7 @@ pub mod builder {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                8,
-                            ),
+                            super::shapes::at(8),
                             client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
@@ -9004,10 +8998,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                8,
-                            ),
+                            super::shapes::at(8),
                             client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
@@ -9137,10 +9128,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                8,
-                            ),
+                            super::shapes::at(8),
                             client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
@@ -9298,10 +9286,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                     credkit_runtime::contract::present(
                         credkit_runtime::contract::json_response_refusable(
                                 response,
-                                credkit_runtime::contract::Shape::new(
-                                    super::shapes::NODES,
-                                    16,
-                                ),
+                                super::shapes::at(16),
                                 client.inner.strict(),
                                 "success",
                                 |answer: &types::DomainCheckEnvelope| {
@@ -9356,10 +9341,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                17,
-                            ),
+                            super::shapes::at(17),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxListEnvelope| {
@@ -9447,10 +9429,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9530,10 +9509,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9613,10 +9589,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9729,10 +9702,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9848,10 +9818,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9967,10 +9934,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10232,10 +10196,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10334,10 +10295,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10453,10 +10411,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                24,
-                            ),
+                            super::shapes::at(24),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10538,10 +10493,7 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                36,
-                            ),
+                            super::shapes::at(36),
                             client.inner.strict(),
                             "success",
                             |answer: &types::AvailabilityEnvelope| {
@@ -10785,7 +10737,7 @@ impl credkit_runtime::GeneratedClient for Client {
 
 /// What each JSON answer looks like, read from the spec: the tolerant reader of
 /// `credkit_runtime` walks an answer that does not decode straight into its type along
-/// these nodes (each operation's `send` names its answer's index).
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
 #[doc(hidden)]
 pub mod shapes {
     #[allow(unused_imports)]
@@ -11107,4 +11059,8 @@ pub mod shapes {
             members: &[Member::new("available", 4, false)],
         },
     ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
+    }
 }

@@ -2086,10 +2086,7 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                0,
-                            ),
+                            super::shapes::at(0),
                             client.inner.strict(),
                         )
                         .await
@@ -2168,10 +2165,7 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                3,
-                            ),
+                            super::shapes::at(3),
                             client.inner.strict(),
                         )
                         .await
@@ -2628,10 +2622,7 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                8,
-                            ),
+                            super::shapes::at(8),
                             client.inner.strict(),
                         )
                         .await
@@ -2774,7 +2765,7 @@ impl credkit_runtime::GeneratedClient for Client {
 
 /// What each JSON answer looks like, read from the spec: the tolerant reader of
 /// `credkit_runtime` walks an answer that does not decode straight into its type along
-/// these nodes (each operation's `send` names its answer's index).
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
 #[doc(hidden)]
 pub mod shapes {
     #[allow(unused_imports)]
@@ -2839,4 +2830,8 @@ pub mod shapes {
         },
         Node::Array(9),
     ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
+    }
 }

@@ -734,3 +734,125 @@ mod tests {
         );
     }
 }
+
+/// What reading an answer costs, fitting and not: a measurement, not a test. Run with
+/// `cargo test --release -p credkit-runtime --lib -- --ignored --nocapture cost_of_reading`;
+/// BENCHMARKS.md ("Tolerant reader") has the figures.
+#[cfg(test)]
+mod cost {
+    use std::time::{Duration, Instant};
+
+    use serde::Deserialize;
+
+    use super::read;
+    use crate::shape::{Member, Node, Shape};
+
+    /// A Sparkfly-like credential answer: 12 members, a list, a nested object.
+    #[derive(Deserialize)]
+    #[allow(dead_code, reason = "decoded to be measured, never read")]
+    struct Answer {
+        credential: Option<Credential>,
+        errors: Option<serde_json::Map<String, serde_json::Value>>,
+    }
+
+    #[derive(Deserialize)]
+    #[allow(dead_code, reason = "decoded to be measured, never read")]
+    struct Credential {
+        id: Option<i64>,
+        account_id: Option<i64>,
+        member_id: Option<i64>,
+        channel_id: Option<i64>,
+        identifier: Option<String>,
+        status: Option<String>,
+        created_at: Option<String>,
+        updated_at: Option<String>,
+        offer_ids: Option<Vec<i64>>,
+        supports_barcode: Option<bool>,
+        offer_name: Option<String>,
+        merchant_name: Option<String>,
+    }
+
+    const NODES: &[Node] = &[
+        Node::Object {
+            name: "Answer",
+            members: &[
+                Member::new("credential", 1, false),
+                Member::new("errors", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "Credential",
+            members: &[
+                Member::new("id", 2, false),
+                Member::new("account_id", 2, false),
+                Member::new("member_id", 2, false),
+                Member::new("channel_id", 2, false),
+                Member::new("identifier", 3, false),
+                Member::new("status", 3, false),
+                Member::new("created_at", 3, false),
+                Member::new("updated_at", 3, false),
+                Member::new("offer_ids", 4, false),
+                Member::new("supports_barcode", 5, false),
+                Member::new("offer_name", 3, false),
+                Member::new("merchant_name", 3, false),
+            ],
+        },
+        Node::Integer,
+        Node::String,
+        Node::Array(2),
+        Node::Boolean,
+        Node::Any,
+    ];
+
+    fn body(id: &str) -> Vec<u8> {
+        format!(
+            r#"{{"credential": {{"id": {id}, "account_id": 5, "member_id": 123, "channel_id": 456,
+            "identifier": "3345", "status": "redeemed", "created_at": "2013-09-16T18:41:13Z",
+            "updated_at": "2013-09-16T18:51:23Z", "offer_ids": [1011, 1116],
+            "supports_barcode": false, "offer_name": "Buy a Burger, Get Free Medium Fries",
+            "merchant_name": "Q Burger"}}, "errors": {{}}}}"#
+        )
+        .into_bytes()
+    }
+
+    /// The median time of `f` over 31 rounds of 2 000 calls.
+    fn median(mut f: impl FnMut()) -> Duration {
+        let mut rounds: Vec<Duration> = (0..31)
+            .map(|_| {
+                let started = Instant::now();
+                for _ in 0..2_000 {
+                    f();
+                }
+                started.elapsed() / 2_000
+            })
+            .collect();
+        rounds.sort();
+        rounds[15]
+    }
+
+    #[test]
+    #[ignore = "a measurement, not a test: run it with --ignored --nocapture"]
+    fn cost_of_reading() {
+        let shape = Shape::new(NODES, 0);
+        let (fitting, string_id, object_id) = (body("1009"), body("\"1009\""), body("{}"));
+        let typed = median(|| {
+            std::hint::black_box(serde_json::from_slice::<Answer>(&fitting).unwrap());
+        });
+        let rows = [
+            ("fitting answer, tolerant reader", &fitting),
+            ("`\"id\": \"1009\"`: read as 1009", &string_id),
+            ("`\"id\": {}`: read as absent", &object_id),
+        ];
+        println!(
+            "| answer | per answer | ratio to serde_json::from_slice of the fitting answer ({typed:?}) |"
+        );
+        println!("|---|--:|--:|");
+        for (name, body) in rows {
+            let time = median(|| {
+                std::hint::black_box(read::<Answer>(body, shape, false).unwrap());
+            });
+            let ratio = time.as_secs_f64() / typed.as_secs_f64();
+            println!("| {name} | {time:?} | {ratio:.2} |");
+        }
+    }
+}

@@ -1941,10 +1941,7 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                0,
-                            ),
+                            super::shapes::at(0),
                             client.inner.strict(),
                         )
                         .await
@@ -2028,10 +2025,7 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
                 201u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                1,
-                            ),
+                            super::shapes::at(1),
                             client.inner.strict(),
                         )
                         .await
@@ -2141,10 +2135,7 @@ Required: `member_id`, `offer_id`. `send` exists once each is set (until then it
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                11,
-                            ),
+                            super::shapes::at(11),
                             client.inner.strict(),
                         )
                         .await
@@ -2221,10 +2212,7 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                1,
-                            ),
+                            super::shapes::at(1),
                             client.inner.strict(),
                         )
                         .await
@@ -2334,10 +2322,7 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
                 201u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                1,
-                            ),
+                            super::shapes::at(1),
                             client.inner.strict(),
                         )
                         .await
@@ -2414,10 +2399,7 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                1,
-                            ),
+                            super::shapes::at(1),
                             client.inner.strict(),
                         )
                         .await
@@ -2494,10 +2476,7 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
                 201u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                1,
-                            ),
+                            super::shapes::at(1),
                             client.inner.strict(),
                         )
                         .await
@@ -2574,10 +2553,7 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
                 201u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                1,
-                            ),
+                            super::shapes::at(1),
                             client.inner.strict(),
                         )
                         .await
@@ -2727,7 +2703,7 @@ impl credkit_runtime::GeneratedClient for Client {
 
 /// What each JSON answer looks like, read from the spec: the tolerant reader of
 /// `credkit_runtime` walks an answer that does not decode straight into its type along
-/// these nodes (each operation's `send` names its answer's index).
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
 #[doc(hidden)]
 pub mod shapes {
     #[allow(unused_imports)]
@@ -2792,4 +2768,8 @@ pub mod shapes {
             ],
         },
     ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
+    }
 }

@@ -317,10 +317,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                0,
-                            ),
+                            super::shapes::at(0),
                             client.inner.strict(),
                             GetThingAnswer::Status200,
                         )
@@ -329,10 +326,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 201u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                2,
-                            ),
+                            super::shapes::at(2),
                             client.inner.strict(),
                             GetThingAnswer::Status201,
                         )
@@ -424,7 +418,7 @@ impl credkit_runtime::GeneratedClient for Client {
 
 /// What each JSON answer looks like, read from the spec: the tolerant reader of
 /// `credkit_runtime` walks an answer that does not decode straight into its type along
-/// these nodes (each operation's `send` names its answer's index).
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
 #[doc(hidden)]
 pub mod shapes {
     #[allow(unused_imports)]
@@ -440,4 +434,8 @@ pub mod shapes {
             members: &[Member::new("title", 1, false)],
         },
     ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
+    }
 }

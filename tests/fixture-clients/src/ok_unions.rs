@@ -477,10 +477,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response(
                             response,
-                            credkit_runtime::contract::Shape::new(
-                                super::shapes::NODES,
-                                0,
-                            ),
+                            super::shapes::at(0),
                             client.inner.strict(),
                         )
                         .await
@@ -553,7 +550,7 @@ impl credkit_runtime::GeneratedClient for Client {
 
 /// What each JSON answer looks like, read from the spec: the tolerant reader of
 /// `credkit_runtime` walks an answer that does not decode straight into its type along
-/// these nodes (each operation's `send` names its answer's index).
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
 #[doc(hidden)]
 pub mod shapes {
     #[allow(unused_imports)]
@@ -565,4 +562,8 @@ pub mod shapes {
         },
         Node::String,
     ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
+    }
 }
