@@ -9286,7 +9286,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                     credkit_runtime::contract::present(
                         credkit_runtime::contract::json_response_refusable(
                                 response,
-                                super::shapes::at(16),
+                                super::shapes::at(15),
                                 client.inner.strict(),
                                 "success",
                                 |answer: &types::DomainCheckEnvelope| {
@@ -9341,7 +9341,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(17),
+                            super::shapes::at(16),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxListEnvelope| {
@@ -9429,7 +9429,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9509,7 +9509,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9589,7 +9589,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9702,7 +9702,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9818,7 +9818,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -9934,7 +9934,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10196,7 +10196,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10295,7 +10295,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10411,7 +10411,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(24),
+                            super::shapes::at(22),
                             client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
@@ -10493,7 +10493,7 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
-                            super::shapes::at(36),
+                            super::shapes::at(31),
                             client.inner.strict(),
                             "success",
                             |answer: &types::AvailabilityEnvelope| {
@@ -10762,7 +10762,7 @@ pub mod shapes {
                 Member::new("casella_pec", 3, false),
                 Member::new("id", 3, false),
                 Member::new("owner", 3, false),
-                Member::new("stato", 3, false),
+                Member::new("stato", 6, false),
                 Member::new("timestamp", 2, false),
             ],
         },
@@ -10771,7 +10771,7 @@ pub mod shapes {
         Node::Object {
             name: "RegistryCommunicationEnvelope",
             members: &[
-                Member::new("data", 15, false),
+                Member::new("data", 9, false),
                 Member::new("error", 2, false),
                 Member::new("message", 3, false),
                 Member::new("success", 4, false),
@@ -10794,9 +10794,9 @@ pub mod shapes {
                 Member::new("nome", 3, false),
                 Member::new("owner", 3, false),
                 Member::new("provincia", 3, false),
-                Member::new("qualifica", 3, false),
+                Member::new("qualifica", 14, false),
                 Member::new("ragione_sociale", 3, false),
-                Member::new("stato", 3, false),
+                Member::new("stato", 6, false),
                 Member::new("timestamp", 2, false),
             ],
         },
@@ -10806,36 +10806,13 @@ pub mod shapes {
             members: &[
                 Member::new("data", 1, false),
                 Member::new("field", 3, false),
-                Member::new("method", 3, false),
+                Member::new("method", 12, false),
                 Member::new("url", 3, false),
             ],
         },
         Node::String,
         Node::Array(3),
         Node::String,
-        Node::Object {
-            name: "RichiestaComunicazionePec",
-            members: &[
-                Member::new("callback", 10, false),
-                Member::new("casella_pec", 3, false),
-                Member::new("cellulare", 3, false),
-                Member::new("cf", 3, false),
-                Member::new("cf_piva", 3, false),
-                Member::new("codice_registro_imprese", 3, false),
-                Member::new("cognome", 3, false),
-                Member::new("comune", 3, false),
-                Member::new("documenti_registro_imprese", 13, false),
-                Member::new("email", 3, false),
-                Member::new("id", 3, false),
-                Member::new("nome", 3, false),
-                Member::new("owner", 3, false),
-                Member::new("provincia", 3, false),
-                Member::new("qualifica", 3, false),
-                Member::new("ragione_sociale", 3, false),
-                Member::new("stato", 3, false),
-                Member::new("timestamp", 2, false),
-            ],
-        },
         Node::Object {
             name: "DomainCheckEnvelope",
             members: &[
@@ -10848,7 +10825,7 @@ pub mod shapes {
         Node::Object {
             name: "MailboxListEnvelope",
             members: &[
-                Member::new("data", 23, false),
+                Member::new("data", 21, false),
                 Member::new("error", 2, false),
                 Member::new("message", 3, false),
                 Member::new("success", 4, false),
@@ -10861,9 +10838,9 @@ pub mod shapes {
                 Member::new("data_scadenza", 3, false),
                 Member::new("id", 3, false),
                 Member::new("owner", 3, false),
-                Member::new("stato", 3, false),
-                Member::new("timestamp", 21, false),
-                Member::new("tipo_casella", 3, false),
+                Member::new("stato", 18, false),
+                Member::new("timestamp", 19, false),
+                Member::new("tipo_casella", 20, false),
             ],
         },
         Node::String,
@@ -10877,22 +10854,12 @@ pub mod shapes {
                 Member::new("ultima_modifica", 2, false),
             ],
         },
-        Node::Object {
-            name: "Timestamp",
-            members: &[
-                Member::new("evasione", 2, false),
-                Member::new("registrazione", 2, false),
-                Member::new("revoca", 2, false),
-                Member::new("scadenza", 2, false),
-                Member::new("ultima_modifica", 2, false),
-            ],
-        },
         Node::String,
-        Node::Array(18),
+        Node::Array(17),
         Node::Object {
             name: "MailboxEnvelope",
             members: &[
-                Member::new("data", 35, false),
+                Member::new("data", 23, false),
                 Member::new("error", 2, false),
                 Member::new("message", 3, false),
                 Member::new("success", 4, false),
@@ -10927,7 +10894,7 @@ pub mod shapes {
                 Member::new("email", 3, false),
                 Member::new("id", 3, false),
                 Member::new("indirizzo_titolare", 3, false),
-                Member::new("multiutenza", 29, false),
+                Member::new("multiutenza", 26, false),
                 Member::new("nazione_nascita_richiedente", 3, false),
                 Member::new("nazione_titolare", 3, false),
                 Member::new("nome_richiedente", 3, false),
@@ -10935,20 +10902,20 @@ pub mod shapes {
                 Member::new("owner", 3, false),
                 Member::new("provincia_nascita_richiedente", 3, false),
                 Member::new("provincia_titolare", 3, false),
-                Member::new("sesso_richiedente", 3, false),
+                Member::new("sesso_richiedente", 27, false),
                 Member::new("sms", 4, false),
-                Member::new("sottotipo_cliente", 3, false),
+                Member::new("sottotipo_cliente", 28, false),
                 Member::new("sottotipo_cliente_altro", 3, false),
                 Member::new("spazio_conservazione", 2, false),
                 Member::new("spazio_disco", 2, false),
                 Member::new("spazio_storico", 2, false),
-                Member::new("stato", 3, false),
+                Member::new("stato", 18, false),
                 Member::new("storico", 4, false),
                 Member::new("telefono", 3, false),
-                Member::new("timestamp", 32, false),
-                Member::new("tipo_casella", 3, false),
-                Member::new("tipo_cliente", 3, false),
-                Member::new("tipo_documento", 3, false),
+                Member::new("timestamp", 19, false),
+                Member::new("tipo_casella", 20, false),
+                Member::new("tipo_cliente", 29, false),
+                Member::new("tipo_documento", 30, false),
                 Member::new("uid", 3, false),
             ],
         },
@@ -10960,7 +10927,7 @@ pub mod shapes {
                 Member::new("email_gestione_password", 3, false),
                 Member::new("id_utenza", 3, false),
                 Member::new("nome", 3, false),
-                Member::new("timestamp", 28, false),
+                Member::new("timestamp", 25, false),
                 Member::new("userid", 3, false),
             ],
         },
@@ -10968,91 +10935,19 @@ pub mod shapes {
             name: "UtenzaTimestamp",
             members: &[Member::new("attivazione", 2, false)],
         },
-        Node::Object {
-            name: "UtenzaTimestamp",
-            members: &[Member::new("attivazione", 2, false)],
-        },
-        Node::Array(26),
+        Node::Array(24),
         Node::String,
         Node::String,
-        Node::Object {
-            name: "Timestamp",
-            members: &[
-                Member::new("evasione", 2, false),
-                Member::new("registrazione", 2, false),
-                Member::new("revoca", 2, false),
-                Member::new("scadenza", 2, false),
-                Member::new("ultima_modifica", 2, false),
-            ],
-        },
         Node::String,
         Node::String,
-        Node::Object {
-            name: "Casella",
-            members: &[
-                Member::new("autorinnovo", 4, false),
-                Member::new("callback", 10, false),
-                Member::new("cap_titolare", 3, false),
-                Member::new("casella_pec", 3, false),
-                Member::new("cellulare", 3, false),
-                Member::new("cf_piva_titolare", 3, false),
-                Member::new("cod_attivazione", 3, false),
-                Member::new("codice_fiscale_richiedente", 3, false),
-                Member::new("cognome_richiedente", 3, false),
-                Member::new("comune_nascita_richiedente", 3, false),
-                Member::new("comune_titolare", 3, false),
-                Member::new("conservazione", 4, false),
-                Member::new("data_attivazione", 3, false),
-                Member::new("data_nascita_richiedente", 3, false),
-                Member::new("data_rilascio_documento", 3, false),
-                Member::new("data_scadenza", 3, false),
-                Member::new("data_scadenza_documento", 3, false),
-                Member::new("denominazione_titolare", 3, false),
-                Member::new("descrizione", 3, false),
-                Member::new("documenti_attivazione", 13, false),
-                Member::new("documenti_conservazione", 13, false),
-                Member::new("documento_rilasciato_da", 3, false),
-                Member::new("dominio", 3, false),
-                Member::new("email", 3, false),
-                Member::new("id", 3, false),
-                Member::new("indirizzo_titolare", 3, false),
-                Member::new("multiutenza", 29, false),
-                Member::new("nazione_nascita_richiedente", 3, false),
-                Member::new("nazione_titolare", 3, false),
-                Member::new("nome_richiedente", 3, false),
-                Member::new("numero_documento", 3, false),
-                Member::new("owner", 3, false),
-                Member::new("provincia_nascita_richiedente", 3, false),
-                Member::new("provincia_titolare", 3, false),
-                Member::new("sesso_richiedente", 3, false),
-                Member::new("sms", 4, false),
-                Member::new("sottotipo_cliente", 3, false),
-                Member::new("sottotipo_cliente_altro", 3, false),
-                Member::new("spazio_conservazione", 2, false),
-                Member::new("spazio_disco", 2, false),
-                Member::new("spazio_storico", 2, false),
-                Member::new("stato", 3, false),
-                Member::new("storico", 4, false),
-                Member::new("telefono", 3, false),
-                Member::new("timestamp", 32, false),
-                Member::new("tipo_casella", 3, false),
-                Member::new("tipo_cliente", 3, false),
-                Member::new("tipo_documento", 3, false),
-                Member::new("uid", 3, false),
-            ],
-        },
         Node::Object {
             name: "AvailabilityEnvelope",
             members: &[
-                Member::new("data", 38, false),
+                Member::new("data", 32, false),
                 Member::new("error", 2, false),
                 Member::new("message", 3, false),
                 Member::new("success", 4, false),
             ],
-        },
-        Node::Object {
-            name: "Availability",
-            members: &[Member::new("available", 4, false)],
         },
         Node::Object {
             name: "Availability",

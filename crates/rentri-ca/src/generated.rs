@@ -2811,12 +2811,13 @@ pub mod shapes {
                 Member::new("identificativo_altro", 1, false),
                 Member::new("identifier", 1, false),
                 Member::new("is_abbinato_solo_soggetto", 5, false),
-                Member::new("pin", 2, false),
-                Member::new("siti", 10, false),
+                Member::new("pin", 9, false),
+                Member::new("siti", 11, false),
                 Member::new("stato", 7, false),
                 Member::new("user_name", 1, false),
             ],
         },
+        Node::Secret,
         Node::Object {
             name: "CredentialsSito",
             members: &[
@@ -2828,7 +2829,7 @@ pub mod shapes {
                 Member::new("provincia_id", 1, false),
             ],
         },
-        Node::Array(9),
+        Node::Array(10),
     ];
     /// The answer whose node is `NODES[index]`.
     pub fn at(index: u32) -> credkit_runtime::contract::Shape {

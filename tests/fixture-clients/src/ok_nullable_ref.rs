@@ -482,13 +482,9 @@ pub mod shapes {
     pub static NODES: &[Node] = &[
         Node::Object {
             name: "Thing",
-            members: &[Member::new("name", 1, false), Member::new("owner", 3, true)],
+            members: &[Member::new("name", 1, false), Member::new("owner", 2, true)],
         },
         Node::String,
-        Node::Object {
-            name: "Owner",
-            members: &[Member::new("email", 1, false)],
-        },
         Node::Object {
             name: "Owner",
             members: &[Member::new("email", 1, false)],

@@ -91,6 +91,15 @@ impl Table {
             self.nodes[index as usize] = node;
             return index;
         }
+        // `type` + `nullable` + `allOf: [$ref]` is a nullable reference: the reference's node.
+        if let Some([only]) = schema
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            && schema.get("properties").is_none()
+        {
+            return self.node(spec, only);
+        }
         let node = self.kind(spec, schema, "");
         self.push(node)
     }
@@ -101,8 +110,10 @@ impl Table {
             return ShapeNode::Secret;
         }
         if let Some(all) = schema.get("allOf").and_then(Value::as_array) {
-            // `type` + `nullable` + `allOf: [$ref]` is a nullable reference: the reference.
-            if let [only] = all.as_slice() {
+            // A component that is a nullable reference to another: the other's kind.
+            if let [only] = all.as_slice()
+                && schema.get("properties").is_none()
+            {
                 let index = self.node(spec, only);
                 return self.nodes[index as usize].clone();
             }
