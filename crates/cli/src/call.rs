@@ -51,6 +51,7 @@ pub struct Options {
     pub dry_run: bool,
     pub include: bool,
     pub raw: bool,
+    pub strict: bool,
     pub verbose: u8,
 }
 
@@ -60,6 +61,7 @@ impl Options {
             dry_run: matches.get_flag(flag::DRY_RUN),
             include: matches.get_flag(flag::INCLUDE),
             raw: matches.get_flag(flag::RAW),
+            strict: matches.get_flag(flag::STRICT),
             verbose: matches.get_count(flag::VERBOSE),
         }
     }
@@ -164,7 +166,9 @@ impl<'a> Call<'a> {
     }
 
     fn builder<C: GeneratedClient>(&self) -> Result<ClientBuilder<C>, Failure> {
-        let builder = ClientBuilder::<C>::new().interceptor(self.tap.clone());
+        let builder = ClientBuilder::<C>::new()
+            .interceptor(self.tap.clone())
+            .strict(self.options.strict);
         Ok(match self.settings.target()? {
             Target::Default => builder,
             Target::Environment(environment) => builder.environment(environment),

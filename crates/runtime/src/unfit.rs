@@ -6,6 +6,7 @@ use std::fmt;
 /// reader made of it. [`crate::Answer::unfit`] lists them; a client built with
 /// [`crate::ClientBuilder::strict`] refuses such an answer instead.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct Unfit {
     /// Where the member is, as a JSON pointer into the answer: `/credential/annotations`,
     /// `/data/0/timestamp/scadenza`.
@@ -21,6 +22,7 @@ pub struct Unfit {
 
 /// What the tolerant reader made of a member that did not fit its type.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ReadAs {
     /// Read as the intended type: a number or boolean sent as a string (`"2048"`, `"true"`), a
     /// number or boolean where text is expected, a whole number written `2048.0`, a date-time

@@ -54,6 +54,7 @@ fn listed(seen: &Seen) -> Vec<Listed> {
             read: match unfit.read_as {
                 ReadAs::Converted => Read::Converted,
                 ReadAs::Absent => Read::Absent,
+                other => panic!("a way of reading this table does not know: {other:?}"),
             },
             raw: unfit.raw.as_ref().map(Value::to_string),
         })

@@ -212,3 +212,21 @@ fn an_answer_member_that_does_not_fit_is_read_as_absent_and_named_on_stderr() {
         run.stderr_has(note);
     }
 }
+
+#[test]
+fn with_strict_an_answer_member_that_does_not_fit_exits_5() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(200)
+            .json_body(json!({"success": true, "error": "", "data": {"id": ID}}));
+    });
+    let run = pec(&server, &["get-mailbox", "--id", ID, "--strict"]).code(5);
+    assert!(
+        one_line(&run).contains(
+            r#"1 member of the answer does not fit its type (strict mode): /error: expected integer, found """#
+        ),
+        "{}",
+        run.shown()
+    );
+}
