@@ -117,11 +117,9 @@ impl Table {
                 let index = self.node(spec, only);
                 return self.nodes[index as usize].clone();
             }
-            let mut members = Vec::new();
-            self.merged_members(spec, schema, &mut members, 0);
             return ShapeNode::Object {
                 name: name.to_owned(),
-                members,
+                members: self.members(spec, schema),
             };
         }
         for union in ["oneOf", "anyOf"] {
@@ -140,14 +138,10 @@ impl Table {
                 Some(items) => ShapeNode::Array(self.node(spec, items)),
                 None => ShapeNode::Array(self.push(ShapeNode::Any)),
             },
-            Some("object") | None if has_properties(schema) => {
-                let mut members = Vec::new();
-                self.merged_members(spec, schema, &mut members, 0);
-                ShapeNode::Object {
-                    name: name.to_owned(),
-                    members,
-                }
-            }
+            Some("object") | None if has_properties(schema) => ShapeNode::Object {
+                name: name.to_owned(),
+                members: self.members(spec, schema),
+            },
             Some("object") => match schema.get("additionalProperties") {
                 Some(values) if values.as_object().is_some_and(|v| !v.is_empty()) => {
                     ShapeNode::Map(self.node(spec, values))
@@ -159,43 +153,50 @@ impl Table {
     }
 
     /// The members of an object schema and of every object it is `allOf` (later ones win, as
-    /// typify merges them).
-    fn merged_members(
-        &mut self,
-        spec: &Spec,
-        schema: &Value,
-        members: &mut Vec<ShapeMember>,
-        depth: u8,
-    ) {
-        let Some(schema) = spec.resolve(schema).filter(|_| depth < 16) else {
-            return;
-        };
-        for part in schema
-            .get("allOf")
-            .and_then(Value::as_array)
+    /// typify merges them; a member required by any part is required).
+    fn members(&mut self, spec: &Spec, schema: &Value) -> Vec<ShapeMember> {
+        let mut found = Vec::new();
+        merged_properties(spec, schema, &mut found, 0);
+        found
             .into_iter()
-            .flatten()
-        {
-            self.merged_members(spec, part, members, depth + 1);
+            .map(|(name, property, required)| ShapeMember {
+                node: self.node(spec, property),
+                name,
+                required,
+            })
+            .collect()
+    }
+}
+
+/// `(name, schema, required)` of each property of `schema` and of its `allOf` parts, in order,
+/// a later part's schema replacing an earlier one's.
+fn merged_properties<'a>(
+    spec: &'a Spec,
+    schema: &'a Value,
+    found: &mut Vec<(String, &'a Value, bool)>,
+    depth: u8,
+) {
+    let Some(schema) = spec.resolve(schema).filter(|_| depth < 16) else {
+        return;
+    };
+    for part in schema
+        .get("allOf")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+    {
+        merged_properties(spec, part, found, depth + 1);
+    }
+    let properties = schema.get("properties").and_then(Value::as_object);
+    for (name, property) in properties.into_iter().flatten() {
+        match found.iter_mut().find(|(known, _, _)| known == name) {
+            Some(existing) => existing.1 = property,
+            None => found.push((name.clone(), property, false)),
         }
-        let required = super::operations::required_members(schema);
-        let properties = schema.get("properties").and_then(Value::as_object);
-        for (name, property) in properties.into_iter().flatten() {
-            let node = self.node(spec, property);
-            let member = ShapeMember {
-                name: name.clone(),
-                node,
-                required: required.contains(&name.as_str()),
-            };
-            match members.iter_mut().find(|m| m.name == *name) {
-                Some(existing) => *existing = member,
-                None => members.push(member),
-            }
-        }
-        // A member required by one part of the `allOf` is required in the whole.
-        for member in members.iter_mut() {
-            member.required |= required.contains(&member.name.as_str());
-        }
+    }
+    let required = super::operations::required_members(schema);
+    for (name, _, is_required) in found.iter_mut() {
+        *is_required |= required.contains(&name.as_str());
     }
 }
 
@@ -204,4 +205,109 @@ fn has_properties(schema: &Value) -> bool {
         .get("properties")
         .and_then(Value::as_object)
         .is_some_and(|p| !p.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{ShapeMember, ShapeNode};
+    use crate::spec::Spec;
+
+    /// A recursive schema, a merged `allOf` with a required member, a map, a union, a nullable
+    /// reference, a secret and a date-time, in the answers of two operations.
+    const SPEC: &str = concat!(
+        crate::spec::test_spec_head!(),
+        r#"    Pin: { type: string, x-credkit-secret: true }
+    Node:
+      type: object
+      properties:
+        children: { type: array, items: { $ref: '#/components/schemas/Node' } }
+        parent: { type: object, nullable: true, allOf: [{ $ref: '#/components/schemas/Node' }] }
+    Envelope:
+      allOf:
+        - type: object
+          required: [ok]
+          properties: { ok: { type: boolean }, data: {} }
+        - type: object
+          properties:
+            data: { type: object, additionalProperties: { type: integer } }
+            at: { type: string, format: date-time }
+            pin: { $ref: '#/components/schemas/Pin' }
+            either: { oneOf: [{ type: string }, { type: number }] }
+paths:
+  /nodes:
+    get:
+      operationId: get_nodes
+      x-credkit-idempotent: true
+      responses:
+        '200':
+          description: ok
+          content: { application/json: { schema: { type: array, items: { $ref: '#/components/schemas/Node' } } } }
+  /envelope:
+    get:
+      operationId: get_envelope
+      x-credkit-idempotent: true
+      responses:
+        '201':
+          description: ok
+          content: { application/json: { schema: { $ref: '#/components/schemas/Envelope' } } }
+"#
+    );
+
+    fn member(name: &str, node: u32, required: bool) -> ShapeMember {
+        ShapeMember {
+            name: name.into(),
+            node,
+            required,
+        }
+    }
+
+    #[test]
+    fn each_answer_points_into_one_table_where_components_appear_once() {
+        let spec = Spec::parse(SPEC, "specs/fixture.yaml").unwrap();
+        let service = crate::parse::parse(&spec).unwrap();
+        let answers: Vec<_> = service
+            .operations
+            .iter()
+            .map(|o| (o.rust_name.as_str(), o.answer_shapes.clone()))
+            .collect();
+        assert_eq!(
+            answers,
+            [
+                ("get_envelope", vec![("201".to_owned(), 0)]),
+                ("get_nodes", vec![("200".to_owned(), 10)])
+            ]
+        );
+        assert_eq!(
+            service.shapes.nodes,
+            [
+                // The `allOf` parts merged, a later part's `data` replacing the first's, and
+                // `required` kept.
+                ShapeNode::Object {
+                    name: "Envelope".into(),
+                    members: vec![
+                        member("data", 2, false),
+                        member("ok", 3, true),
+                        member("at", 4, false),
+                        member("either", 7, false),
+                        member("pin", 8, false),
+                    ],
+                },
+                ShapeNode::Integer,
+                ShapeNode::Map(1),
+                ShapeNode::Boolean,
+                ShapeNode::DateTime,
+                ShapeNode::String,
+                ShapeNode::Number,
+                ShapeNode::OneOf(vec![5, 6]),
+                ShapeNode::Secret,
+                // `Node` reaches itself: its list and its nullable parent point back at 9,
+                // and `get_nodes` answers the same list node as `children`.
+                ShapeNode::Object {
+                    name: "Node".into(),
+                    members: vec![member("children", 10, false), member("parent", 9, false)],
+                },
+                ShapeNode::Array(9),
+            ]
+        );
+    }
 }
