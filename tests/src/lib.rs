@@ -2,6 +2,7 @@
 //! retry waits instead of sleeping, a server that answers with raw bytes, a call of every
 //! operation of every service, and an OpenAPI schema checker for the spec examples.
 
+pub mod answer_samples;
 pub mod calls;
 pub mod https_once;
 pub mod openapi_schema;

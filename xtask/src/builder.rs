@@ -13,7 +13,7 @@
 //!   `credkit_runtime::contract`):
 //!
 //! ```text
-//! pub async fn send(self) -> Result<ResponseValue<T>, credkit_runtime::Error> {
+//! pub async fn send(self) -> Result<credkit_runtime::Answer<T>, credkit_runtime::Error> {
 //!     let Self { client, id, body } = self;
 //!     let id = id.map_err(Error::InvalidRequest)?;                  // each parameter
 //!     let body = body.and_then(..).map_err(Error::InvalidRequest)?;  // the JSON body
@@ -24,12 +24,16 @@
 //!     let info = OperationInfo { operation_id: "get_thing" };
 //!     let response = client.inner.execute(&client.client, request, &info).await?;
 //!     match response.status().as_u16() {
-//!         200u16 => credkit_runtime::contract::json_response(response).await,
+//!         200u16 => credkit_runtime::contract::json_response(response,
+//!             super::shapes::at(3), client.inner.strict()).await,
 //!         _ => Err(credkit_runtime::contract::error_from_response(response).await),
 //!     }
 //! }
 //! ```
 //!
+//! - **Answers are read tolerantly**: each JSON answer names its node in the service's table of
+//!   answer shapes (`shapes.rs`), which the runtime walks when the body does not decode straight
+//!   into its type, unless the client is strict.
 //! - **Setters keep the reason a value was refused** (`invalid pin: Pin must be at least 6
 //!   characters`), where progenitor's drop it.
 //!
@@ -613,10 +617,19 @@ fn send_fn(
         });
     let id = &operation.rust_name;
 
+    // Where the tolerant reader finds what a JSON answer looks like, and whether it is strict.
+    let shape = |status: Option<u16>| -> Result<TokenStream, String> {
+        let node = operation
+            .answer_shape(status)
+            .map(crate::shapes::index)
+            .ok_or("the model has no shape for its JSON answer")?;
+        Ok(quote!(super::shapes::at(#node), client.inner.strict()))
+    };
     let json_answer = |answer: &Type| -> Result<TokenStream, String> {
+        let reading = shape(None)?;
         let Some(member) = &service.success_member else {
             return Ok(quote!(
-                credkit_runtime::contract::json_response(response).await
+                credkit_runtime::contract::json_response(response, #reading).await
             ));
         };
         let text = answer.to_token_stream().to_string().replace(' ', "");
@@ -631,6 +644,7 @@ fn send_fn(
         Ok(quote! {
             credkit_runtime::contract::json_response_refusable(
                 response,
+                #reading,
                 #member,
                 |answer: &#answer| Option::<bool>::from(answer.#field) == Some(false),
             )
@@ -642,7 +656,10 @@ fn send_fn(
         Success::Json { statuses } => (quote!(#answer), vec![(statuses, json_answer(answer)?)]),
         Success::Binary { statuses, .. } => (
             quote!(#answer),
-            vec![(statuses, quote!(Ok(ResponseValue::stream(response))))],
+            vec![(
+                statuses,
+                quote!(credkit_runtime::contract::stream(response)),
+            )],
         ),
         Success::Text { statuses, .. } => (
             quote!(::std::string::String),
@@ -653,7 +670,7 @@ fn send_fn(
         ),
         Success::Empty { statuses } => (
             quote!(#answer),
-            vec![(statuses, quote!(Ok(ResponseValue::empty(response))))],
+            vec![(statuses, quote!(credkit_runtime::contract::empty(response)))],
         ),
         Success::ByStatus { variants } => {
             let enum_ident = format_ident!("{name}Answer");
@@ -662,12 +679,15 @@ fn send_fn(
                 .map(|variant| {
                     let status = format_ident!("Status{}", variant.status);
                     let body = match variant.schema {
-                        Some(_) => quote!(credkit_runtime::contract::json_variant(response, #enum_ident::#status).await),
+                        Some(_) => {
+                            let reading = shape(Some(variant.status))?;
+                            quote!(credkit_runtime::contract::json_variant(response, #reading, #enum_ident::#status).await)
+                        }
                         None => quote!(credkit_runtime::contract::empty_variant(response, #enum_ident::#status)),
                     };
-                    (std::slice::from_ref(&variant.status), body)
+                    Ok((std::slice::from_ref(&variant.status), body))
                 })
-                .collect();
+                .collect::<Result<_, String>>()?;
             (quote!(#enum_ident), arms)
         }
         Success::JsonOrEmpty { json, empty } => {
@@ -707,7 +727,7 @@ fn send_fn(
     Ok(quote! {
         #[doc = #doc]
         #deprecated
-        pub async fn send(self) -> Result<ResponseValue<#returned>, credkit_runtime::Error> {
+        pub async fn send(self) -> Result<credkit_runtime::Answer<#returned>, credkit_runtime::Error> {
             #form_trait
             let Self { client, #(#all),* } = self;
             #(#parameters)*

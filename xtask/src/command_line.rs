@@ -514,16 +514,9 @@ mod tests {
     use quote::ToTokens;
 
     /// One operation with a parameter and body members spelled like credkit's own flags.
-    const CLASHING: &str = r#"
-openapi: 3.0.3
-info: { title: Fixture, version: '1', x-credkit-error-schema: Problem }
-servers: [{ url: 'https://api.example.com', x-credkit-environment: production }]
-security: [{ bearer: [] }]
-components:
-  securitySchemes: { bearer: { type: http, scheme: bearer } }
-  schemas:
-    Problem: { type: object, properties: { title: { type: string } } }
-    Name: { description: A name., type: string }
+    const CLASHING: &str = concat!(
+        crate::spec::test_spec_head!(),
+        r#"    Name: { description: A name., type: string }
 paths:
   /things/{thing_id}:
     put:
@@ -547,7 +540,8 @@ paths:
                 size: { type: integer, description: In bytes. }
       responses:
         '204': { description: done }
-"#;
+"#
+    );
 
     #[test]
     fn flags_are_kebab_case_and_never_credkits_own() {

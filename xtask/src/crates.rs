@@ -38,8 +38,8 @@ pub fn block(comment: &str, name: &str, body: &str) -> String {
 
 /// What every service crate re-exports from the runtime: the user's API to build a client,
 /// authenticate, keep to its quota and read errors.
-const RUNTIME_EXPORTS: &str = "Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, \
-     ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, RetryPolicy, Secret";
+const RUNTIME_EXPORTS: &str = "Answer, Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, \
+     ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Unfit";
 
 /// The crate root's block: the generated modules and the re-exports every service crate has
 /// (and `callbacks` for a service whose spec declares some, `FilePart` for one that uploads
@@ -75,7 +75,7 @@ pub mod mock;
 #[rustfmt::skip]
 pub use credkit_runtime::{{{RUNTIME_EXPORTS}{file_part}}};
 #[rustfmt::skip]
-pub use generated::{{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, {callbacks}prelude, servers, types}};
+pub use generated::{{ByteStream, Client, ClientInfo, SERVICE, ServiceError, builder, {callbacks}prelude, servers, types}};
 "
     )
 }

@@ -9,7 +9,7 @@ use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 use crate::model::{Operation, Service};
 use crate::problem::Problem;
 use crate::spec::Spec;
-use crate::{builder, custom_types, metadata, parse};
+use crate::{builder, custom_types, metadata, parse, shapes};
 
 /// What a client and its mocks are both generated from, prepared once per spec: the service's
 /// model and progenitor's settings.
@@ -72,6 +72,9 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     let appended: syn::File = syn::parse2(metadata::emit(service))
         .map_err(|e| vec![spec.problem(None, format!("cannot emit SERVICE: {e}"))])?;
     file.items.extend(appended.items);
+    let shapes: syn::File = syn::parse2(shapes::emit(&service.shapes))
+        .map_err(|e| vec![spec.problem(None, format!("cannot emit the answer shapes: {e}"))])?;
+    file.items.extend(shapes.items);
 
     render(spec, &file, "the generated code")
 }

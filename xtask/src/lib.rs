@@ -26,6 +26,7 @@ pub mod normalize;
 pub mod parse;
 pub mod problem;
 pub mod read_write;
+pub mod shapes;
 pub mod spec;
 pub mod surface;
 pub mod upstream;

@@ -35,6 +35,8 @@ pub struct Service {
     /// The schemas request bodies use through a twin without their `readOnly` members
     /// ([`crate::read_write`]).
     pub request_twins: Vec<RequestTwin>,
+    /// What the JSON answers look like, for the tolerant reader.
+    pub shapes: Shapes,
     /// Where the generated module sits in its crate: `crate::generated` in a client crate.
     /// Custom types are named through it (`crate::generated::types::Pin`).
     pub module_path: String,
@@ -225,6 +227,23 @@ pub struct Operation {
     pub description: String,
     /// The operation's own `x-credkit-rate-limit`, counted apart from the service's.
     pub rate_limit: Option<RateLimit>,
+    /// The node of [`Service::shapes`] each JSON success body looks like, by status as written
+    /// (`200`, `default`), in spec order.
+    pub answer_shapes: Vec<(String, u32)>,
+}
+
+impl Operation {
+    /// The node of the JSON answer of `status`, or of the first JSON success when `None`.
+    pub fn answer_shape(&self, status: Option<u16>) -> Option<u32> {
+        match status {
+            None => self.answer_shapes.first(),
+            Some(status) => self
+                .answer_shapes
+                .iter()
+                .find(|(code, _)| *code == status.to_string()),
+        }
+        .map(|(_, node)| *node)
+    }
 }
 
 impl Operation {
@@ -481,4 +500,46 @@ pub fn pointer_segment(key: &str) -> String {
 /// A string member of a JSON object.
 pub(crate) fn str_of<'a>(value: &'a Value, key: &str) -> Option<&'a str> {
     value.get(key).and_then(Value::as_str)
+}
+
+/// What the JSON answers of a service look like, as a table of nodes: the generated client
+/// carries it (`shapes::NODES`) for the runtime's tolerant reader, which walks an answer that
+/// did not decode along it. Mirrors `credkit_runtime::contract::Node`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Shapes {
+    pub nodes: Vec<ShapeNode>,
+}
+
+/// One kind of JSON value (see `credkit_runtime::contract::Node`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum ShapeNode {
+    Any,
+    String,
+    /// An `x-credkit-secret` string: its value is never logged.
+    Secret,
+    /// `format: date-time`.
+    DateTime,
+    Integer,
+    Number,
+    Boolean,
+    /// An object with `properties`; `name` is the Rust type of a component schema, empty for
+    /// an inline one.
+    Object {
+        name: String,
+        members: Vec<ShapeMember>,
+    },
+    /// `type: array`, with the node of its items.
+    Array(u32),
+    /// An object without `properties` whose `additionalProperties` has a schema.
+    Map(u32),
+    /// `oneOf` / `anyOf`.
+    OneOf(Vec<u32>),
+}
+
+/// One member of a [`ShapeNode::Object`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ShapeMember {
+    pub name: String,
+    pub node: u32,
+    pub required: bool,
 }

@@ -12,6 +12,7 @@ mod openapi31;
 mod operations;
 mod rate_limit;
 mod schemas;
+mod shapes;
 mod upstream;
 
 pub use nodes::DEVIATION;
@@ -104,8 +105,9 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     };
     schemas::check_schema_names(spec, &mut problems);
     let custom_types = schemas::custom_types(spec, &mut problems);
-    let operations =
+    let mut operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
+    let shapes = shapes::answer_shapes(spec, &mut operations);
     let callbacks = callbacks::callbacks(spec, &mut problems);
     let request_twins = crate::read_write::request_twins(spec);
     schemas::check_hoisted_names(spec, &operations, &callbacks, &request_twins, &mut problems);
@@ -150,6 +152,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 custom_types,
                 callbacks,
                 request_twins,
+                shapes,
                 module_path: "crate::generated".to_owned(),
                 progenitor_document,
             })

@@ -126,3 +126,23 @@ impl Spec {
             .flatten()
     }
 }
+
+/// The start every small test spec shares: one production server, bearer authentication, the
+/// error schema `Problem`; the test's own schemas follow, indented under `schemas:`, then its
+/// `paths`.
+#[cfg(test)]
+macro_rules! test_spec_head {
+    () => {
+        r#"openapi: 3.0.3
+info: { title: Fixture, version: '1', x-credkit-error-schema: Problem }
+servers: [{ url: 'https://api.example.com', x-credkit-environment: production }]
+security: [{ bearer: [] }]
+components:
+  securitySchemes: { bearer: { type: http, scheme: bearer } }
+  schemas:
+    Problem: { type: object, properties: { title: { type: string } } }
+"#
+    };
+}
+#[cfg(test)]
+pub(crate) use test_spec_head;

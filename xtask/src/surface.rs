@@ -194,7 +194,11 @@ fn builder_signatures(builder: &ItemMod) -> BTreeMap<String, String> {
                         && let syn::ReturnType::Type(_, output) = &f.sig.output
                     {
                         // `Result<T, credkit_runtime::Error>`: every operation has the same error type.
-                        let mut answer = first_generic(output).unwrap_or_else(|| ty(output));
+                        let answer = first_generic(output).unwrap_or_else(|| ty(output));
+                        // Every answer is the runtime's `Answer`: named as callers name it.
+                        let mut answer = answer
+                            .strip_prefix("credkit_runtime::")
+                            .map_or(answer.clone(), str::to_owned);
                         if f.attrs.iter().any(|a| a.path().is_ident("deprecated")) {
                             answer.push_str(" [deprecated]");
                         }

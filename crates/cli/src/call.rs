@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 use clap::ArgMatches;
-use credkit::pec::{ByteStream, Download as _, ResponseValue};
+use credkit::pec::{ByteStream, Download as _};
 use credkit::{ClientBuilder, Error, ErrorKind, GeneratedClient, Secret};
 use futures::StreamExt as _;
 use serde::Serialize;
@@ -51,6 +51,7 @@ pub struct Options {
     pub dry_run: bool,
     pub include: bool,
     pub raw: bool,
+    pub strict: bool,
     pub verbose: u8,
 }
 
@@ -60,6 +61,7 @@ impl Options {
             dry_run: matches.get_flag(flag::DRY_RUN),
             include: matches.get_flag(flag::INCLUDE),
             raw: matches.get_flag(flag::RAW),
+            strict: matches.get_flag(flag::STRICT),
             verbose: matches.get_count(flag::VERBOSE),
         }
     }
@@ -164,7 +166,9 @@ impl<'a> Call<'a> {
     }
 
     fn builder<C: GeneratedClient>(&self) -> Result<ClientBuilder<C>, Failure> {
-        let builder = ClientBuilder::<C>::new().interceptor(self.tap.clone());
+        let builder = ClientBuilder::<C>::new()
+            .interceptor(self.tap.clone())
+            .strict(self.options.strict);
         Ok(match self.settings.target()? {
             Target::Default => builder,
             Target::Environment(environment) => builder.environment(environment),
@@ -276,7 +280,7 @@ impl<'a> Call<'a> {
     /// one, `None`).
     pub fn json<T: Serialize>(
         &self,
-        result: Result<ResponseValue<T>, Error>,
+        result: Result<credkit::Answer<T>, Error>,
     ) -> Result<(), Failure> {
         let Some(answer) = self.answered(result)? else {
             return Ok(());
@@ -294,7 +298,7 @@ impl<'a> Call<'a> {
         dead_code,
         reason = "the generated `send` calls it for a text answer: no service has one today"
     )]
-    pub fn text(&self, result: Result<ResponseValue<String>, Error>) -> Result<(), Failure> {
+    pub fn text(&self, result: Result<credkit::Answer<String>, Error>) -> Result<(), Failure> {
         let Some(answer) = self.answered(result)? else {
             return Ok(());
         };
@@ -302,7 +306,7 @@ impl<'a> Call<'a> {
     }
 
     /// A bodiless answer: only `--include` prints anything.
-    pub fn empty(&self, result: Result<ResponseValue<()>, Error>) -> Result<(), Failure> {
+    pub fn empty(&self, result: Result<credkit::Answer<()>, Error>) -> Result<(), Failure> {
         self.answered(result).map(drop)
     }
 
@@ -310,7 +314,7 @@ impl<'a> Call<'a> {
     /// terminal) or to stdout.
     pub async fn download(
         &self,
-        result: Result<ResponseValue<ByteStream>, Error>,
+        result: Result<credkit::Answer<ByteStream>, Error>,
     ) -> Result<(), Failure> {
         let Some(answer) = self.answered(result)? else {
             return Ok(());
@@ -325,7 +329,8 @@ impl<'a> Call<'a> {
                         shown.inc(chunk.len() as u64);
                     }
                 });
-                let answer = ResponseValue::new(ByteStream::new(Box::pin(stream)), status, headers);
+                let answer =
+                    credkit::Answer::new(ByteStream::new(Box::pin(stream)), status, headers);
                 let written = answer.save_to_file(path).await;
                 // Left on the terminal, complete or where the download stopped.
                 if written.is_ok() {
@@ -350,13 +355,18 @@ impl<'a> Call<'a> {
     /// are printed first, a failed call's too.
     fn answered<T>(
         &self,
-        result: Result<ResponseValue<T>, Error>,
-    ) -> Result<Option<ResponseValue<T>>, Failure> {
+        result: Result<credkit::Answer<T>, Error>,
+    ) -> Result<Option<credkit::Answer<T>>, Failure> {
         match result {
             Ok(answer) => {
                 if self.options.include {
                     output::head(answer.status(), answer.headers(), self.tap.service())
                         .map_err(|e| self.local(e))?;
+                }
+                // The answer printed is what the client read; what it could not read as the
+                // spec's types is said on stderr, once per member.
+                for unfit in answer.unfit() {
+                    eprintln!("credkit: answer member did not fit its type: {unfit}");
                 }
                 Ok(Some(answer))
             }

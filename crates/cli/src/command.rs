@@ -15,6 +15,7 @@ pub mod flag {
     pub const DRY_RUN: &str = "dry-run";
     pub const INCLUDE: &str = "include";
     pub const RAW: &str = "raw";
+    pub const STRICT: &str = "strict";
     pub const VERBOSE: &str = "verbose";
     pub const BODY: &str = "body";
     pub const OUTPUT: &str = "output";
@@ -56,7 +57,7 @@ pub fn root() -> Command {
         )
 }
 
-fn global_flags() -> [Arg; 8] {
+fn global_flags() -> [Arg; 9] {
     let global = |id: &'static str| {
         Arg::new(id)
             .long(id)
@@ -87,6 +88,9 @@ fn global_flags() -> [Arg; 8] {
         global(flag::RAW)
             .action(ArgAction::SetTrue)
             .help("Print the server's bytes as they came, not the decoded answer"),
+        global(flag::STRICT)
+            .action(ArgAction::SetTrue)
+            .help("Fail (exit 5) when an answer member does not fit its type, instead of reading it leniently"),
         global(flag::VERBOSE)
             .short('v')
             .action(ArgAction::Count)

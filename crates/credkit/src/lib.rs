@@ -17,9 +17,9 @@ pub use credkit_sparkfly as sparkfly;
 pub use credkit_openapi_pec as pec;
 
 pub use credkit_runtime::{
-    ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment, Error,
-    ErrorKind, FilePart, GeneratedClient, Interceptor, RetryPolicy, Secret, ServiceInfo,
-    USER_AGENT, redirect_policy,
+    Answer, ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment,
+    Error, ErrorKind, FilePart, GeneratedClient, Interceptor, ReadAs, RetryPolicy, Secret,
+    ServiceInfo, USER_AGENT, Unfit, redirect_policy,
 };
 
 pub use credkit_runtime::{

@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use futures::StreamExt as _;
 use tokio::io::{AsyncWrite, AsyncWriteExt as _};
 
-use crate::generated::{ByteStream, ResponseValue};
+use crate::Answer;
+use crate::generated::ByteStream;
 use credkit_runtime::Error;
 
 /// Streams the body of a download (`download_activation_form`, `download_conservation_form`,
@@ -30,7 +31,7 @@ pub trait Download {
     ) -> impl Future<Output = io::Result<u64>> + Send;
 }
 
-impl Download for ResponseValue<ByteStream> {
+impl Download for Answer<ByteStream> {
     async fn write_to<W>(self, writer: &mut W) -> io::Result<u64>
     where
         W: AsyncWrite + Unpin + Send + ?Sized,

@@ -1,6 +1,6 @@
 //! The `{data, success, message, error}` envelope around every JSON answer.
 
-use crate::generated::ResponseValue;
+use crate::Answer;
 use crate::generated::types::{
     Availability, AvailabilityEnvelope, Casella, CasellaSummary, DomainCheckEnvelope,
     ErrorEnvelope, MailboxEnvelope, MailboxListEnvelope, RegistryCommunicationEnvelope,
@@ -13,7 +13,7 @@ use reqwest::header::HeaderMap;
 /// An answer wrapped in the PEC envelope: the payload in `data`, a human-readable `message`
 /// and, on failure, `success: false` with a numeric `error` code.
 ///
-/// Implemented by every `*Envelope` type and by `ResponseValue` of one, so that
+/// Implemented by every `*Envelope` type and by the `Answer` of one, so that
 /// `client.get_mailbox().id(id).send().await?.into_data()?` gives the [`Casella`] itself.
 pub trait Enveloped: Sized {
     /// The payload type.
@@ -138,7 +138,7 @@ enveloped! {
     RegistryCommunicationEnvelope => RichiestaComunicazionePec, missing: None;
 }
 
-impl<E: Enveloped> Enveloped for ResponseValue<E> {
+impl<E: Enveloped> Enveloped for Answer<E> {
     type Data = E::Data;
 
     fn data(&self) -> Option<&E::Data> {

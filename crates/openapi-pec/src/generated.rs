@@ -8795,7 +8795,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationListEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationListEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client } = self;
@@ -8816,6 +8816,8 @@ pub mod builder {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationListEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -8880,7 +8882,7 @@ pub mod builder {
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client, body } = self;
@@ -8908,6 +8910,8 @@ pub mod builder {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(7),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -8969,7 +8973,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client, id } = self;
@@ -8994,6 +8998,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(7),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9090,7 +9096,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RegistryCommunicationEnvelope>,
+            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
             credkit_runtime::Error,
         > {
             let Self { client, id, body } = self;
@@ -9122,6 +9128,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(7),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9182,7 +9190,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/comunica_pec/{id}/procura_registro_imprese`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9204,7 +9212,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => credkit_runtime::contract::stream(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -9251,7 +9259,7 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<::std::option::Option<types::DomainCheckEnvelope>>,
+            credkit_runtime::Answer<::std::option::Option<types::DomainCheckEnvelope>>,
             credkit_runtime::Error,
         > {
             let Self { client, dominio } = self;
@@ -9278,6 +9286,8 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                     credkit_runtime::contract::present(
                         credkit_runtime::contract::json_response_refusable(
                                 response,
+                                super::shapes::at(15),
+                                client.inner.strict(),
                                 "success",
                                 |answer: &types::DomainCheckEnvelope| {
                                     Option::<bool>::from(answer.success) == Some(false)
@@ -9309,7 +9319,10 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         ///Sends a `GET` request to `/pec`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxListEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxListEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client } = self;
             let url = format!("{}/pec", client.baseurl,);
             let request = client
@@ -9328,6 +9341,8 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(16),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxListEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9386,7 +9401,10 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         ///Sends a `POST` request to `/pec`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -9411,6 +9429,8 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9463,7 +9483,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9486,6 +9509,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9538,7 +9563,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `DELETE` request to `/pec/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9561,6 +9589,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9640,7 +9670,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/attivazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -9669,6 +9702,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9750,7 +9785,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/conservazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -9780,6 +9818,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9861,7 +9901,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/modifica`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -9891,6 +9934,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9948,7 +9993,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}/modulo_attivazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -9970,7 +10015,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => credkit_runtime::contract::stream(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -10024,7 +10069,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}/modulo_conservazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10046,7 +10091,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => credkit_runtime::contract::stream(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -10119,7 +10164,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `POST` request to `/pec/{id}/multiutenza`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10148,6 +10196,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10217,7 +10267,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/pec/{id}/rinnovo`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, anni } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let anni = anni.map_err(Error::InvalidRequest)?;
@@ -10242,6 +10295,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10323,7 +10378,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PATCH` request to `/pec/{id}/trasformazione`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::MailboxEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -10353,6 +10411,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(22),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10407,7 +10467,10 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
         ///Sends a `GET` request to `/verifica_pec/{pec}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::AvailabilityEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::AvailabilityEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, pec } = self;
             let pec = pec.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -10430,6 +10493,8 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(31),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::AvailabilityEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10667,5 +10732,230 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "RegistryCommunicationListEnvelope",
+            members: &[
+                Member::new("data", 5, false),
+                Member::new("error", 4, false),
+                Member::new("message", 2, false),
+                Member::new("success", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "RichiestaComunicazionePecSummary",
+            members: &[
+                Member::new("casella_pec", 2, false),
+                Member::new("id", 2, false),
+                Member::new("owner", 2, false),
+                Member::new("stato", 3, false),
+                Member::new("timestamp", 4, false),
+            ],
+        },
+        Node::String,
+        Node::String,
+        Node::Integer,
+        Node::Array(1),
+        Node::Boolean,
+        Node::Object {
+            name: "RegistryCommunicationEnvelope",
+            members: &[
+                Member::new("data", 8, false),
+                Member::new("error", 4, false),
+                Member::new("message", 2, false),
+                Member::new("success", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "RichiestaComunicazionePec",
+            members: &[
+                Member::new("callback", 9, false),
+                Member::new("casella_pec", 2, false),
+                Member::new("cellulare", 2, false),
+                Member::new("cf", 2, false),
+                Member::new("cf_piva", 2, false),
+                Member::new("codice_registro_imprese", 2, false),
+                Member::new("cognome", 2, false),
+                Member::new("comune", 2, false),
+                Member::new("documenti_registro_imprese", 13, false),
+                Member::new("email", 2, false),
+                Member::new("id", 2, false),
+                Member::new("nome", 2, false),
+                Member::new("owner", 2, false),
+                Member::new("provincia", 2, false),
+                Member::new("qualifica", 14, false),
+                Member::new("ragione_sociale", 2, false),
+                Member::new("stato", 3, false),
+                Member::new("timestamp", 4, false),
+            ],
+        },
+        Node::OneOf(&[10, 6]),
+        Node::Object {
+            name: "Callback",
+            members: &[
+                Member::new("data", 11, false),
+                Member::new("field", 2, false),
+                Member::new("method", 12, false),
+                Member::new("url", 2, false),
+            ],
+        },
+        Node::Any,
+        Node::String,
+        Node::Array(2),
+        Node::String,
+        Node::Object {
+            name: "DomainCheckEnvelope",
+            members: &[
+                Member::new("data", 13, false),
+                Member::new("error", 4, false),
+                Member::new("message", 2, false),
+                Member::new("success", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "MailboxListEnvelope",
+            members: &[
+                Member::new("data", 21, false),
+                Member::new("error", 4, false),
+                Member::new("message", 2, false),
+                Member::new("success", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "CasellaSummary",
+            members: &[
+                Member::new("casella_pec", 2, false),
+                Member::new("data_scadenza", 2, false),
+                Member::new("id", 2, false),
+                Member::new("owner", 2, false),
+                Member::new("stato", 18, false),
+                Member::new("timestamp", 19, false),
+                Member::new("tipo_casella", 20, false),
+            ],
+        },
+        Node::String,
+        Node::Object {
+            name: "Timestamp",
+            members: &[
+                Member::new("evasione", 4, false),
+                Member::new("registrazione", 4, false),
+                Member::new("revoca", 4, false),
+                Member::new("scadenza", 4, false),
+                Member::new("ultima_modifica", 4, false),
+            ],
+        },
+        Node::String,
+        Node::Array(17),
+        Node::Object {
+            name: "MailboxEnvelope",
+            members: &[
+                Member::new("data", 23, false),
+                Member::new("error", 4, false),
+                Member::new("message", 2, false),
+                Member::new("success", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "Casella",
+            members: &[
+                Member::new("autorinnovo", 6, false),
+                Member::new("callback", 9, false),
+                Member::new("cap_titolare", 2, false),
+                Member::new("casella_pec", 2, false),
+                Member::new("cellulare", 2, false),
+                Member::new("cf_piva_titolare", 2, false),
+                Member::new("cod_attivazione", 2, false),
+                Member::new("codice_fiscale_richiedente", 2, false),
+                Member::new("cognome_richiedente", 2, false),
+                Member::new("comune_nascita_richiedente", 2, false),
+                Member::new("comune_titolare", 2, false),
+                Member::new("conservazione", 6, false),
+                Member::new("data_attivazione", 2, false),
+                Member::new("data_nascita_richiedente", 2, false),
+                Member::new("data_rilascio_documento", 2, false),
+                Member::new("data_scadenza", 2, false),
+                Member::new("data_scadenza_documento", 2, false),
+                Member::new("denominazione_titolare", 2, false),
+                Member::new("descrizione", 2, false),
+                Member::new("documenti_attivazione", 13, false),
+                Member::new("documenti_conservazione", 13, false),
+                Member::new("documento_rilasciato_da", 2, false),
+                Member::new("dominio", 2, false),
+                Member::new("email", 2, false),
+                Member::new("id", 2, false),
+                Member::new("indirizzo_titolare", 2, false),
+                Member::new("multiutenza", 26, false),
+                Member::new("nazione_nascita_richiedente", 2, false),
+                Member::new("nazione_titolare", 2, false),
+                Member::new("nome_richiedente", 2, false),
+                Member::new("numero_documento", 2, false),
+                Member::new("owner", 2, false),
+                Member::new("provincia_nascita_richiedente", 2, false),
+                Member::new("provincia_titolare", 2, false),
+                Member::new("sesso_richiedente", 27, false),
+                Member::new("sms", 6, false),
+                Member::new("sottotipo_cliente", 28, false),
+                Member::new("sottotipo_cliente_altro", 2, false),
+                Member::new("spazio_conservazione", 4, false),
+                Member::new("spazio_disco", 4, false),
+                Member::new("spazio_storico", 4, false),
+                Member::new("stato", 18, false),
+                Member::new("storico", 6, false),
+                Member::new("telefono", 2, false),
+                Member::new("timestamp", 19, false),
+                Member::new("tipo_casella", 20, false),
+                Member::new("tipo_cliente", 29, false),
+                Member::new("tipo_documento", 30, false),
+                Member::new("uid", 2, false),
+            ],
+        },
+        Node::Object {
+            name: "Utenza",
+            members: &[
+                Member::new("cognome", 2, false),
+                Member::new("descrizione", 2, false),
+                Member::new("email_gestione_password", 2, false),
+                Member::new("id_utenza", 2, false),
+                Member::new("nome", 2, false),
+                Member::new("timestamp", 25, false),
+                Member::new("userid", 2, false),
+            ],
+        },
+        Node::Object {
+            name: "UtenzaTimestamp",
+            members: &[Member::new("attivazione", 4, false)],
+        },
+        Node::Array(24),
+        Node::String,
+        Node::String,
+        Node::String,
+        Node::String,
+        Node::Object {
+            name: "AvailabilityEnvelope",
+            members: &[
+                Member::new("data", 32, false),
+                Member::new("error", 4, false),
+                Member::new("message", 2, false),
+                Member::new("success", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "Availability",
+            members: &[Member::new("available", 6, false)],
+        },
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -15,9 +15,9 @@ mod generated;
 pub mod mock;
 
 #[rustfmt::skip]
-pub use credkit_runtime::{Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, RetryPolicy, Secret};
+pub use credkit_runtime::{Answer, Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Unfit};
 #[rustfmt::skip]
-pub use generated::{ByteStream, Client, ClientInfo, ResponseValue, SERVICE, ServiceError, builder, prelude, servers, types};
+pub use generated::{ByteStream, Client, ClientInfo, SERVICE, ServiceError, builder, prelude, servers, types};
 // credkit:end crate root
 
 mod dates;

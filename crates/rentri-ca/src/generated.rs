@@ -2056,7 +2056,7 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::BoardingAccessResponse>,
+            credkit_runtime::Answer<types::BoardingAccessResponse>,
             credkit_runtime::Error,
         > {
             let Self { client, qrcode_token, pin } = self;
@@ -2083,7 +2083,14 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2131,7 +2138,10 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         ///Sends a `GET` request to `/credentials/{credentials_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialsModel>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialsModel>,
+            credkit_runtime::Error,
+        > {
             let Self { client, credentials_id } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2152,7 +2162,14 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(3),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2206,7 +2223,9 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         Result<types::DeleteCredentialsCredentialsId, ::std::string::String>,
     > {
         ///Sends a `DELETE` request to `/credentials/{credentials_id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, credentials_id } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2220,7 +2239,7 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
+                202u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2295,7 +2314,9 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         'a,
     > ChangePin<'a, Result<types::ChangePinCredentialsId, ::std::string::String>> {
         ///Sends a `PUT` request to `/credentials/{credentials_id}/change-pin`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, credentials_id, body } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -2314,7 +2335,7 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2387,7 +2408,9 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
 
     impl<'a> ResetPin<'a, Result<types::ResetPinCredentialsId, ::std::string::String>> {
         ///Sends a `PUT` request to `/credentials/{credentials_id}/reset-pin`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, credentials_id, body } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -2406,7 +2429,7 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2496,7 +2519,9 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
         Result<::std::string::String, ::std::string::String>,
     > {
         ///Sends a `DELETE` request to `/credentials/{credentials_id}/rimuovi-associazione`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, credentials_id, num_iscr_sito } = self;
             let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
             let num_iscr_sito = num_iscr_sito.map_err(Error::InvalidRequest)?;
@@ -2517,7 +2542,7 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                202u16 => Ok(ResponseValue::empty(response)),
+                202u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2571,7 +2596,7 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::CredentialsStatusResponse>,
+            credkit_runtime::Answer<types::CredentialsStatusResponse>,
             credkit_runtime::Error,
         > {
             let Self { client, credentials_id } = self;
@@ -2594,7 +2619,14 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(8),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2728,5 +2760,79 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "BoardingAccessResponse",
+            members: &[
+                Member::new("denominazione_soggetto", 1, false),
+                Member::new("identificativo_soggetto", 1, false),
+                Member::new("nome_sito", 1, false),
+                Member::new("num_iscr_operatore", 1, false),
+                Member::new("num_iscr_sito", 1, false),
+                Member::new("token", 2, false),
+            ],
+        },
+        Node::String,
+        Node::Secret,
+        Node::Object {
+            name: "CredentialsModel",
+            members: &[
+                Member::new("data_eliminazione", 4, false),
+                Member::new("data_scadenza_richiesta_pin_reset", 4, false),
+                Member::new("device_identifier", 1, false),
+                Member::new("device_is_banned", 5, false),
+                Member::new("identificativo", 1, false),
+                Member::new("identificativo_altro", 1, false),
+                Member::new("identifier", 1, false),
+                Member::new("siti", 6, false),
+                Member::new("stato", 7, false),
+                Member::new("ultimo_accesso", 4, false),
+                Member::new("user_name", 1, false),
+            ],
+        },
+        Node::DateTime,
+        Node::Boolean,
+        Node::Array(1),
+        Node::String,
+        Node::Object {
+            name: "CredentialsStatusResponse",
+            members: &[
+                Member::new("identificativo", 1, false),
+                Member::new("identificativo_altro", 1, false),
+                Member::new("identifier", 1, false),
+                Member::new("is_abbinato_solo_soggetto", 5, false),
+                Member::new("pin", 9, false),
+                Member::new("siti", 11, false),
+                Member::new("stato", 7, false),
+                Member::new("user_name", 1, false),
+            ],
+        },
+        Node::Secret,
+        Node::Object {
+            name: "CredentialsSito",
+            members: &[
+                Member::new("civico", 1, false),
+                Member::new("comune_id", 1, false),
+                Member::new("indirizzo", 1, false),
+                Member::new("nome", 1, false),
+                Member::new("num_iscr_sito", 1, false),
+                Member::new("provincia_id", 1, false),
+            ],
+        },
+        Node::Array(10),
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

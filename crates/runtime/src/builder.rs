@@ -60,6 +60,7 @@ pub struct ClientBuilder<C> {
     rate_limit: RateLimit,
     plain_http: bool,
     interceptor: Slot,
+    strict: bool,
     client: PhantomData<fn() -> C>,
 }
 
@@ -83,6 +84,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
             rate_limit: RateLimit::default(),
             plain_http: false,
             interceptor: Slot::default(),
+            strict: false,
             client: PhantomData,
         }
     }
@@ -220,6 +222,16 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
+    /// Whether an answer with members that do not fit their types is an error (`true`) or is
+    /// read tolerantly (`false`, the default): such a member then reads as absent, or as the
+    /// intended type for a widely seen spelling (a number sent as a string), and is listed in
+    /// [`crate::Answer::unfit`]. A strict client's error is an [`crate::ErrorKind::Decode`]
+    /// naming each such member; note that the server has acted on the request all the same.
+    pub fn strict(mut self, strict: bool) -> Self {
+        self.strict = strict;
+        self
+    }
+
     /// Validates the configuration and builds the client.
     pub fn build(self) -> Result<C, Error> {
         let service = C::SERVICE;
@@ -260,7 +272,8 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         let runtime = Runtime::new(service, self.auth, self.retry)
             .with_user_agent(user_agent)
             .with_interceptor_slot(self.interceptor)
-            .with_rate_limit(self.rate_limit);
+            .with_rate_limit(self.rate_limit)
+            .with_strict(self.strict);
         Ok(C::from_parts(&base_url, http, runtime))
     }
 }

@@ -4,8 +4,9 @@
 //! and follow the generator (`xtask/src/builder.rs`, `xtask/src/mock.rs`), not semver.
 
 pub use crate::decode::{
-    absent, empty_variant, error_from_response, json_response, json_response_refusable,
-    json_variant, present, text_response,
+    absent, empty, empty_variant, error_from_response, json_response, json_response_refusable,
+    json_variant, present, stream, text_response,
 };
 pub use crate::multipart::{FileParts, Multipart};
 pub use crate::path::{encode_path_segment, path_segment};
+pub use crate::shape::{Member, Node, Shape};

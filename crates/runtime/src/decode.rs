@@ -5,10 +5,13 @@
 
 use std::fmt;
 
-use progenitor_client::ResponseValue;
+use progenitor_client::ByteStream;
 use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use crate::answer::Answer;
 use crate::error::{ApiError, CallContext, DecodeError, Error, ErrorKind};
+use crate::shape::Shape;
+use crate::unfit::Unfit;
 
 /// A response read to its end, with what an error built from it must keep.
 struct Received {
@@ -44,8 +47,32 @@ impl Received {
         })
     }
 
-    fn value<T>(self, value: T) -> ResponseValue<T> {
-        ResponseValue::new(value, self.status, self.headers)
+    fn value<T>(self, value: T) -> Answer<T> {
+        Answer::new(value, self.status, self.headers)
+    }
+
+    /// Decodes the body into `T` with the tolerant reader (`tolerant.rs`); the members that
+    /// did not fit are logged once, at `debug`, and kept with the answer.
+    fn decode<T: DeserializeOwned>(
+        &self,
+        shape: Shape,
+        strict: bool,
+    ) -> Result<(T, Vec<Unfit>), serde_json::Error> {
+        let (value, unfit) = crate::tolerant::read(&self.body, shape, strict)?;
+        if !unfit.is_empty() {
+            let (service, operation) = self
+                .context
+                .map_or(("?", "?"), |c| (c.service, c.operation));
+            tracing::debug!(
+                service,
+                operation,
+                status = self.status.as_u16(),
+                ?unfit,
+                "{} answer member(s) did not fit their types",
+                unfit.len()
+            );
+        }
+        Ok((value, unfit))
     }
 
     fn api_error(self) -> Error {
@@ -91,7 +118,7 @@ fn joined(mut chunks: Vec<bytes::Bytes>) -> bytes::Bytes {
 
 /// Reads a success response's text body (`text/plain`, `text/csv`, ...) as a `String`. A body
 /// that is not UTF-8 is a decode error that keeps status, headers and the raw bytes.
-pub async fn text_response(response: reqwest::Response) -> Result<ResponseValue<String>, Error> {
+pub async fn text_response(response: reqwest::Response) -> Result<Answer<String>, Error> {
     let received = Received::read(response).await?;
     match std::str::from_utf8(&received.body) {
         Ok(text) => {
@@ -107,33 +134,51 @@ pub async fn text_response(response: reqwest::Response) -> Result<ResponseValue<
     }
 }
 
-/// Decodes a JSON body into the type of one status of an answer with a variant per status, and
-/// wraps it in that variant (`Answer::Status202`).
+/// Decodes a JSON body, whose JSON looks like `shape`, into the type of one status of an answer
+/// with a variant per status, and wraps it in that variant (`Answer::Status202`). Members that do
+/// not fit are tolerated unless `strict` (see `tolerant.rs`).
 pub async fn json_variant<T: DeserializeOwned, A>(
     response: reqwest::Response,
+    shape: Shape,
+    strict: bool,
     variant: impl FnOnce(T) -> A,
-) -> Result<ResponseValue<A>, Error> {
+) -> Result<Answer<A>, Error> {
     let received = Received::read(response).await?;
-    match serde_json::from_slice(&received.body) {
-        Ok(value) => Ok(received.value(variant(value))),
+    match received.decode(shape, strict) {
+        Ok((value, unfit)) => Ok(received.value(variant(value)).with_unfit(unfit)),
         Err(source) => Err(received.decode_error(source)),
     }
 }
 
 /// The bodiless status of an answer with a variant per status.
-pub fn empty_variant<A>(response: reqwest::Response, answer: A) -> Result<ResponseValue<A>, Error> {
-    Ok(ResponseValue::new(
+pub fn empty_variant<A>(response: reqwest::Response, answer: A) -> Result<Answer<A>, Error> {
+    Ok(Answer::new(
         answer,
         response.status(),
         response.headers().clone(),
     ))
 }
 
-/// Decodes a success response's JSON body. On failure the error keeps status, headers and body.
+/// A success without a body.
+pub fn empty(response: reqwest::Response) -> Result<Answer<()>, Error> {
+    empty_variant(response, ())
+}
+
+/// A success whose body is streamed as it arrives (a download).
+pub fn stream(response: reqwest::Response) -> Result<Answer<ByteStream>, Error> {
+    let (status, headers) = (response.status(), response.headers().clone());
+    let bytes = ByteStream::new(Box::pin(response.bytes_stream()));
+    Ok(Answer::new(bytes, status, headers))
+}
+
+/// Decodes a success response's JSON body, whose JSON looks like `shape`. Members that do not
+/// fit are tolerated unless `strict`; on failure the error keeps status, headers and body.
 pub async fn json_response<T: DeserializeOwned>(
     response: reqwest::Response,
-) -> Result<ResponseValue<T>, Error> {
-    json_variant(response, |value| value).await
+    shape: Shape,
+    strict: bool,
+) -> Result<Answer<T>, Error> {
+    json_variant(response, shape, strict, |value| value).await
 }
 
 /// Decodes a success response of a service whose answers carry a success flag (the PEC
@@ -143,18 +188,25 @@ pub async fn json_response<T: DeserializeOwned>(
 /// `T`, and `refused` reads the flag from it (the generated code passes
 /// `|answer| answer.success == Some(false)`). A body that does not parse into `T` is still
 /// checked for `success_member: false`, so that a refusal whose other members do not fit `T`
-/// is a refusal too, not a decode error.
+/// is a refusal too, not a decode error. Otherwise members that do not fit are tolerated unless
+/// `strict`, as by [`json_response`].
 pub async fn json_response_refusable<T: DeserializeOwned>(
     response: reqwest::Response,
+    shape: Shape,
+    strict: bool,
     success_member: &str,
-    refused: impl FnOnce(&T) -> bool,
-) -> Result<ResponseValue<T>, Error> {
+    refused: impl Fn(&T) -> bool,
+) -> Result<Answer<T>, Error> {
     let received = Received::read(response).await?;
     match serde_json::from_slice::<T>(&received.body) {
         Ok(value) if refused(&value) => Err(received.api_error()),
         Ok(value) => Ok(received.value(value)),
         Err(_) if member_is_false(&received.body, success_member) => Err(received.api_error()),
-        Err(source) => Err(received.decode_error(source)),
+        Err(_) => match received.decode(shape, strict) {
+            Ok((value, _)) if refused(&value) => Err(received.api_error()),
+            Ok((value, unfit)) => Ok(received.value(value).with_unfit(unfit)),
+            Err(source) => Err(received.decode_error(source)),
+        },
     }
 }
 
@@ -204,21 +256,13 @@ impl<'de> Visitor<'de> for FalseMember<'_> {
 
 /// The answer of an operation that may also succeed without a body (a `204` beside a `200`),
 /// when the body came: `Some` of it.
-pub fn present<T>(
-    decoded: Result<ResponseValue<T>, Error>,
-) -> Result<ResponseValue<Option<T>>, Error> {
-    let value = decoded?;
-    let (status, headers) = (value.status(), value.headers().clone());
-    Ok(ResponseValue::new(
-        Some(value.into_inner()),
-        status,
-        headers,
-    ))
+pub fn present<T>(decoded: Result<Answer<T>, Error>) -> Result<Answer<Option<T>>, Error> {
+    decoded.map(|answer| answer.map(Some))
 }
 
 /// The answer of such an operation for its bodiless success status: `None`, with the status
 /// and headers.
-pub fn absent<T>(response: reqwest::Response) -> Result<ResponseValue<Option<T>>, Error> {
+pub fn absent<T>(response: reqwest::Response) -> Result<Answer<Option<T>>, Error> {
     empty_variant(response, None)
 }
 

@@ -50,6 +50,8 @@ pub struct Runtime {
     user_agent: HeaderValue,
     interceptor: Slot,
     limits: Limits,
+    /// Answers with members that do not fit their types are errors (`strict.rs`).
+    pub(crate) strict: bool,
 }
 
 impl Runtime {
@@ -64,6 +66,7 @@ impl Runtime {
             user_agent: HeaderValue::from_static(crate::USER_AGENT),
             interceptor: Slot::default(),
             limits,
+            strict: false,
         }
     }
 
@@ -268,6 +271,7 @@ impl fmt::Debug for Runtime {
             .field("user_agent", &self.user_agent)
             .field("interceptor", &self.interceptor)
             .field("rate_limit", self.limits.config())
+            .field("strict", &self.strict)
             .finish()
     }
 }

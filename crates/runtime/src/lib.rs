@@ -6,6 +6,7 @@
 //! one type, [`Error`], which keeps the status, headers and raw body of whatever the server sent.
 #![doc = include_str!("../README.md")]
 
+mod answer;
 mod auth;
 mod builder;
 #[doc(hidden)]
@@ -22,7 +23,12 @@ mod redirect;
 mod retry;
 mod secret;
 mod service;
+mod shape;
+mod strict;
+mod tolerant;
+mod unfit;
 
+pub use answer::Answer;
 pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GeneratedClient};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
@@ -37,6 +43,7 @@ pub use redirect::redirect_policy;
 pub use retry::{RetryPolicy, Sleeper};
 pub use secret::Secret;
 pub use service::{AuthScheme, CREDENTIAL_HEADERS, Environment, OperationMeta, ServiceInfo};
+pub use unfit::{ReadAs, Unfit};
 
 /// The value of the `User-Agent` header sent by every client.
 pub const USER_AGENT: &str = concat!("credkit/", env!("CARGO_PKG_VERSION"));

@@ -13,7 +13,7 @@ use progenitor_client::ClientInfo;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName};
 
-use crate::{Client, ResponseValue};
+use crate::{Answer, Client};
 
 /// The request and response header that carries the session token.
 const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
@@ -35,7 +35,7 @@ impl Client {
         Ok(token_from(answer.headers())?)
     }
 
-    async fn send_auth(&self, identity: &str, key: &Secret) -> Result<ResponseValue<()>, Error> {
+    async fn send_auth(&self, identity: &str, key: &Secret) -> Result<Answer<()>, Error> {
         self.authenticate()
             .x_auth_identity(identity)
             .x_auth_key(key.expose())

@@ -69,13 +69,12 @@ pub mod types {
         ///The Sparkfly account owning the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub account_id: ::std::option::Option<i64>,
-        /**Annotations of the credential (see `Annotations`). The service sends an object
-(`{}` when empty); its values are accepted whatever their JSON type.
+        /**Annotations of the credential (see `Annotations`). The published definition types
+them as text, while every documented answer sends an object (`{}` when empty): both
+are accepted, an object's values whatever their JSON type. `null` reads as absent.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub annotations: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub annotations: ::std::option::Option<CredentialAnnotations>,
         ///The publishing channel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub channel_id: ::std::option::Option<i64>,
@@ -139,6 +138,27 @@ pub mod types {
     impl Credential {
         pub fn builder() -> builder::Credential {
             Default::default()
+        }
+    }
+
+    /**Annotations of the credential (see `Annotations`). The published definition types
+them as text, while every documented answer sends an object (`{}` when empty): both
+are accepted, an object's values whatever their JSON type. `null` reads as absent.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(untagged)]
+    pub enum CredentialAnnotations {
+        String(::std::string::String),
+        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+    }
+
+    impl ::std::convert::From<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    > for CredentialAnnotations {
+        fn from(
+            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ) -> Self {
+            Self::Object(value)
         }
     }
 
@@ -361,9 +381,7 @@ JSON because Rails-style services may send a list of messages per field.
                 ::std::string::String,
             >,
             annotations: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
+                ::std::option::Option<super::CredentialAnnotations>,
                 ::std::string::String,
             >,
             channel_id: ::std::result::Result<
@@ -485,9 +503,7 @@ JSON because Rails-style services may send a list of messages per field.
             pub fn annotations<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
+                    ::std::option::Option<super::CredentialAnnotations>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -1812,7 +1828,9 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         Result<crate::generated::types::AuthKey, ::std::string::String>,
     > {
         ///Sends a `GET` request to `/auth`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, x_auth_identity, x_auth_key } = self;
             let x_auth_identity = x_auth_identity.map_err(Error::InvalidRequest)?;
             let x_auth_key = x_auth_key.map_err(Error::InvalidRequest)?;
@@ -1827,7 +1845,7 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -1895,7 +1913,10 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         ///Sends a `GET` request to `/v1.0/credentials`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialList>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialList>,
+            credkit_runtime::Error,
+        > {
             let Self { client, member_id, offer_id, store_id } = self;
             let member_id = member_id.map_err(Error::InvalidRequest)?;
             let offer_id = offer_id.map_err(Error::InvalidRequest)?;
@@ -1917,7 +1938,14 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -1969,7 +1997,10 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         ///Sends a `POST` request to `/v1.0/credentials`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialResponse>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialResponse>,
+            credkit_runtime::Error,
+        > {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -1991,7 +2022,14 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::contract::json_response(response).await,
+                201u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(1),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2072,7 +2110,7 @@ Required: `member_id`, `offer_id`. `send` exists once each is set (until then it
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::CredentialEligibilityResponse>,
+            credkit_runtime::Answer<types::CredentialEligibilityResponse>,
             credkit_runtime::Error,
         > {
             let Self { client, member_id, offer_id } = self;
@@ -2094,7 +2132,14 @@ Required: `member_id`, `offer_id`. `send` exists once each is set (until then it
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(11),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2140,7 +2185,10 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ///Sends a `GET` request to `/v1.0/credentials/{credential_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialResponse>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialResponse>,
+            credkit_runtime::Error,
+        > {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2161,7 +2209,14 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(1),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2234,7 +2289,10 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialResponse>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialResponse>,
+            credkit_runtime::Error,
+        > {
             let Self { client, credential_id, body } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -2261,7 +2319,14 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::contract::json_response(response).await,
+                201u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(1),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2307,7 +2372,10 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ///Sends a `DELETE` request to `/v1.0/credentials/{credential_id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialResponse>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialResponse>,
+            credkit_runtime::Error,
+        > {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2328,7 +2396,14 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(1),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2374,7 +2449,10 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}/redeem`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialResponse>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialResponse>,
+            credkit_runtime::Error,
+        > {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2395,7 +2473,14 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::contract::json_response(response).await,
+                201u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(1),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2441,7 +2526,10 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}/void`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::CredentialResponse>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::CredentialResponse>,
+            credkit_runtime::Error,
+        > {
             let Self { client, credential_id } = self;
             let credential_id = credential_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -2462,7 +2550,14 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::contract::json_response(response).await,
+                201u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(1),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -2603,5 +2698,78 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "CredentialList",
+            members: &[
+                Member::new("credentials", 10, false),
+                Member::new("page", 3, false),
+                Member::new("per_page", 3, false),
+                Member::new("total_entries", 3, false),
+                Member::new("total_pages", 3, false),
+            ],
+        },
+        Node::Object {
+            name: "CredentialResponse",
+            members: &[
+                Member::new("credential", 2, false),
+                Member::new("errors", 9, false),
+            ],
+        },
+        Node::Object {
+            name: "Credential",
+            members: &[
+                Member::new("account_id", 3, false),
+                Member::new("annotations", 6, false),
+                Member::new("channel_id", 3, false),
+                Member::new("code_lifetime", 3, false),
+                Member::new("created_at", 4, false),
+                Member::new("id", 3, false),
+                Member::new("identifier", 4, false),
+                Member::new("location_address", 4, false),
+                Member::new("member_id", 3, false),
+                Member::new("merchant_id", 3, false),
+                Member::new("merchant_name", 4, false),
+                Member::new("offer_id", 3, false),
+                Member::new("offer_ids", 7, false),
+                Member::new("offer_name", 4, false),
+                Member::new("redeemed_at", 4, false),
+                Member::new("status", 4, false),
+                Member::new("store_id", 3, false),
+                Member::new("supports_barcode", 8, false),
+                Member::new("updated_at", 4, false),
+                Member::new("url", 4, false),
+                Member::new("voided_at", 4, false),
+            ],
+        },
+        Node::Integer,
+        Node::String,
+        Node::Any,
+        Node::OneOf(&[4, 5]),
+        Node::Array(3),
+        Node::Boolean,
+        Node::Any,
+        Node::Array(1),
+        Node::Object {
+            name: "CredentialEligibilityResponse",
+            members: &[
+                Member::new("is_eligible", 8, false),
+                Member::new("status", 4, false),
+            ],
+        },
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

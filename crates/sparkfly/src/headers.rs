@@ -3,10 +3,10 @@
 
 use reqwest::header::{HeaderMap, LOCATION};
 
-use crate::{Error, ResponseValue};
+use crate::{Answer, Error};
 
 /// Typed access to the Sparkfly response headers, on successful answers
-/// ([`ResponseValue`]) and on errors ([`Error`], when the server answered).
+/// ([`Answer`]) and on errors ([`Error`], when the server answered).
 ///
 /// Every other header stays reachable through `headers()`.
 pub trait ResponseHeadersExt {
@@ -29,7 +29,7 @@ fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name)?.to_str().ok()
 }
 
-impl<T> ResponseHeadersExt for ResponseValue<T> {
+impl<T> ResponseHeadersExt for Answer<T> {
     fn response_headers(&self) -> Option<&HeaderMap> {
         Some(self.headers())
     }

@@ -294,7 +294,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/things/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<GetThingAnswer>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<GetThingAnswer>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -317,6 +317,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
                             GetThingAnswer::Status200,
                         )
                         .await
@@ -324,6 +326,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 201u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
+                            super::shapes::at(2),
+                            client.inner.strict(),
                             GetThingAnswer::Status201,
                         )
                         .await
@@ -409,5 +413,29 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Thing",
+            members: &[Member::new("name", 1, false)],
+        },
+        Node::String,
+        Node::Object {
+            name: "Problem",
+            members: &[Member::new("title", 1, false)],
+        },
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -592,7 +592,7 @@ pub mod builder {
         ///Sends a `POST` request to `/2fa`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::X2faCode>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::X2faCode>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::X2faCode::try_from(v).map_err(|e| e.to_string()))
@@ -612,7 +612,14 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -732,7 +739,7 @@ Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its ty
         ///Sends a `GET` request to `/things/{thing-id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Type>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Type>, credkit_runtime::Error> {
             let Self { client, thing_id, _2nd, type_, x_pin } = self;
             let thing_id = thing_id.map_err(Error::InvalidRequest)?;
             let type_ = type_.map_err(Error::InvalidRequest)?;
@@ -763,7 +770,14 @@ Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its ty
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(4),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -809,7 +823,9 @@ Required: `thing_id`. `send` exists once each is set (until then its type parame
 
     impl<'a> DeleteThing<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `DELETE` request to `/things/{thing-id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, thing_id } = self;
             let thing_id = thing_id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -823,7 +839,7 @@ Required: `thing_id`. `send` exists once each is set (until then its type parame
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -846,7 +862,7 @@ Required: `thing_id`. `send` exists once each is set (until then its type parame
         ///Sends a `GET` request to `/type`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Type>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Type>, credkit_runtime::Error> {
             let Self { client } = self;
             let url = format!("{}/type", client.baseurl,);
             let request = client
@@ -862,7 +878,14 @@ Required: `thing_id`. `send` exists once each is set (until then its type parame
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(4),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -953,5 +976,36 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "X2faCode",
+            members: &[
+                Member::new("async", 1, false),
+                Member::new("self", 2, false),
+                Member::new("type", 3, false),
+            ],
+        },
+        Node::String,
+        Node::Boolean,
+        Node::String,
+        Node::Object {
+            name: "Type",
+            members: &[Member::new("match", 5, false)],
+        },
+        Node::Integer,
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

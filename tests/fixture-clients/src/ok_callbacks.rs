@@ -463,7 +463,9 @@ pub mod builder {
 
     impl<'a> Subscribe<'a> {
         ///Sends a `POST` request to `/subscriptions`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -477,7 +479,7 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -562,5 +564,19 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -233,7 +233,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
     impl<'a> GetThing<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `GET` request to `/things/{id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -246,7 +248,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::empty(response)),
+                200u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -310,5 +312,19 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -389,7 +389,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         )]
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Device>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Device>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -409,7 +409,14 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -473,5 +480,25 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Device",
+            members: &[Member::new("code", 1, false), Member::new("kind", 1, false)],
+        },
+        Node::String,
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

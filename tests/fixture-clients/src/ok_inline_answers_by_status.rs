@@ -394,7 +394,7 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
         ///Sends a `PUT` request to `/parcels/{code}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<StoreParcelAnswer>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<StoreParcelAnswer>, credkit_runtime::Error> {
             let Self { client, code } = self;
             let code = code.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -417,6 +417,8 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
                 200u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
+                            super::shapes::at(2),
+                            client.inner.strict(),
                             StoreParcelAnswer::Status200,
                         )
                         .await
@@ -424,6 +426,8 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
                 201u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
+                            super::shapes::at(4),
+                            client.inner.strict(),
                             StoreParcelAnswer::Status201,
                         )
                         .await
@@ -431,6 +435,8 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
                 202u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
+                            super::shapes::at(3),
+                            client.inner.strict(),
                             StoreParcelAnswer::Status202,
                         )
                         .await
@@ -518,5 +524,31 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::String,
+        Node::Integer,
+        Node::Object {
+            name: "",
+            members: &[Member::new("note", 0, false), Member::new("shelf", 1, true)],
+        },
+        Node::Object {
+            name: "Parcel",
+            members: &[Member::new("code", 0, true)],
+        },
+        Node::Array(3),
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

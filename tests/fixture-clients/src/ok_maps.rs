@@ -521,7 +521,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/inventory`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Inventory>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Inventory>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Inventory::try_from(v).map_err(|e| e.to_string()))
@@ -541,7 +541,14 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -605,5 +612,42 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Inventory",
+            members: &[
+                Member::new("counts", 2, true),
+                Member::new("labels", 3, false),
+                Member::new("metadata", 5, false),
+                Member::new("shelves", 7, false),
+            ],
+        },
+        Node::Integer,
+        Node::Map(1),
+        Node::Object {
+            name: "Labels",
+            members: &[Member::new("main", 4, true)],
+        },
+        Node::String,
+        Node::Any,
+        Node::Object {
+            name: "Shelf",
+            members: &[Member::new("slots", 1, true)],
+        },
+        Node::Map(6),
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

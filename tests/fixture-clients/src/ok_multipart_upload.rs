@@ -695,7 +695,7 @@ pub mod builder {
         ///Sends a `POST` request to `/documents`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Receipt>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Receipt>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -727,7 +727,14 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::contract::json_response(response).await,
+                201u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -798,7 +805,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
     impl<'a> SetAvatar<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `PUT` request to `/people/{id}/avatar`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -820,7 +829,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -893,5 +902,26 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Receipt",
+            members: &[Member::new("id", 1, true), Member::new("parts", 2, true)],
+        },
+        Node::String,
+        Node::Integer,
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -601,7 +601,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/shipments`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Shipment>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Shipment>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Shipment::try_from(v).map_err(|e| e.to_string()))
@@ -621,7 +621,14 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -685,5 +692,43 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Shipment",
+            members: &[
+                Member::new("backup_label", 1, true),
+                Member::new("carrier", 2, false),
+                Member::new("colour", 2, true),
+                Member::new("extras", 3, true),
+                Member::new("label", 1, true),
+                Member::new("note", 2, true),
+                Member::new("size", 4, true),
+                Member::new("tags", 5, true),
+                Member::new("weight", 6, false),
+            ],
+        },
+        Node::Object {
+            name: "Label",
+            members: &[Member::new("text", 2, true)],
+        },
+        Node::String,
+        Node::Map(2),
+        Node::Integer,
+        Node::Array(2),
+        Node::Number,
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

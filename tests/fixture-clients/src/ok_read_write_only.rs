@@ -911,7 +911,7 @@ pub mod builder {
         ///Sends a `POST` request to `/accounts`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Account>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Account>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| {
@@ -933,7 +933,14 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                201u16 => credkit_runtime::contract::json_response(response).await,
+                201u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -1007,7 +1014,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub async fn send(
             self,
         ) -> Result<
-            ResponseValue<types::RenameAccountResponse>,
+            credkit_runtime::Answer<types::RenameAccountResponse>,
             credkit_runtime::Error,
         > {
             let Self { client, id, body } = self;
@@ -1035,7 +1042,14 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(6),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -1108,7 +1122,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PUT` request to `/accounts/{id}/photo`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Photo>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Photo>, credkit_runtime::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -1139,7 +1153,14 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(7),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -1221,5 +1242,53 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Account",
+            members: &[
+                Member::new("id", 1, true),
+                Member::new("members", 4, false),
+                Member::new("name", 1, true),
+                Member::new("opened", 5, true),
+                Member::new("password", 1, true),
+            ],
+        },
+        Node::String,
+        Node::Object {
+            name: "Member",
+            members: &[Member::new("badge", 3, false), Member::new("email", 1, true)],
+        },
+        Node::Integer,
+        Node::Array(2),
+        Node::DateTime,
+        Node::Object {
+            name: "",
+            members: &[
+                Member::new("name", 1, true),
+                Member::new("recovery_code", 1, true),
+            ],
+        },
+        Node::Object {
+            name: "Photo",
+            members: &[
+                Member::new("caption", 1, false),
+                Member::new("id", 1, false),
+                Member::new("image", 1, true),
+            ],
+        },
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

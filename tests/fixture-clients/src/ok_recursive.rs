@@ -524,7 +524,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/folders`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Folder>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Folder>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Folder::try_from(v).map_err(|e| e.to_string()))
@@ -544,7 +544,14 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -608,5 +615,43 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Folder",
+            members: &[
+                Member::new("by_name", 1, false),
+                Member::new("children", 2, false),
+                Member::new("name", 3, true),
+                Member::new("parent", 0, false),
+                Member::new("rule", 4, false),
+            ],
+        },
+        Node::Map(0),
+        Node::Array(0),
+        Node::String,
+        Node::OneOf(&[5, 6]),
+        Node::Object {
+            name: "Match",
+            members: &[Member::new("pattern", 3, true)],
+        },
+        Node::Object {
+            name: "AllOfRules",
+            members: &[Member::new("all", 7, true)],
+        },
+        Node::Array(4),
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -395,7 +395,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
     impl<'a> PatchThing<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `PATCH` request to `/things/{id}`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body
@@ -424,7 +426,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -500,7 +502,9 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         Result<reqwest::Body, ::std::string::String>,
     > {
         ///Sends a `PUT` request to `/things/{id}/file`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -524,7 +528,7 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -593,7 +597,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
     impl<'a> PostForm<'a, Result<::std::string::String, ::std::string::String>> {
         ///Sends a `POST` request to `/things/{id}/form`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             use progenitor_client::RequestBuilderExt as _;
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
@@ -610,7 +616,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -682,7 +688,9 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         Result<reqwest::Body, ::std::string::String>,
     > {
         ///Sends a `PUT` request to `/things/{id}/note`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -704,7 +712,7 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -780,7 +788,9 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         Result<reqwest::Body, ::std::string::String>,
     > {
         ///Sends a `PUT` request to `/things/{id}/photo`
-        pub async fn send(self) -> Result<ResponseValue<()>, credkit_runtime::Error> {
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
             let Self { client, id, body } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let body = body.map_err(Error::InvalidRequest)?;
@@ -802,7 +812,7 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
+                204u16 => credkit_runtime::contract::empty(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -902,5 +912,19 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

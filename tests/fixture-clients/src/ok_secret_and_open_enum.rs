@@ -545,7 +545,7 @@ Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then i
         ///Sends a `GET` request to `/things/{id}/pin`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Thing>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Thing>, credkit_runtime::Error> {
             let Self { client, id, pin, x_api_key } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let x_api_key = x_api_key.map_err(Error::InvalidRequest)?;
@@ -571,7 +571,14 @@ Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then i
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -635,5 +642,26 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Thing",
+            members: &[Member::new("name", 1, false), Member::new("state", 2, false)],
+        },
+        Node::String,
+        Node::String,
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

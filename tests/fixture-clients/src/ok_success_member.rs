@@ -401,7 +401,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/things/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::ThingEnvelope>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<types::ThingEnvelope>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -424,6 +427,8 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
                             "success",
                             |answer: &types::ThingEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -494,5 +499,30 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "ThingEnvelope",
+            members: &[Member::new("data", 2, false), Member::new("success", 3, true)],
+        },
+        Node::String,
+        Node::Object {
+            name: "",
+            members: &[Member::new("name", 1, false)],
+        },
+        Node::Boolean,
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -330,7 +330,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/things/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Thing>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Thing>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -351,7 +351,12 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16..=299u16 => {
-                    credkit_runtime::contract::json_response(response).await
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
@@ -398,7 +403,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `PUT` request to `/things/{id}`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Thing>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Thing>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -419,7 +424,12 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
                 200u16 | 202u16 => {
-                    credkit_runtime::contract::json_response(response).await
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
                 }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
@@ -466,7 +476,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/things/{id}/archive`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -486,7 +496,7 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => Ok(ResponseValue::stream(response)),
+                200u16 => credkit_runtime::contract::stream(response),
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -532,7 +542,10 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ///Sends a `GET` request to `/things/{id}/notes`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<::std::string::String>, credkit_runtime::Error> {
+        ) -> Result<
+            credkit_runtime::Answer<::std::string::String>,
+            credkit_runtime::Error,
+        > {
             let Self { client, id } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -643,5 +656,25 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Thing",
+            members: &[Member::new("name", 1, false)],
+        },
+        Node::String,
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

@@ -840,7 +840,7 @@ pub mod builder {
         ///Sends a `PUT` request to `/orders`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::Order>, credkit_runtime::Error> {
+        ) -> Result<credkit_runtime::Answer<types::Order>, credkit_runtime::Error> {
             let Self { client, body } = self;
             let body = body
                 .and_then(|v| types::Order::try_from(v).map_err(|e| e.to_string()))
@@ -860,7 +860,14 @@ pub mod builder {
             };
             let response = client.inner.execute(&client.client, request, &info).await?;
             match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::json_response(response).await,
+                200u16 => {
+                    credkit_runtime::contract::json_response(
+                            response,
+                            super::shapes::at(0),
+                            client.inner.strict(),
+                        )
+                        .await
+                }
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),
             }
         }
@@ -924,5 +931,57 @@ impl credkit_runtime::GeneratedClient for Client {
 
     fn runtime(&self) -> &credkit_runtime::Runtime {
         &self.inner
+    }
+}
+
+/// What each JSON answer looks like, read from the spec: the tolerant reader of
+/// `credkit_runtime` walks an answer that does not decode straight into its type along
+/// these nodes (each operation's `send` names its answer's node, `shapes::at(3)`).
+#[doc(hidden)]
+pub mod shapes {
+    #[allow(unused_imports)]
+    use credkit_runtime::contract::{Member, Node};
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Order",
+            members: &[
+                Member::new("contact", 1, false),
+                Member::new("discount", 8, false),
+                Member::new("payment", 9, true),
+            ],
+        },
+        Node::OneOf(&[3, 4]),
+        Node::String,
+        Node::Object {
+            name: "",
+            members: &[Member::new("email", 2, true)],
+        },
+        Node::Object {
+            name: "",
+            members: &[Member::new("phone", 2, true)],
+        },
+        Node::Object {
+            name: "Coupon",
+            members: &[Member::new("code", 2, true)],
+        },
+        Node::Object {
+            name: "Voucher",
+            members: &[Member::new("serial", 7, true)],
+        },
+        Node::Integer,
+        Node::OneOf(&[5, 6]),
+        Node::OneOf(&[10, 11]),
+        Node::Object {
+            name: "Card",
+            members: &[Member::new("kind", 2, true), Member::new("number", 2, true)],
+        },
+        Node::Object {
+            name: "Transfer",
+            members: &[Member::new("iban", 2, true), Member::new("kind", 2, true)],
+        },
+    ];
+    /// The answer whose node is `NODES[index]`.
+    pub fn at(index: u32) -> credkit_runtime::contract::Shape {
+        credkit_runtime::contract::Shape::new(NODES, index)
     }
 }

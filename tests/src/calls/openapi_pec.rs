@@ -1,5 +1,6 @@
 //! Every Openapi.it PEC operation with valid arguments.
 
+use super::Seen;
 use chrono::NaiveDate;
 use credkit_openapi_pec::types::{self, Documenti, MailboxType, SpaceAmount};
 use credkit_openapi_pec::{Client, Error};
@@ -48,60 +49,65 @@ pub fn register_body(
         })
 }
 
+/// Calls `operation` as [`read`] does, dropping the answer.
+pub async fn call(client: &Client, operation: &str, value: &str) -> Result<(), Error> {
+    read(client, operation, value).await.map(drop)
+}
+
 /// Calls `operation` with valid arguments and `value` in its path parameter (`id`, `dominio`
 /// or `pec`); the server decides the answer.
-pub async fn call(client: &Client, operation: &str, value: &str) -> Result<(), Error> {
+pub async fn read(client: &Client, operation: &str, value: &str) -> Result<Seen, Error> {
     match operation {
         "check_domain" => client
             .check_domain()
             .dominio(value)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "check_availability" => client
             .check_availability()
             .pec(value)
             .send()
             .await
-            .map(drop),
-        "list_mailboxes" => client.list_mailboxes().send().await.map(drop),
+            .map(Seen::json),
+        "list_mailboxes" => client.list_mailboxes().send().await.map(Seen::json),
         "register_mailbox" => client
             .register_mailbox()
             .body_map(register_body)
             .send()
             .await
-            .map(drop),
-        "get_mailbox" => client.get_mailbox().id(value).send().await.map(drop),
-        "revoke_mailbox" => client.revoke_mailbox().id(value).send().await.map(drop),
+            .map(Seen::json),
+        "get_mailbox" => client.get_mailbox().id(value).send().await.map(Seen::json),
+        "revoke_mailbox" => client.revoke_mailbox().id(value).send().await.map(Seen::json),
         "activate_mailbox" => client
             .activate_mailbox()
             .id(value)
             .body_map(|b| b.documenti(Documenti::from_bytes(b"%PDF")))
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "change_mailbox_space" => client
             .change_mailbox_space()
             .id(value)
             .body_map(|b| b.spazio_disco(SpaceAmount::add(1000)))
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "enable_conservation" => client
             .enable_conservation()
             .id(value)
             .body_map(|b| b.documenti(Documenti::from_bytes(b"%PDF")))
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "change_mailbox_type" => client
             .change_mailbox_type()
             .id(value)
             .body_map(|b| b.tipo_casella(types::MailboxUpgradeType::Standard))
             .send()
             .await
-            .map(drop),
-        "renew_mailbox" => client.renew_mailbox().id(value).send().await.map(drop),
+            .map(Seen::json),
+        "renew_mailbox" => client.renew_mailbox().id(value).send().await.map(Seen::json),
         "add_mailbox_user" => client
             .add_mailbox_user()
             .id(value)
@@ -113,9 +119,9 @@ pub async fn call(client: &Client, operation: &str, value: &str) -> Result<(), E
             })
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "list_registry_communications" => {
-            client.list_registry_communications().send().await.map(drop)
+            client.list_registry_communications().send().await.map(Seen::json)
         }
         "create_registry_communication" => client
             .create_registry_communication()
@@ -127,38 +133,38 @@ pub async fn call(client: &Client, operation: &str, value: &str) -> Result<(), E
             )
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "get_registry_communication" => client
             .get_registry_communication()
             .id(value)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "upload_registry_communication_documents" => client
             .upload_registry_communication_documents()
             .id(value)
             .body_map(|b| b.documenti(Documenti::from_bytes(b"p7m")))
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "download_activation_form" => client
             .download_activation_form()
             .id(value)
             .send()
             .await
-            .map(drop),
+            .map(Seen::of),
         "download_conservation_form" => client
             .download_conservation_form()
             .id(value)
             .send()
             .await
-            .map(drop),
+            .map(Seen::of),
         "download_registry_power_of_attorney" => client
             .download_registry_power_of_attorney()
             .id(value)
             .send()
             .await
-            .map(drop),
+            .map(Seen::of),
         other => panic!("no call for operation `{other}`"),
     }
 }

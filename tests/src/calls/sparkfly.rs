@@ -1,5 +1,6 @@
 //! Every Sparkfly operation with valid arguments.
 
+use super::Seen;
 use credkit_sparkfly::types::{CredentialInput, CredentialInputRequest};
 use credkit_sparkfly::{Client, Error};
 
@@ -18,8 +19,13 @@ pub fn credential_input(member_id: i64, channel_id: i64) -> CredentialInputReque
     }
 }
 
-/// Calls `operation` with valid arguments; the server decides the answer.
+/// Calls `operation` as [`read`] does, dropping the answer.
 pub async fn call(client: &Client, operation: &str) -> Result<(), Error> {
+    read(client, operation).await.map(drop)
+}
+
+/// Calls `operation` with valid arguments; the server decides the answer.
+pub async fn read(client: &Client, operation: &str) -> Result<Seen, Error> {
     match operation {
         "authenticate" => client
             .authenticate()
@@ -27,57 +33,57 @@ pub async fn call(client: &Client, operation: &str) -> Result<(), Error> {
             .x_auth_key("key")
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "list_credentials" => client
             .list_credentials()
             .member_id(1)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "create_credential" => client
             .create_credential()
             .body(credential_input(1, 456))
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "get_offer_eligibility" => client
             .get_offer_eligibility()
             .member_id(1)
             .offer_id(2)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "get_credential" => client
             .get_credential()
             .credential_id(CREDENTIAL_ID)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "update_credential" => client
             .update_credential()
             .credential_id(CREDENTIAL_ID)
             .body(credential_input(1, 456))
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "delete_credential" => client
             .delete_credential()
             .credential_id(CREDENTIAL_ID)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "redeem_credential" => client
             .redeem_credential()
             .credential_id(CREDENTIAL_ID)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         "void_credential" => client
             .void_credential()
             .credential_id(CREDENTIAL_ID)
             .send()
             .await
-            .map(drop),
+            .map(Seen::json),
         other => panic!("no call for Sparkfly operation `{other}`"),
     }
 }

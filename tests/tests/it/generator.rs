@@ -622,7 +622,7 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
         workspace::SURFACE_SNAPSHOTS
     ));
     assert!(
-        snapshot.contains("\nop GET /type [idempotent] type_() -> ResponseValue<Type>\n"),
+        snapshot.contains("\nop GET /type [idempotent] type_() -> Answer<Type>\n"),
         "{snapshot}"
     );
     let services = scratch.run(&["services"]);

@@ -18,4 +18,5 @@ mod sparkfly;
 mod spec_examples;
 mod spec_patterns;
 mod success_shapes;
+mod tolerant_answers;
 mod upstream;

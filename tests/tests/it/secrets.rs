@@ -341,3 +341,58 @@ async fn openapi_pec_never_shows_its_token() {
     assert_hidden("the tracing output", &captured.text(), &[PEC_TOKEN]);
     assert!(captured.text().contains("service=\"openapi-pec\""));
 }
+
+#[tokio::test(flavor = "current_thread")]
+async fn an_answer_member_that_does_not_fit_is_logged_once_and_a_secret_one_without_its_value() {
+    let captured = Capture::start();
+    let server = MockServer::start_async().await;
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/credentials/B4HUPE820/status");
+            // A PIN sent as a number (read as text) and a list that is not one.
+            then.status(200).json_body(serde_json::json!({
+                "pin": CURRENT_PIN.parse::<u32>().unwrap(),
+                "siti": NEW_PIN,
+                "identifier": "B4HUPE820"
+            }));
+        })
+        .await;
+    let client = Client::builder()
+        .base_url(server.base_url())
+        .token(TOKEN)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let answer = client
+        .get_credentials_status()
+        .credentials_id("B4HUPE820")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.pin.as_ref().unwrap().expose(), CURRENT_PIN);
+    assert_eq!(answer.siti, None);
+    let listed: Vec<String> = answer.unfit().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "/pin: expected string, found <redacted> (read as that type)",
+            format!("/siti: expected array of object CredentialsSito, found \"{NEW_PIN}\" (read as absent)").as_str(),
+        ]
+    );
+    let text = captured.text();
+    let logged: Vec<&str> = text
+        .lines()
+        .filter(|line| line.contains("did not fit their types"))
+        .collect();
+    assert_eq!(logged.len(), 1, "logged once per answer:\n{text}");
+    assert!(
+        logged[0].contains("DEBUG") && logged[0].contains("/pin") && logged[0].contains("/siti"),
+        "{text}"
+    );
+    assert_hidden("the debug line", logged[0], &[TOKEN, CURRENT_PIN]);
+    assert_hidden(
+        "the answer's Debug",
+        &format!("{answer:?} {:?}", answer.unfit()),
+        &[TOKEN, CURRENT_PIN],
+    );
+}

@@ -305,3 +305,75 @@ async fn inline_answers_of_each_status_decode_into_types_of_their_own() {
     assert_eq!(error.status().unwrap(), 200);
     assert_eq!(error.body().unwrap(), br#"{"note":"no shelf"}"#);
 }
+
+/// Each status of an answer with a variant per status is read tolerantly along its own schema.
+#[tokio::test]
+async fn each_status_of_an_answer_by_status_is_read_along_its_own_schema() {
+    use credkit_fixture_clients::ok_answers_by_status::{Client, builder::GetThingAnswer};
+
+    let server = MockServer::start_async().await;
+    for (id, status, body) in [
+        ("a", 200, json!({ "name": 12 })),
+        ("b", 201, json!({ "title": {"nested": true} })),
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(format!("/things/{id}"));
+                then.status(status).json_body(body);
+            })
+            .await;
+    }
+    let client = client::<Client>(&server);
+    let thing = client.get_thing().id("a").send().await.unwrap();
+    assert!(
+        matches!(&*thing, GetThingAnswer::Status200(t) if t.name.as_deref() == Some("12")),
+        "{thing:?}"
+    );
+    assert_eq!(
+        thing.unfit()[0].to_string(),
+        "/name: expected string, found 12 (read as that type)"
+    );
+    let made = client.get_thing().id("b").send().await.unwrap();
+    assert!(
+        matches!(&*made, GetThingAnswer::Status201(p) if p.title.is_none()),
+        "{made:?}"
+    );
+    assert_eq!(
+        made.unfit()[0].to_string(),
+        r#"/title: expected string, found {"nested":true} (read as absent)"#
+    );
+}
+
+/// A required member that cannot be read leaves nothing sensible to answer: the call fails,
+/// naming it. An optional one beside it is read as absent.
+#[tokio::test]
+async fn a_required_answer_member_that_cannot_be_read_fails_the_answer_naming_it() {
+    use credkit_fixture_clients::ok_nullable_ref::Client;
+
+    let server = MockServer::start_async().await;
+    for (id, body) in [
+        ("kept", json!({ "owner": {"email": 7}, "name": ["x"] })),
+        ("lost", json!({ "owner": "nobody", "name": "thing" })),
+    ] {
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(format!("/things/{id}"));
+                then.status(200).json_body(body);
+            })
+            .await;
+    }
+    let client = client::<Client>(&server);
+    let thing = client.get_thing().id("kept").send().await.unwrap();
+    assert_eq!(thing.owner.as_ref().unwrap().email.as_deref(), Some("7"));
+    assert_eq!(thing.name, None);
+    assert_eq!(thing.unfit().len(), 2, "{:?}", thing.unfit());
+
+    let error = client.get_thing().id("lost").send().await.unwrap_err();
+    assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
+    assert!(
+        error.to_string().contains(
+            r#"the answer cannot be read without its required members: /owner: expected object Owner, found "nobody" (read as absent)"#
+        ),
+        "{error}"
+    );
+}

@@ -118,6 +118,7 @@ pub(super) fn operations(
                 summary: trimmed(op, "summary"),
                 description: trimmed(op, "description"),
                 rate_limit,
+                answer_shapes: Vec::new(),
             });
         }
     }
@@ -595,13 +596,7 @@ fn body_members(
     let Some(object) = spec.resolve(schema) else {
         return Vec::new();
     };
-    let required: Vec<&str> = object
-        .get("required")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(Value::as_str)
-        .collect();
+    let required = required_members(object);
     let is_text = |member: &Value| {
         [member, through_all_of(member)]
             .into_iter()
@@ -659,8 +654,19 @@ fn through_all_of(schema: &Value) -> &Value {
         .unwrap_or(schema)
 }
 
+/// The names an object schema lists in its `required`.
+pub(super) fn required_members(object: &Value) -> Vec<&str> {
+    object
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
 /// A schema that is, or is `allOf` exactly one reference to, an `x-credkit-secret` string.
-fn is_secret(spec: &Spec, schema: &Value) -> bool {
+pub(super) fn is_secret(spec: &Spec, schema: &Value) -> bool {
     let referenced = through_all_of(schema);
     spec.resolve(referenced)
         .is_some_and(|s| s.get("x-credkit-secret").and_then(Value::as_bool) == Some(true))

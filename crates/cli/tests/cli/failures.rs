@@ -96,8 +96,8 @@ fn an_answer_that_does_not_decode_exits_5() {
     let server = MockServer::start();
     server.mock(|when, then| {
         when.method(GET).path(format!("/pec/{ID}"));
-        then.status(200)
-            .json_body(json!({ "success": true, "data": "not a mailbox" }));
+        // Not even an object: no member of it can be read.
+        then.status(200).json_body(json!(["not", "a", "mailbox"]));
     });
     let run = pec(&server, &["get-mailbox", "--id", ID]).code(5);
     assert!(
@@ -183,4 +183,50 @@ fn a_refused_sparkfly_exchange_is_a_refusal() {
         "error: sparkfly get-credential: authentication failed: Sparkfly refused the identity `me` and its key (GET /auth answered 401 Unauthorized)"
     );
     assert!(!run.stderr.contains("wrong"), "{}", run.shown());
+}
+
+#[test]
+fn an_answer_member_that_does_not_fit_is_read_as_absent_and_named_on_stderr() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(200).json_body(json!({
+            "success": true,
+            "error": "",
+            "data": {"id": ID, "timestamp": {"scadenza": "1614865504"}, "casella_pec": 12}
+        }));
+    });
+    let run = pec(&server, &["get-mailbox", "--id", ID]).success();
+    let answer: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(
+        answer,
+        json!({"success": true, "data": {"id": ID, "timestamp": {"scadenza": 1614865504}, "casella_pec": "12"}}),
+        "{}",
+        run.shown()
+    );
+    for note in [
+        "credkit: answer member did not fit its type: /error: expected integer, found \"\" (read as absent)",
+        "credkit: answer member did not fit its type: /data/casella_pec: expected string, found 12 (read as that type)",
+        "credkit: answer member did not fit its type: /data/timestamp/scadenza: expected integer, found \"1614865504\" (read as that type)",
+    ] {
+        run.stderr_has(note);
+    }
+}
+
+#[test]
+fn with_strict_an_answer_member_that_does_not_fit_exits_5() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(200)
+            .json_body(json!({"success": true, "error": "", "data": {"id": ID}}));
+    });
+    let run = pec(&server, &["get-mailbox", "--id", ID, "--strict"]).code(5);
+    assert!(
+        one_line(&run).contains(
+            r#"1 member of the answer does not fit its type (strict mode): /error: expected integer, found """#
+        ),
+        "{}",
+        run.shown()
+    );
 }

@@ -16,8 +16,8 @@ use credkit_openapi_pec::types::{
     self, CallbackEcho, CallbackMethod, Documenti, MailboxState, MailboxType, SpaceAmount,
 };
 use credkit_openapi_pec::{
-    Client, Download, Enveloped, Environment, Error, ErrorKind, SERVICE, ServiceError, SpaceChange,
-    format_date, from_epoch, parse_date, refusal, servers,
+    Answer, Client, Download, Enveloped, Environment, Error, ErrorKind, SERVICE, ServiceError,
+    SpaceChange, format_date, from_epoch, parse_date, refusal, servers,
 };
 use credkit_tests::calls::{self, openapi_pec::ID, openapi_pec::register_body};
 use credkit_tests::client;
@@ -930,6 +930,11 @@ async fn success_false_in_a_200_is_an_error_with_message_and_code() {
 
 /// The error of a `get_mailbox` answered `200` with `body`.
 async fn get_mailbox_error(body: Value) -> Error {
+    get_mailbox_answer(body).await.unwrap_err()
+}
+
+/// What `get_mailbox` answers when the server sends `body` with a 200.
+async fn get_mailbox_answer(body: Value) -> Result<Answer<types::MailboxEnvelope>, Error> {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
@@ -942,7 +947,6 @@ async fn get_mailbox_error(body: Value) -> Error {
         .id(ID)
         .send()
         .await
-        .unwrap_err()
 }
 
 #[tokio::test]
@@ -956,13 +960,23 @@ async fn success_false_is_a_refusal_even_when_data_does_not_fit_the_answer_type(
 }
 
 #[tokio::test]
-async fn success_true_with_data_that_does_not_fit_is_a_decode_error() {
-    let error = get_mailbox_error(json!({
-        "data": "not a mailbox", "success": true, "message": "", "error": null
+async fn success_true_with_data_that_does_not_fit_reads_as_no_data() {
+    let answer = get_mailbox_answer(json!({
+        "data": "not a mailbox", "success": true, "message": "", "error": ""
     }))
-    .await;
+    .await
+    .unwrap();
+    let listed: Vec<String> = answer.unfit().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "/data: expected object Casella, found \"not a mailbox\" (read as absent)",
+            "/error: expected integer, found \"\" (read as absent)",
+        ]
+    );
+    // Unwrapping the envelope then says what is missing.
+    let error = answer.into_inner().into_data().unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
-    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
 }
 
 #[test]

@@ -110,7 +110,10 @@ fn the_created_credential_has_object_annotations_and_dated_fields() {
     let answer: types::CredentialResponse =
         fixture("credential_response.docs-credentials-create.json");
     let credential = answer.credential.unwrap();
-    assert_eq!(credential.annotations, Some(serde_json::Map::new()));
+    assert_eq!(
+        credential.annotations,
+        Some(types::CredentialAnnotations::Object(serde_json::Map::new()))
+    );
     assert_eq!(credential.identifier, None);
     assert_eq!(credential.offer_ids, Some(vec![]));
     assert_eq!(

@@ -330,7 +330,10 @@ async fn create_credential_posts_the_json_body_and_parses_the_201() {
     assert_eq!(credential.account_id, Some(5));
     assert_eq!(credential.identifier, None);
     assert_eq!(credential.offer_ids, Some(vec![]));
-    assert_eq!(credential.annotations, Some(serde_json::Map::new()));
+    assert_eq!(
+        credential.annotations,
+        Some(types::CredentialAnnotations::Object(serde_json::Map::new()))
+    );
     assert_eq!(credential.supports_barcode, Some(false));
     assert_eq!(
         credential.created_time().unwrap(),
@@ -496,7 +499,9 @@ async fn get_credential_parses_objects_timestamps_and_unknown_fields() {
     assert_eq!(answer.status(), 200);
     let credential = answer.credential.as_ref().unwrap();
     assert_eq!(credential.offer_ids, Some(vec![1011, 1116]));
-    let annotations = credential.annotations.as_ref().unwrap();
+    let Some(types::CredentialAnnotations::Object(annotations)) = &credential.annotations else {
+        panic!("object annotations: {:?}", credential.annotations);
+    };
     assert_eq!(annotations["conv_ids"]["campaign"], "spring");
     assert_eq!(annotations["note"], "vip");
     assert_eq!(credential.status.as_deref(), Some("redeemed"));
@@ -553,16 +558,41 @@ async fn get_credential_404_has_no_body() {
 }
 
 #[tokio::test]
-async fn a_string_id_where_an_integer_is_expected_is_a_decode_error() {
+async fn a_string_id_reads_as_a_number_or_absent_and_only_a_strict_client_refuses_it() {
     let server = MockServer::start_async().await;
     server
         .mock_async(|when, then| {
             when.method(GET).path("/v1.0/credentials/1");
-            then.status(200)
-                .json_body(json!({"credential": {"id": "one"}}));
+            then.status(200).json_body(
+                json!({"credential": {"id": "one", "member_id": "578", "status": "open"}}),
+            );
         })
         .await;
-    let error = client::<Client>(&server, TOKEN)
+    let answer = client::<Client>(&server, TOKEN)
+        .get_credential()
+        .credential_id(1)
+        .send()
+        .await
+        .unwrap();
+    let credential = answer.credential.as_ref().unwrap();
+    assert_eq!(credential.id, None);
+    assert_eq!(credential.member_id, Some(578));
+    assert_eq!(credential.status.as_deref(), Some("open"));
+    let listed: Vec<String> = answer.unfit().iter().map(ToString::to_string).collect();
+    assert_eq!(
+        listed,
+        [
+            "/credential/id: expected integer, found \"one\" (read as absent)",
+            "/credential/member_id: expected integer, found \"578\" (read as that type)",
+        ]
+    );
+
+    let error = Client::builder()
+        .base_url(server.base_url())
+        .token(TOKEN)
+        .strict(true)
+        .build()
+        .unwrap()
         .get_credential()
         .credential_id(1)
         .send()
@@ -570,7 +600,14 @@ async fn a_string_id_where_an_integer_is_expected_is_a_decode_error() {
         .unwrap_err();
     assert!(matches!(error.kind(), ErrorKind::Decode(_)), "{error:?}");
     assert_eq!(error.status().unwrap(), 200);
-    assert_eq!(error.body().unwrap(), br#"{"credential":{"id":"one"}}"#);
+    assert_eq!(
+        error.body().unwrap(),
+        br#"{"credential":{"id":"one","member_id":"578","status":"open"}}"#
+    );
+    assert!(
+        error.to_string().contains("2 members of the answer do not fit their types (strict mode): /credential/id: expected integer, found \"one\"; /credential/member_id"),
+        "{error}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
