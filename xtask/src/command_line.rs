@@ -251,9 +251,9 @@ fn operation_entry(operation: &Operation) -> TokenStream {
         .iter()
         .zip(parameter_flags(operation))
         .map(|(p, flag)| {
-            let (description, required) = (&p.description, p.required);
+            let (description, required, secret) = (&p.description, p.required, p.secret);
             quote! {
-                Parameter { flag: #flag, description: #description, required: #required }
+                Parameter { flag: #flag, description: #description, required: #required, secret: #secret }
             }
         });
     let body = match &operation.body {
@@ -267,9 +267,9 @@ fn operation_entry(operation: &Operation) -> TokenStream {
                 .filter_map(|(m, flag)| {
                     let flag = flag?;
                     let (name, description) = (&m.name, &m.description);
-                    let (required, text) = (m.required, m.text);
+                    let (required, text, secret) = (m.required, m.text, m.secret);
                     Some(quote! {
-                        Member { flag: #flag, name: #name, description: #description, required: #required, text: #text }
+                        Member { flag: #flag, name: #name, description: #description, required: #required, text: #text, secret: #secret }
                     })
                 });
             let media_type = &body.media_type;

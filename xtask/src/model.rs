@@ -391,6 +391,9 @@ pub struct BodyMember {
     /// Its schema is a string (directly, by `$ref` or through `allOf`): a value given as text
     /// is that string, never parsed as JSON.
     pub text: bool,
+    /// Its schema is an `x-credkit-secret` string (directly or through `allOf`): the command
+    /// line reads it from stdin or a file rather than from its argument list.
+    pub secret: bool,
     /// A file of a `multipart/form-data` body (a string of `format: binary`, or an array of
     /// them): a `credkit_runtime::FilePart`, with the media type the body's `encoding` gives
     /// it (`""` when none).

@@ -1,6 +1,7 @@
 //! One command's call: what the generated `send` asks of the command line (a configured client,
 //! each flag's value as its parameter's type, the body) and what it does with the answer.
 
+use std::collections::BTreeMap;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -75,6 +76,8 @@ pub struct Call<'a> {
     settings: Settings<'a>,
     options: Options,
     tap: Tap,
+    /// The values of the operation's secret flags, read once (`crate::secret_flag`).
+    secrets: BTreeMap<&'static str, String>,
 }
 
 impl<'a> Call<'a> {
@@ -99,7 +102,15 @@ impl<'a> Call<'a> {
         }
         // The raw bytes of a JSON answer are kept as they are read; a file never is.
         let raw = options.raw && operation.answer != Answer::Binary;
-        let tap = Tap::new(service.info, options.dry_run, raw);
+        let secret_members = operation
+            .body
+            .iter()
+            .flat_map(|body| body.members)
+            .filter(|member| member.secret)
+            .map(|member| member.name)
+            .collect();
+        let tap = Tap::new(service.info, secret_members, options.dry_run, raw);
+        let secrets = read_secrets(operation, matches)?;
         Ok(Self {
             service,
             operation,
@@ -107,7 +118,16 @@ impl<'a> Call<'a> {
             settings,
             options,
             tap,
+            secrets,
         })
+    }
+
+    /// A flag's value as given, or as read for a secret flag.
+    fn raw(&self, flag: &str) -> Option<&str> {
+        match self.secrets.get(flag) {
+            Some(secret) => Some(secret),
+            None => self.matches.get_one::<String>(flag).map(String::as_str),
+        }
     }
 
     pub fn service(&self) -> &'static str {
@@ -192,11 +212,17 @@ impl<'a> Call<'a> {
         T: FromStr,
         T::Err: std::fmt::Display,
     {
-        self.matches
-            .get_one::<String>(flag)
+        self.raw(flag)
             .map(|raw| {
-                raw.parse()
-                    .map_err(|e| Failure::usage(format!("--{flag} {raw}: {e}")))
+                raw.parse().map_err(|e| {
+                    // A secret's value is not repeated.
+                    let shown = if self.secrets.contains_key(flag) {
+                        ""
+                    } else {
+                        raw
+                    };
+                    Failure::usage(format!("--{flag} {shown}: {e}"))
+                })
             })
             .transpose()
     }
@@ -220,7 +246,10 @@ impl<'a> Call<'a> {
                 let paths: Vec<PathBuf> = values.iter().map(PathBuf::from).collect();
                 crate::services::files_value(self.service.name, member.name, &paths)?
             } else {
-                let raw = values.last().map(|v| v.as_str()).unwrap_or_default();
+                let raw = match self.secrets.get(member.flag) {
+                    Some(secret) => secret.as_str(),
+                    None => values.last().map(|v| v.as_str()).unwrap_or_default(),
+                };
                 member_value(raw, member.text)
             };
             let members = object
@@ -430,6 +459,43 @@ fn read(path: &str) -> Result<Vec<u8>, Failure> {
     }
     .map_err(|e| Failure::usage(format!("--body {path}: {e}")))?;
     Ok(bytes)
+}
+
+/// The values of the operation's secret flags that were given: `-` read from stdin (one line
+/// each, in the order the flags were written), `@FILE` from the file, anything else as
+/// written, with a warning. `--body -` also reading stdin is refused.
+fn read_secrets(
+    operation: &Operation,
+    matches: &ArgMatches,
+) -> Result<BTreeMap<&'static str, String>, Failure> {
+    let parameters = operation.parameters.iter().map(|p| (p.flag, p.secret));
+    let members = operation
+        .body
+        .iter()
+        .flat_map(|body| body.members)
+        .map(|m| (m.flag, m.secret));
+    let mut given: Vec<(&'static str, &String)> = parameters
+        .chain(members)
+        .filter(|(_, secret)| *secret)
+        .filter_map(|(flag, _)| Some((flag, matches.get_one::<String>(flag)?)))
+        .collect();
+    // Lines of stdin go to the flags in the order they were written.
+    given.sort_by_key(|(flag, _)| matches.index_of(flag));
+    let body_from_stdin = operation.body.is_some()
+        && matches.get_one::<String>(flag::BODY).map(String::as_str) == Some("-");
+    if body_from_stdin && given.iter().any(|(_, raw)| raw.as_str() == "-") {
+        return Err(Failure::usage(
+            "--body - and a secret flag's - both read stdin: give the secret as @FILE",
+        ));
+    }
+    let mut stdin = std::io::stdin().lock();
+    let mut secrets = BTreeMap::new();
+    for (flag, raw) in given {
+        let value =
+            crate::secret_flag::read(flag, raw, &mut stdin, &mut |warning| eprintln!("{warning}"))?;
+        secrets.insert(flag, value);
+    }
+    Ok(secrets)
 }
 
 /// A JSON file, or stdin for `-`.

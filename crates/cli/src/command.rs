@@ -134,6 +134,7 @@ fn operation(operation: &'static Operation) -> Command {
             described(
                 Arg::new(parameter.flag).long(parameter.flag),
                 parameter.description,
+                parameter.secret,
             )
             .value_name(value_name(parameter.flag))
             .required(parameter.required),
@@ -157,13 +158,17 @@ fn operation(operation: &'static Operation) -> Command {
                 .help(help),
         );
         for member in body.members {
-            let arg = described(Arg::new(member.flag).long(member.flag), member.description)
-                .value_name(value_name(member.flag))
-                .help_heading(if member.required {
-                    "Body members (required unless in --body)"
-                } else {
-                    "Body members"
-                });
+            let arg = described(
+                Arg::new(member.flag).long(member.flag),
+                member.description,
+                member.secret,
+            )
+            .value_name(value_name(member.flag))
+            .help_heading(if member.required {
+                "Body members (required unless in --body)"
+            } else {
+                "Body members"
+            });
             command = command.arg(arg);
         }
     }
@@ -199,11 +204,17 @@ fn about(operation: &Operation) -> String {
     }
 }
 
-/// An argument with a spec's description: its first paragraph as help, all of it as long help.
-fn described(arg: Arg, description: &str) -> Arg {
-    let arg = arg.help(first_paragraph(description));
+/// An argument with a spec's description: its first paragraph as help, all of it as long help;
+/// a secret's says how to keep its value off the command line.
+fn described(arg: Arg, description: &str, secret: bool) -> Arg {
+    let note = if secret {
+        format!(" {}", crate::secret_flag::HELP)
+    } else {
+        String::new()
+    };
+    let arg = arg.help(format!("{}{note}", first_paragraph(description)));
     if description.trim().contains("\n\n") {
-        arg.long_help(description.trim().to_owned())
+        arg.long_help(format!("{}{note}", description.trim()))
     } else {
         arg
     }

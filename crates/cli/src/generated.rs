@@ -43,6 +43,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Where and how the service notifies the outcome of a request.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "casella-pec",
@@ -50,6 +51,7 @@ pub const SERVICES: &[Service] = &[
                             description: "The certified address to communicate.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "cellulare",
@@ -57,6 +59,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Owner's mobile phone.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "cf",
@@ -64,6 +67,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's tax code.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "cf-piva",
@@ -71,6 +75,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Company tax code or VAT number.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "cognome",
@@ -78,6 +83,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's surname.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "comune",
@@ -85,6 +91,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Company municipality.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "email",
@@ -92,6 +99,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Owner's e-mail address.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "nome",
@@ -99,6 +107,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's first name.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "pec-amministratore",
@@ -106,6 +115,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Whether the certified address belongs to the company's administrator. False when omitted.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "provincia",
@@ -113,6 +123,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Company province (code).",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "qualifica",
@@ -120,6 +131,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Role of the applicant in the company (`qualifica`).",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "ragione-sociale",
@@ -127,6 +139,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Company name.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                     ],
                 }),
@@ -145,6 +158,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -163,6 +177,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -176,6 +191,7 @@ pub const SERVICES: &[Service] = &[
                             description: "One document as a base64-encoded string (the file content), or a list of such\nstrings. PDF files for mailbox activation and conservation, p7m files for the\nbusiness-register communication.",
                             required: true,
                             text: false,
+                            secret: false,
                         },
                     ],
                 }),
@@ -194,6 +210,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -212,6 +229,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "dominio",
                         description: "Domain to check, e.g. `legalmail.it`.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -249,6 +267,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Renew the mailbox automatically at expiry, charging the owner's wallet. False when omitted.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "callback",
@@ -256,6 +275,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Where and how the service notifies the outcome of a request.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "cap-titolare",
@@ -263,6 +283,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Holder's postal code.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "casella-pec",
@@ -270,6 +291,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Full address of the new mailbox (see the operation for the allowed domains).",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "cellulare",
@@ -277,6 +299,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's mobile phone.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "cf-piva-titolare",
@@ -284,6 +307,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Holder's tax code or VAT number.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "codice-fiscale-richiedente",
@@ -291,6 +315,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's tax code.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "cognome-richiedente",
@@ -298,6 +323,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's surname.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "comune-nascita-richiedente",
@@ -305,6 +331,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's municipality of birth.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "comune-titolare",
@@ -312,6 +339,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Holder's municipality.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "data-nascita-richiedente",
@@ -319,6 +347,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's date of birth, `dd/mm/yyyy`.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "data-rilascio-documento",
@@ -326,6 +355,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Issue date of the identity document, `dd/mm/yyyy`.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "data-scadenza-documento",
@@ -333,6 +363,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Expiry date of the identity document, `dd/mm/yyyy`.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "denominazione-titolare",
@@ -340,6 +371,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Holder's name (company name for a business).",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "documento-rilasciato-da",
@@ -347,6 +379,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Authority that issued the identity document.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "email",
@@ -354,6 +387,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's e-mail address.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "indirizzo-titolare",
@@ -361,6 +395,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Holder's address.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "nazione-nascita-richiedente",
@@ -368,6 +403,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's country of birth (country code, e.g. `IT`).",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "nazione-titolare",
@@ -375,6 +411,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Holder's country (country code).",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "nome-richiedente",
@@ -382,6 +419,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's first name.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "numero-documento",
@@ -389,6 +427,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Number of the identity document.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "provincia-nascita-richiedente",
@@ -396,6 +435,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's province of birth (code).",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "provincia-titolare",
@@ -403,6 +443,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Holder's province (code).",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "sesso-richiedente",
@@ -410,6 +451,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Gender of the applicant.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "sottotipo-cliente",
@@ -417,6 +459,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Customer sub-type; which codes apply depends on the customer type (the published\n`TipologieCliente` table). Note that PC and PL are both customer types and sub-types.\n- IM: SI business services, IN IT, CM commerce, TE telecommunications, ES publishing\n  and press, ME mechanics and electrical, AL food, CF chemicals and pharmaceuticals,\n  ED construction, TM textiles and fashion, MA furniture, AR hotels and restaurants,\n  TL transport and logistics, FI finance, X other;\n- PS: PC chartered accountant, PR bookkeeper, PN notary, PT tax adviser, PA lawyer,\n  PL labour consultant, X other;\n- PL: LR region, LP province, LC municipality, LM mountain community, LA health\n  authority (ASL), LI chamber of commerce (CCIAA), X other;\n- PC, A, PV, X: no list is published (see `sottotipo_cliente_altro`).\nThe service also accepts and echoes an empty string (published samples).",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "sottotipo-cliente-altro",
@@ -424,6 +467,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Free-text customer sub-type.",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "telefono",
@@ -431,6 +475,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Applicant's telephone.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "tipo-casella",
@@ -438,6 +483,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Type of mailbox. The service accepts it in any case (the published request sample\nsends `bronze`) and answers in upper case.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "tipo-cliente",
@@ -445,6 +491,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Customer type: IM company (impresa), PS professional, PL local public administration,\nPC central public administration, A association, PV private person, X other.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "tipo-documento",
@@ -452,6 +499,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Type of identity document (identity card, driving licence, passport).",
                             required: false,
                             text: true,
+                            secret: false,
                         },
                     ],
                 }),
@@ -470,6 +518,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -488,6 +537,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -506,6 +556,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -519,6 +570,7 @@ pub const SERVICES: &[Service] = &[
                             description: "One document as a base64-encoded string (the file content), or a list of such\nstrings. PDF files for mailbox activation and conservation, p7m files for the\nbusiness-register communication.",
                             required: true,
                             text: false,
+                            secret: false,
                         },
                     ],
                 }),
@@ -537,6 +589,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -550,6 +603,7 @@ pub const SERVICES: &[Service] = &[
                             description: "One document as a base64-encoded string (the file content), or a list of such\nstrings. PDF files for mailbox activation and conservation, p7m files for the\nbusiness-register communication.",
                             required: true,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "spazio-conservazione",
@@ -557,6 +611,7 @@ pub const SERVICES: &[Service] = &[
                             description: "An amount of space in MB. An integer N (or a string of digits \"N\") sets the space to\nN; a string \"+N\" adds N to the current space. The service only accepts multiples of\n1024 for disk and archive space and multiples of 512 for conservation space, and\nonly increases.\n\nThe string branch is listed first so that parsing text (`\"+1024\".parse()`) keeps the\n`+`: tried first as an integer, `+1024` would become the integer 1024, which sets.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                     ],
                 }),
@@ -575,6 +630,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -588,6 +644,7 @@ pub const SERVICES: &[Service] = &[
                             description: "An amount of space in MB. An integer N (or a string of digits \"N\") sets the space to\nN; a string \"+N\" adds N to the current space. The service only accepts multiples of\n1024 for disk and archive space and multiples of 512 for conservation space, and\nonly increases.\n\nThe string branch is listed first so that parsing text (`\"+1024\".parse()`) keeps the\n`+`: tried first as an integer, `+1024` would become the integer 1024, which sets.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "spazio-disco",
@@ -595,6 +652,7 @@ pub const SERVICES: &[Service] = &[
                             description: "An amount of space in MB. An integer N (or a string of digits \"N\") sets the space to\nN; a string \"+N\" adds N to the current space. The service only accepts multiples of\n1024 for disk and archive space and multiples of 512 for conservation space, and\nonly increases.\n\nThe string branch is listed first so that parsing text (`\"+1024\".parse()`) keeps the\n`+`: tried first as an integer, `+1024` would become the integer 1024, which sets.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "spazio-storico",
@@ -602,6 +660,7 @@ pub const SERVICES: &[Service] = &[
                             description: "An amount of space in MB. An integer N (or a string of digits \"N\") sets the space to\nN; a string \"+N\" adds N to the current space. The service only accepts multiples of\n1024 for disk and archive space and multiples of 512 for conservation space, and\nonly increases.\n\nThe string branch is listed first so that parsing text (`\"+1024\".parse()`) keeps the\n`+`: tried first as an integer, `+1024` would become the integer 1024, which sets.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                     ],
                 }),
@@ -620,6 +679,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -638,6 +698,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -656,6 +717,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -669,6 +731,7 @@ pub const SERVICES: &[Service] = &[
                             description: "User's surname.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "descrizione",
@@ -676,6 +739,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Description of the user.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "email-gestione-password",
@@ -683,6 +747,7 @@ pub const SERVICES: &[Service] = &[
                             description: "E-mail address used to manage the user's password.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                         Member {
                             flag: "nome",
@@ -690,6 +755,7 @@ pub const SERVICES: &[Service] = &[
                             description: "User's first name.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                     ],
                 }),
@@ -708,11 +774,13 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                     Parameter {
                         flag: "anni",
                         description: "Number of years to renew for; the service uses 1 when omitted.",
                         required: false,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -731,6 +799,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "id",
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -744,6 +813,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Target type of `change_mailbox_type`; only upgrades are accepted.",
                             required: true,
                             text: true,
+                            secret: false,
                         },
                     ],
                 }),
@@ -762,6 +832,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "pec",
                         description: "Full mailbox address, e.g. `prova_pec@legalmail.it`.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -786,11 +857,13 @@ pub const SERVICES: &[Service] = &[
                         flag: "qrcode-token",
                         description: "Token read from the boarding QR code.",
                         required: true,
+                        secret: false,
                     },
                     Parameter {
                         flag: "pin",
                         description: "Boarding PIN (6 characters).",
                         required: true,
+                        secret: true,
                     },
                 ],
                 body: None,
@@ -809,6 +882,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credentials-id",
                         description: "Identifier of the credentials.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -827,6 +901,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credentials-id",
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -845,6 +920,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credentials-id",
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -858,6 +934,7 @@ pub const SERVICES: &[Service] = &[
                             description: "A 6-character PIN. Never printed by credkit (`Debug` shows it redacted).",
                             required: true,
                             text: true,
+                            secret: true,
                         },
                         Member {
                             flag: "new-pin",
@@ -865,6 +942,7 @@ pub const SERVICES: &[Service] = &[
                             description: "A 6-character PIN. Never printed by credkit (`Debug` shows it redacted).",
                             required: true,
                             text: true,
+                            secret: true,
                         },
                     ],
                 }),
@@ -883,6 +961,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credentials-id",
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -896,6 +975,7 @@ pub const SERVICES: &[Service] = &[
                             description: "True to abort the reset.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "new-pin",
@@ -903,6 +983,7 @@ pub const SERVICES: &[Service] = &[
                             description: "New PIN, to complete the reset.",
                             required: false,
                             text: true,
+                            secret: true,
                         },
                     ],
                 }),
@@ -921,11 +1002,13 @@ pub const SERVICES: &[Service] = &[
                         flag: "credentials-id",
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
+                        secret: false,
                     },
                     Parameter {
                         flag: "num-iscr-sito",
                         description: "Registration number of the local unit to remove. The published definition says\nexactly 22 characters, the official guide shows a 23-character example\n(`OP123XXXXXXXX00-PD00001`): credkit checks neither and lets the server decide.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -944,6 +1027,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credentials-id",
                         description: "Identifier of the credentials.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -968,11 +1052,13 @@ pub const SERVICES: &[Service] = &[
                         flag: "x-auth-identity",
                         description: "Identity (account id) issued by Sparkfly.",
                         required: true,
+                        secret: false,
                     },
                     Parameter {
                         flag: "x-auth-key",
                         description: "API key issued by Sparkfly for the account (sent as a sensitive header).",
                         required: true,
+                        secret: true,
                     },
                 ],
                 body: None,
@@ -991,16 +1077,19 @@ pub const SERVICES: &[Service] = &[
                         flag: "member-id",
                         description: "Only the credentials of this member.",
                         required: false,
+                        secret: false,
                     },
                     Parameter {
                         flag: "offer-id",
                         description: "Only the credentials attached to this offer.",
                         required: false,
+                        secret: false,
                     },
                     Parameter {
                         flag: "store-id",
                         description: "Only the credentials of this store.",
                         required: false,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -1026,6 +1115,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Fields of a credential sent on create and update.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "printable",
@@ -1033,6 +1123,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Whether to issue a printable code.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                     ],
                 }),
@@ -1051,11 +1142,13 @@ pub const SERVICES: &[Service] = &[
                         flag: "member-id",
                         description: "The member.",
                         required: true,
+                        secret: false,
                     },
                     Parameter {
                         flag: "offer-id",
                         description: "The offer.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -1074,6 +1167,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credential-id",
                         description: "Id of the credential.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -1092,6 +1186,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credential-id",
                         description: "Id of the credential.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: Some(Body {
@@ -1105,6 +1200,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Fields of a credential sent on create and update.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                         Member {
                             flag: "printable",
@@ -1112,6 +1208,7 @@ pub const SERVICES: &[Service] = &[
                             description: "Whether to issue a printable code.",
                             required: false,
                             text: false,
+                            secret: false,
                         },
                     ],
                 }),
@@ -1130,6 +1227,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credential-id",
                         description: "Id of the credential.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -1148,6 +1246,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credential-id",
                         description: "Id of the credential.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,
@@ -1166,6 +1265,7 @@ pub const SERVICES: &[Service] = &[
                         flag: "credential-id",
                         description: "Id of the credential.",
                         required: true,
+                        secret: false,
                     },
                 ],
                 body: None,

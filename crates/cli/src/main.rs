@@ -10,6 +10,7 @@ mod config;
 #[rustfmt::skip]
 mod generated;
 mod output;
+mod secret_flag;
 mod services;
 mod table;
 

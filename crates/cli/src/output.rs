@@ -22,15 +22,23 @@ pub struct Tap(Arc<TapState>);
 
 struct TapState {
     service: &'static ServiceInfo,
+    /// The request body's secret members (a PIN), shown `<redacted>` by a dry run.
+    secret_members: Vec<&'static str>,
     dry_run: bool,
     raw: bool,
     body: Mutex<Vec<u8>>,
 }
 
 impl Tap {
-    pub fn new(service: &'static ServiceInfo, dry_run: bool, raw: bool) -> Self {
+    pub fn new(
+        service: &'static ServiceInfo,
+        secret_members: Vec<&'static str>,
+        dry_run: bool,
+        raw: bool,
+    ) -> Self {
         Self(Arc::new(TapState {
             service,
+            secret_members,
             dry_run,
             raw,
             body: Mutex::new(Vec::new()),
@@ -57,7 +65,7 @@ impl Interceptor for Tap {
             return ControlFlow::Continue(());
         }
         // Failing to print is not worth a different outcome: nothing is sent either way.
-        let _ = print_request(request, self.0.service);
+        let _ = print_request(request, self.0.service, &self.0.secret_members);
         ControlFlow::Break("dry run".to_owned())
     }
 
@@ -104,17 +112,44 @@ fn headers(
     Ok(())
 }
 
-/// `PUT https://…/path?query`, the headers and the body of a request not sent.
-fn print_request(request: &reqwest::Request, service: &ServiceInfo) -> std::io::Result<()> {
+/// `PUT https://…/path?query`, the headers and the body of a request not sent, credentials
+/// and secret members redacted.
+fn print_request(
+    request: &reqwest::Request,
+    service: &ServiceInfo,
+    secret_members: &[&str],
+) -> std::io::Result<()> {
     let mut out = std::io::stdout().lock();
     writeln!(out, "{} {}", request.method(), request.url())?;
     headers(&mut out, request.headers(), service)?;
     if let Some(body) = request.body().and_then(reqwest::Body::as_bytes) {
         writeln!(out)?;
-        out.write_all(body)?;
+        out.write_all(&redacted_body(body, secret_members))?;
         writeln!(out)?;
     }
     out.flush()
+}
+
+/// A JSON object body with its secret members' values replaced by `"<redacted>"`; any other
+/// body as it is.
+fn redacted_body(body: &[u8], secret_members: &[&str]) -> Vec<u8> {
+    if secret_members.is_empty() {
+        return body.to_vec();
+    }
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(body) else {
+        return body.to_vec();
+    };
+    let mut redacted = false;
+    for member in secret_members {
+        if let Some(value) = object.get_mut(*member) {
+            *value = serde_json::Value::String("<redacted>".to_owned());
+            redacted = true;
+        }
+    }
+    if !redacted {
+        return body.to_vec();
+    }
+    serde_json::to_vec(&object).unwrap_or_else(|_| body.to_vec())
 }
 
 /// `HTTP/1.1 200 OK` and the headers of an answer, then a blank line.
@@ -218,4 +253,20 @@ pub fn without_call(error: &Error) -> String {
         _ => String::new(),
     };
     text.strip_prefix(&prefix).unwrap_or(&text).to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redacted_body;
+
+    #[test]
+    fn a_dry_run_shows_secret_members_redacted_and_other_bodies_as_they_are() {
+        let body = br#"{"current_pin":"111111","new_pin":"222222","note":"x"}"#;
+        assert_eq!(
+            redacted_body(body, &["current_pin", "new_pin"]),
+            br#"{"current_pin":"<redacted>","new_pin":"<redacted>","note":"x"}"#
+        );
+        assert_eq!(redacted_body(body, &[]), body);
+        assert_eq!(redacted_body(b"%PDF-1.7", &["pin"]), b"%PDF-1.7");
+    }
 }

@@ -34,6 +34,9 @@ pub struct Parameter {
     pub flag: &'static str,
     pub description: &'static str,
     pub required: bool,
+    /// An `x-credkit-secret` value: read from stdin (`-`) or a file (`@FILE`) rather than
+    /// written where `ps` and shell history show it (`crate::secret_flag`).
+    pub secret: bool,
 }
 
 /// A request body: `--body FILE`, and for a JSON or form body a flag per top-level member.
@@ -59,6 +62,8 @@ pub struct Member {
     pub required: bool,
     /// A string in the spec: the flag's value is sent as it is, never parsed as JSON.
     pub text: bool,
+    /// An `x-credkit-secret` value, as [`Parameter::secret`].
+    pub secret: bool,
 }
 
 /// What a successful call answers.

@@ -615,6 +615,7 @@ fn body_members(
             required: required.contains(&name.as_str()),
             description: described(spec, member, member),
             text: is_text(member),
+            secret: is_secret(spec, member),
             file: (encoding == BodyEncoding::Multipart && is_file(spec, member)).then(|| {
                 encoding_map
                     .and_then(|e| e.get(name))

@@ -295,3 +295,83 @@ fn on_a_terminal_json_is_indented_and_a_download_shows_its_progress() {
         run.shown()
     );
 }
+
+/// A secret flag (RENTRI's PINs) is read from stdin (`-`, one line each) or a file (`@FILE`)
+/// and sent as it is; a dry run shows it redacted; one written on the command line still
+/// works, with a warning that does not repeat it.
+#[test]
+fn secret_flags_come_from_stdin_or_a_file_and_a_dry_run_redacts_them() {
+    let server = MockServer::start();
+    let change = server.mock(|when, then| {
+        when.method(PUT)
+            .path("/credentials/B4HUPE820/change-pin")
+            .json_body(json!({ "current_pin": "111111", "new_pin": "222222" }));
+        then.status(200);
+    });
+    let dir = scratch("secret-flags");
+    let new_pin = file(&dir, "new-pin", b"222222\n");
+    let pins = [
+        "rentri-ca",
+        "change-pin",
+        "--credentials-id",
+        "B4HUPE820",
+        "--current-pin",
+        "-",
+        "--new-pin",
+    ];
+    let new_pin_from_file = format!("@{new_pin}");
+    let run = against(&server, &pins)
+        .args([new_pin_from_file.as_str()])
+        .stdin(b"111111\n")
+        .run()
+        .success();
+    change.assert_calls(1);
+    assert_eq!(
+        run.stderr, "",
+        "no warning for secrets kept off the command line"
+    );
+
+    let dry = against(&server, &pins)
+        .args(["-", "--dry-run"])
+        .stdin(b"111111\n222222\n")
+        .run()
+        .success();
+    change.assert_calls(1);
+    dry.stdout_has(r#"{"current_pin":"<redacted>","new_pin":"<redacted>"}"#);
+    assert!(!dry.stdout.contains("111111") && !dry.stdout.contains("222222"));
+
+    // Lines of stdin go to the flags in the order they are written.
+    let reversed = against(
+        &server,
+        &[
+            "rentri-ca",
+            "change-pin",
+            "--credentials-id",
+            "B4HUPE820",
+            "--new-pin",
+            "-",
+            "--current-pin",
+            "-",
+        ],
+    )
+    .stdin(b"222222\n111111\n")
+    .run()
+    .success();
+    change.assert_calls(2);
+    assert_eq!(reversed.stderr, "");
+
+    let written = against(&server, &pins[..5])
+        .args(["111111", "--new-pin", "222222"])
+        .run()
+        .success();
+    change.assert_calls(3);
+    written.stderr_has("warning: the value of --current-pin is a secret");
+    assert!(!written.stderr.contains("111111"), "{}", written.stderr);
+
+    let both_stdin = against(&server, &pins)
+        .args(["-", "--body", "-"])
+        .stdin(b"{}")
+        .run()
+        .code(2);
+    both_stdin.stderr_has("--body - and a secret flag's - both read stdin");
+}
