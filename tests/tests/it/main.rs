@@ -17,6 +17,7 @@ mod secrets;
 mod sparkfly;
 mod spec_examples;
 mod spec_patterns;
+mod standalone;
 mod success_shapes;
 mod tolerant_answers;
 mod upstream;
