@@ -8853,14 +8853,9 @@ pub mod builder {
             V: ::std::convert::TryInto<
                 types::builder::CreateRegistryCommunicationRequest,
             >,
-            <V as ::std::convert::TryInto<
-                types::builder::CreateRegistryCommunicationRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -8948,13 +8943,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetRegistryCommunication {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9042,13 +9035,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             UploadRegistryCommunicationDocuments {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9058,14 +9049,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             V: ::std::convert::TryInto<
                 types::builder::UploadRegistryCommunicationDocumentsRequest,
             >,
-            <V as ::std::convert::TryInto<
-                types::builder::UploadRegistryCommunicationDocumentsRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9162,13 +9148,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DownloadRegistryPowerOfAttorney {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9235,13 +9219,11 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         ) -> CheckDomain<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             CheckDomain {
                 client: self.client,
-                dominio: value.try_into().map_err(|e| format!("invalid dominio: {}", e)),
+                dominio: credkit_runtime::contract::input(value, "dominio"),
             }
         }
     }
@@ -9360,14 +9342,9 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::RegisterMailboxRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::RegisterMailboxRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9448,13 +9425,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> GetMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9523,13 +9498,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> RevokeMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RevokeMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9600,13 +9573,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> ActivateMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ActivateMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9614,14 +9585,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ActivateMailboxRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ActivateMailboxRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9708,13 +9674,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> EnableConservation<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             EnableConservation {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9722,14 +9686,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::EnableConservationRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::EnableConservationRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9819,13 +9778,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> ChangeMailboxSpace<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ChangeMailboxSpace {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9833,14 +9790,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ChangeMailboxSpaceRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ChangeMailboxSpaceRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9931,13 +9883,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DownloadActivationForm {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -10004,13 +9954,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DownloadConservationForm {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -10079,13 +10027,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> AddMailboxUser<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             AddMailboxUser {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -10093,14 +10039,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::AddMailboxUserRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::AddMailboxUserRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -10187,13 +10128,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> RenewMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RenewMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 anni: self.anni,
             }
         }
@@ -10201,14 +10140,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn anni<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<::std::num::NonZeroU32>,
-            <V as ::std::convert::TryInto<
-                ::std::num::NonZeroU32,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.anni = value
-                .try_into()
-                .map(Some)
-                .map_err(|e| format!("invalid anni: {}", e));
+            self.anni = credkit_runtime::contract::optional(value, "anni");
             self
         }
     }
@@ -10281,13 +10215,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> ChangeMailboxType<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ChangeMailboxType {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -10295,14 +10227,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ChangeMailboxTypeRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ChangeMailboxTypeRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -10390,13 +10317,11 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
         ) -> CheckAvailability<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             CheckAvailability {
                 client: self.client,
-                pec: value.try_into().map_err(|e| format!("invalid pec: {}", e)),
+                pec: credkit_runtime::contract::input(value, "pec"),
             }
         }
     }

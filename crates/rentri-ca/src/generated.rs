@@ -2012,13 +2012,11 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
         ) -> GetBoardingInfo<'a, Result<::uuid::Uuid, ::std::string::String>, PinInput>
         where
             V: ::std::convert::TryInto<::uuid::Uuid>,
-            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetBoardingInfo {
                 client: self.client,
-                qrcode_token: value
-                    .try_into()
-                    .map_err(|e| format!("invalid qrcode_token: {}", e)),
+                qrcode_token: credkit_runtime::contract::input(value, "qrcode_token"),
                 pin: self.pin,
             }
         }
@@ -2033,14 +2031,12 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
         >
         where
             V: ::std::convert::TryInto<crate::generated::types::Pin>,
-            <V as ::std::convert::TryInto<
-                crate::generated::types::Pin,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetBoardingInfo {
                 client: self.client,
                 qrcode_token: self.qrcode_token,
-                pin: value.try_into().map_err(|e| format!("invalid pin: {}", e)),
+                pin: credkit_runtime::contract::input(value, "pin"),
             }
         }
     }
@@ -2114,15 +2110,11 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         ) -> GetCredentials<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetCredentials {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
             }
         }
     }
@@ -2186,15 +2178,11 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         >
         where
             V: ::std::convert::TryInto<types::DeleteCredentialsCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::DeleteCredentialsCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DeleteCredentials {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
             }
         }
     }
@@ -2253,15 +2241,14 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         ) -> ChangePin<'a, Result<types::ChangePinCredentialsId, ::std::string::String>>
         where
             V: ::std::convert::TryInto<types::ChangePinCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::ChangePinCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ChangePin {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(
+                    value,
+                    "credentials_id",
+                ),
                 body: self.body,
             }
         }
@@ -2269,14 +2256,9 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ChangePinRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ChangePinRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -2347,15 +2329,14 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         ) -> ResetPin<'a, Result<types::ResetPinCredentialsId, ::std::string::String>>
         where
             V: ::std::convert::TryInto<types::ResetPinCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::ResetPinCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ResetPin {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(
+                    value,
+                    "credentials_id",
+                ),
                 body: self.body,
             }
         }
@@ -2363,14 +2344,9 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ResetPinRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ResetPinRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -2451,15 +2427,14 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
         >
         where
             V: ::std::convert::TryInto<types::RemoveSiteAssociationCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::RemoveSiteAssociationCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RemoveSiteAssociation {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(
+                    value,
+                    "credentials_id",
+                ),
                 num_iscr_sito: self.num_iscr_sito,
             }
         }
@@ -2474,16 +2449,12 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RemoveSiteAssociation {
                 client: self.client,
                 credentials_id: self.credentials_id,
-                num_iscr_sito: value
-                    .try_into()
-                    .map_err(|e| format!("invalid num_iscr_sito: {}", e)),
+                num_iscr_sito: credkit_runtime::contract::input(value, "num_iscr_sito"),
             }
         }
     }
@@ -2551,15 +2522,11 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetCredentialsStatus {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
             }
         }
     }

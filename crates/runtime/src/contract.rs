@@ -7,5 +7,6 @@ pub use crate::decode::{
     absent, empty_variant, error_from_response, json_response, json_response_refusable,
     json_variant, present, text_response,
 };
+pub use crate::input::{input, optional};
 pub use crate::multipart::{FileParts, Multipart};
 pub use crate::path::{encode_path_segment, path_segment};
