@@ -27,6 +27,12 @@ use std::process::Command;
 
 use crate::cli::Outcome;
 
+/// The synthetic spec of `operations` operations the scale benchmark generates from, for
+/// tests of what needs a large spec.
+pub fn synthetic_spec(operations: usize) -> serde_json::Value {
+    synthetic::spec(operations)
+}
+
 /// Runs the benchmarks of the workspace at `root`.
 pub fn run(args: &[String], root: &Path) -> Outcome {
     let usage = |message: String| Outcome {

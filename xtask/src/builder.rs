@@ -85,8 +85,9 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
         let inputs = inputs(operation, &fields).map_err(place)?;
         let tokens =
             builder_items(operation, service, &name, &inputs, &answer, &flagged).map_err(place)?;
-        let items: syn::File =
+        let mut items: syn::File =
             syn::parse2(tokens).map_err(|e| place(format!("the template gives no items: {e}")))?;
+        crate::tag_features::gate_items(operation, &mut items.items).map_err(place)?;
         generated.push(items.items);
     }
     for slot in slots {

@@ -115,17 +115,23 @@ pub fn dependencies_block(client: &str, runtime_version: &str) -> String {
 }
 
 /// The manifest's feature block: the TLS choice, so that a program depending on this crate
-/// alone can call the service's https hosts, and the mocks.
-pub fn features_block() -> String {
-    "default = [\"rustls\"]\n\
+/// alone can call the service's https hosts, and the mocks; for a spec that asks for them,
+/// the per-tag features ([`crate::tag_features`]), all in the default.
+pub fn features_block(service: &Service) -> String {
+    let tags = crate::tag_features::manifest_lines(service);
+    let default = match tags.is_empty() {
+        true => "default = [\"rustls\"]\n",
+        false => "default = [\"rustls\", \"all-tags\"]\n",
+    };
+    let block = "\
      ## TLS through rustls (aws-lc-rs) with the platform's certificate verifier.\n\
      rustls = [\"credkit-runtime/rustls\"]\n\
      ## TLS through the platform's library (OpenSSL, Schannel, Security.framework); with\n\
      ## `default-features = false`.\n\
      native-tls = [\"credkit-runtime/native-tls\"]\n\
      ## `mock::MockServerExt`: one typed httpmock helper per operation, for tests of code that uses this client.\n\
-     mock = [\"dep:httpmock\"]\n"
-        .to_owned()
+     mock = [\"dep:httpmock\"]\n";
+    format!("{default}{block}{tags}")
 }
 
 /// One service crate as the facade depends on it.
@@ -207,7 +213,7 @@ workspace = true
             "dependencies",
             &dependencies_block(client, runtime_version)
         ),
-        features = block("#", "features", &features_block()),
+        features = block("#", "features", &features_block(service)),
     )
 }
 

@@ -46,6 +46,8 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     })?;
     builder::generate_builders(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
+    crate::tag_features::gate_methods(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("cannot gate by tag: {m}"))])?;
 
     let types = builder::module_items(&mut file, "types")
         .ok_or_else(|| vec![spec.problem(None, "progenitor's output has no `types` module")])?;

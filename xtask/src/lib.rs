@@ -28,6 +28,7 @@ pub mod problem;
 pub mod read_write;
 pub mod spec;
 pub mod surface;
+pub mod tag_features;
 pub mod upstream;
 pub mod workspace;
 

@@ -225,6 +225,10 @@ pub struct Operation {
     pub description: String,
     /// The operation's own `x-credkit-rate-limit`, counted apart from the service's.
     pub rate_limit: Option<RateLimit>,
+    /// The cargo feature that compiles the operation (`tag-offers`, from its first tag), when
+    /// the spec asks for per-tag features (`info.x-credkit-tag-features: true`) and the
+    /// operation has a tag; `None`: always compiled.
+    pub feature: Option<String>,
 }
 
 impl Operation {

@@ -104,8 +104,11 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     };
     schemas::check_schema_names(spec, &mut problems);
     let custom_types = schemas::custom_types(spec, &mut problems);
-    let operations =
+    let mut operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
+    if let Err(message) = crate::tag_features::assign(spec, &mut operations) {
+        problems.at("info", message);
+    }
     let callbacks = callbacks::callbacks(spec, &mut problems);
     let request_twins = crate::read_write::request_twins(spec);
     schemas::check_hoisted_names(spec, &operations, &callbacks, &request_twins, &mut problems);

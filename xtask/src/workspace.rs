@@ -293,7 +293,12 @@ fn owned_parts(
         &crate::crates::dependencies_block(client, &crate_version(root, "runtime")),
     )
     .and_then(|text| {
-        crate::crates::replace_block(&text, "#", "features", &crate::crates::features_block())
+        crate::crates::replace_block(
+            &text,
+            "#",
+            "features",
+            &crate::crates::features_block(model),
+        )
     })
     .map_err(|m| refuse(&manifest, m))?;
     Ok(vec![

@@ -257,8 +257,8 @@ pub(super) fn build_in(
     }
 }
 
-/// Copies the workspace's sources (no `target/`, no `.git`) to `to`.
-fn copy_workspace(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies the workspace's sources (no `target/`, no `.git`) to `to`; or any directory of it.
+pub(super) fn copy_workspace(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;

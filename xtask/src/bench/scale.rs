@@ -15,7 +15,7 @@ use std::time::{Instant, SystemTime};
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
-use super::build_cost::build_in;
+use super::build_cost::{build_in, copy_workspace};
 use super::{median_seconds, synthetic};
 use crate::crates;
 use crate::generate::{self, Prepared};
@@ -44,6 +44,8 @@ struct Output {
     client: String,
     /// Median wall time of the generation, in seconds.
     seconds: f64,
+    /// credkit's model of the spec: its crate's root and features.
+    model: Option<crate::model::Service>,
 }
 
 pub fn run(root: &Path, sizes: &[usize], build: bool) -> Result<(), String> {
@@ -105,16 +107,20 @@ fn generate_all(text: &str) -> Result<Vec<Output>, String> {
         let prepared = Prepared::new(&spec).map_err(problems)?;
         crate::mock::mocks(&spec, &prepared).map_err(problems)
     })?;
+    let spec = Spec::parse(text, "synthetic.yaml").map_err(|p| p.to_string())?;
+    let model = Prepared::new(&spec).map_err(problems)?.service;
     let mut outputs = vec![
         Output {
             name: CREDKIT,
             client: credkit.0,
             seconds: credkit.1,
+            model: Some(model),
         },
         Output {
             name: "credkit mocks",
             client: mocks.0,
             seconds: mocks.1,
+            model: None,
         },
     ];
     for (name, interface) in BASELINES {
@@ -125,6 +131,7 @@ fn generate_all(text: &str) -> Result<Vec<Output>, String> {
                 name,
                 client,
                 seconds,
+                model: None,
             },
         );
     }
@@ -167,7 +174,7 @@ fn builds(root: &Path, scratch: &Path, measured: &[(usize, Vec<Output>)]) -> Res
     let env = [("CARGO_INCREMENTAL", "0")];
     println!();
     println!(
-        "crate builds: `cargo build --offline -p <crate>` after touching its lib.rs, dependencies built, \
+        "crate builds: `cargo build --offline -p <each crate>` after touching one crate's lib.rs, dependencies built, \
          CARGO_INCREMENTAL=0, dev profile; median of {BUILD_RUNS}"
     );
     println!();
@@ -186,14 +193,44 @@ fn builds(root: &Path, scratch: &Path, measured: &[(usize, Vec<Output>)]) -> Res
         for package in &packages {
             all.extend(["-p", package.as_str()]);
         }
+        // Each row: what it is called, the crate touched, the arguments of its build. Every
+        // build selects every crate: the dependencies' features stay the same, so only the
+        // touched crate is compiled again.
+        let mut rows: Vec<(String, &Output, Vec<String>)> = crates
+            .iter()
+            .map(|output| (output.name.to_owned(), *output, owned(&all)))
+            .collect();
+        let credkit = crates[0];
+        if let Some(model) = &credkit.model
+            && let Some(tag) = crate::tag_features::features(model).first().copied()
+        {
+            let operations = model
+                .operations
+                .iter()
+                .filter(|op| op.feature.as_deref() == Some(tag))
+                .count();
+            let mut args = owned(&all);
+            args.extend(owned(&[
+                "--no-default-features",
+                "--features",
+                &format!("{}/{tag}", package(CREDKIT)),
+            ]));
+            rows.push((
+                format!("{CREDKIT}, `{tag}` only ({operations} operations)"),
+                credkit,
+                args,
+            ));
+        }
         eprintln!("building the crates of N = {n} and their dependencies...");
         build_in(scratch, &target, &all, &env)?;
-        // Interleaved: run i of every crate, then run i + 1.
-        let mut samples = vec![Vec::new(); crates.len()];
+        // Interleaved: run i of every row, then run i + 1.
+        let mut samples = vec![Vec::new(); rows.len()];
         for _ in 0..BUILD_RUNS {
-            for ((output, package), samples) in crates.iter().zip(&packages).zip(&mut samples) {
+            for ((_, output, args), samples) in rows.iter().zip(&mut samples) {
                 touch(&scratch.join(output.name).join("src/lib.rs"))?;
-                let built = build_in(scratch, &target, &["-p", package], &env)?;
+                let args: Vec<&str> = args.iter().map(String::as_str).collect();
+                let built = build_in(scratch, &target, &args, &env)?;
+                let package = package(output.name);
                 if built.compiled != [package.clone()] {
                     return Err(format!(
                         "rebuilding {package} compiled {:?}, not the crate alone",
@@ -205,16 +242,19 @@ fn builds(root: &Path, scratch: &Path, measured: &[(usize, Vec<Output>)]) -> Res
         }
         let medians: Vec<f64> = samples.into_iter().map(median_seconds).collect();
         let baseline = medians[1];
-        for (output, seconds) in crates.iter().zip(&medians) {
+        for ((name, _, _), seconds) in rows.iter().zip(&medians) {
             println!(
-                "| {n} | {} | {seconds:.1} s | {:.0} ms | {:.2} |",
-                output.name,
+                "| {n} | {name} | {seconds:.1} s | {:.0} ms | {:.2} |",
                 seconds * 1000.0 / *n as f64,
                 seconds / baseline
             );
         }
     }
     Ok(())
+}
+
+fn owned(args: &[&str]) -> Vec<String> {
+    args.iter().map(|arg| (*arg).to_owned()).collect()
 }
 
 fn package(name: &str) -> String {
@@ -235,7 +275,10 @@ fn write_workspace(root: &Path, scratch: &Path) -> Result<(), String> {
         .chain(BASELINES.iter().map(|(name, _)| *name))
         .map(|name| format!("\"{name}\""))
         .collect();
-    let runtime = root.join("crates/runtime");
+    // A copy of the runtime: the workspace may change while the benchmark runs.
+    let runtime = scratch.join("runtime");
+    copy_workspace(&root.join("crates/runtime"), &runtime)
+        .map_err(|e| format!("copying crates/runtime: {e}"))?;
     let tables = tables.replace(
         "\n[workspace.dependencies]\n",
         &format!(
@@ -260,7 +303,7 @@ fn write_workspace(root: &Path, scratch: &Path) -> Result<(), String> {
 /// a service crate's, the generated module.
 fn write_crate(scratch: &Path, output: &Output) -> Result<(), String> {
     let dir = scratch.join(output.name);
-    let credkit = output.name == CREDKIT;
+    let credkit = output.model.is_some();
     // The crates the code names, as a service crate's manifest lists them; the runtime
     // through the scratch workspace's table.
     let dependencies: String = crates::dependencies_block(&output.client, "0")
@@ -272,28 +315,32 @@ fn write_crate(scratch: &Path, output: &Output) -> Result<(), String> {
         })
         .map(|line| format!("{line}\n"))
         .collect();
+    // The crate root's `mock` module is left out; credkit's per-tag features, all in the
+    // default, as a service crate's.
+    let features = match &output.model {
+        Some(model) => format!(
+            "default = [\"all-tags\"]\nmock = []\n{}",
+            crate::tag_features::manifest_lines(model)
+        ),
+        None => "mock = []\n".to_owned(),
+    };
     write(
         &dir,
         "Cargo.toml",
         &format!(
-            "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[dependencies]\n{dependencies}\n# The crate root's `mock` module is left out.\n[features]\nmock = []\n",
+            "[package]\nname = \"{}\"\nversion = \"0.0.0\"\nedition.workspace = true\npublish = false\n\n[dependencies]\n{dependencies}\n[features]\n{features}",
             package(output.name)
         ),
     )?;
-    let lib = if credkit {
-        let spec = Spec::parse(
-            &serde_json::to_string(&synthetic::spec(1)).map_err(|e| e.to_string())?,
-            "synthetic.yaml",
-        )
-        .map_err(|p| p.to_string())?;
-        let service = Prepared::new(&spec)
-            .map_err(|_| "the synthetic spec of one operation does not parse")?
-            .service;
-        write(&dir, "README.md", "A synthetic client.\n")?;
-        crates::lib_block(&service)
-    } else {
-        "#[allow(clippy::all, unused, missing_docs)]\nmod generated;\npub use generated::*;\n"
-            .to_owned()
+    let lib = match &output.model {
+        Some(model) => {
+            write(&dir, "README.md", "A synthetic client.\n")?;
+            crates::lib_block(model)
+        }
+        None => {
+            "#[allow(clippy::all, unused, missing_docs)]\nmod generated;\npub use generated::*;\n"
+                .to_owned()
+        }
     };
     write(&dir, "src/lib.rs", &lib)?;
     write(&dir, "src/generated.rs", &output.client)

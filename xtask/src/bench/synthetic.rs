@@ -7,7 +7,7 @@
 //! answer) or an action taking a small inline body (a model of the operation's own). Each
 //! resource has its models (the resource with an inline enum, its input with limits, a page of
 //! them); all share a status enum, an address with a pattern and the error body. Resources are
-//! grouped three to a tag, so that per-tag features can be tried on it.
+//! grouped three to a tag, and the spec asks for per-tag features (`tag_features.rs`).
 
 use serde_json::{Map, Value, json};
 
@@ -54,6 +54,7 @@ pub fn spec(operations: usize) -> Value {
             "title": format!("Synthetic API of {operations} operations"),
             "version": "1.0.0",
             "x-credkit-error-schema": "Problem",
+            "x-credkit-tag-features": true,
         },
         "servers": [
             {"url": "https://api.example.com", "x-credkit-environment": "production"},

@@ -118,6 +118,7 @@ pub(super) fn operations(
                 summary: trimmed(op, "summary"),
                 description: trimmed(op, "description"),
                 rate_limit,
+                feature: None,
             });
         }
     }
