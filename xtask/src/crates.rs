@@ -130,8 +130,13 @@ pub fn features_block(service: &Service) -> String {
      ## `default-features = false`.\n\
      native-tls = [\"credkit-runtime/native-tls\"]\n\
      ## `mock::MockServerExt`: one typed httpmock helper per operation, for tests of code that uses this client.\n\
-     mock = [\"dep:httpmock\"]\n";
-    format!("{default}{block}{tags}")
+     ";
+    // The mocks name every operation's types.
+    let mock = match tags.is_empty() {
+        true => "mock = [\"dep:httpmock\"]\n",
+        false => "mock = [\"dep:httpmock\", \"all-tags\"]\n",
+    };
+    format!("{default}{block}{mock}{tags}")
 }
 
 /// One service crate as the facade depends on it.

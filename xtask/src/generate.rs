@@ -74,6 +74,9 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     let appended: syn::File = syn::parse2(metadata::emit(service))
         .map_err(|e| vec![spec.problem(None, format!("cannot emit SERVICE: {e}"))])?;
     file.items.extend(appended.items);
+    if !crate::tag_features::features(service).is_empty() {
+        crate::tag_features::gate_types(&mut file);
+    }
 
     render(spec, &file, "the generated code")
 }

@@ -4,15 +4,18 @@
 //! compiles the offers' builders and methods and not the other operations'.
 //!
 //! What is gated: each operation's builder (struct, `impl`s, answer enum) and its method on
-//! `Client`. What is not: the types (a type may serve operations of several tags, and typify
-//! writes them apart from the operations), `SERVICE` (the runtime's table of every
-//! operation), the mocks, and operations without a tag. The manifest gets one feature per tag,
-//! all of them in `all-tags`, which the default features include.
+//! `Client`; and each type (with its `impl`s and typify's builder of it) that only gated
+//! operations reach, directly or through other types, under the features of the operations
+//! that reach it (`any(feature = "tag-offers", feature = "tag-members")`). What is not:
+//! `SERVICE` (the runtime's table of every operation), operations without a tag and the types
+//! they or any other ungated code reach. The manifest gets one feature per tag, all of them in
+//! `all-tags`, which the default features and the mocks (`mock`, which name every operation's
+//! types) include.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use proc_macro2::TokenStream;
-use quote::quote;
+use proc_macro2::{TokenStream, TokenTree};
+use quote::{ToTokens, quote};
 use serde_json::Value;
 use syn::{ImplItem, Item, Type};
 
@@ -82,11 +85,8 @@ pub fn gate_items(operation: &Operation, items: &mut [Item]) -> Result<(), Strin
     };
     let attribute: syn::Attribute = syn::parse_quote!(#cfg);
     for item in items {
-        match item {
-            Item::Struct(s) => s.attrs.push(attribute.clone()),
-            Item::Impl(i) => i.attrs.push(attribute.clone()),
-            Item::Enum(e) => e.attrs.push(attribute.clone()),
-            _ => return Err("the template gives an item that per-tag features cannot gate".into()),
+        if !add_attribute(item, attribute.clone()) {
+            return Err("the template gives an item that per-tag features cannot gate".into());
         }
     }
     Ok(())
@@ -136,6 +136,233 @@ pub fn gate_methods(file: &mut syn::File, service: &Service) -> Result<(), Strin
     Ok(())
 }
 
+/// Gates each type of the `types` module (and typify's builder of it) that only gated code
+/// reaches, under the features of that code. A type that ungated code reaches, through any
+/// chain of types, stays; so does every item of the module that belongs to no type.
+pub fn gate_types(file: &mut syn::File) {
+    let Some(types) = crate::builder::module_items(file, "types") else {
+        return;
+    };
+    let names: BTreeSet<String> = types.iter().filter_map(declared).collect();
+    if names.is_empty() {
+        return;
+    }
+    // What each type's items name: its members' types, its conversions' targets.
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut roots: Vec<(Reach, BTreeSet<String>)> = Vec::new();
+    for item in type_items(types) {
+        let named = named_types(item, &names);
+        match owner(item, &names) {
+            Some(owner) => edges.entry(owner).or_default().extend(named),
+            None => roots.push((Reach::Always, named)),
+        }
+    }
+    // Everything outside `types`: gated by an operation's feature, or always compiled.
+    for item in &file.items {
+        if matches!(item, Item::Mod(m) if m.ident == "types") {
+            continue;
+        }
+        for_each_gated_part(item, &mut |feature, tokens| {
+            let reach = match feature {
+                Some(feature) => Reach::Features(BTreeSet::from([feature])),
+                None => Reach::Always,
+            };
+            roots.push((reach, named_in(tokens, &names)));
+        });
+    }
+    // Each type's reach: the union of the reaches of the roots that name it, through edges.
+    let mut reach: BTreeMap<String, Reach> = BTreeMap::new();
+    for (root, named) in roots {
+        let mut pending: Vec<String> = named.into_iter().collect();
+        while let Some(name) = pending.pop() {
+            let known = reach
+                .entry(name.clone())
+                .or_insert(Reach::Features(BTreeSet::new()));
+            if known.includes(&root) {
+                continue;
+            }
+            known.extend(&root);
+            pending.extend(edges.get(&name).into_iter().flatten().cloned());
+        }
+    }
+    let Some(types) = crate::builder::module_items(file, "types") else {
+        return;
+    };
+    gate_owned(types, &names, &reach);
+}
+
+/// Where a type is needed: always, or under any of these features (none: nowhere).
+#[derive(Debug, Clone, PartialEq)]
+enum Reach {
+    Always,
+    Features(BTreeSet<String>),
+}
+
+impl Reach {
+    fn includes(&self, other: &Reach) -> bool {
+        match (self, other) {
+            (Reach::Always, _) => true,
+            (Reach::Features(_), Reach::Always) => false,
+            (Reach::Features(mine), Reach::Features(theirs)) => theirs.is_subset(mine),
+        }
+    }
+
+    fn extend(&mut self, other: &Reach) {
+        match (&mut *self, other) {
+            (Reach::Always, _) => {}
+            (Reach::Features(_), Reach::Always) => *self = Reach::Always,
+            (Reach::Features(mine), Reach::Features(theirs)) => mine.extend(theirs.iter().cloned()),
+        }
+    }
+}
+
+/// The type an item declares.
+fn declared(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        Item::Type(t) => Some(t.ident.to_string()),
+        _ => None,
+    }
+}
+
+/// The type an item of `types` or of its `builder` module belongs to: the one it declares, or
+/// the one an `impl` is for.
+fn owner(item: &Item, names: &BTreeSet<String>) -> Option<String> {
+    let name = match item {
+        Item::Impl(block) => match block.self_ty.as_ref() {
+            Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        other => declared(other),
+    }?;
+    names.contains(&name).then_some(name)
+}
+
+/// The items of `types` and of its `builder` module.
+fn type_items(types: &mut [Item]) -> Vec<&mut Item> {
+    let mut found = Vec::new();
+    for item in types {
+        if matches!(item, Item::Mod(m) if m.ident == "builder") {
+            if let Item::Mod(m) = item {
+                found.extend(m.content.iter_mut().flat_map(|(_, items)| items.iter_mut()));
+            }
+        } else {
+            found.push(item);
+        }
+    }
+    found
+}
+
+/// Gates every item of `types` and of its `builder` module whose type's reach is features.
+fn gate_owned(types: &mut [Item], names: &BTreeSet<String>, reach: &BTreeMap<String, Reach>) {
+    for item in type_items(types) {
+        let features = match owner(item, names).and_then(|owner| reach.get(&owner)) {
+            Some(Reach::Features(features)) if !features.is_empty() => features.iter(),
+            // Always needed, or needed by nothing: a type nothing names stays, for callers.
+            _ => continue,
+        };
+        add_attribute(
+            item,
+            syn::parse_quote!(#[cfg(any(#(feature = #features),*))]),
+        );
+    }
+}
+
+/// Adds `attribute` to a struct, enum, type alias or `impl`; `false` for another item.
+fn add_attribute(item: &mut Item, attribute: syn::Attribute) -> bool {
+    match item {
+        Item::Struct(s) => s.attrs.push(attribute),
+        Item::Enum(e) => e.attrs.push(attribute),
+        Item::Type(t) => t.attrs.push(attribute),
+        Item::Impl(i) => i.attrs.push(attribute),
+        _ => return false,
+    }
+    true
+}
+
+/// Calls `f` on each part of an item outside `types` with the feature that gates it: each
+/// method of an `impl` apart, each item of a module apart.
+fn for_each_gated_part(item: &Item, f: &mut impl FnMut(Option<String>, TokenStream)) {
+    match item {
+        Item::Mod(m) => {
+            for inner in m.content.iter().flat_map(|(_, items)| items) {
+                for_each_gated_part(inner, f);
+            }
+        }
+        Item::Impl(block) if gating_feature(&block.attrs).is_none() => {
+            for member in &block.items {
+                let feature = match member {
+                    ImplItem::Fn(method) => gating_feature(&method.attrs),
+                    _ => None,
+                };
+                f(feature, member.to_token_stream());
+            }
+            f(None, block.self_ty.to_token_stream());
+        }
+        other => f(gating_feature(item_attrs(other)), other.to_token_stream()),
+    }
+}
+
+fn item_attrs(item: &Item) -> &[syn::Attribute] {
+    match item {
+        Item::Struct(s) => &s.attrs,
+        Item::Enum(e) => &e.attrs,
+        Item::Impl(i) => &i.attrs,
+        Item::Fn(f) => &f.attrs,
+        _ => &[],
+    }
+}
+
+/// `tag-offers` of `#[cfg(feature = "tag-offers")]`, the attribute [`cfg`] writes.
+fn gating_feature(attrs: &[syn::Attribute]) -> Option<String> {
+    attrs.iter().find_map(|attribute| {
+        if !attribute.path().is_ident("cfg") {
+            return None;
+        }
+        let syn::Meta::List(list) = &attribute.meta else {
+            return None;
+        };
+        let value: syn::MetaNameValue = syn::parse2(list.tokens.clone()).ok()?;
+        match (&value.path, &value.value) {
+            (
+                path,
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }),
+            ) if path.is_ident("feature") => Some(s.value()),
+            _ => None,
+        }
+    })
+}
+
+/// The type names an item names.
+fn named_types(item: &Item, names: &BTreeSet<String>) -> BTreeSet<String> {
+    named_in(item.to_token_stream(), names)
+}
+
+/// The identifiers of `tokens` that are type names.
+fn named_in(tokens: TokenStream, names: &BTreeSet<String>) -> BTreeSet<String> {
+    let mut found = BTreeSet::new();
+    let mut pending = vec![tokens];
+    while let Some(tokens) = pending.pop() {
+        for token in tokens {
+            match token {
+                TokenTree::Ident(ident) => {
+                    let ident = ident.to_string();
+                    if names.contains(&ident) {
+                        found.insert(ident);
+                    }
+                }
+                TokenTree::Group(group) => pending.push(group.stream()),
+                _ => {}
+            }
+        }
+    }
+    found
+}
+
 /// The manifest's lines for the features: one per tag, and `all-tags` with every one. Empty
 /// when the spec asks for none.
 pub fn manifest_lines(service: &Service) -> String {
@@ -171,10 +398,10 @@ mod tests {
     use crate::generate::Prepared;
     use crate::spec::Spec;
 
-    /// The synthetic spec of 12 operations (two resources of tag `group0`, six each) with the
-    /// extension set to `value`.
+    /// The synthetic spec of 24 operations (three resources of tag `group0`, one of `group1`,
+    /// six operations each) with the extension set to `value`.
     fn spec(value: serde_json::Value) -> Spec {
-        let mut doc = crate::bench::synthetic_spec(12);
+        let mut doc = crate::bench::synthetic_spec(24);
         doc["info"]["x-credkit-tag-features"] = value;
         Spec {
             service: "synthetic".into(),
@@ -194,7 +421,7 @@ mod tests {
         let spec = spec(true.into());
         let client = crate::generate(&spec).expect("it generates");
         let gate = "#[cfg(feature = \"tag-group0\")]";
-        // Each of the 12 builders: its struct, `new`, setters and `send` impls; and each
+        // Each of the 18 builders of group0: its struct, `new`, setters and `send` impls; and each
         // method on `Client`.
         for name in ["ListOffers", "DownloadMemberDocument"] {
             assert!(
@@ -207,16 +434,26 @@ mod tests {
         )));
         assert_eq!(
             client.matches(&format!("{gate}\n    pub struct ")).count(),
-            12
+            18
         );
-        // The types stay: a type may serve operations of several tags.
-        assert!(client.contains("pub struct Offer {"));
-        assert!(!client.contains(&format!("{gate}\n    pub struct Offer {{")));
+        // A type under the features of the operations that reach it, with typify's builder
+        // of it; the error body, which `ServiceError` names, always.
+        let only = |features: &str| format!("#[cfg(any({features}))]\n    pub struct");
+        let group0 = "feature = \"tag-group0\"";
+        let both = format!("{group0}, feature = \"tag-group1\"");
+        assert!(client.contains(&format!("{} Offer {{", only(group0))));
+        assert!(client.contains(&format!("{} Campaign {{", only("feature = \"tag-group1\""))));
+        assert!(client.contains(&format!("{} Address {{", only(&both))));
+        assert!(client.contains(&format!(
+            "#[cfg(any({group0}))]\n        pub struct Offer {{"
+        )));
+        assert!(client.contains("    pub struct Problem {"));
+        assert!(!client.contains("))]\n    pub struct Problem {"));
 
         let service = Prepared::new(&spec).expect("it parses").service;
         let manifest = manifest_lines(&service);
         assert!(
-            manifest.contains("all-tags = [\"tag-group0\"]\n"),
+            manifest.contains("all-tags = [\"tag-group0\", \"tag-group1\"]\n"),
             "{manifest}"
         );
         assert!(manifest.contains("tag-group0 = []\n"), "{manifest}");
