@@ -5,10 +5,11 @@
 //! For each N: generation time in process (credkit: parse, model, client; its mocks apart;
 //! progenitor: read the document, `generate_tokens`, format the same way), the generated
 //! client's lines per operation, and the build time of a crate holding nothing but the
-//! generated code. The crates sit in one scratch workspace with a copy of the workspace's
-//! Cargo.lock and a target directory of its own; the dependencies are built once, then each
-//! crate is rebuilt alone (its `lib.rs` touched) without incremental compilation, as a
-//! dependency is compiled for its users.
+//! generated code, and credkit's with the features of its first tag only (the synthetic spec
+//! asks for per-tag features). The crates sit in one scratch workspace with a copy of the
+//! workspace's Cargo.lock and of the runtime, and a target directory of its own; the
+//! dependencies are built once, then each crate is rebuilt alone (its `lib.rs` touched)
+//! without incremental compilation, as a dependency is compiled for its users.
 
 use std::path::Path;
 use std::time::{Instant, SystemTime};
