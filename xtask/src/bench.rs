@@ -1,4 +1,4 @@
-//! `cargo xtask bench [--no-build-cost]`: every benchmark of the workspace, in one command, each
+//! `cargo xtask bench [--no-build-cost] [--scale [--sizes N,..]]`: every benchmark of the workspace, in one command, each
 //! against a baseline measured in the same run.
 //!
 //! 1. generation: wall time of `cargo xtask generate --check`, per service and for all;
@@ -12,29 +12,52 @@
 //!    one-line spec change (`build_cost`).
 //!
 //! Each part prints its table as soon as it is measured; BENCHMARKS.md records them.
+//!
+//! `--scale` runs the scale benchmark instead (`scale.rs`): generation time, generated lines
+//! and crate build time per operation on a synthetic spec of N operations (`--sizes`, default
+//! 10,100), beside bare progenitor; `--no-build-cost` skips its builds.
 
 mod build_cost;
 mod generation;
+mod scale;
+mod synthetic;
 
 use std::path::Path;
 use std::process::Command;
 
 use crate::cli::Outcome;
 
+/// The synthetic spec of `operations` operations the scale benchmark generates from, for
+/// tests of what needs a large spec.
+pub fn synthetic_spec(operations: usize) -> serde_json::Value {
+    synthetic::spec(operations)
+}
+
 /// Runs the benchmarks of the workspace at `root`.
 pub fn run(args: &[String], root: &Path) -> Outcome {
+    let usage = |message: String| Outcome {
+        code: 2,
+        stderr: format!("error: {message}\n\n{}", crate::cli::USAGE),
+        ..Outcome::default()
+    };
     let mut build_cost = true;
-    for arg in args {
+    let mut scale = false;
+    let mut sizes = scale::DEFAULT_SIZES.to_vec();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--no-build-cost" => build_cost = false,
-            other => {
-                return Outcome {
-                    code: 2,
-                    stderr: format!("error: unknown option {other}\n\n{}", crate::cli::USAGE),
-                    ..Outcome::default()
-                };
-            }
+            "--scale" => scale = true,
+            "--sizes" => match rest.next().map(|list| parse_sizes(list)) {
+                Some(Ok(parsed)) => sizes = parsed,
+                Some(Err(message)) => return usage(message),
+                None => return usage("--sizes needs a list, e.g. 10,100,1000".into()),
+            },
+            other => return usage(format!("unknown option {other}")),
         }
+    }
+    if scale {
+        return outcome(section("scale", || scale::run(root, &sizes, build_cost)));
     }
     let result = section("generation", || generation::run(root))
         .and_then(|()| section("client benchmarks", || client_benchmarks(root)))
@@ -45,6 +68,22 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
                 Ok(())
             }),
         });
+    outcome(result)
+}
+
+/// `--sizes 10,100,1000`: numbers of operations, each at least 1.
+fn parse_sizes(list: &str) -> Result<Vec<usize>, String> {
+    list.split(',')
+        .map(|size| match size.trim().parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => Err(format!(
+                "--sizes {list}: `{size}` is not a number of operations (1 or more)"
+            )),
+        })
+        .collect()
+}
+
+fn outcome(result: Result<(), String>) -> Outcome {
     match result {
         Ok(()) => Outcome::default(),
         Err(stderr) => Outcome {

@@ -41,7 +41,7 @@
 //! exactly one builder struct and one `impl` of it with one `send`, each input of the model
 //! exactly one field of the expected shape; otherwise generation stops and names the operation.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
@@ -59,19 +59,67 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
     };
     let builder = module_items(file, "builder")
         .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
-    for operation in &service.operations {
+    // progenitor's items in one pass, each operation's struct and `impl` set apart and the
+    // place of its struct kept: the work grows with the number of operations, not its square.
+    let index: BTreeMap<String, usize> = service
+        .operations
+        .iter()
+        .enumerate()
+        .map(|(i, operation)| (names::builder_name(&operation.spec_id), i))
+        .collect();
+    let mut groups: Vec<Vec<Item>> = vec![Vec::new(); service.operations.len()];
+    let mut slots = Vec::new();
+    for item in std::mem::take(builder) {
+        match builder_of(&item).and_then(|name| index.get(&name)) {
+            Some(&i) => {
+                if matches!(item, Item::Struct(_)) {
+                    slots.push(Slot::Operation(i));
+                }
+                groups[i].push(item);
+            }
+            None => slots.push(Slot::Other(Box::new(item))),
+        }
+    }
+    let mut generated = Vec::with_capacity(service.operations.len());
+    for (operation, mut group) in service.operations.iter().zip(groups) {
         let name = names::builder_name(&operation.spec_id);
         let place = |m: String| format!("{} (builder::{name}): {m}", operation.location());
-        let fields = struct_fields(builder, &name).map_err(place)?;
-        let (position, answer) = take_builder(builder, &name).map_err(place)?;
+        let fields = struct_fields(&group, &name).map_err(place)?;
+        let answer = take_builder(&mut group, &name).map_err(place)?;
         let inputs = inputs(operation, &fields).map_err(place)?;
         let tokens =
             builder_items(operation, service, &name, &inputs, &answer, &flagged).map_err(place)?;
-        let generated: syn::File =
+        let mut items: syn::File =
             syn::parse2(tokens).map_err(|e| place(format!("the template gives no items: {e}")))?;
-        builder.splice(position..position, generated.items);
+        crate::tag_features::gate_items(operation, &mut items.items).map_err(place)?;
+        generated.push(items.items);
+    }
+    for slot in slots {
+        match slot {
+            Slot::Other(item) => builder.push(*item),
+            Slot::Operation(i) => builder.append(&mut generated[i]),
+        }
     }
     Ok(service.operations.len())
+}
+
+/// A place in the `builder` module: an item kept as it is, or an operation's builder.
+enum Slot {
+    Other(Box<Item>),
+    Operation(usize),
+}
+
+/// The builder an item of progenitor's `builder` module belongs to: a struct's name, or the
+/// type of an inherent `impl`.
+fn builder_of(item: &Item) -> Option<String> {
+    match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Impl(block) if block.trait_.is_none() => match block.self_ty.as_ref() {
+            Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// The items of one of progenitor's inline modules (`builder`, `types`).
@@ -83,8 +131,8 @@ pub fn module_items<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut V
 }
 
 /// Removes progenitor's builder `name` (its struct and its one `impl`, which holds `send`);
-/// returns where the struct was and the answer type `T` of its `send`.
-fn take_builder(items: &mut Vec<Item>, name: &str) -> Result<(usize, Type), String> {
+/// returns the answer type `T` of its `send`.
+fn take_builder(items: &mut Vec<Item>, name: &str) -> Result<Type, String> {
     let is_struct = |item: &Item| matches!(item, Item::Struct(s) if s.ident == name);
     let is_impl = |item: &Item| {
         matches!(item, Item::Impl(block) if block.trait_.is_none()
@@ -121,12 +169,11 @@ fn take_builder(items: &mut Vec<Item>, name: &str) -> Result<(usize, Type), Stri
     }
     let answer = answer_type(&send.sig.output)
         .ok_or("its `send` does not return `Result<ResponseValue<T>, _>`")?;
-    let position = items
-        .iter()
-        .position(is_struct)
-        .ok_or_else(|| format!("no builder struct `{name}`"))?;
+    if !items.iter().any(is_struct) {
+        return Err(format!("no builder struct `{name}`"));
+    }
     items.retain(|item| !is_struct(item) && !is_impl(item));
-    Ok((position, answer))
+    Ok(answer)
 }
 
 /// One input of a builder: a parameter or the body.
@@ -261,13 +308,16 @@ fn builder_items(
         InputKind::Optional => quote!(Ok(None)),
         InputKind::BuiltBody { .. } => quote!(Ok(::std::default::Default::default())),
     });
+    // Each setter converts through `contract::input`, which names the input in the reason a
+    // value was refused: the conversion is written once, in the runtime.
     let setters = inputs.iter().map(|input| {
         let field = &input.field;
         let ty = &input.ty;
-        let message = format!("invalid {field}: {{}}");
+        let name = field.to_string();
+        let convert = quote!(credkit_runtime::contract::input(value, #name));
         let bounds = quote! {
             V: ::std::convert::TryInto<#ty>,
-            <V as ::std::convert::TryInto<#ty>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         };
         match &input.kind {
             InputKind::Required { state } => {
@@ -280,7 +330,7 @@ fn builder_items(
                 });
                 let moved = fields.iter().map(|f| {
                     if *f == field {
-                        quote!(#f: value.try_into().map_err(|e| format!(#message, e)))
+                        quote!(#f: #convert)
                     } else {
                         quote!(#f: self.#f)
                     }
@@ -297,7 +347,7 @@ fn builder_items(
                 pub fn #field<V>(mut self, value: V) -> Self
                 where #bounds
                 {
-                    self.#field = value.try_into().map(Some).map_err(|e| format!(#message, e));
+                    self.#field = credkit_runtime::contract::optional(value, #name);
                     self
                 }
             },
@@ -305,7 +355,7 @@ fn builder_items(
                 pub fn body<V>(mut self, value: V) -> Self
                 where #bounds
                 {
-                    self.body = value.try_into().map(From::from).map_err(|e| format!(#message, e));
+                    self.body = #convert;
                     self
                 }
 

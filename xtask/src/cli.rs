@@ -11,7 +11,7 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
        cargo xtask services
        cargo xtask release-plan [--since REV]
        cargo xtask surface SERVICE
-       cargo xtask bench [--no-build-cost]
+       cargo xtask bench [--no-build-cost] [--scale [--sizes N,..]]
        cargo xtask upstream [SERVICE..] [--from FILE] [--format text|markdown|json]
 
   --root DIR          work on the workspace (or a copy of it) at DIR instead of the one this
@@ -36,6 +36,9 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
                       cargo-semver-checks against the previous commit)
   surface             print the API surface (one line per operation and type) of a service
   bench               run every benchmark and print their tables (BENCHMARKS.md)
+  bench --scale       instead: generation time, client lines and crate build time per
+                      operation on a synthetic spec of N operations, beside bare progenitor
+  --sizes N,..        the scale benchmark's numbers of operations (default 10,100)
   upstream            compare each spec with the definition its vendor publishes
                       (info.x-credkit-upstream): what differs, its class (breaking,
                       compatible, informational) and what to change in specs/; exit 0 when

@@ -115,17 +115,28 @@ pub fn dependencies_block(client: &str, runtime_version: &str) -> String {
 }
 
 /// The manifest's feature block: the TLS choice, so that a program depending on this crate
-/// alone can call the service's https hosts, and the mocks.
-pub fn features_block() -> String {
-    "default = [\"rustls\"]\n\
+/// alone can call the service's https hosts, and the mocks; for a spec that asks for them,
+/// the per-tag features ([`crate::tag_features`]), all in the default.
+pub fn features_block(service: &Service) -> String {
+    let tags = crate::tag_features::manifest_lines(service);
+    let default = match tags.is_empty() {
+        true => "default = [\"rustls\"]\n",
+        false => "default = [\"rustls\", \"all-tags\"]\n",
+    };
+    let block = "\
      ## TLS through rustls (aws-lc-rs) with the platform's certificate verifier.\n\
      rustls = [\"credkit-runtime/rustls\"]\n\
      ## TLS through the platform's library (OpenSSL, Schannel, Security.framework); with\n\
      ## `default-features = false`.\n\
      native-tls = [\"credkit-runtime/native-tls\"]\n\
      ## `mock::MockServerExt`: one typed httpmock helper per operation, for tests of code that uses this client.\n\
-     mock = [\"dep:httpmock\"]\n"
-        .to_owned()
+     ";
+    // The mocks name every operation's types.
+    let mock = match tags.is_empty() {
+        true => "mock = [\"dep:httpmock\"]\n",
+        false => "mock = [\"dep:httpmock\", \"all-tags\"]\n",
+    };
+    format!("{default}{block}{mock}{tags}")
 }
 
 /// One service crate as the facade depends on it.
@@ -134,6 +145,9 @@ pub struct Member {
     pub name: String,
     /// The crate's current version.
     pub version: String,
+    /// Its operations are behind per-tag features (`all-tags`): the facade, whose dependency
+    /// turns default features off, turns them all on.
+    pub all_tags: bool,
 }
 
 /// The facade's dependency block: every service crate, optional, at its current version, with
@@ -141,9 +155,10 @@ pub struct Member {
 pub fn facade_dependencies_block(members: &[Member]) -> String {
     members
         .iter()
-        .map(|Member { name, version }| {
+        .map(|Member { name, version, all_tags }| {
+            let features = if *all_tags { ", features = [\"all-tags\"]" } else { "" };
             format!(
-                "credkit-{name} = {{ path = \"../{name}\", version = \"{version}\", optional = true, default-features = false }}\n"
+                "credkit-{name} = {{ path = \"../{name}\", version = \"{version}\", optional = true, default-features = false{features} }}\n"
             )
         })
         .collect()
@@ -207,7 +222,7 @@ workspace = true
             "dependencies",
             &dependencies_block(client, runtime_version)
         ),
-        features = block("#", "features", &features_block()),
+        features = block("#", "features", &features_block(service)),
     )
 }
 

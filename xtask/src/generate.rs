@@ -46,6 +46,8 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     })?;
     builder::generate_builders(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
+    crate::tag_features::gate_methods(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("cannot gate by tag: {m}"))])?;
 
     let types = builder::module_items(&mut file, "types")
         .ok_or_else(|| vec![spec.problem(None, "progenitor's output has no `types` module")])?;
@@ -75,6 +77,9 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     let shapes: syn::File = syn::parse2(shapes::emit(&service.shapes))
         .map_err(|e| vec![spec.problem(None, format!("cannot emit the answer shapes: {e}"))])?;
     file.items.extend(shapes.items);
+    if !crate::tag_features::features(service).is_empty() {
+        crate::tag_features::gate_types(&mut file);
+    }
 
     render(spec, &file, "the generated code")
 }

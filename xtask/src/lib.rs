@@ -29,6 +29,7 @@ pub mod read_write;
 pub mod shapes;
 pub mod spec;
 pub mod surface;
+pub mod tag_features;
 pub mod upstream;
 pub mod workspace;
 

@@ -230,6 +230,10 @@ pub struct Operation {
     /// The node of [`Service::shapes`] each JSON success body looks like, by status as written
     /// (`200`, `default`), in spec order.
     pub answer_shapes: Vec<(String, u32)>,
+    /// The cargo feature that compiles the operation (`tag-offers`, from its first tag), when
+    /// the spec asks for per-tag features (`info.x-credkit-tag-features: true`) and the
+    /// operation has a tag; `None`: always compiled.
+    pub feature: Option<String>,
 }
 
 impl Operation {

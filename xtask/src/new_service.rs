@@ -145,12 +145,15 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
         .into_iter()
         .map(|existing| crates::Member {
             version: workspace::crate_version(root, &existing.name),
+            all_tags: workspace::committed(root, &format!("crates/{}/Cargo.toml", existing.name))
+                .contains("\nall-tags = ["),
             name: existing.name,
         })
         .collect();
     members.push(crates::Member {
         name: name.to_owned(),
         version: crates::FIRST_VERSION.to_owned(),
+        all_tags: !crate::tag_features::features(&service).is_empty(),
     });
     members.sort_by(|a, b| a.name.cmp(&b.name));
     edits.push((

@@ -108,6 +108,9 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     let mut operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
     let shapes = shapes::answer_shapes(spec, &mut operations);
+    if let Err(message) = crate::tag_features::assign(spec, &mut operations) {
+        problems.at("info", message);
+    }
     let callbacks = callbacks::callbacks(spec, &mut problems);
     let request_twins = crate::read_write::request_twins(spec);
     schemas::check_hoisted_names(spec, &operations, &callbacks, &request_twins, &mut problems);

@@ -106,9 +106,18 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
         let all = self::services(root).unwrap_or_else(|_| services.to_vec());
         let members: Vec<_> = all
             .iter()
-            .map(|service| crate::crates::Member {
-                name: service.name.clone(),
-                version: crate_version(root, &service.name),
+            .map(|service| {
+                // The crate's manifest as this run writes it, or as it is.
+                let manifest = format!("crates/{}/Cargo.toml", service.name);
+                let manifest = outputs
+                    .iter()
+                    .find(|output| output.target == manifest)
+                    .map_or_else(|| committed(root, &manifest), |o| o.contents.clone());
+                crate::crates::Member {
+                    name: service.name.clone(),
+                    version: crate_version(root, &service.name),
+                    all_tags: manifest.contains("\nall-tags = ["),
+                }
             })
             .collect();
         match facade_manifest(&committed(root, FACADE_MANIFEST), &members) {
@@ -293,7 +302,12 @@ fn owned_parts(
         &crate::crates::dependencies_block(client, &crate_version(root, "runtime")),
     )
     .and_then(|text| {
-        crate::crates::replace_block(&text, "#", "features", &crate::crates::features_block())
+        crate::crates::replace_block(
+            &text,
+            "#",
+            "features",
+            &crate::crates::features_block(model),
+        )
     })
     .map_err(|m| refuse(&manifest, m))?;
     Ok(vec![

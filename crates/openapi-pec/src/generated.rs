@@ -8855,14 +8855,9 @@ pub mod builder {
             V: ::std::convert::TryInto<
                 types::builder::CreateRegistryCommunicationRequest,
             >,
-            <V as ::std::convert::TryInto<
-                types::builder::CreateRegistryCommunicationRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -8952,13 +8947,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetRegistryCommunication {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9048,13 +9041,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             UploadRegistryCommunicationDocuments {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9064,14 +9055,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
             V: ::std::convert::TryInto<
                 types::builder::UploadRegistryCommunicationDocumentsRequest,
             >,
-            <V as ::std::convert::TryInto<
-                types::builder::UploadRegistryCommunicationDocumentsRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9170,13 +9156,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DownloadRegistryPowerOfAttorney {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9243,13 +9227,11 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         ) -> CheckDomain<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             CheckDomain {
                 client: self.client,
-                dominio: value.try_into().map_err(|e| format!("invalid dominio: {}", e)),
+                dominio: credkit_runtime::contract::input(value, "dominio"),
             }
         }
     }
@@ -9375,14 +9357,9 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::RegisterMailboxRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::RegisterMailboxRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9468,13 +9445,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> GetMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9548,13 +9523,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> RevokeMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RevokeMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -9630,13 +9603,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> ActivateMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ActivateMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9644,14 +9615,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ActivateMailboxRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ActivateMailboxRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9743,13 +9709,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> EnableConservation<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             EnableConservation {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9757,14 +9721,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::EnableConservationRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::EnableConservationRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9859,13 +9818,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> ChangeMailboxSpace<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ChangeMailboxSpace {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -9873,14 +9830,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ChangeMailboxSpaceRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ChangeMailboxSpaceRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -9976,13 +9928,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DownloadActivationForm {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -10049,13 +9999,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DownloadConservationForm {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
             }
         }
     }
@@ -10124,13 +10072,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> AddMailboxUser<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             AddMailboxUser {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -10138,14 +10084,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::AddMailboxUserRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::AddMailboxUserRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -10237,13 +10178,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> RenewMailbox<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RenewMailbox {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 anni: self.anni,
             }
         }
@@ -10251,14 +10190,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn anni<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<::std::num::NonZeroU32>,
-            <V as ::std::convert::TryInto<
-                ::std::num::NonZeroU32,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.anni = value
-                .try_into()
-                .map(Some)
-                .map_err(|e| format!("invalid anni: {}", e));
+            self.anni = credkit_runtime::contract::optional(value, "anni");
             self
         }
     }
@@ -10336,13 +10270,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> ChangeMailboxType<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ChangeMailboxType {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -10350,14 +10282,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ChangeMailboxTypeRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ChangeMailboxTypeRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -10450,13 +10377,11 @@ Required: `pec`. `send` exists once each is set (until then its type parameter i
         ) -> CheckAvailability<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             CheckAvailability {
                 client: self.client,
-                pec: value.try_into().map_err(|e| format!("invalid pec: {}", e)),
+                pec: credkit_runtime::contract::input(value, "pec"),
             }
         }
     }

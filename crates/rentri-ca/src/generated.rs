@@ -2012,13 +2012,11 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
         ) -> GetBoardingInfo<'a, Result<::uuid::Uuid, ::std::string::String>, PinInput>
         where
             V: ::std::convert::TryInto<::uuid::Uuid>,
-            <V as ::std::convert::TryInto<::uuid::Uuid>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetBoardingInfo {
                 client: self.client,
-                qrcode_token: value
-                    .try_into()
-                    .map_err(|e| format!("invalid qrcode_token: {}", e)),
+                qrcode_token: credkit_runtime::contract::input(value, "qrcode_token"),
                 pin: self.pin,
             }
         }
@@ -2033,14 +2031,12 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
         >
         where
             V: ::std::convert::TryInto<crate::generated::types::Pin>,
-            <V as ::std::convert::TryInto<
-                crate::generated::types::Pin,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetBoardingInfo {
                 client: self.client,
                 qrcode_token: self.qrcode_token,
-                pin: value.try_into().map_err(|e| format!("invalid pin: {}", e)),
+                pin: credkit_runtime::contract::input(value, "pin"),
             }
         }
     }
@@ -2121,15 +2117,11 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         ) -> GetCredentials<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetCredentials {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
             }
         }
     }
@@ -2203,15 +2195,11 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         >
         where
             V: ::std::convert::TryInto<types::DeleteCredentialsCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::DeleteCredentialsCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DeleteCredentials {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
             }
         }
     }
@@ -2272,15 +2260,14 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         ) -> ChangePin<'a, Result<types::ChangePinCredentialsId, ::std::string::String>>
         where
             V: ::std::convert::TryInto<types::ChangePinCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::ChangePinCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ChangePin {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(
+                    value,
+                    "credentials_id",
+                ),
                 body: self.body,
             }
         }
@@ -2288,14 +2275,9 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ChangePinRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ChangePinRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -2368,15 +2350,14 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         ) -> ResetPin<'a, Result<types::ResetPinCredentialsId, ::std::string::String>>
         where
             V: ::std::convert::TryInto<types::ResetPinCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::ResetPinCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             ResetPin {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(
+                    value,
+                    "credentials_id",
+                ),
                 body: self.body,
             }
         }
@@ -2384,14 +2365,9 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::ResetPinRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::ResetPinRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -2474,15 +2450,14 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
         >
         where
             V: ::std::convert::TryInto<types::RemoveSiteAssociationCredentialsId>,
-            <V as ::std::convert::TryInto<
-                types::RemoveSiteAssociationCredentialsId,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RemoveSiteAssociation {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(
+                    value,
+                    "credentials_id",
+                ),
                 num_iscr_sito: self.num_iscr_sito,
             }
         }
@@ -2497,16 +2472,12 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RemoveSiteAssociation {
                 client: self.client,
                 credentials_id: self.credentials_id,
-                num_iscr_sito: value
-                    .try_into()
-                    .map_err(|e| format!("invalid num_iscr_sito: {}", e)),
+                num_iscr_sito: credkit_runtime::contract::input(value, "num_iscr_sito"),
             }
         }
     }
@@ -2576,15 +2547,11 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetCredentialsStatus {
                 client: self.client,
-                credentials_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credentials_id: {}", e)),
+                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
             }
         }
     }

@@ -14,6 +14,7 @@ pub mod contract;
 mod decode;
 mod error;
 mod execute;
+mod input;
 mod intercept;
 mod missing;
 mod multipart;

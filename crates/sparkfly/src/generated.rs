@@ -1783,15 +1783,14 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             Authenticate {
                 client: self.client,
-                x_auth_identity: value
-                    .try_into()
-                    .map_err(|e| format!("invalid x_auth_identity: {}", e)),
+                x_auth_identity: credkit_runtime::contract::input(
+                    value,
+                    "x_auth_identity",
+                ),
                 x_auth_key: self.x_auth_key,
             }
         }
@@ -1806,16 +1805,12 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         >
         where
             V: ::std::convert::TryInto<crate::generated::types::AuthKey>,
-            <V as ::std::convert::TryInto<
-                crate::generated::types::AuthKey,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             Authenticate {
                 client: self.client,
                 x_auth_identity: self.x_auth_identity,
-                x_auth_key: value
-                    .try_into()
-                    .map_err(|e| format!("invalid x_auth_key: {}", e)),
+                x_auth_key: credkit_runtime::contract::input(value, "x_auth_key"),
             }
         }
     }
@@ -1875,36 +1870,27 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         pub fn member_id<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.member_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|e| format!("invalid member_id: {}", e));
+            self.member_id = credkit_runtime::contract::optional(value, "member_id");
             self
         }
 
         pub fn offer_id<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.offer_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|e| format!("invalid offer_id: {}", e));
+            self.offer_id = credkit_runtime::contract::optional(value, "offer_id");
             self
         }
 
         pub fn store_id<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.store_id = value
-                .try_into()
-                .map(Some)
-                .map_err(|e| format!("invalid store_id: {}", e));
+            self.store_id = credkit_runtime::contract::optional(value, "store_id");
             self
         }
     }
@@ -1971,14 +1957,9 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::CredentialInputRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::CredentialInputRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -2070,13 +2051,11 @@ Required: `member_id`, `offer_id`. `send` exists once each is set (until then it
         ) -> GetOfferEligibility<'a, Result<i64, ::std::string::String>, OfferIdInput>
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetOfferEligibility {
                 client: self.client,
-                member_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid member_id: {}", e)),
+                member_id: credkit_runtime::contract::input(value, "member_id"),
                 offer_id: self.offer_id,
             }
         }
@@ -2087,14 +2066,12 @@ Required: `member_id`, `offer_id`. `send` exists once each is set (until then it
         ) -> GetOfferEligibility<'a, MemberIdInput, Result<i64, ::std::string::String>>
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetOfferEligibility {
                 client: self.client,
                 member_id: self.member_id,
-                offer_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid offer_id: {}", e)),
+                offer_id: credkit_runtime::contract::input(value, "offer_id"),
             }
         }
     }
@@ -2170,13 +2147,11 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ) -> GetCredential<'a, Result<i64, ::std::string::String>>
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetCredential {
                 client: self.client,
-                credential_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credential_id: {}", e)),
+                credential_id: credkit_runtime::contract::input(value, "credential_id"),
             }
         }
     }
@@ -2249,13 +2224,11 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ) -> UpdateCredential<'a, Result<i64, ::std::string::String>>
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             UpdateCredential {
                 client: self.client,
-                credential_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credential_id: {}", e)),
+                credential_id: credkit_runtime::contract::input(value, "credential_id"),
                 body: self.body,
             }
         }
@@ -2263,14 +2236,9 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::CredentialInputRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::CredentialInputRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -2357,13 +2325,11 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ) -> DeleteCredential<'a, Result<i64, ::std::string::String>>
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DeleteCredential {
                 client: self.client,
-                credential_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credential_id: {}", e)),
+                credential_id: credkit_runtime::contract::input(value, "credential_id"),
             }
         }
     }
@@ -2434,13 +2400,11 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ) -> RedeemCredential<'a, Result<i64, ::std::string::String>>
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RedeemCredential {
                 client: self.client,
-                credential_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credential_id: {}", e)),
+                credential_id: credkit_runtime::contract::input(value, "credential_id"),
             }
         }
     }
@@ -2511,13 +2475,11 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
         ) -> VoidCredential<'a, Result<i64, ::std::string::String>>
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             VoidCredential {
                 client: self.client,
-                credential_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid credential_id: {}", e)),
+                credential_id: credkit_runtime::contract::input(value, "credential_id"),
             }
         }
     }

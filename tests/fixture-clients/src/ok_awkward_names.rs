@@ -568,14 +568,9 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::X2faCode>,
-            <V as ::std::convert::TryInto<
-                types::builder::X2faCode,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -664,15 +659,11 @@ Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its ty
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetThing {
                 client: self.client,
-                thing_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid thing_id: {}", e)),
+                thing_id: credkit_runtime::contract::input(value, "thing_id"),
                 _2nd: self._2nd,
                 type_: self.type_,
                 x_pin: self.x_pin,
@@ -682,26 +673,18 @@ Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its ty
         pub fn _2nd<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<i64>,
-            <V as ::std::convert::TryInto<i64>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self._2nd = value
-                .try_into()
-                .map(Some)
-                .map_err(|e| format!("invalid _2nd: {}", e));
+            self._2nd = credkit_runtime::contract::optional(value, "_2nd");
             self
         }
 
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.type_ = value
-                .try_into()
-                .map(Some)
-                .map_err(|e| format!("invalid type_: {}", e));
+            self.type_ = credkit_runtime::contract::optional(value, "type_");
             self
         }
 
@@ -715,16 +698,14 @@ Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its ty
         >
         where
             V: ::std::convert::TryInto<crate::ok_awkward_names::types::ApiPin>,
-            <V as ::std::convert::TryInto<
-                crate::ok_awkward_names::types::ApiPin,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetThing {
                 client: self.client,
                 thing_id: self.thing_id,
                 _2nd: self._2nd,
                 type_: self.type_,
-                x_pin: value.try_into().map_err(|e| format!("invalid x_pin: {}", e)),
+                x_pin: credkit_runtime::contract::input(value, "x_pin"),
             }
         }
     }
@@ -808,15 +789,11 @@ Required: `thing_id`. `send` exists once each is set (until then its type parame
         ) -> DeleteThing<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             DeleteThing {
                 client: self.client,
-                thing_id: value
-                    .try_into()
-                    .map_err(|e| format!("invalid thing_id: {}", e)),
+                thing_id: credkit_runtime::contract::input(value, "thing_id"),
             }
         }
     }

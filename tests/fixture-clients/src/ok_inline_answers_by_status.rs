@@ -379,13 +379,11 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
         ) -> StoreParcel<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             StoreParcel {
                 client: self.client,
-                code: value.try_into().map_err(|e| format!("invalid code: {}", e)),
+                code: credkit_runtime::contract::input(value, "code"),
             }
         }
     }

@@ -531,13 +531,11 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
         ) -> StoreParcel<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             StoreParcel {
                 client: self.client,
-                code: value.try_into().map_err(|e| format!("invalid code: {}", e)),
+                code: credkit_runtime::contract::input(value, "code"),
                 body: self.body,
             }
         }
@@ -545,14 +543,9 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::Parcel>,
-            <V as ::std::convert::TryInto<
-                types::builder::Parcel,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -631,13 +624,11 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
         ) -> GetLabel<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetLabel {
                 client: self.client,
-                code: value.try_into().map_err(|e| format!("invalid code: {}", e)),
+                code: credkit_runtime::contract::input(value, "code"),
             }
         }
     }

@@ -885,14 +885,9 @@ pub mod builder {
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::AccountRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::AccountRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -973,13 +968,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> RenameAccount<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             RenameAccount {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -987,14 +980,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::RenameAccountBody>,
-            <V as ::std::convert::TryInto<
-                types::builder::RenameAccountBody,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -1082,13 +1070,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> SetPhoto<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             SetPhoto {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -1096,14 +1082,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::PhotoRequest>,
-            <V as ::std::convert::TryInto<
-                types::builder::PhotoRequest,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 

@@ -359,13 +359,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> PatchThing<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             PatchThing {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -373,14 +371,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::Patch>,
-            <V as ::std::convert::TryInto<
-                types::builder::Patch,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -467,13 +460,11 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             UploadFile {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -484,12 +475,12 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         ) -> UploadFile<'a, IdInput, Result<reqwest::Body, ::std::string::String>>
         where
             V: ::std::convert::TryInto<reqwest::Body>,
-            <V as ::std::convert::TryInto<reqwest::Body>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             UploadFile {
                 client: self.client,
                 id: self.id,
-                body: value.try_into().map_err(|e| format!("invalid body: {}", e)),
+                body: credkit_runtime::contract::input(value, "body"),
             }
         }
     }
@@ -561,13 +552,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> PostForm<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             PostForm {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -575,14 +564,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::Patch>,
-            <V as ::std::convert::TryInto<
-                types::builder::Patch,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 
@@ -653,13 +637,11 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         ) -> PutNote<'a, Result<::std::string::String, ::std::string::String>, BodyInput>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             PutNote {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -670,12 +652,12 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         ) -> PutNote<'a, IdInput, Result<reqwest::Body, ::std::string::String>>
         where
             V: ::std::convert::TryInto<reqwest::Body>,
-            <V as ::std::convert::TryInto<reqwest::Body>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             PutNote {
                 client: self.client,
                 id: self.id,
-                body: value.try_into().map_err(|e| format!("invalid body: {}", e)),
+                body: credkit_runtime::contract::input(value, "body"),
             }
         }
     }
@@ -753,13 +735,11 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             UploadPhoto {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -770,12 +750,12 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
         ) -> UploadPhoto<'a, IdInput, Result<reqwest::Body, ::std::string::String>>
         where
             V: ::std::convert::TryInto<reqwest::Body>,
-            <V as ::std::convert::TryInto<reqwest::Body>>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             UploadPhoto {
                 client: self.client,
                 id: self.id,
-                body: value.try_into().map_err(|e| format!("invalid body: {}", e)),
+                body: credkit_runtime::contract::input(value, "body"),
             }
         }
     }

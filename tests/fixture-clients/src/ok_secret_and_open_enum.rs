@@ -473,13 +473,11 @@ Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then i
         >
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetThing {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 pin: self.pin,
                 x_api_key: self.x_api_key,
             }
@@ -496,14 +494,12 @@ Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then i
         >
         where
             V: ::std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
-            <V as ::std::convert::TryInto<
-                crate::ok_secret_and_open_enum::types::Pin,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetThing {
                 client: self.client,
                 id: self.id,
-                pin: value.try_into().map_err(|e| format!("invalid pin: {}", e)),
+                pin: credkit_runtime::contract::input(value, "pin"),
                 x_api_key: self.x_api_key,
             }
         }
@@ -519,17 +515,13 @@ Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then i
         >
         where
             V: ::std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
-            <V as ::std::convert::TryInto<
-                crate::ok_secret_and_open_enum::types::Pin,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetThing {
                 client: self.client,
                 id: self.id,
                 pin: self.pin,
-                x_api_key: value
-                    .try_into()
-                    .map_err(|e| format!("invalid x_api_key: {}", e)),
+                x_api_key: credkit_runtime::contract::input(value, "x_api_key"),
             }
         }
     }

@@ -282,13 +282,11 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         ) -> GetThing<'a, Result<::std::string::String, ::std::string::String>>
         where
             V: ::std::convert::TryInto<::std::string::String>,
-            <V as ::std::convert::TryInto<
-                ::std::string::String,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
             GetThing {
                 client: self.client,
-                id: value.try_into().map_err(|e| format!("invalid id: {}", e)),
+                id: credkit_runtime::contract::input(value, "id"),
                 body: self.body,
             }
         }
@@ -296,14 +294,9 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<types::builder::Thing>,
-            <V as ::std::convert::TryInto<
-                types::builder::Thing,
-            >>::Error: ::std::fmt::Display,
+            V::Error: ::std::fmt::Display,
         {
-            self.body = value
-                .try_into()
-                .map(From::from)
-                .map_err(|e| format!("invalid body: {}", e));
+            self.body = credkit_runtime::contract::input(value, "body");
             self
         }
 

@@ -844,6 +844,34 @@ fn each_kind_of_vendor_change_gets_its_semver_class() {
     }
 }
 
+/// A service that opts in to per-tag features keeps all its operations through the facade
+/// (whose dependencies turn default features off) and so through the command line.
+#[test]
+fn the_facade_turns_on_every_tag_of_a_service_with_per_tag_features() {
+    let scratch = Scratch::new("tag-features");
+    let spec = scratch.read("specs/sparkfly.yaml");
+    let opted_in = spec.replacen("info:\n", "info:\n  x-credkit-tag-features: true\n", 1);
+    assert_ne!(opted_in, spec, "the test's edit must apply");
+    scratch.write("specs/sparkfly.yaml", &opted_in);
+
+    let outcome = scratch.run(&["generate", "sparkfly"]);
+
+    assert_eq!(outcome.code, 0, "{outcome:?}");
+    let manifest = scratch.read("crates/sparkfly/Cargo.toml");
+    assert!(manifest.contains("\nall-tags = ["), "{manifest}");
+    let facade = scratch.read("crates/credkit/Cargo.toml");
+    assert!(
+        facade.contains(
+            "credkit-sparkfly = { path = \"../sparkfly\", version = \"0.1.0\", optional = true, default-features = false, features = [\"all-tags\"] }\n"
+        ),
+        "{facade}"
+    );
+    assert!(
+        facade.contains("credkit-rentri-ca = { path = \"../rentri-ca\", version = \"0.1.0\", optional = true, default-features = false }\n"),
+        "{facade}"
+    );
+}
+
 /// `release-plan` compares each crate's API surface with the one of its last release tag.
 #[test]
 fn release_plan_gives_each_crate_its_version_since_its_last_tag() {

@@ -212,17 +212,30 @@ fn write_program(
 }
 
 /// A finished build: its wall time and the packages cargo compiled.
-struct Built {
-    seconds: f64,
-    compiled: Vec<String>,
+pub(super) struct Built {
+    pub(super) seconds: f64,
+    pub(super) compiled: Vec<String>,
 }
 
 /// `cargo build --offline` of the program in `dir`, in its own target directory.
 fn build(dir: &Path) -> Result<Built, String> {
+    build_in(dir, &dir.join("target"), &[], &[])
+}
+
+/// `cargo build --offline` in `dir` with more arguments and environment variables, into the
+/// target directory `target`.
+pub(super) fn build_in(
+    dir: &Path,
+    target: &Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> Result<Built, String> {
     let started = Instant::now();
     let output = cargo(dir)
         .args(["build", "--offline"])
-        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .args(args)
+        .env("CARGO_TARGET_DIR", target)
+        .envs(env.iter().copied())
         .output()
         .map_err(|e| format!("cannot run cargo: {e}"))?;
     let seconds = started.elapsed().as_secs_f64();
@@ -244,8 +257,8 @@ fn build(dir: &Path) -> Result<Built, String> {
     }
 }
 
-/// Copies the workspace's sources (no `target/`, no `.git`) to `to`.
-fn copy_workspace(from: &Path, to: &Path) -> std::io::Result<()> {
+/// Copies the workspace's sources (no `target/`, no `.git`) to `to`; or any directory of it.
+pub(super) fn copy_workspace(from: &Path, to: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(to)?;
     for entry in std::fs::read_dir(from)? {
         let entry = entry?;

@@ -119,6 +119,7 @@ pub(super) fn operations(
                 description: trimmed(op, "description"),
                 rate_limit,
                 answer_shapes: Vec::new(),
+                feature: None,
             });
         }
     }
