@@ -17,6 +17,11 @@ const SECTIONS: [&str; 4] = ["Added", "Changed", "Deprecated", "Removed"];
 
 /// The changelog of a new crate: the preamble, and its first entry under Unreleased.
 pub fn new(package: &str, first_entry: &str) -> String {
+    format!("{}\n### Added\n\n- {first_entry}\n", preamble(package))
+}
+
+/// A changelog's text before its first entry, ending with an empty Unreleased section.
+pub fn preamble(package: &str) -> String {
     format!(
         "# Changelog
 
@@ -29,10 +34,6 @@ which version the changes since the last release need.
 other changes are written by hand.
 
 {UNRELEASED}
-
-### Added
-
-- {first_entry}
 "
     )
 }
@@ -198,6 +199,18 @@ mod tests {
         assert_eq!(
             recorded,
             "# Changelog\n\n## [Unreleased]\n\n### Added\n\n- operation ping added\n\n## [0.1.0] - 2026-11-30\n\n### Added\n\n- Everything.\n"
+        );
+    }
+
+    #[test]
+    fn a_crate_without_a_changelog_gets_one_with_just_its_changes() {
+        let recorded = record(
+            &preamble("credkit-x"),
+            &[change(Class::Compatible, "operation ping added")],
+        );
+        assert!(
+            recorded.ends_with("## [Unreleased]\n\n### Added\n\n- operation ping added\n"),
+            "{recorded}"
         );
     }
 

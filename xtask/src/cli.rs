@@ -343,8 +343,9 @@ fn changelogs(root: &Path, changed: &[ApiChanges]) -> Vec<workspace::Output> {
         .map(|api| {
             let target = format!("crates/{}/{}", api.service, crate::changelog::FILE);
             let text = match workspace::committed(root, &target) {
+                // A crate without one gets one holding just these changes.
                 text if text.is_empty() => {
-                    crate::changelog::new(&format!("credkit-{}", api.service), "This changelog.")
+                    crate::changelog::preamble(&format!("credkit-{}", api.service))
                 }
                 text => text,
             };

@@ -140,16 +140,8 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
     ));
     // The facade's generated blocks (dependencies, TLS forwarding) with the new crate among
     // the existing ones, at its first version.
-    let mut members: Vec<_> = workspace::services(root)
-        .map_err(|e| format!("error: specs/: {e}\n"))?
-        .into_iter()
-        .map(|existing| crates::Member {
-            version: workspace::crate_version(root, &existing.name),
-            all_tags: workspace::committed(root, &format!("crates/{}/Cargo.toml", existing.name))
-                .contains("\nall-tags = ["),
-            name: existing.name,
-        })
-        .collect();
+    let existing = workspace::services(root).map_err(|e| format!("error: specs/: {e}\n"))?;
+    let mut members = workspace::facade_members(root, &existing, &[]);
     members.push(crates::Member {
         name: name.to_owned(),
         version: crates::FIRST_VERSION.to_owned(),

@@ -365,6 +365,11 @@ fn named_in(tokens: TokenStream, names: &BTreeSet<String>) -> BTreeSet<String> {
     found
 }
 
+/// Whether a crate's manifest has the `all-tags` feature [`manifest_lines`] writes.
+pub fn in_manifest(manifest: &str) -> bool {
+    manifest.contains("\nall-tags = [")
+}
+
 /// The manifest's lines for the features: one per tag, and `all-tags` with every one. Empty
 /// when the spec asks for none.
 pub fn manifest_lines(service: &Service) -> String {

@@ -104,22 +104,7 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
     if root.join(FACADE_MANIFEST).is_file() {
         // Every service of the workspace, not only those generated now.
         let all = self::services(root).unwrap_or_else(|_| services.to_vec());
-        let members: Vec<_> = all
-            .iter()
-            .map(|service| {
-                // The crate's manifest as this run writes it, or as it is.
-                let manifest = format!("crates/{}/Cargo.toml", service.name);
-                let manifest = outputs
-                    .iter()
-                    .find(|output| output.target == manifest)
-                    .map_or_else(|| committed(root, &manifest), |o| o.contents.clone());
-                crate::crates::Member {
-                    name: service.name.clone(),
-                    version: crate_version(root, &service.name),
-                    all_tags: manifest.contains("\nall-tags = ["),
-                }
-            })
-            .collect();
+        let members = facade_members(root, &all, &outputs);
         match facade_manifest(&committed(root, FACADE_MANIFEST), &members) {
             Ok(contents) => outputs.push(Output {
                 target: FACADE_MANIFEST.to_owned(),
@@ -137,6 +122,30 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
     } else {
         Err(problems)
     }
+}
+
+/// The service crates as the facade depends on them, each at its version, with its per-tag
+/// features turned on if its manifest (as `outputs` writes it, or as it is) has them.
+pub fn facade_members(
+    root: &Path,
+    services: &[Service],
+    outputs: &[Output],
+) -> Vec<crate::crates::Member> {
+    services
+        .iter()
+        .map(|service| {
+            let manifest = format!("crates/{}/Cargo.toml", service.name);
+            let manifest = outputs
+                .iter()
+                .find(|output| output.target == manifest)
+                .map_or_else(|| committed(root, &manifest), |o| o.contents.clone());
+            crate::crates::Member {
+                name: service.name.clone(),
+                version: crate_version(root, &service.name),
+                all_tags: crate::tag_features::in_manifest(&manifest),
+            }
+        })
+        .collect()
 }
 
 /// The facade's manifest, whose service dependencies and TLS features the generator writes.
