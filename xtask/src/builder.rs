@@ -9,28 +9,33 @@
 //!   setter is called; `send` exists only on the builder whose every required input is set. A
 //!   vendor adding a required parameter breaks the build of exactly the calls that lack it, and
 //!   the API-surface snapshot shows it.
-//! - **`send` calls the runtime through its contract** (`Runtime::execute` and
-//!   `credkit_runtime::contract`):
+//! - **One request routine, in the runtime.** A builder wraps `credkit_runtime::contract::Call`,
+//!   which every operation of every service shares; the builder only names its inputs and its
+//!   answer, so the code compiled per operation is a few lines:
 //!
 //! ```text
-//! pub async fn send(self) -> Result<credkit_runtime::Answer<T>, credkit_runtime::Error> {
-//!     let Self { client, id, body } = self;
-//!     let id = id.map_err(Error::InvalidRequest)?;                  // each parameter
-//!     let body = body.and_then(..).map_err(Error::InvalidRequest)?;  // the JSON body
-//!     let url = format!("{}/things/{}", client.baseurl,
-//!         credkit_runtime::contract::path_segment("id", &id.to_string())?);
-//!     let request = client.client.post(url).header(ACCEPT, ..).json(&body)
-//!         .query(..).headers(..).build()?;
-//!     let info = OperationInfo { operation_id: "get_thing" };
-//!     let response = client.inner.execute(&client.client, request, &info).await?;
-//!     match response.status().as_u16() {
-//!         200u16 => credkit_runtime::contract::json_response(response,
-//!             super::shapes::at(3), client.inner.strict()).await,
-//!         _ => Err(credkit_runtime::contract::error_from_response(response).await),
+//! pub struct GetThing<'a, IdInput = Missing>(Call<'a, IdInput>);
+//! impl<'a> GetThing<'a> {
+//!     pub fn new(client: &'a super::Client) -> Self { Self(call(client, 3, "application/json")) }
+//! }
+//! impl<'a, IdInput> GetThing<'a, IdInput> {
+//!     pub fn id(self, value: impl Input<i64>) -> GetThing<'a, Set> {
+//!         GetThing(self.0.path("id", "id", value.try_into()).set())
+//!     }
+//!     pub fn limit(self, value: impl Input<u32>) -> Self {
+//!         Self(self.0.query("limit", "limit", value.try_into()))
+//!     }
+//! }
+//! impl<'a> GetThing<'a, Set> {
+//!     pub async fn send(self) -> Sent<types::Thing> {
+//!         self.0.send_json(&[200u16], super::shapes::at(3)).await
 //!     }
 //! }
 //! ```
 //!
+//!   (`call` looks the operation up in `SERVICE` by its index.) A body built with typify's
+//!   builder is a second field, checked when sent; an operation whose statuses answer
+//!   differently matches on the status itself, through `credkit_runtime::contract`.
 //! - **Answers are read tolerantly**: each JSON answer names its node in the service's table of
 //!   answer shapes (`shapes.rs`), which the runtime walks when the body does not decode straight
 //!   into its type, unless the client is strict.
@@ -81,19 +86,29 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
         }
     }
     let mut generated = Vec::with_capacity(service.operations.len());
-    for (operation, mut group) in service.operations.iter().zip(groups) {
+    for (index, (operation, mut group)) in service.operations.iter().zip(groups).enumerate() {
         let name = names::builder_name(&operation.spec_id);
         let place = |m: String| format!("{} (builder::{name}): {m}", operation.location());
         let fields = struct_fields(&group, &name).map_err(place)?;
         let answer = take_builder(&mut group, &name).map_err(place)?;
         let inputs = inputs(operation, &fields).map_err(place)?;
-        let tokens =
-            builder_items(operation, service, &name, &inputs, &answer, &flagged).map_err(place)?;
+        let tokens = builder_items(operation, index, service, &name, &inputs, &answer, &flagged)
+            .map_err(place)?;
         let mut items: syn::File =
             syn::parse2(tokens).map_err(|e| place(format!("the template gives no items: {e}")))?;
         crate::tag_features::gate_items(operation, &mut items.items).map_err(place)?;
         generated.push(items.items);
     }
+    builder.push(syn::parse_quote! {
+        /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+        fn call<'a, S>(
+            client: &'a super::Client,
+            index: usize,
+            accept: &'static str,
+        ) -> credkit_runtime::contract::Call<'a, S> {
+            credkit_runtime::contract::Call::new(client, &super::SERVICE.operations[index], accept)
+        }
+    });
     for slot in slots {
         match slot {
             Slot::Other(item) => builder.push(*item),
@@ -101,6 +116,37 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
         }
     }
     Ok(service.operations.len())
+}
+
+/// Cuts progenitor's `ignore`d example from the documentation of each `Client` method: it
+/// repeated, per operation, the setters the builder's own documentation lists.
+pub fn drop_method_examples(file: &mut syn::File) {
+    for item in &mut file.items {
+        let Item::Impl(block) = item else { continue };
+        if block.trait_.is_some()
+            || !matches!(block.self_ty.as_ref(), Type::Path(p) if p.path.is_ident("Client"))
+        {
+            continue;
+        }
+        for member in &mut block.items {
+            let ImplItem::Fn(method) = member else {
+                continue;
+            };
+            for attribute in &mut method.attrs {
+                if let syn::Meta::NameValue(doc) = &mut attribute.meta
+                    && doc.path.is_ident("doc")
+                    && let syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(text),
+                        ..
+                    }) = &mut doc.value
+                    && let Some(at) = text.value().find("```ignore")
+                {
+                    let kept = text.value()[..at].trim_end().to_owned();
+                    *text = syn::LitStr::new(&kept, text.span());
+                }
+            }
+        }
+    }
 }
 
 /// A place in the `builder` module: an item kept as it is, or an operation's builder.
@@ -277,8 +323,10 @@ fn built_body(held: &Type) -> Option<syn::Ident> {
 }
 
 /// The builder of one operation: struct, `new`, setters and `send`.
+#[allow(clippy::too_many_arguments)]
 fn builder_items(
     operation: &Operation,
+    index: usize,
     service: &Service,
     name: &str,
     inputs: &[Input],
@@ -286,7 +334,6 @@ fn builder_items(
     flagged: &BTreeSet<String>,
 ) -> Result<TokenStream, String> {
     let ident = format_ident!("{name}");
-    let string = quote!(::std::string::String);
     let states: Vec<&syn::Ident> = inputs
         .iter()
         .filter_map(|input| match &input.kind {
@@ -294,89 +341,99 @@ fn builder_items(
             _ => None,
         })
         .collect();
-    let field_types = inputs.iter().map(|input| {
-        let ty = &input.ty;
-        match &input.kind {
-            InputKind::Required { state } => quote!(#state),
-            InputKind::Optional => quote!(Result<Option<#ty>, #string>),
-            InputKind::BuiltBody { built } => quote!(Result<#built, #string>),
-        }
-    });
-    let fields: Vec<&syn::Ident> = inputs.iter().map(|input| &input.field).collect();
-    let initial = inputs.iter().map(|input| match &input.kind {
-        InputKind::Required { .. } => quote!(credkit_runtime::Missing),
-        InputKind::Optional => quote!(Ok(None)),
-        InputKind::BuiltBody { .. } => quote!(Ok(::std::default::Default::default())),
-    });
-    // Each setter converts through `contract::input`, which names the input in the reason a
-    // value was refused: the conversion is written once, in the runtime.
-    let setters = inputs.iter().map(|input| {
-        let field = &input.field;
-        let ty = &input.ty;
-        let name = field.to_string();
-        let convert = quote!(credkit_runtime::contract::input(value, #name));
-        let bounds = quote! {
-            V: ::std::convert::TryInto<#ty>,
-            V::Error: ::std::fmt::Display,
-        };
-        match &input.kind {
-            InputKind::Required { state } => {
-                let after = states.iter().map(|s| {
-                    if *s == state {
-                        quote!(Result<#ty, #string>)
-                    } else {
-                        quote!(#s)
-                    }
-                });
-                let moved = fields.iter().map(|f| {
-                    if *f == field {
-                        quote!(#f: #convert)
-                    } else {
-                        quote!(#f: self.#f)
-                    }
-                });
-                quote! {
-                    pub fn #field<V>(self, value: V) -> #ident<'a, #(#after),*>
-                    where #bounds
-                    {
-                        #ident { client: self.client, #(#moved),* }
-                    }
-                }
-            }
-            InputKind::Optional => quote! {
-                pub fn #field<V>(mut self, value: V) -> Self
-                where #bounds
-                {
-                    self.#field = credkit_runtime::contract::optional(value, #name);
-                    self
-                }
-            },
-            InputKind::BuiltBody { built } => quote! {
-                pub fn body<V>(mut self, value: V) -> Self
-                where #bounds
-                {
-                    self.body = #convert;
-                    self
-                }
-
-                pub fn body_map<F>(mut self, f: F) -> Self
-                where
-                    F: ::std::ops::FnOnce(#built) -> #built,
-                {
-                    self.body = self.body.map(f);
-                    self
-                }
-            },
-        }
-    });
-    let set_states = inputs.iter().filter_map(|input| match &input.kind {
-        InputKind::Required { .. } => {
-            let ty = &input.ty;
-            Some(quote!(Result<#ty, #string>))
-        }
+    let state = |states: &[TokenStream]| match states {
+        [] => quote!(()),
+        [one] => quote!(#one),
+        many => quote!((#(#many),*)),
+    };
+    let held_state = state(&states.iter().map(|s| quote!(#s)).collect::<Vec<_>>());
+    let built = inputs.iter().find_map(|input| match &input.kind {
+        InputKind::BuiltBody { built } => Some(built.as_ref()),
         _ => None,
     });
-    let send = send_fn(operation, service, name, inputs, answer, flagged)?;
+    let built_field = built.map(|built| quote!(, Result<#built, ::std::string::String>));
+    let built_initial = built.map(|_| quote!(, Ok(::std::default::Default::default())));
+    let keep_built = built.map(|_| quote!(, self.1));
+    let accept = operation.accept.join(", ");
+    // Each setter hands its converted value to the runtime's `Call`, which names the input in
+    // the reason a value was refused: the conversion is written once, in the runtime.
+    let setters = inputs
+        .iter()
+        .map(|input| {
+            let field = &input.field;
+            let ty = &input.ty;
+            let value = quote!(value: impl credkit_runtime::Input<#ty>);
+            match &input.kind {
+                InputKind::Required { state } => {
+                    let after: Vec<TokenStream> = states
+                        .iter()
+                        .map(|s| {
+                            if *s == state {
+                                quote!(credkit_runtime::Set)
+                            } else {
+                                quote!(#s)
+                            }
+                        })
+                        .collect();
+                    let handed = hand_over(operation, input)?;
+                    Ok(quote! {
+                        pub fn #field(self, #value) -> #ident<'a, #(#after),*> {
+                            #ident(self.0 #handed .set() #keep_built)
+                        }
+                    })
+                }
+                InputKind::Optional => {
+                    let handed = hand_over(operation, input)?;
+                    Ok(quote! {
+                        pub fn #field(self, #value) -> Self {
+                            Self(self.0 #handed #keep_built)
+                        }
+                    })
+                }
+                InputKind::BuiltBody { built } => Ok(quote! {
+                    pub fn body(self, value: impl credkit_runtime::Input<#built>) -> Self {
+                        Self(self.0, credkit_runtime::contract::input(value, "body"))
+                    }
+
+                    pub fn body_map(self, f: impl ::std::ops::FnOnce(#built) -> #built) -> Self {
+                        Self(self.0, self.1.map(f))
+                    }
+                }),
+            }
+        })
+        .collect::<Result<Vec<_>, String>>()?;
+    let set_states = states.iter().map(|_| quote!(credkit_runtime::Set));
+    let send = send_fn(operation, service, name, built, answer, flagged)?;
+    let index = syn::LitInt::new(&index.to_string(), proc_macro2::Span::call_site());
+    let new = quote! {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(call(client, #index, #accept) #built_initial)
+        }
+    };
+    // Without required inputs the builder has one type, and one `impl`.
+    let impls = if states.is_empty() {
+        quote! {
+            impl<'a> #ident<'a> {
+                #new
+                #(#setters)*
+                #send
+            }
+        }
+    } else {
+        quote! {
+            impl<'a> #ident<'a> {
+                #new
+            }
+
+            impl<'a, #(#states),*> #ident<'a, #(#states),*> {
+                #(#setters)*
+            }
+
+            impl<'a> #ident<'a, #(#set_states),*> {
+                #send
+            }
+        }
+    };
     let by_status = by_status_answer(name, &operation.success);
     let method = &operation.rust_name;
     let required: Vec<String> = inputs
@@ -397,26 +454,46 @@ fn builder_items(
     Ok(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
-        pub struct #ident<'a, #(#states = credkit_runtime::Missing),*> {
-            client: &'a super::Client,
-            #(#fields: #field_types,)*
-        }
+        pub struct #ident<'a, #(#states = credkit_runtime::Missing),*>(
+            credkit_runtime::contract::Call<'a, #held_state> #built_field
+        );
 
-        impl<'a> #ident<'a> {
-            pub fn new(client: &'a super::Client) -> Self {
-                Self { client, #(#fields: #initial,)* }
-            }
-        }
-
-        impl<'a, #(#states),*> #ident<'a, #(#states),*> {
-            #(#setters)*
-        }
-
-        impl<'a> #ident<'a, #(#set_states),*> {
-            #send
-        }
+        #impls
 
         #by_status
+    })
+}
+
+/// What a setter calls on the `Call` for its input: `.path("id", "id", value.try_into())`.
+fn hand_over(operation: &Operation, input: &Input) -> Result<TokenStream, String> {
+    let name = input.field.to_string();
+    if name == "body" && !operation.parameters.iter().any(|p| p.rust_name == "body") {
+        let body = operation
+            .body
+            .as_ref()
+            .ok_or("the builder has a body the model does not")?;
+        let media = &body.media_type;
+        return match body.encoding {
+            BodyEncoding::Json => Ok(quote!(.json(value.try_into(), #media))),
+            BodyEncoding::Form => Ok(quote!(.form(value.try_into()))),
+            BodyEncoding::Bytes | BodyEncoding::Text => Ok(quote!(.raw(value.try_into(), #media))),
+            BodyEncoding::Multipart => {
+                Err("a multipart body must be an object, which typify builds".into())
+            }
+        };
+    }
+    let parameter = operation
+        .parameters
+        .iter()
+        .find(|p| p.rust_name == name)
+        .ok_or_else(|| format!("the input `{name}` is no parameter of the model"))?;
+    let wire = &parameter.name;
+    // Values are written as they serialize: a secret as itself, never as its redacted
+    // `Display`.
+    Ok(match parameter.location {
+        ParameterLocation::Path => quote!(.path(#name, #wire, value.try_into())),
+        ParameterLocation::Query => quote!(.query(#name, #wire, value.try_into())),
+        ParameterLocation::Header => quote!(.header(#name, #wire, value.try_into())),
     })
 }
 
@@ -513,173 +590,140 @@ fn structs_with_field(file: &mut syn::File, field: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
+/// `T` of the setter's argument `value: impl credkit_runtime::Input<T>`.
+pub(crate) fn setter_type(setter: &syn::ImplItemFn) -> Option<Type> {
+    setter.sig.inputs.iter().find_map(|argument| {
+        let syn::FnArg::Typed(typed) = argument else {
+            return None;
+        };
+        let Type::ImplTrait(bound) = typed.ty.as_ref() else {
+            return None;
+        };
+        bound_argument(&bound.bounds, "Input")
+    })
+}
+
+/// `T` of the bound `Trait<T>` among `bounds`, by the trait's last name.
+pub(crate) fn bound_argument<'a>(
+    bounds: impl IntoIterator<Item = &'a syn::TypeParamBound>,
+    name: &str,
+) -> Option<Type> {
+    bounds.into_iter().find_map(|b| match b {
+        syn::TypeParamBound::Trait(t) => {
+            let last = t.path.segments.last()?;
+            if last.ident != name {
+                return None;
+            }
+            match &last.arguments {
+                PathArguments::AngleBracketed(a) => match a.args.first()? {
+                    GenericArgument::Type(inner) => Some(inner.clone()),
+                    _ => None,
+                },
+                _ => None,
+            }
+        }
+        _ => None,
+    })
+}
+
 /// The template: one operation's `send`.
 fn send_fn(
     operation: &Operation,
     service: &Service,
     name: &str,
-    inputs: &[Input],
+    built: Option<&Type>,
     answer: &Type,
     flagged: &BTreeSet<String>,
 ) -> Result<TokenStream, String> {
-    let all = inputs.iter().map(|input| &input.field);
-    let parameters = operation.parameters.iter().map(|p| {
-        let ident = format_ident!("{}", p.rust_name);
-        quote!(let #ident = #ident.map_err(Error::InvalidRequest)?;)
-    });
-    let body = inputs
-        .iter()
-        .find(|input| input.field == "body")
-        .map(|input| match &input.kind {
-            InputKind::BuiltBody { built } => {
-                let name = built_body(built);
-                quote! {
-                    let body = body
-                        .and_then(|v| types::#name::try_from(v).map_err(|e| e.to_string()))
-                        .map_err(Error::InvalidRequest)?;
+    // A body the caller built with typify's builder is checked, then handed over as any other.
+    let call = match (built, &operation.body) {
+        (Some(built), Some(body)) => {
+            let name = built_body(built).ok_or("the built body is not `types::builder::X`")?;
+            let checked = quote!(credkit_runtime::contract::built::<types::#name, _>(self.1));
+            let media = &body.media_type;
+            match body.encoding {
+                BodyEncoding::Json => quote!(self.0.json(#checked, #media)),
+                BodyEncoding::Form => quote!(self.0.form(#checked)),
+                BodyEncoding::Bytes | BodyEncoding::Text => quote!(self.0.raw(#checked, #media)),
+                // One part per member of its type; files are opened when the request is sent.
+                BodyEncoding::Multipart => {
+                    let parts = body.members.iter().map(|member| {
+                        let name = &member.name;
+                        let field = format_ident!("{}", names::field_name(name));
+                        match &member.file {
+                            Some(media) => quote!(.file(#name, body.#field, #media)),
+                            None => quote!(.value(#name, &body.#field)),
+                        }
+                    });
+                    quote!(self.0.multipart(#checked, |body, form| form #(#parts)*))
                 }
             }
-            _ => quote!(let body = body.map_err(Error::InvalidRequest)?;),
-        });
-
-    // The URL: each `{name}` of the path template becomes one encoded segment.
-    let mut template = String::from("{}");
-    let mut segments = Vec::new();
-    let mut rest = operation.path.as_str();
-    while let Some(open) = rest.find('{') {
-        let close = rest[open..]
-            .find('}')
-            .map(|c| open + c)
-            .ok_or("the path template has an unclosed `{`")?;
-        template.push_str(&rest[..open]);
-        template.push_str("{}");
-        let wire = &rest[open + 1..close];
-        let parameter = operation
-            .parameters
-            .iter()
-            .find(|p| p.location == ParameterLocation::Path && p.name == wire)
-            .ok_or_else(|| format!("the path names `{wire}`, which is no path parameter"))?;
-        let ident = format_ident!("{}", parameter.rust_name);
-        let name = &parameter.rust_name;
-        let value = if parameter.secret {
-            quote!(#ident.expose())
-        } else {
-            quote!(#ident)
-        };
-        segments.push(quote!(credkit_runtime::contract::path_segment(#name, &#value.to_string())?));
-        rest = &rest[close + 1..];
-    }
-    template.push_str(rest);
-
-    let headers: Vec<_> = operation
-        .parameters
-        .iter()
-        .filter(|p| p.location == ParameterLocation::Header)
-        .collect();
-    let header_map = (!headers.is_empty()).then(|| {
-        let capacity = headers.len();
-        let appends = headers.iter().map(|p| {
-            let ident = format_ident!("{}", p.rust_name);
-            let wire = &p.name;
-            let (value, held) = if p.secret {
-                (quote!(value.expose()), quote!(#ident.expose()))
-            } else {
-                (quote!(value), quote!(#ident))
-            };
-            if p.required {
-                quote!(header_map.append(#wire, #held.to_string().try_into()?);)
-            } else {
-                quote!(if let Some(value) = &#ident { header_map.append(#wire, #value.to_string().try_into()?); })
-            }
-        });
-        quote! {
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(#capacity);
-            #(#appends)*
         }
-    });
-    let with_headers = header_map.as_ref().map(|_| quote!(.headers(header_map)));
-    let queries = operation
-        .parameters
-        .iter()
-        .filter(|p| p.location == ParameterLocation::Query)
-        .map(|p| {
-            let ident = format_ident!("{}", p.rust_name);
-            let wire = &p.name;
-            quote!(.query(&progenitor_client::QueryParam::new(#wire, &#ident)))
-        });
-    let method = format_ident!("{}", operation.method.to_ascii_lowercase());
-    let accept = (!operation.accept.is_empty()).then(|| {
-        let media = operation.accept.join(", ");
-        quote!(.header(
-            ::reqwest::header::ACCEPT,
-            ::reqwest::header::HeaderValue::from_static(#media),
-        ))
-    });
-    let content_type = |media: &str| {
-        quote!(.header(
-            ::reqwest::header::CONTENT_TYPE,
-            ::reqwest::header::HeaderValue::from_static(#media),
-        ))
+        (Some(_), None) => return Err("the builder has a body the model does not".into()),
+        (None, _) => quote!(self.0),
     };
-    let json = operation.body.as_ref().map(|body| match body.encoding {
-        BodyEncoding::Json if body.media_type == "application/json" => quote!(.json(&body)),
-        BodyEncoding::Json => {
-            let header = content_type(&body.media_type);
-            quote!(#header.body(::serde_json::to_vec(&body).map_err(|e| Error::InvalidRequest(e.to_string()))?))
-        }
-        BodyEncoding::Form => quote!(.form_urlencoded(&body)?),
-        BodyEncoding::Multipart => quote!(.multipart(form)),
-        BodyEncoding::Bytes | BodyEncoding::Text => {
-            let header = content_type(&body.media_type);
-            quote!(#header.body(body))
-        }
-    });
-    // A multipart body: one part per member of its type, files opened before the request
-    // is built (and streamed as it is sent).
-    let form = operation
-        .body
-        .as_ref()
-        .filter(|body| body.encoding == BodyEncoding::Multipart)
-        .map(|body| {
-            let parts = body.members.iter().map(|member| {
-                let name = &member.name;
-                let field = format_ident!("{}", names::field_name(name));
-                match &member.file {
-                    Some(media) => quote!(.file(#name, body.#field, #media)),
-                    None => quote!(.value(#name, &body.#field)?),
-                }
-            });
-            quote! {
-                let form = credkit_runtime::contract::Multipart::default()
-                    #(#parts)*
-                    .into_form()
-                    .await?;
-            }
-        });
-    let form_trait = operation
-        .body
-        .as_ref()
-        .filter(|body| body.encoding == BodyEncoding::Form)
-        .map(|_| {
-            quote!(
-                use progenitor_client::RequestBuilderExt as _;
-            )
-        });
-    let id = &operation.rust_name;
 
-    // Where the tolerant reader finds what a JSON answer looks like, and whether it is strict.
+    // Where the tolerant reader finds what a JSON answer looks like.
     let shape = |status: Option<u16>| -> Result<TokenStream, String> {
         let node = operation
             .answer_shape(status)
             .map(crate::shapes::index)
             .ok_or("the model has no shape for its JSON answer")?;
-        Ok(quote!(super::shapes::at(#node), client.inner.strict()))
+        Ok(quote!(super::shapes::at(#node)))
     };
+    let literal =
+        |status: u16| syn::LitInt::new(&format!("{status}u16"), proc_macro2::Span::call_site());
+    let statuses = |statuses: &[u16]| {
+        let codes = statuses.iter().map(|status| literal(*status));
+        quote!(&[#(#codes),*])
+    };
+    // The answers the runtime reads in one call: one JSON type, nothing, a stream or text.
+    let simple = match &operation.success {
+        Success::Json { statuses: codes } if service.success_member.is_none() => {
+            let (codes, shape) = (statuses(codes), shape(None)?);
+            Some((quote!(#answer), quote!(send_json(#codes, #shape))))
+        }
+        Success::Binary {
+            statuses: codes, ..
+        } => {
+            let codes = statuses(codes);
+            Some((quote!(#answer), quote!(send_stream(#codes))))
+        }
+        Success::Text {
+            statuses: codes, ..
+        } => {
+            let codes = statuses(codes);
+            Some((quote!(::std::string::String), quote!(send_text(#codes))))
+        }
+        Success::Empty { statuses: codes } => {
+            let codes = statuses(codes);
+            Some((quote!(#answer), quote!(send_empty(#codes))))
+        }
+        _ => None,
+    };
+    let doc = format!(
+        "Sends a `{}` request to `{}`",
+        operation.method, operation.path
+    );
+    let deprecated = operation
+        .deprecated
+        .as_ref()
+        .map(|note| quote!(#[deprecated(note = #note)]));
+    if let Some((returned, sent)) = simple {
+        return Ok(quote! {
+            #[doc = #doc]
+            #deprecated
+            pub async fn send(self) -> credkit_runtime::Sent<#returned> {
+                #call.#sent.await
+            }
+        });
+    }
+
     let json_answer = |answer: &Type| -> Result<TokenStream, String> {
         let reading = shape(None)?;
         let Some(member) = &service.success_member else {
             return Ok(quote!(
-                credkit_runtime::contract::json_response(response, #reading).await
+                credkit_runtime::contract::json_response(response, #reading, strict).await
             ));
         };
         let text = answer.to_token_stream().to_string().replace(' ', "");
@@ -695,6 +739,7 @@ fn send_fn(
             credkit_runtime::contract::json_response_refusable(
                 response,
                 #reading,
+                strict,
                 #member,
                 |answer: &#answer| Option::<bool>::from(answer.#field) == Some(false),
             )
@@ -704,24 +749,6 @@ fn send_fn(
     // Each arm: the statuses it matches (none listed: any 2XX) and what it answers.
     let (returned, arms): (TokenStream, Vec<(&[u16], TokenStream)>) = match &operation.success {
         Success::Json { statuses } => (quote!(#answer), vec![(statuses, json_answer(answer)?)]),
-        Success::Binary { statuses, .. } => (
-            quote!(#answer),
-            vec![(
-                statuses,
-                quote!(credkit_runtime::contract::stream(response)),
-            )],
-        ),
-        Success::Text { statuses, .. } => (
-            quote!(::std::string::String),
-            vec![(
-                statuses,
-                quote!(credkit_runtime::contract::text_response(response).await),
-            )],
-        ),
-        Success::Empty { statuses } => (
-            quote!(#answer),
-            vec![(statuses, quote!(credkit_runtime::contract::empty(response)))],
-        ),
         Success::ByStatus { variants } => {
             let enum_ident = format_ident!("{name}Answer");
             let arms = variants
@@ -731,7 +758,7 @@ fn send_fn(
                     let body = match variant.schema {
                         Some(_) => {
                             let reading = shape(Some(variant.status))?;
-                            quote!(credkit_runtime::contract::json_variant(response, #reading, #enum_ident::#status).await)
+                            quote!(credkit_runtime::contract::json_variant(response, #reading, strict, #enum_ident::#status).await)
                         }
                         None => quote!(credkit_runtime::contract::empty_variant(response, #enum_ident::#status)),
                     };
@@ -753,10 +780,13 @@ fn send_fn(
                 ],
             )
         }
+        Success::Binary { .. } | Success::Text { .. } | Success::Empty { .. } => {
+            return Err(
+                "an answer the runtime reads in one call reached the general template".into(),
+            );
+        }
     };
     let arms = arms.into_iter().map(|(statuses, body)| {
-        let literal =
-            |status: u16| syn::LitInt::new(&format!("{status}u16"), proc_macro2::Span::call_site());
         let pattern = if statuses.is_empty() {
             let (low, high) = (literal(200), literal(299));
             quote!(#low..=#high)
@@ -766,35 +796,11 @@ fn send_fn(
         };
         quote!(#pattern => #body,)
     });
-    let doc = format!(
-        "Sends a `{}` request to `{}`",
-        operation.method, operation.path
-    );
-    let deprecated = operation
-        .deprecated
-        .as_ref()
-        .map(|note| quote!(#[deprecated(note = #note)]));
     Ok(quote! {
         #[doc = #doc]
         #deprecated
-        pub async fn send(self) -> Result<credkit_runtime::Answer<#returned>, credkit_runtime::Error> {
-            #form_trait
-            let Self { client, #(#all),* } = self;
-            #(#parameters)*
-            #body
-            #form
-            let url = format!(#template, client.baseurl, #(#segments,)*);
-            #header_map
-            let request = client
-                .client
-                .#method(url)
-                #accept
-                #json
-                #(#queries)*
-                #with_headers
-                .build()?;
-            let info = OperationInfo { operation_id: #id };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> credkit_runtime::Sent<#returned> {
+            let (response, strict) = #call.send().await?;
             match response.status().as_u16() {
                 #(#arms)*
                 _ => Err(credkit_runtime::contract::error_from_response(response).await),

@@ -18,7 +18,7 @@ use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
-use syn::{ImplItem, Item, ReturnType, Type, TypeParamBound, WherePredicate};
+use syn::{ImplItem, Item, ReturnType, Type};
 
 use crate::model::{BodyEncoding, Operation, ParameterLocation, Success};
 use crate::problem::Problem;
@@ -356,8 +356,8 @@ fn setters(
                     found.len()
                 ));
             };
-            let mut ty = setter_type(setter).ok_or_else(|| {
-                format!("the setter `{field}` of builder::{builder} has no bound `V: TryInto<T>`")
+            let mut ty = crate::builder::setter_type(setter).ok_or_else(|| {
+                format!("the setter `{field}` of builder::{builder} has no argument `impl credkit_runtime::Input<T>`")
             })?;
             let optional =
                 matches!(&setter.sig.output, ReturnType::Type(_, t) if matches!(t.as_ref(), Type::Path(p) if p.path.is_ident("Self")));
@@ -369,35 +369,6 @@ fn setters(
             })
         })
         .collect()
-}
-
-/// `T` of the setter's bound `V: TryInto<T>`.
-fn setter_type(setter: &syn::ImplItemFn) -> Option<Type> {
-    let predicates = setter.sig.generics.where_clause.as_ref()?;
-    predicates.predicates.iter().find_map(|predicate| {
-        let WherePredicate::Type(bound) = predicate else {
-            return None;
-        };
-        if !matches!(&bound.bounded_ty, Type::Path(p) if p.path.is_ident("V")) {
-            return None;
-        }
-        bound.bounds.iter().find_map(|b| match b {
-            TypeParamBound::Trait(t) => {
-                let last = t.path.segments.last()?;
-                if last.ident != "TryInto" {
-                    return None;
-                }
-                match &last.arguments {
-                    syn::PathArguments::AngleBracketed(a) => match a.args.first()? {
-                        syn::GenericArgument::Type(inner) => Some(inner.clone()),
-                        _ => None,
-                    },
-                    _ => None,
-                }
-            }
-            _ => None,
-        })
-    })
 }
 
 /// Names the client's types through the facade: `types::X` and `crate::generated::types::X`

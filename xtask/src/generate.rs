@@ -6,6 +6,8 @@ use std::sync::Once;
 
 use progenitor::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
 
+use syn::Item;
+
 use crate::model::{Operation, Service};
 use crate::problem::Problem;
 use crate::spec::Spec;
@@ -46,6 +48,8 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     })?;
     builder::generate_builders(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
+    builder::drop_method_examples(&mut file);
+    crate::type_builders::keep_request_builders(&mut file);
     crate::tag_features::gate_methods(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot gate by tag: {m}"))])?;
 
@@ -80,8 +84,26 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     if !crate::tag_features::features(service).is_empty() {
         crate::tag_features::gate_types(&mut file);
     }
+    shorten_names(&mut file);
 
     render(spec, &file, "the generated code")
+}
+
+/// Short names in the modules that repeat them per operation and per type (`short_names.rs`).
+fn shorten_names(file: &mut syn::File) {
+    for module in ["builder", "types"] {
+        if let Some(items) = builder::module_items(file, module) {
+            crate::short_names::shorten(items);
+            if module == "types"
+                && let Some(Item::Mod(m)) = items
+                    .iter_mut()
+                    .find(|item| matches!(item, Item::Mod(m) if m.ident == "builder"))
+                && let Some((_, inner)) = &mut m.content
+            {
+                crate::short_names::shorten(inner);
+            }
+        }
+    }
 }
 
 /// Whether the `types` module declares an item named `name`.

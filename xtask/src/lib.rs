@@ -27,9 +27,11 @@ pub mod parse;
 pub mod problem;
 pub mod read_write;
 pub mod shapes;
+pub mod short_names;
 pub mod spec;
 pub mod surface;
 pub mod tag_features;
+pub mod type_builders;
 pub mod upstream;
 pub mod workspace;
 

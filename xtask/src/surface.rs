@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use quote::ToTokens;
 use syn::visit::Visit;
-use syn::{Expr, Fields, GenericArgument, Item, ItemMod, PathArguments, Type};
+use syn::{Expr, Fields, Item, ItemMod, Type};
 
 /// The API surface of a generated file; `Err` when the source does not parse.
 pub fn api_surface(source: &str) -> Result<String, String> {
@@ -154,95 +154,60 @@ fn ty(ty: &Type) -> String {
     text
 }
 
-/// `(param: Type, opt?: Type) -> Output` per builder struct name.
+/// `(param: Type, opt?: Type) -> Output` per builder struct name, read from its setters (one
+/// per input, in order; an optional one returns `Self`) and its `send`.
 fn builder_signatures(builder: &ItemMod) -> BTreeMap<String, String> {
-    // Per builder: its fields, and its type parameters (required inputs held as `Missing`
-    // until set), which `send`'s impl names with the types they hold once set.
-    let mut structs: BTreeMap<String, (&syn::ItemStruct, Vec<String>)> = BTreeMap::new();
-    let mut sends: BTreeMap<String, (Vec<Type>, String)> = BTreeMap::new();
+    let mut inputs: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut sends: BTreeMap<String, String> = BTreeMap::new();
     for item in builder.content.iter().flat_map(|(_, items)| items) {
-        match item {
-            Item::Struct(s) => {
-                let parameters = s
-                    .generics
-                    .type_params()
-                    .map(|p| p.ident.to_string())
-                    .collect();
-                structs.insert(s.ident.to_string(), (s, parameters));
-            }
-            Item::Impl(block) => {
-                let Type::Path(p) = block.self_ty.as_ref() else {
-                    continue;
+        let Item::Impl(block) = item else { continue };
+        let Type::Path(p) = block.self_ty.as_ref() else {
+            continue;
+        };
+        let Some(last) = p.path.segments.last() else {
+            continue;
+        };
+        let name = last.ident.to_string();
+        for member in &block.items {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            if f.sig.ident == "send"
+                && let syn::ReturnType::Type(_, output) = &f.sig.output
+            {
+                // `credkit_runtime::Sent<T>`, which is `Result<Answer<T>, Error>`: every
+                // operation has the same error type, and every answer is an `Answer`.
+                // (Clients generated before `Sent` wrote the `Result` out.)
+                let inner = first_generic(output).unwrap_or_else(|| ty(output));
+                let mut answer = match inner.strip_prefix("credkit_runtime::") {
+                    Some(written_out) => written_out.to_owned(),
+                    None => format!("Answer<{inner}>"),
                 };
-                let Some(last) = p.path.segments.last() else {
-                    continue;
-                };
-                let arguments: Vec<Type> = match &last.arguments {
-                    PathArguments::AngleBracketed(a) => a
-                        .args
-                        .iter()
-                        .filter_map(|a| match a {
-                            GenericArgument::Type(t) => Some(t.clone()),
-                            _ => None,
-                        })
-                        .collect(),
-                    _ => Vec::new(),
-                };
-                for member in &block.items {
-                    if let syn::ImplItem::Fn(f) = member
-                        && f.sig.ident == "send"
-                        && let syn::ReturnType::Type(_, output) = &f.sig.output
-                    {
-                        // `Result<T, credkit_runtime::Error>`: every operation has the same error type.
-                        let answer = first_generic(output).unwrap_or_else(|| ty(output));
-                        // Every answer is the runtime's `Answer`: named as callers name it.
-                        let mut answer = answer
-                            .strip_prefix("credkit_runtime::")
-                            .map_or(answer.clone(), str::to_owned);
-                        if f.attrs.iter().any(|a| a.path().is_ident("deprecated")) {
-                            answer.push_str(" [deprecated]");
-                        }
-                        sends.insert(last.ident.to_string(), (arguments.clone(), answer));
-                    }
+                if f.attrs.iter().any(|a| a.path().is_ident("deprecated")) {
+                    answer.push_str(" [deprecated]");
                 }
+                sends.insert(name.clone(), answer);
+            } else if let Some(input) = crate::builder::setter_type(f) {
+                let field = f.sig.ident.to_string();
+                let input = ty(&input);
+                // A body built with typify's builder starts from its defaults: it is not an
+                // optional input.
+                let optional = matches!(&f.sig.output, syn::ReturnType::Type(_, t)
+                    if matches!(t.as_ref(), Type::Path(p) if p.path.is_ident("Self")))
+                    && !input.contains("builder::");
+                inputs.entry(name.clone()).or_default().push(if optional {
+                    format!("{field}?: {input}")
+                } else {
+                    format!("{field}: {input}")
+                });
             }
-            _ => {}
         }
     }
     sends
         .into_iter()
-        .filter_map(|(name, (held, output))| {
-            let (s, parameters) = structs.get(&name)?;
-            let params: Vec<String> = s
-                .fields
-                .iter()
-                .filter(|f| f.ident.as_ref().is_some_and(|i| i != "client"))
-                .map(|f| {
-                    let field = f
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    let state = match &f.ty {
-                        Type::Path(p) => parameters
-                            .iter()
-                            .position(|name| p.path.is_ident(name))
-                            .and_then(|i| held.get(i)),
-                        _ => None,
-                    };
-                    // Fields are `Result<T, String>`; optional ones `Result<Option<T>, String>`.
-                    let field_type = state.unwrap_or(&f.ty);
-                    let inner = first_generic(field_type).unwrap_or_else(|| ty(field_type));
-                    match inner
-                        .strip_prefix("Option<")
-                        .and_then(|s| s.strip_suffix('>'))
-                    {
-                        Some(optional) => format!("{field}?: {optional}"),
-                        None => format!("{field}: {inner}"),
-                    }
-                })
-                .collect();
-            Some((name, format!("({}) -> {output}", params.join(", "))))
+        .map(|(name, output)| {
+            let params = inputs.remove(&name).unwrap_or_default();
+            (name, format!("({}) -> {output}", params.join(", ")))
         })
         .collect()
 }

@@ -1300,7 +1300,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let request = client
                 .get_registry_communication()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             call.json(request.send().await)
         }
 
@@ -1308,7 +1308,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let mut request = client
                 .upload_registry_communication_documents()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             if let Some(body) = call
                 .body::<
                     credkit::pec::types::UploadRegistryCommunicationDocumentsRequest,
@@ -1323,7 +1323,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let request = client
                 .download_registry_power_of_attorney()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             call.download(request.send().await).await
         }
 
@@ -1331,7 +1331,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let request = client
                 .check_domain()
-                .dominio(call.value::<::std::string::String>("dominio")?);
+                .dominio(call.value::<String>("dominio")?);
             call.json(request.send().await)
         }
 
@@ -1354,25 +1354,19 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
 
         ("pec", "get-mailbox") => {
             let client = call.client::<credkit::pec::Client>()?;
-            let request = client
-                .get_mailbox()
-                .id(call.value::<::std::string::String>("id")?);
+            let request = client.get_mailbox().id(call.value::<String>("id")?);
             call.json(request.send().await)
         }
 
         ("pec", "revoke-mailbox") => {
             let client = call.client::<credkit::pec::Client>()?;
-            let request = client
-                .revoke_mailbox()
-                .id(call.value::<::std::string::String>("id")?);
+            let request = client.revoke_mailbox().id(call.value::<String>("id")?);
             call.json(request.send().await)
         }
 
         ("pec", "activate-mailbox") => {
             let client = call.client::<credkit::pec::Client>()?;
-            let mut request = client
-                .activate_mailbox()
-                .id(call.value::<::std::string::String>("id")?);
+            let mut request = client.activate_mailbox().id(call.value::<String>("id")?);
             if let Some(body) = call
                 .body::<credkit::pec::types::ActivateMailboxRequest>()?
             {
@@ -1385,7 +1379,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let mut request = client
                 .enable_conservation()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             if let Some(body) = call
                 .body::<credkit::pec::types::EnableConservationRequest>()?
             {
@@ -1398,7 +1392,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let mut request = client
                 .change_mailbox_space()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             if let Some(body) = call
                 .body::<credkit::pec::types::ChangeMailboxSpaceRequest>()?
             {
@@ -1411,7 +1405,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let request = client
                 .download_activation_form()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             call.download(request.send().await).await
         }
 
@@ -1419,15 +1413,13 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let request = client
                 .download_conservation_form()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             call.download(request.send().await).await
         }
 
         ("pec", "add-mailbox-user") => {
             let client = call.client::<credkit::pec::Client>()?;
-            let mut request = client
-                .add_mailbox_user()
-                .id(call.value::<::std::string::String>("id")?);
+            let mut request = client.add_mailbox_user().id(call.value::<String>("id")?);
             if let Some(body) = call
                 .body::<credkit::pec::types::AddMailboxUserRequest>()?
             {
@@ -1438,9 +1430,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
 
         ("pec", "renew-mailbox") => {
             let client = call.client::<credkit::pec::Client>()?;
-            let mut request = client
-                .renew_mailbox()
-                .id(call.value::<::std::string::String>("id")?);
+            let mut request = client.renew_mailbox().id(call.value::<String>("id")?);
             if let Some(value) = call.optional::<::std::num::NonZeroU32>("anni")? {
                 request = request.anni(value);
             }
@@ -1451,7 +1441,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::pec::Client>()?;
             let mut request = client
                 .change_mailbox_type()
-                .id(call.value::<::std::string::String>("id")?);
+                .id(call.value::<String>("id")?);
             if let Some(body) = call
                 .body::<credkit::pec::types::ChangeMailboxTypeRequest>()?
             {
@@ -1462,9 +1452,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
 
         ("pec", "check-availability") => {
             let client = call.client::<credkit::pec::Client>()?;
-            let request = client
-                .check_availability()
-                .pec(call.value::<::std::string::String>("pec")?);
+            let request = client.check_availability().pec(call.value::<String>("pec")?);
             call.json(request.send().await)
         }
 
@@ -1481,7 +1469,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::rentri_ca::Client>()?;
             let request = client
                 .get_credentials()
-                .credentials_id(call.value::<::std::string::String>("credentials-id")?);
+                .credentials_id(call.value::<String>("credentials-id")?);
             call.json(request.send().await)
         }
 
@@ -1544,7 +1532,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
                             credkit::rentri_ca::types::RemoveSiteAssociationCredentialsId,
                         >("credentials-id")?,
                 )
-                .num_iscr_sito(call.value::<::std::string::String>("num-iscr-sito")?);
+                .num_iscr_sito(call.value::<String>("num-iscr-sito")?);
             call.empty(request.send().await)
         }
 
@@ -1552,7 +1540,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::rentri_ca::Client>()?;
             let request = client
                 .get_credentials_status()
-                .credentials_id(call.value::<::std::string::String>("credentials-id")?);
+                .credentials_id(call.value::<String>("credentials-id")?);
             call.json(request.send().await)
         }
 
@@ -1560,7 +1548,7 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
             let client = call.client::<credkit::sparkfly::Client>()?;
             let request = client
                 .authenticate()
-                .x_auth_identity(call.value::<::std::string::String>("x-auth-identity")?)
+                .x_auth_identity(call.value::<String>("x-auth-identity")?)
                 .x_auth_key(
                     call.value::<credkit::sparkfly::types::AuthKey>("x-auth-key")?,
                 );

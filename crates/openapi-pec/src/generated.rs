@@ -44,15 +44,15 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
     ///User's surname.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct AddMailboxUserRequestCognome(::std::string::String);
+    pub struct AddMailboxUserRequestCognome(String);
     impl ::std::ops::Deref for AddMailboxUserRequestCognome {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<AddMailboxUserRequestCognome> for ::std::string::String {
+    impl ::std::convert::From<AddMailboxUserRequestCognome> for String {
         fn from(value: AddMailboxUserRequestCognome) -> Self {
             value.0
         }
@@ -60,9 +60,7 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::str::FromStr for AddMailboxUserRequestCognome {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -72,29 +70,24 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::convert::TryFrom<&str> for AddMailboxUserRequestCognome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AddMailboxUserRequestCognome {
+    impl ::std::convert::TryFrom<String> for AddMailboxUserRequestCognome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for AddMailboxUserRequestCognome {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -105,16 +98,15 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
     ///Description of the user.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct AddMailboxUserRequestDescrizione(::std::string::String);
+    pub struct AddMailboxUserRequestDescrizione(String);
     impl ::std::ops::Deref for AddMailboxUserRequestDescrizione {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<AddMailboxUserRequestDescrizione>
-    for ::std::string::String {
+    impl ::std::convert::From<AddMailboxUserRequestDescrizione> for String {
         fn from(value: AddMailboxUserRequestDescrizione) -> Self {
             value.0
         }
@@ -122,9 +114,7 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::str::FromStr for AddMailboxUserRequestDescrizione {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -134,29 +124,24 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::convert::TryFrom<&str> for AddMailboxUserRequestDescrizione {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AddMailboxUserRequestDescrizione {
+    impl ::std::convert::TryFrom<String> for AddMailboxUserRequestDescrizione {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for AddMailboxUserRequestDescrizione {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -167,16 +152,15 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
     ///E-mail address used to manage the user's password.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct AddMailboxUserRequestEmailGestionePassword(::std::string::String);
+    pub struct AddMailboxUserRequestEmailGestionePassword(String);
     impl ::std::ops::Deref for AddMailboxUserRequestEmailGestionePassword {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<AddMailboxUserRequestEmailGestionePassword>
-    for ::std::string::String {
+    impl ::std::convert::From<AddMailboxUserRequestEmailGestionePassword> for String {
         fn from(value: AddMailboxUserRequestEmailGestionePassword) -> Self {
             value.0
         }
@@ -184,9 +168,7 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::str::FromStr for AddMailboxUserRequestEmailGestionePassword {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -196,29 +178,24 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::convert::TryFrom<&str> for AddMailboxUserRequestEmailGestionePassword {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for AddMailboxUserRequestEmailGestionePassword {
+    impl ::std::convert::TryFrom<String> for AddMailboxUserRequestEmailGestionePassword {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for AddMailboxUserRequestEmailGestionePassword {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -229,15 +206,15 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
     ///User's first name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct AddMailboxUserRequestNome(::std::string::String);
+    pub struct AddMailboxUserRequestNome(String);
     impl ::std::ops::Deref for AddMailboxUserRequestNome {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<AddMailboxUserRequestNome> for ::std::string::String {
+    impl ::std::convert::From<AddMailboxUserRequestNome> for String {
         fn from(value: AddMailboxUserRequestNome) -> Self {
             value.0
         }
@@ -245,9 +222,7 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::str::FromStr for AddMailboxUserRequestNome {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -257,28 +232,24 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
 
     impl ::std::convert::TryFrom<&str> for AddMailboxUserRequestNome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for AddMailboxUserRequestNome {
+    impl ::std::convert::TryFrom<String> for AddMailboxUserRequestNome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for AddMailboxUserRequestNome {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -291,35 +262,23 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
     pub struct Availability {
         ///Whether the address is free to register.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub available: ::std::option::Option<bool>,
-    }
-
-    impl Availability {
-        pub fn builder() -> builder::Availability {
-            Default::default()
-        }
+        pub available: Option<bool>,
     }
 
     ///Answer of `check_availability`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct AvailabilityEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<Availability>,
+        pub data: Option<Availability>,
         ///Numeric error code; null on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable outcome (often empty on success).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl AvailabilityEnvelope {
-        pub fn builder() -> builder::AvailabilityEnvelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     ///Where and how the service notifies the outcome of a request.
@@ -327,17 +286,15 @@ base64-encoded PDF files (one combined PDF for DOMICILIODIGITALE and PECMASSIVA)
     pub struct Callback {
         ///Free-form object of your own, sent back with the callback.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<
-            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        >,
+        pub data: Option<::serde_json::Map<String, ::serde_json::Value>>,
         ///Name of the field that carries the callback data.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub field: ::std::option::Option<::std::string::String>,
+        pub field: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub method: ::std::option::Option<crate::generated::types::CallbackMethod>,
+        pub method: Option<crate::generated::types::CallbackMethod>,
         ///URL the service calls, e.g. `https://www.example.it/callback.php`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: Option<String>,
     }
 
     impl Callback {
@@ -374,157 +331,143 @@ parses as an absent value.
     pub struct Casella {
         ///Whether the mailbox renews itself at expiry, charging the wallet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub autorinnovo: ::std::option::Option<bool>,
+        pub autorinnovo: Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub callback: ::std::option::Option<CallbackEcho>,
+        pub callback: Option<CallbackEcho>,
         ///Holder's postal code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cap_titolare: ::std::option::Option<::std::string::String>,
+        pub cap_titolare: Option<String>,
         ///Mailbox address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub casella_pec: ::std::option::Option<::std::string::String>,
+        pub casella_pec: Option<String>,
         ///Applicant's mobile phone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cellulare: ::std::option::Option<::std::string::String>,
+        pub cellulare: Option<String>,
         ///Holder's tax code or VAT number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cf_piva_titolare: ::std::option::Option<::std::string::String>,
+        pub cf_piva_titolare: Option<String>,
         ///Activation code at the provider.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cod_attivazione: ::std::option::Option<::std::string::String>,
+        pub cod_attivazione: Option<String>,
         ///Applicant's tax code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub codice_fiscale_richiedente: ::std::option::Option<::std::string::String>,
+        pub codice_fiscale_richiedente: Option<String>,
         ///Applicant's surname.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cognome_richiedente: ::std::option::Option<::std::string::String>,
+        pub cognome_richiedente: Option<String>,
         ///Applicant's municipality of birth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub comune_nascita_richiedente: ::std::option::Option<::std::string::String>,
+        pub comune_nascita_richiedente: Option<String>,
         ///Holder's municipality.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub comune_titolare: ::std::option::Option<::std::string::String>,
+        pub comune_titolare: Option<String>,
         ///Whether legal conservation is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub conservazione: ::std::option::Option<bool>,
+        pub conservazione: Option<bool>,
         ///Activation date, `dd/mm/yyyy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_attivazione: ::std::option::Option<::std::string::String>,
+        pub data_attivazione: Option<String>,
         ///Applicant's date of birth, `dd/mm/yyyy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_nascita_richiedente: ::std::option::Option<::std::string::String>,
+        pub data_nascita_richiedente: Option<String>,
         ///Issue date of the identity document, `dd/mm/yyyy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_rilascio_documento: ::std::option::Option<::std::string::String>,
+        pub data_rilascio_documento: Option<String>,
         ///Expiry date, `dd/mm/yyyy`; empty before activation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_scadenza: ::std::option::Option<::std::string::String>,
+        pub data_scadenza: Option<String>,
         ///Expiry date of the identity document, `dd/mm/yyyy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_scadenza_documento: ::std::option::Option<::std::string::String>,
+        pub data_scadenza_documento: Option<String>,
         ///Holder's name (company name for a business).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub denominazione_titolare: ::std::option::Option<::std::string::String>,
+        pub denominazione_titolare: Option<String>,
         ///Description of the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub descrizione: ::std::option::Option<::std::string::String>,
+        pub descrizione: Option<String>,
         ///File names of the uploaded activation documents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub documenti_attivazione: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub documenti_attivazione: Option<Vec<String>>,
         ///File names of the uploaded conservation documents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub documenti_conservazione: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub documenti_conservazione: Option<Vec<String>>,
         ///Authority that issued the identity document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub documento_rilasciato_da: ::std::option::Option<::std::string::String>,
+        pub documento_rilasciato_da: Option<String>,
         ///Domain of the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dominio: ::std::option::Option<::std::string::String>,
+        pub dominio: Option<String>,
         ///Applicant's e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: Option<String>,
         ///Identifier of the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         ///Holder's address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub indirizzo_titolare: ::std::option::Option<::std::string::String>,
+        pub indirizzo_titolare: Option<String>,
         ///Extra users of the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub multiutenza: ::std::option::Option<::std::vec::Vec<Utenza>>,
+        pub multiutenza: Option<Vec<Utenza>>,
         ///Applicant's country of birth (country code).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nazione_nascita_richiedente: ::std::option::Option<::std::string::String>,
+        pub nazione_nascita_richiedente: Option<String>,
         ///Holder's country (country code).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nazione_titolare: ::std::option::Option<::std::string::String>,
+        pub nazione_titolare: Option<String>,
         ///Applicant's first name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nome_richiedente: ::std::option::Option<::std::string::String>,
+        pub nome_richiedente: Option<String>,
         ///Number of the identity document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub numero_documento: ::std::option::Option<::std::string::String>,
+        pub numero_documento: Option<String>,
         ///Openapi account that owns the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
+        pub owner: Option<String>,
         ///Applicant's province of birth (code).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provincia_nascita_richiedente: ::std::option::Option<::std::string::String>,
+        pub provincia_nascita_richiedente: Option<String>,
         ///Holder's province (code).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provincia_titolare: ::std::option::Option<::std::string::String>,
+        pub provincia_titolare: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sesso_richiedente: ::std::option::Option<crate::generated::types::Gender>,
+        pub sesso_richiedente: Option<crate::generated::types::Gender>,
         ///Whether the SMS option is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sms: ::std::option::Option<bool>,
+        pub sms: Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sottotipo_cliente: ::std::option::Option<
-            crate::generated::types::CustomerSubtype,
-        >,
+        pub sottotipo_cliente: Option<crate::generated::types::CustomerSubtype>,
         ///Free-text customer sub-type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sottotipo_cliente_altro: ::std::option::Option<::std::string::String>,
+        pub sottotipo_cliente_altro: Option<String>,
         ///Legal conservation space, MB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spazio_conservazione: ::std::option::Option<i64>,
+        pub spazio_conservazione: Option<i64>,
         ///Disk space, MB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spazio_disco: ::std::option::Option<i64>,
+        pub spazio_disco: Option<i64>,
         ///Security archive space, MB.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spazio_storico: ::std::option::Option<i64>,
+        pub spazio_storico: Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stato: ::std::option::Option<crate::generated::types::MailboxState>,
+        pub stato: Option<crate::generated::types::MailboxState>,
         ///Whether the security archive is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub storico: ::std::option::Option<bool>,
+        pub storico: Option<bool>,
         ///Applicant's telephone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub telefono: ::std::option::Option<::std::string::String>,
+        pub telefono: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timestamp: ::std::option::Option<Timestamp>,
+        pub timestamp: Option<Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tipo_casella: ::std::option::Option<crate::generated::types::MailboxType>,
+        pub tipo_casella: Option<crate::generated::types::MailboxType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tipo_cliente: ::std::option::Option<crate::generated::types::CustomerType>,
+        pub tipo_cliente: Option<crate::generated::types::CustomerType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tipo_documento: ::std::option::Option<
-            crate::generated::types::IdentityDocumentType,
-        >,
+        pub tipo_documento: Option<crate::generated::types::IdentityDocumentType>,
         ///Identifier of the mailbox at the provider.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub uid: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Casella {
-        pub fn builder() -> builder::Casella {
-            Default::default()
-        }
+        pub uid: Option<String>,
     }
 
     ///A mailbox in the list of `list_mailboxes` (published name `Caselle`).
@@ -532,28 +475,22 @@ parses as an absent value.
     pub struct CasellaSummary {
         ///Mailbox address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub casella_pec: ::std::option::Option<::std::string::String>,
+        pub casella_pec: Option<String>,
         ///Expiry date, `dd/mm/yyyy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_scadenza: ::std::option::Option<::std::string::String>,
+        pub data_scadenza: Option<String>,
         ///Identifier of the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         ///Openapi account that owns the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
+        pub owner: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stato: ::std::option::Option<crate::generated::types::MailboxState>,
+        pub stato: Option<crate::generated::types::MailboxState>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timestamp: ::std::option::Option<Timestamp>,
+        pub timestamp: Option<Timestamp>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tipo_casella: ::std::option::Option<crate::generated::types::MailboxType>,
-    }
-
-    impl CasellaSummary {
-        pub fn builder() -> builder::CasellaSummary {
-            Default::default()
-        }
+        pub tipo_casella: Option<crate::generated::types::MailboxType>,
     }
 
     /**Body of `change_mailbox_space`; give at least one amount. `spazio_disco` and
@@ -563,11 +500,11 @@ parses as an absent value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ChangeMailboxSpaceRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spazio_conservazione: ::std::option::Option<SpaceAmount>,
+        pub spazio_conservazione: Option<SpaceAmount>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spazio_disco: ::std::option::Option<SpaceAmount>,
+        pub spazio_disco: Option<SpaceAmount>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spazio_storico: ::std::option::Option<SpaceAmount>,
+        pub spazio_storico: Option<SpaceAmount>,
     }
 
     impl ChangeMailboxSpaceRequest {
@@ -592,7 +529,7 @@ parses as an absent value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateRegistryCommunicationRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub callback: ::std::option::Option<Callback>,
+        pub callback: Option<Callback>,
         ///The certified address to communicate.
         pub casella_pec: CreateRegistryCommunicationRequestCasellaPec,
         ///Owner's mobile phone.
@@ -628,16 +565,15 @@ parses as an absent value.
     ///The certified address to communicate.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestCasellaPec(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestCasellaPec(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestCasellaPec {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestCasellaPec>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestCasellaPec> for String {
         fn from(value: CreateRegistryCommunicationRequestCasellaPec) -> Self {
             value.0
         }
@@ -645,9 +581,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestCasellaPec {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -657,30 +591,26 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestCasellaPec {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for CreateRegistryCommunicationRequestCasellaPec {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de>
     for CreateRegistryCommunicationRequestCasellaPec {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -691,16 +621,15 @@ parses as an absent value.
     ///Owner's mobile phone.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestCellulare(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestCellulare(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestCellulare {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestCellulare>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestCellulare> for String {
         fn from(value: CreateRegistryCommunicationRequestCellulare) -> Self {
             value.0
         }
@@ -708,9 +637,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestCellulare {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -720,29 +647,25 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestCellulare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for CreateRegistryCommunicationRequestCellulare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestCellulare {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -753,16 +676,15 @@ parses as an absent value.
     ///Applicant's tax code.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestCf(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestCf(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestCf {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestCf>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestCf> for String {
         fn from(value: CreateRegistryCommunicationRequestCf) -> Self {
             value.0
         }
@@ -770,9 +692,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestCf {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -782,29 +702,24 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestCf {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateRegistryCommunicationRequestCf {
+    impl ::std::convert::TryFrom<String> for CreateRegistryCommunicationRequestCf {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestCf {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -815,16 +730,15 @@ parses as an absent value.
     ///Company tax code or VAT number.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestCfPiva(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestCfPiva(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestCfPiva {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestCfPiva>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestCfPiva> for String {
         fn from(value: CreateRegistryCommunicationRequestCfPiva) -> Self {
             value.0
         }
@@ -832,9 +746,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestCfPiva {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -844,29 +756,24 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestCfPiva {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateRegistryCommunicationRequestCfPiva {
+    impl ::std::convert::TryFrom<String> for CreateRegistryCommunicationRequestCfPiva {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestCfPiva {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -877,16 +784,15 @@ parses as an absent value.
     ///Applicant's surname.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestCognome(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestCognome(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestCognome {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestCognome>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestCognome> for String {
         fn from(value: CreateRegistryCommunicationRequestCognome) -> Self {
             value.0
         }
@@ -894,9 +800,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestCognome {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -906,29 +810,24 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestCognome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateRegistryCommunicationRequestCognome {
+    impl ::std::convert::TryFrom<String> for CreateRegistryCommunicationRequestCognome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestCognome {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -939,16 +838,15 @@ parses as an absent value.
     ///Company municipality.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestComune(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestComune(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestComune {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestComune>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestComune> for String {
         fn from(value: CreateRegistryCommunicationRequestComune) -> Self {
             value.0
         }
@@ -956,9 +854,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestComune {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -968,29 +864,24 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestComune {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateRegistryCommunicationRequestComune {
+    impl ::std::convert::TryFrom<String> for CreateRegistryCommunicationRequestComune {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestComune {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1001,16 +892,15 @@ parses as an absent value.
     ///Owner's e-mail address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestEmail(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestEmail(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestEmail {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestEmail>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestEmail> for String {
         fn from(value: CreateRegistryCommunicationRequestEmail) -> Self {
             value.0
         }
@@ -1018,9 +908,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestEmail {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1030,29 +918,24 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestEmail {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateRegistryCommunicationRequestEmail {
+    impl ::std::convert::TryFrom<String> for CreateRegistryCommunicationRequestEmail {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestEmail {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1063,16 +946,15 @@ parses as an absent value.
     ///Applicant's first name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestNome(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestNome(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestNome {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestNome>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestNome> for String {
         fn from(value: CreateRegistryCommunicationRequestNome) -> Self {
             value.0
         }
@@ -1080,9 +962,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestNome {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1092,29 +972,24 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestNome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateRegistryCommunicationRequestNome {
+    impl ::std::convert::TryFrom<String> for CreateRegistryCommunicationRequestNome {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestNome {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1125,16 +1000,15 @@ parses as an absent value.
     ///Company province (code).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestProvincia(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestProvincia(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestProvincia {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<CreateRegistryCommunicationRequestProvincia>
-    for ::std::string::String {
+    impl ::std::convert::From<CreateRegistryCommunicationRequestProvincia> for String {
         fn from(value: CreateRegistryCommunicationRequestProvincia) -> Self {
             value.0
         }
@@ -1142,9 +1016,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestProvincia {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1154,29 +1026,25 @@ parses as an absent value.
 
     impl ::std::convert::TryFrom<&str> for CreateRegistryCommunicationRequestProvincia {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for CreateRegistryCommunicationRequestProvincia {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for CreateRegistryCommunicationRequestProvincia {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1187,16 +1055,16 @@ parses as an absent value.
     ///Company name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct CreateRegistryCommunicationRequestRagioneSociale(::std::string::String);
+    pub struct CreateRegistryCommunicationRequestRagioneSociale(String);
     impl ::std::ops::Deref for CreateRegistryCommunicationRequestRagioneSociale {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
     impl ::std::convert::From<CreateRegistryCommunicationRequestRagioneSociale>
-    for ::std::string::String {
+    for String {
         fn from(value: CreateRegistryCommunicationRequestRagioneSociale) -> Self {
             value.0
         }
@@ -1204,9 +1072,7 @@ parses as an absent value.
 
     impl ::std::str::FromStr for CreateRegistryCommunicationRequestRagioneSociale {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1217,30 +1083,26 @@ parses as an absent value.
     impl ::std::convert::TryFrom<&str>
     for CreateRegistryCommunicationRequestRagioneSociale {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for CreateRegistryCommunicationRequestRagioneSociale {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de>
     for CreateRegistryCommunicationRequestRagioneSociale {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1255,12 +1117,12 @@ business-register communication.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum Documenti {
-        String(::std::string::String),
-        Array(::std::vec::Vec<::std::string::String>),
+        String(String),
+        Array(Vec<String>),
     }
 
-    impl ::std::convert::From<::std::vec::Vec<::std::string::String>> for Documenti {
-        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+    impl ::std::convert::From<Vec<String>> for Documenti {
+        fn from(value: Vec<String>) -> Self {
             Self::Array(value)
         }
     }
@@ -1269,22 +1131,16 @@ business-register communication.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DomainCheckEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub data: Option<Vec<String>>,
         ///Numeric error code; null on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable outcome (often empty on success).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl DomainCheckEnvelope {
-        pub fn builder() -> builder::DomainCheckEnvelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     /**Body of `enable_conservation`: the signed conservation form (and identity document)
@@ -1295,7 +1151,7 @@ when omitted).
     pub struct EnableConservationRequest {
         pub documenti: Documenti,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub spazio_conservazione: ::std::option::Option<SpaceAmount>,
+        pub spazio_conservazione: Option<SpaceAmount>,
     }
 
     impl EnableConservationRequest {
@@ -1312,22 +1168,16 @@ numeric code.
     pub struct Envelope {
         ///The payload; its type depends on the operation (any value, `null` included).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::serde_json::Value>,
+        pub data: Option<::serde_json::Value>,
         ///Numeric error code; null on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable outcome (often empty on success).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl Envelope {
-        pub fn builder() -> builder::Envelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     /**Body of every JSON error answer: the envelope with `success: false`, `data: null` and
@@ -1338,66 +1188,48 @@ Credit in Wallet" on `register_mailbox`).
     pub struct ErrorEnvelope {
         ///Null on errors; any value is accepted, `null` included.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::serde_json::Value>,
+        pub data: Option<::serde_json::Value>,
         ///Numeric error code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable reason.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///False on errors.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl ErrorEnvelope {
-        pub fn builder() -> builder::ErrorEnvelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     ///Answer of the operations that return one mailbox.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MailboxEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<Casella>,
+        pub data: Option<Casella>,
         ///Numeric error code; null on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable outcome (often empty on success).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl MailboxEnvelope {
-        pub fn builder() -> builder::MailboxEnvelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     ///Answer of `list_mailboxes`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct MailboxListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::vec::Vec<CasellaSummary>>,
+        pub data: Option<Vec<CasellaSummary>>,
         ///Numeric error code; null on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable outcome (often empty on success).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl MailboxListEnvelope {
-        pub fn builder() -> builder::MailboxListEnvelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     ///Target type of `change_mailbox_type`; only upgrades are accepted.
@@ -1437,9 +1269,7 @@ Credit in Wallet" on `register_mailbox`).
 
     impl ::std::str::FromStr for MailboxUpgradeType {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "STANDARD" => Ok(Self::Standard),
                 "BRONZE" => Ok(Self::Bronze),
@@ -1452,18 +1282,14 @@ Credit in Wallet" on `register_mailbox`).
 
     impl ::std::convert::TryFrom<&str> for MailboxUpgradeType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for MailboxUpgradeType {
+    impl ::std::convert::TryFrom<String> for MailboxUpgradeType {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -1478,44 +1304,40 @@ Dates are `dd/mm/yyyy`.
         #[serde(default)]
         pub autorinnovo: bool,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub callback: ::std::option::Option<Callback>,
+        pub callback: Option<Callback>,
         ///Holder's postal code.
         pub cap_titolare: RegisterMailboxRequestCapTitolare,
         ///Full address of the new mailbox (see the operation for the allowed domains).
         pub casella_pec: RegisterMailboxRequestCasellaPec,
         ///Applicant's mobile phone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cellulare: ::std::option::Option<::std::string::String>,
+        pub cellulare: Option<String>,
         ///Holder's tax code or VAT number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cf_piva_titolare: ::std::option::Option<::std::string::String>,
+        pub cf_piva_titolare: Option<String>,
         ///Applicant's tax code.
         pub codice_fiscale_richiedente: RegisterMailboxRequestCodiceFiscaleRichiedente,
         ///Applicant's surname.
         pub cognome_richiedente: RegisterMailboxRequestCognomeRichiedente,
         ///Applicant's municipality of birth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub comune_nascita_richiedente: ::std::option::Option<::std::string::String>,
+        pub comune_nascita_richiedente: Option<String>,
         ///Holder's municipality.
         pub comune_titolare: RegisterMailboxRequestComuneTitolare,
         ///Applicant's date of birth, `dd/mm/yyyy`.
         pub data_nascita_richiedente: RegisterMailboxRequestDataNascitaRichiedente,
         ///Issue date of the identity document, `dd/mm/yyyy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_rilascio_documento: ::std::option::Option<
-            RegisterMailboxRequestDataRilascioDocumento,
-        >,
+        pub data_rilascio_documento: Option<RegisterMailboxRequestDataRilascioDocumento>,
         ///Expiry date of the identity document, `dd/mm/yyyy`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_scadenza_documento: ::std::option::Option<
-            RegisterMailboxRequestDataScadenzaDocumento,
-        >,
+        pub data_scadenza_documento: Option<RegisterMailboxRequestDataScadenzaDocumento>,
         ///Holder's name (company name for a business).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub denominazione_titolare: ::std::option::Option<::std::string::String>,
+        pub denominazione_titolare: Option<String>,
         ///Authority that issued the identity document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub documento_rilasciato_da: ::std::option::Option<::std::string::String>,
+        pub documento_rilasciato_da: Option<String>,
         ///Applicant's e-mail address.
         pub email: RegisterMailboxRequestEmail,
         ///Holder's address.
@@ -1528,28 +1350,24 @@ Dates are `dd/mm/yyyy`.
         pub nome_richiedente: RegisterMailboxRequestNomeRichiedente,
         ///Number of the identity document.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub numero_documento: ::std::option::Option<::std::string::String>,
+        pub numero_documento: Option<String>,
         ///Applicant's province of birth (code).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provincia_nascita_richiedente: ::std::option::Option<::std::string::String>,
+        pub provincia_nascita_richiedente: Option<String>,
         ///Holder's province (code).
         pub provincia_titolare: RegisterMailboxRequestProvinciaTitolare,
         pub sesso_richiedente: crate::generated::types::Gender,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sottotipo_cliente: ::std::option::Option<
-            crate::generated::types::CustomerSubtype,
-        >,
+        pub sottotipo_cliente: Option<crate::generated::types::CustomerSubtype>,
         ///Free-text customer sub-type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sottotipo_cliente_altro: ::std::option::Option<::std::string::String>,
+        pub sottotipo_cliente_altro: Option<String>,
         ///Applicant's telephone.
         pub telefono: RegisterMailboxRequestTelefono,
         pub tipo_casella: crate::generated::types::MailboxType,
         pub tipo_cliente: crate::generated::types::CustomerType,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tipo_documento: ::std::option::Option<
-            crate::generated::types::IdentityDocumentType,
-        >,
+        pub tipo_documento: Option<crate::generated::types::IdentityDocumentType>,
     }
 
     impl RegisterMailboxRequest {
@@ -1561,16 +1379,15 @@ Dates are `dd/mm/yyyy`.
     ///Holder's postal code.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestCapTitolare(::std::string::String);
+    pub struct RegisterMailboxRequestCapTitolare(String);
     impl ::std::ops::Deref for RegisterMailboxRequestCapTitolare {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestCapTitolare>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestCapTitolare> for String {
         fn from(value: RegisterMailboxRequestCapTitolare) -> Self {
             value.0
         }
@@ -1578,9 +1395,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestCapTitolare {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1590,29 +1405,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestCapTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestCapTitolare {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestCapTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestCapTitolare {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1623,16 +1433,15 @@ Dates are `dd/mm/yyyy`.
     ///Full address of the new mailbox (see the operation for the allowed domains).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestCasellaPec(::std::string::String);
+    pub struct RegisterMailboxRequestCasellaPec(String);
     impl ::std::ops::Deref for RegisterMailboxRequestCasellaPec {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestCasellaPec>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestCasellaPec> for String {
         fn from(value: RegisterMailboxRequestCasellaPec) -> Self {
             value.0
         }
@@ -1640,9 +1449,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestCasellaPec {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1652,29 +1459,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestCasellaPec {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestCasellaPec {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestCasellaPec {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestCasellaPec {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1685,16 +1487,16 @@ Dates are `dd/mm/yyyy`.
     ///Applicant's tax code.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestCodiceFiscaleRichiedente(::std::string::String);
+    pub struct RegisterMailboxRequestCodiceFiscaleRichiedente(String);
     impl ::std::ops::Deref for RegisterMailboxRequestCodiceFiscaleRichiedente {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
     impl ::std::convert::From<RegisterMailboxRequestCodiceFiscaleRichiedente>
-    for ::std::string::String {
+    for String {
         fn from(value: RegisterMailboxRequestCodiceFiscaleRichiedente) -> Self {
             value.0
         }
@@ -1702,9 +1504,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestCodiceFiscaleRichiedente {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1715,30 +1515,26 @@ Dates are `dd/mm/yyyy`.
     impl ::std::convert::TryFrom<&str>
     for RegisterMailboxRequestCodiceFiscaleRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for RegisterMailboxRequestCodiceFiscaleRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de>
     for RegisterMailboxRequestCodiceFiscaleRichiedente {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1749,16 +1545,15 @@ Dates are `dd/mm/yyyy`.
     ///Applicant's surname.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestCognomeRichiedente(::std::string::String);
+    pub struct RegisterMailboxRequestCognomeRichiedente(String);
     impl ::std::ops::Deref for RegisterMailboxRequestCognomeRichiedente {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestCognomeRichiedente>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestCognomeRichiedente> for String {
         fn from(value: RegisterMailboxRequestCognomeRichiedente) -> Self {
             value.0
         }
@@ -1766,9 +1561,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestCognomeRichiedente {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1778,29 +1571,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestCognomeRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestCognomeRichiedente {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestCognomeRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestCognomeRichiedente {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1811,16 +1599,15 @@ Dates are `dd/mm/yyyy`.
     ///Holder's municipality.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestComuneTitolare(::std::string::String);
+    pub struct RegisterMailboxRequestComuneTitolare(String);
     impl ::std::ops::Deref for RegisterMailboxRequestComuneTitolare {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestComuneTitolare>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestComuneTitolare> for String {
         fn from(value: RegisterMailboxRequestComuneTitolare) -> Self {
             value.0
         }
@@ -1828,9 +1615,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestComuneTitolare {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -1840,29 +1625,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestComuneTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestComuneTitolare {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestComuneTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestComuneTitolare {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1873,16 +1653,15 @@ Dates are `dd/mm/yyyy`.
     ///Applicant's date of birth, `dd/mm/yyyy`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestDataNascitaRichiedente(::std::string::String);
+    pub struct RegisterMailboxRequestDataNascitaRichiedente(String);
     impl ::std::ops::Deref for RegisterMailboxRequestDataNascitaRichiedente {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestDataNascitaRichiedente>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestDataNascitaRichiedente> for String {
         fn from(value: RegisterMailboxRequestDataNascitaRichiedente) -> Self {
             value.0
         }
@@ -1890,9 +1669,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestDataNascitaRichiedente {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[0-9]{2}/[0-9]{2}/[0-9]{4}$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -1906,30 +1683,26 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestDataNascitaRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for RegisterMailboxRequestDataNascitaRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de>
     for RegisterMailboxRequestDataNascitaRichiedente {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -1940,16 +1713,15 @@ Dates are `dd/mm/yyyy`.
     ///Issue date of the identity document, `dd/mm/yyyy`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestDataRilascioDocumento(::std::string::String);
+    pub struct RegisterMailboxRequestDataRilascioDocumento(String);
     impl ::std::ops::Deref for RegisterMailboxRequestDataRilascioDocumento {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestDataRilascioDocumento>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestDataRilascioDocumento> for String {
         fn from(value: RegisterMailboxRequestDataRilascioDocumento) -> Self {
             value.0
         }
@@ -1957,9 +1729,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestDataRilascioDocumento {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[0-9]{2}/[0-9]{2}/[0-9]{4}$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -1973,29 +1743,25 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestDataRilascioDocumento {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for RegisterMailboxRequestDataRilascioDocumento {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestDataRilascioDocumento {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2006,16 +1772,15 @@ Dates are `dd/mm/yyyy`.
     ///Expiry date of the identity document, `dd/mm/yyyy`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestDataScadenzaDocumento(::std::string::String);
+    pub struct RegisterMailboxRequestDataScadenzaDocumento(String);
     impl ::std::ops::Deref for RegisterMailboxRequestDataScadenzaDocumento {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestDataScadenzaDocumento>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestDataScadenzaDocumento> for String {
         fn from(value: RegisterMailboxRequestDataScadenzaDocumento) -> Self {
             value.0
         }
@@ -2023,9 +1788,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestDataScadenzaDocumento {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[0-9]{2}/[0-9]{2}/[0-9]{4}$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -2039,29 +1802,25 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestDataScadenzaDocumento {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for RegisterMailboxRequestDataScadenzaDocumento {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestDataScadenzaDocumento {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2072,15 +1831,15 @@ Dates are `dd/mm/yyyy`.
     ///Applicant's e-mail address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestEmail(::std::string::String);
+    pub struct RegisterMailboxRequestEmail(String);
     impl ::std::ops::Deref for RegisterMailboxRequestEmail {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestEmail> for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestEmail> for String {
         fn from(value: RegisterMailboxRequestEmail) -> Self {
             value.0
         }
@@ -2088,9 +1847,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestEmail {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -2100,28 +1857,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestEmail {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for RegisterMailboxRequestEmail {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestEmail {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestEmail {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2132,16 +1885,15 @@ Dates are `dd/mm/yyyy`.
     ///Holder's address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestIndirizzoTitolare(::std::string::String);
+    pub struct RegisterMailboxRequestIndirizzoTitolare(String);
     impl ::std::ops::Deref for RegisterMailboxRequestIndirizzoTitolare {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestIndirizzoTitolare>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestIndirizzoTitolare> for String {
         fn from(value: RegisterMailboxRequestIndirizzoTitolare) -> Self {
             value.0
         }
@@ -2149,9 +1901,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestIndirizzoTitolare {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -2161,29 +1911,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestIndirizzoTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestIndirizzoTitolare {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestIndirizzoTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestIndirizzoTitolare {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2194,16 +1939,16 @@ Dates are `dd/mm/yyyy`.
     ///Applicant's country of birth (country code, e.g. `IT`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestNazioneNascitaRichiedente(::std::string::String);
+    pub struct RegisterMailboxRequestNazioneNascitaRichiedente(String);
     impl ::std::ops::Deref for RegisterMailboxRequestNazioneNascitaRichiedente {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
     impl ::std::convert::From<RegisterMailboxRequestNazioneNascitaRichiedente>
-    for ::std::string::String {
+    for String {
         fn from(value: RegisterMailboxRequestNazioneNascitaRichiedente) -> Self {
             value.0
         }
@@ -2211,9 +1956,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestNazioneNascitaRichiedente {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -2224,30 +1967,26 @@ Dates are `dd/mm/yyyy`.
     impl ::std::convert::TryFrom<&str>
     for RegisterMailboxRequestNazioneNascitaRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
+    impl ::std::convert::TryFrom<String>
     for RegisterMailboxRequestNazioneNascitaRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de>
     for RegisterMailboxRequestNazioneNascitaRichiedente {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2258,16 +1997,15 @@ Dates are `dd/mm/yyyy`.
     ///Holder's country (country code).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestNazioneTitolare(::std::string::String);
+    pub struct RegisterMailboxRequestNazioneTitolare(String);
     impl ::std::ops::Deref for RegisterMailboxRequestNazioneTitolare {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestNazioneTitolare>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestNazioneTitolare> for String {
         fn from(value: RegisterMailboxRequestNazioneTitolare) -> Self {
             value.0
         }
@@ -2275,9 +2013,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestNazioneTitolare {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -2287,29 +2023,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestNazioneTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestNazioneTitolare {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestNazioneTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestNazioneTitolare {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2320,16 +2051,15 @@ Dates are `dd/mm/yyyy`.
     ///Applicant's first name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestNomeRichiedente(::std::string::String);
+    pub struct RegisterMailboxRequestNomeRichiedente(String);
     impl ::std::ops::Deref for RegisterMailboxRequestNomeRichiedente {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestNomeRichiedente>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestNomeRichiedente> for String {
         fn from(value: RegisterMailboxRequestNomeRichiedente) -> Self {
             value.0
         }
@@ -2337,9 +2067,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestNomeRichiedente {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -2349,29 +2077,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestNomeRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestNomeRichiedente {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestNomeRichiedente {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestNomeRichiedente {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2382,16 +2105,15 @@ Dates are `dd/mm/yyyy`.
     ///Holder's province (code).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestProvinciaTitolare(::std::string::String);
+    pub struct RegisterMailboxRequestProvinciaTitolare(String);
     impl ::std::ops::Deref for RegisterMailboxRequestProvinciaTitolare {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestProvinciaTitolare>
-    for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestProvinciaTitolare> for String {
         fn from(value: RegisterMailboxRequestProvinciaTitolare) -> Self {
             value.0
         }
@@ -2399,9 +2121,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestProvinciaTitolare {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -2411,29 +2131,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestProvinciaTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestProvinciaTitolare {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestProvinciaTitolare {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestProvinciaTitolare {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2444,15 +2159,15 @@ Dates are `dd/mm/yyyy`.
     ///Applicant's telephone.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RegisterMailboxRequestTelefono(::std::string::String);
+    pub struct RegisterMailboxRequestTelefono(String);
     impl ::std::ops::Deref for RegisterMailboxRequestTelefono {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RegisterMailboxRequestTelefono> for ::std::string::String {
+    impl ::std::convert::From<RegisterMailboxRequestTelefono> for String {
         fn from(value: RegisterMailboxRequestTelefono) -> Self {
             value.0
         }
@@ -2460,9 +2175,7 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::str::FromStr for RegisterMailboxRequestTelefono {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
@@ -2472,29 +2185,24 @@ Dates are `dd/mm/yyyy`.
 
     impl ::std::convert::TryFrom<&str> for RegisterMailboxRequestTelefono {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RegisterMailboxRequestTelefono {
+    impl ::std::convert::TryFrom<String> for RegisterMailboxRequestTelefono {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RegisterMailboxRequestTelefono {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2506,112 +2214,88 @@ Dates are `dd/mm/yyyy`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RegistryCommunicationEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<RichiestaComunicazionePec>,
+        pub data: Option<RichiestaComunicazionePec>,
         ///Numeric error code; null on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable outcome (often empty on success).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl RegistryCommunicationEnvelope {
-        pub fn builder() -> builder::RegistryCommunicationEnvelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     ///Answer of `list_registry_communications`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RegistryCommunicationListEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<
-            ::std::vec::Vec<RichiestaComunicazionePecSummary>,
-        >,
+        pub data: Option<Vec<RichiestaComunicazionePecSummary>>,
         ///Numeric error code; null on success.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<i64>,
+        pub error: Option<i64>,
         ///Human-readable outcome (often empty on success).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         ///Whether the operation succeeded.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl RegistryCommunicationListEnvelope {
-        pub fn builder() -> builder::RegistryCommunicationListEnvelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     ///A communication of a PEC address to the business register.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct RichiestaComunicazionePec {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub callback: ::std::option::Option<CallbackEcho>,
+        pub callback: Option<CallbackEcho>,
         ///The certified address being communicated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub casella_pec: ::std::option::Option<::std::string::String>,
+        pub casella_pec: Option<String>,
         ///Owner's mobile phone.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cellulare: ::std::option::Option<::std::string::String>,
+        pub cellulare: Option<String>,
         ///Applicant's tax code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cf: ::std::option::Option<::std::string::String>,
+        pub cf: Option<String>,
         ///Company tax code or VAT number.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cf_piva: ::std::option::Option<::std::string::String>,
+        pub cf_piva: Option<String>,
         ///Code of the request at the business register.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub codice_registro_imprese: ::std::option::Option<::std::string::String>,
+        pub codice_registro_imprese: Option<String>,
         ///Applicant's surname.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cognome: ::std::option::Option<::std::string::String>,
+        pub cognome: Option<String>,
         ///Company municipality.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub comune: ::std::option::Option<::std::string::String>,
+        pub comune: Option<String>,
         ///File names of the uploaded signed documents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub documenti_registro_imprese: ::std::option::Option<
-            ::std::vec::Vec<::std::string::String>,
-        >,
+        pub documenti_registro_imprese: Option<Vec<String>>,
         ///Owner's e-mail address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: Option<String>,
         ///Identifier of the communication request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         ///Applicant's first name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nome: ::std::option::Option<::std::string::String>,
+        pub nome: Option<String>,
         ///Openapi account that owns the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
+        pub owner: Option<String>,
         ///Company province (code).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provincia: ::std::option::Option<::std::string::String>,
+        pub provincia: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub qualifica: ::std::option::Option<crate::generated::types::ApplicantRole>,
+        pub qualifica: Option<crate::generated::types::ApplicantRole>,
         ///Company name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ragione_sociale: ::std::option::Option<::std::string::String>,
+        pub ragione_sociale: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stato: ::std::option::Option<
-            crate::generated::types::RegistryCommunicationState,
-        >,
+        pub stato: Option<crate::generated::types::RegistryCommunicationState>,
         ///Time of the last change, Unix epoch seconds (an integer here, not a `Timestamp` object).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timestamp: ::std::option::Option<i64>,
-    }
-
-    impl RichiestaComunicazionePec {
-        pub fn builder() -> builder::RichiestaComunicazionePec {
-            Default::default()
-        }
+        pub timestamp: Option<i64>,
     }
 
     ///A communication in the list of `list_registry_communications` (published name `RichiesteComunicazionePec`).
@@ -2619,26 +2303,18 @@ Dates are `dd/mm/yyyy`.
     pub struct RichiestaComunicazionePecSummary {
         ///The certified address being communicated.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub casella_pec: ::std::option::Option<::std::string::String>,
+        pub casella_pec: Option<String>,
         ///Identifier of the communication request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: Option<String>,
         ///Openapi account that owns the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<::std::string::String>,
+        pub owner: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stato: ::std::option::Option<
-            crate::generated::types::RegistryCommunicationState,
-        >,
+        pub stato: Option<crate::generated::types::RegistryCommunicationState>,
         ///Time of the last change, Unix epoch seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timestamp: ::std::option::Option<i64>,
-    }
-
-    impl RichiestaComunicazionePecSummary {
-        pub fn builder() -> builder::RichiestaComunicazionePecSummary {
-            Default::default()
-        }
+        pub timestamp: Option<i64>,
     }
 
     /**An amount of space in MB. An integer N (or a string of digits "N") sets the space to
@@ -2667,9 +2343,7 @@ The string branch is listed first so that parsing text (`"+1024".parse()`) keeps
 
     impl ::std::str::FromStr for SpaceAmount {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if let Ok(v) = value.parse() {
                 Ok(Self::String(v))
             } else if let Ok(v) = value.parse() {
@@ -2682,18 +2356,14 @@ The string branch is listed first so that parsing text (`"+1024".parse()`) keeps
 
     impl ::std::convert::TryFrom<&str> for SpaceAmount {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for SpaceAmount {
+    impl ::std::convert::TryFrom<String> for SpaceAmount {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -2713,15 +2383,15 @@ The string branch is listed first so that parsing text (`"+1024".parse()`) keeps
     ///`SpaceAmountString`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct SpaceAmountString(::std::string::String);
+    pub struct SpaceAmountString(String);
     impl ::std::ops::Deref for SpaceAmountString {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<SpaceAmountString> for ::std::string::String {
+    impl ::std::convert::From<SpaceAmountString> for String {
         fn from(value: SpaceAmountString) -> Self {
             value.0
         }
@@ -2729,9 +2399,7 @@ The string branch is listed first so that parsing text (`"+1024".parse()`) keeps
 
     impl ::std::str::FromStr for SpaceAmountString {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^\\+?[0-9]+$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -2743,28 +2411,24 @@ The string branch is listed first so that parsing text (`"+1024".parse()`) keeps
 
     impl ::std::convert::TryFrom<&str> for SpaceAmountString {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for SpaceAmountString {
+    impl ::std::convert::TryFrom<String> for SpaceAmountString {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for SpaceAmountString {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -2777,25 +2441,19 @@ The string branch is listed first so that parsing text (`"+1024".parse()`) keeps
     pub struct Timestamp {
         ///Activation (processing completed).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub evasione: ::std::option::Option<i64>,
+        pub evasione: Option<i64>,
         ///Registration.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub registrazione: ::std::option::Option<i64>,
+        pub registrazione: Option<i64>,
         ///Revocation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub revoca: ::std::option::Option<i64>,
+        pub revoca: Option<i64>,
         ///Expiry.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub scadenza: ::std::option::Option<i64>,
+        pub scadenza: Option<i64>,
         ///Last change.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ultima_modifica: ::std::option::Option<i64>,
-    }
-
-    impl Timestamp {
-        pub fn builder() -> builder::Timestamp {
-            Default::default()
-        }
+        pub ultima_modifica: Option<i64>,
     }
 
     /**Body of `upload_registry_communication_documents`: the power of attorney digitally
@@ -2817,30 +2475,24 @@ signed in p7m format, base64-encoded.
     pub struct Utenza {
         ///Surname.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub cognome: ::std::option::Option<::std::string::String>,
+        pub cognome: Option<String>,
         ///Description of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub descrizione: ::std::option::Option<::std::string::String>,
+        pub descrizione: Option<String>,
         ///E-mail address used to manage the user's password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email_gestione_password: ::std::option::Option<::std::string::String>,
+        pub email_gestione_password: Option<String>,
         ///Identifier of the user within the mailbox.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id_utenza: ::std::option::Option<::std::string::String>,
+        pub id_utenza: Option<String>,
         ///First name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nome: ::std::option::Option<::std::string::String>,
+        pub nome: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timestamp: ::std::option::Option<UtenzaTimestamp>,
+        pub timestamp: Option<UtenzaTimestamp>,
         ///Login of the user at the provider.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub userid: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Utenza {
-        pub fn builder() -> builder::Utenza {
-            Default::default()
-        }
+        pub userid: Option<String>,
     }
 
     ///Event times of an extra user, in Unix epoch seconds.
@@ -2848,23 +2500,19 @@ signed in p7m format, base64-encoded.
     pub struct UtenzaTimestamp {
         ///Activation of the user.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attivazione: ::std::option::Option<i64>,
-    }
-
-    impl UtenzaTimestamp {
-        pub fn builder() -> builder::UtenzaTimestamp {
-            Default::default()
-        }
+        pub attivazione: Option<i64>,
     }
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct ActivateMailboxRequest {
-            documenti: ::std::result::Result<super::Documenti, ::std::string::String>,
+            documenti: Result<super::Documenti, String>,
         }
 
-        impl ::std::default::Default for ActivateMailboxRequest {
+        impl Default for ActivateMailboxRequest {
             fn default() -> Self {
                 Self {
                     documenti: Err("no value supplied for documenti".to_string()),
@@ -2873,16 +2521,8 @@ signed in p7m format, base64-encoded.
         }
 
         impl ActivateMailboxRequest {
-            pub fn documenti<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Documenti>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documenti = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for documenti: {e}")
-                    });
+            pub fn documenti(mut self, value: impl Input<super::Documenti>) -> Self {
+                self.documenti = input(value, "documenti");
                 self
             }
         }
@@ -2892,7 +2532,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ActivateMailboxRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     documenti: value.documenti?,
                 })
@@ -2910,25 +2550,16 @@ signed in p7m format, base64-encoded.
 
         #[derive(Clone, Debug)]
         pub struct AddMailboxUserRequest {
-            cognome: ::std::result::Result<
-                super::AddMailboxUserRequestCognome,
-                ::std::string::String,
-            >,
-            descrizione: ::std::result::Result<
-                super::AddMailboxUserRequestDescrizione,
-                ::std::string::String,
-            >,
-            email_gestione_password: ::std::result::Result<
+            cognome: Result<super::AddMailboxUserRequestCognome, String>,
+            descrizione: Result<super::AddMailboxUserRequestDescrizione, String>,
+            email_gestione_password: Result<
                 super::AddMailboxUserRequestEmailGestionePassword,
-                ::std::string::String,
+                String,
             >,
-            nome: ::std::result::Result<
-                super::AddMailboxUserRequestNome,
-                ::std::string::String,
-            >,
+            nome: Result<super::AddMailboxUserRequestNome, String>,
         }
 
-        impl ::std::default::Default for AddMailboxUserRequest {
+        impl Default for AddMailboxUserRequest {
             fn default() -> Self {
                 Self {
                     cognome: Err("no value supplied for cognome".to_string()),
@@ -2942,56 +2573,32 @@ signed in p7m format, base64-encoded.
         }
 
         impl AddMailboxUserRequest {
-            pub fn cognome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AddMailboxUserRequestCognome>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cognome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cognome: {e}")
-                    });
+            pub fn cognome(
+                mut self,
+                value: impl Input<super::AddMailboxUserRequestCognome>,
+            ) -> Self {
+                self.cognome = input(value, "cognome");
                 self
             }
-            pub fn descrizione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AddMailboxUserRequestDescrizione>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.descrizione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for descrizione: {e}")
-                    });
+            pub fn descrizione(
+                mut self,
+                value: impl Input<super::AddMailboxUserRequestDescrizione>,
+            ) -> Self {
+                self.descrizione = input(value, "descrizione");
                 self
             }
-            pub fn email_gestione_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::AddMailboxUserRequestEmailGestionePassword,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email_gestione_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_gestione_password: {e}"
-                        )
-                    });
+            pub fn email_gestione_password(
+                mut self,
+                value: impl Input<super::AddMailboxUserRequestEmailGestionePassword>,
+            ) -> Self {
+                self.email_gestione_password = input(value, "email_gestione_password");
                 self
             }
-            pub fn nome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AddMailboxUserRequestNome>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nome: {e}")
-                    });
+            pub fn nome(
+                mut self,
+                value: impl Input<super::AddMailboxUserRequestNome>,
+            ) -> Self {
+                self.nome = input(value, "nome");
                 self
             }
         }
@@ -3001,7 +2608,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AddMailboxUserRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     cognome: value.cognome?,
                     descrizione: value.descrizione?,
@@ -3024,186 +2631,14 @@ signed in p7m format, base64-encoded.
         }
 
         #[derive(Clone, Debug)]
-        pub struct Availability {
-            available: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Availability {
-            fn default() -> Self {
-                Self {
-                    available: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Availability {
-            pub fn available<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.available = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for available: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Availability> for super::Availability {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Availability,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    available: value.available?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Availability> for Availability {
-            fn from(value: super::Availability) -> Self {
-                Self {
-                    available: Ok(value.available),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct AvailabilityEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<super::Availability>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for AvailabilityEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl AvailabilityEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Availability>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<AvailabilityEnvelope>
-        for super::AvailabilityEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AvailabilityEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::AvailabilityEnvelope> for AvailabilityEnvelope {
-            fn from(value: super::AvailabilityEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct Callback {
-            data: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            field: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            method: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::CallbackMethod>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            data: Result<Option<::serde_json::Map<String, ::serde_json::Value>>, String>,
+            field: Result<Option<String>, String>,
+            method: Result<Option<crate::generated::types::CallbackMethod>, String>,
+            url: Result<Option<String>, String>,
         }
 
-        impl ::std::default::Default for Callback {
+        impl Default for Callback {
             fn default() -> Self {
                 Self {
                     data: Ok(Default::default()),
@@ -3215,67 +2650,33 @@ signed in p7m format, base64-encoded.
         }
 
         impl Callback {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
+            pub fn data(
+                mut self,
+                value: impl Input<Option<::serde_json::Map<String, ::serde_json::Value>>>,
+            ) -> Self {
+                self.data = input(value, "data");
                 self
             }
-            pub fn field<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.field = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for field: {e}")
-                    });
+            pub fn field(mut self, value: impl Input<Option<String>>) -> Self {
+                self.field = input(value, "field");
                 self
             }
-            pub fn method<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::CallbackMethod>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.method = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for method: {e}")
-                    });
+            pub fn method(
+                mut self,
+                value: impl Input<Option<crate::generated::types::CallbackMethod>>,
+            ) -> Self {
+                self.method = input(value, "method");
                 self
             }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
+            pub fn url(mut self, value: impl Input<Option<String>>) -> Self {
+                self.url = input(value, "url");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Callback> for super::Callback {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Callback,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Callback) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     data: value.data?,
                     field: value.field?,
@@ -3297,1222 +2698,13 @@ signed in p7m format, base64-encoded.
         }
 
         #[derive(Clone, Debug)]
-        pub struct Casella {
-            autorinnovo: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            callback: ::std::result::Result<
-                ::std::option::Option<super::CallbackEcho>,
-                ::std::string::String,
-            >,
-            cap_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            casella_pec: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cellulare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cf_piva_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cod_attivazione: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            codice_fiscale_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cognome_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            comune_nascita_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            comune_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            conservazione: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            data_attivazione: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_nascita_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_rilascio_documento: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_scadenza: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_scadenza_documento: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            denominazione_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            descrizione: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            documenti_attivazione: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            documenti_conservazione: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            documento_rilasciato_da: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            dominio: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            indirizzo_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            multiutenza: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Utenza>>,
-                ::std::string::String,
-            >,
-            nazione_nascita_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            nazione_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            nome_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            numero_documento: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provincia_nascita_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provincia_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            sesso_richiedente: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::Gender>,
-                ::std::string::String,
-            >,
-            sms: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            sottotipo_cliente: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::CustomerSubtype>,
-                ::std::string::String,
-            >,
-            sottotipo_cliente_altro: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            spazio_conservazione: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            spazio_disco: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            spazio_storico: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            stato: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::MailboxState>,
-                ::std::string::String,
-            >,
-            storico: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            telefono: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
-                ::std::string::String,
-            >,
-            tipo_casella: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::MailboxType>,
-                ::std::string::String,
-            >,
-            tipo_cliente: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::CustomerType>,
-                ::std::string::String,
-            >,
-            tipo_documento: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::IdentityDocumentType>,
-                ::std::string::String,
-            >,
-            uid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Casella {
-            fn default() -> Self {
-                Self {
-                    autorinnovo: Ok(Default::default()),
-                    callback: Ok(Default::default()),
-                    cap_titolare: Ok(Default::default()),
-                    casella_pec: Ok(Default::default()),
-                    cellulare: Ok(Default::default()),
-                    cf_piva_titolare: Ok(Default::default()),
-                    cod_attivazione: Ok(Default::default()),
-                    codice_fiscale_richiedente: Ok(Default::default()),
-                    cognome_richiedente: Ok(Default::default()),
-                    comune_nascita_richiedente: Ok(Default::default()),
-                    comune_titolare: Ok(Default::default()),
-                    conservazione: Ok(Default::default()),
-                    data_attivazione: Ok(Default::default()),
-                    data_nascita_richiedente: Ok(Default::default()),
-                    data_rilascio_documento: Ok(Default::default()),
-                    data_scadenza: Ok(Default::default()),
-                    data_scadenza_documento: Ok(Default::default()),
-                    denominazione_titolare: Ok(Default::default()),
-                    descrizione: Ok(Default::default()),
-                    documenti_attivazione: Ok(Default::default()),
-                    documenti_conservazione: Ok(Default::default()),
-                    documento_rilasciato_da: Ok(Default::default()),
-                    dominio: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    indirizzo_titolare: Ok(Default::default()),
-                    multiutenza: Ok(Default::default()),
-                    nazione_nascita_richiedente: Ok(Default::default()),
-                    nazione_titolare: Ok(Default::default()),
-                    nome_richiedente: Ok(Default::default()),
-                    numero_documento: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    provincia_nascita_richiedente: Ok(Default::default()),
-                    provincia_titolare: Ok(Default::default()),
-                    sesso_richiedente: Ok(Default::default()),
-                    sms: Ok(Default::default()),
-                    sottotipo_cliente: Ok(Default::default()),
-                    sottotipo_cliente_altro: Ok(Default::default()),
-                    spazio_conservazione: Ok(Default::default()),
-                    spazio_disco: Ok(Default::default()),
-                    spazio_storico: Ok(Default::default()),
-                    stato: Ok(Default::default()),
-                    storico: Ok(Default::default()),
-                    telefono: Ok(Default::default()),
-                    timestamp: Ok(Default::default()),
-                    tipo_casella: Ok(Default::default()),
-                    tipo_cliente: Ok(Default::default()),
-                    tipo_documento: Ok(Default::default()),
-                    uid: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Casella {
-            pub fn autorinnovo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.autorinnovo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for autorinnovo: {e}")
-                    });
-                self
-            }
-            pub fn callback<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallbackEcho>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback: {e}")
-                    });
-                self
-            }
-            pub fn cap_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cap_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cap_titolare: {e}")
-                    });
-                self
-            }
-            pub fn casella_pec<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.casella_pec = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for casella_pec: {e}")
-                    });
-                self
-            }
-            pub fn cellulare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cellulare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cellulare: {e}")
-                    });
-                self
-            }
-            pub fn cf_piva_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cf_piva_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cf_piva_titolare: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cod_attivazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cod_attivazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cod_attivazione: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn codice_fiscale_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.codice_fiscale_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for codice_fiscale_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cognome_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cognome_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cognome_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn comune_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.comune_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for comune_nascita_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn comune_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.comune_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for comune_titolare: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn conservazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.conservazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for conservazione: {e}")
-                    });
-                self
-            }
-            pub fn data_attivazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_attivazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_attivazione: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn data_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_nascita_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn data_rilascio_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_rilascio_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_rilascio_documento: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn data_scadenza<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_scadenza = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_scadenza: {e}")
-                    });
-                self
-            }
-            pub fn data_scadenza_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_scadenza_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_scadenza_documento: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn denominazione_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.denominazione_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for denominazione_titolare: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn descrizione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.descrizione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for descrizione: {e}")
-                    });
-                self
-            }
-            pub fn documenti_attivazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documenti_attivazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for documenti_attivazione: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn documenti_conservazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documenti_conservazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for documenti_conservazione: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn documento_rilasciato_da<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documento_rilasciato_da = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for documento_rilasciato_da: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn dominio<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.dominio = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for dominio: {e}")
-                    });
-                self
-            }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn indirizzo_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.indirizzo_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for indirizzo_titolare: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn multiutenza<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Utenza>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.multiutenza = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for multiutenza: {e}")
-                    });
-                self
-            }
-            pub fn nazione_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nazione_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for nazione_nascita_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn nazione_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nazione_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for nazione_titolare: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn nome_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for nome_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn numero_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.numero_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for numero_documento: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn provincia_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provincia_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provincia_nascita_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn provincia_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provincia_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provincia_titolare: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sesso_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::Gender>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sesso_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sesso_richiedente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sms<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sms = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sms: {e}")
-                    });
-                self
-            }
-            pub fn sottotipo_cliente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::CustomerSubtype>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sottotipo_cliente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sottotipo_cliente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sottotipo_cliente_altro<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sottotipo_cliente_altro = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sottotipo_cliente_altro: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn spazio_conservazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spazio_conservazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for spazio_conservazione: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn spazio_disco<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spazio_disco = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for spazio_disco: {e}")
-                    });
-                self
-            }
-            pub fn spazio_storico<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spazio_storico = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for spazio_storico: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn stato<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::MailboxState>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stato = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stato: {e}")
-                    });
-                self
-            }
-            pub fn storico<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.storico = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for storico: {e}")
-                    });
-                self
-            }
-            pub fn telefono<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.telefono = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for telefono: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn tipo_casella<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::MailboxType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_casella = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tipo_casella: {e}")
-                    });
-                self
-            }
-            pub fn tipo_cliente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::CustomerType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_cliente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tipo_cliente: {e}")
-                    });
-                self
-            }
-            pub fn tipo_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::IdentityDocumentType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for tipo_documento: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn uid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uid: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Casella> for super::Casella {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Casella,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    autorinnovo: value.autorinnovo?,
-                    callback: value.callback?,
-                    cap_titolare: value.cap_titolare?,
-                    casella_pec: value.casella_pec?,
-                    cellulare: value.cellulare?,
-                    cf_piva_titolare: value.cf_piva_titolare?,
-                    cod_attivazione: value.cod_attivazione?,
-                    codice_fiscale_richiedente: value.codice_fiscale_richiedente?,
-                    cognome_richiedente: value.cognome_richiedente?,
-                    comune_nascita_richiedente: value.comune_nascita_richiedente?,
-                    comune_titolare: value.comune_titolare?,
-                    conservazione: value.conservazione?,
-                    data_attivazione: value.data_attivazione?,
-                    data_nascita_richiedente: value.data_nascita_richiedente?,
-                    data_rilascio_documento: value.data_rilascio_documento?,
-                    data_scadenza: value.data_scadenza?,
-                    data_scadenza_documento: value.data_scadenza_documento?,
-                    denominazione_titolare: value.denominazione_titolare?,
-                    descrizione: value.descrizione?,
-                    documenti_attivazione: value.documenti_attivazione?,
-                    documenti_conservazione: value.documenti_conservazione?,
-                    documento_rilasciato_da: value.documento_rilasciato_da?,
-                    dominio: value.dominio?,
-                    email: value.email?,
-                    id: value.id?,
-                    indirizzo_titolare: value.indirizzo_titolare?,
-                    multiutenza: value.multiutenza?,
-                    nazione_nascita_richiedente: value.nazione_nascita_richiedente?,
-                    nazione_titolare: value.nazione_titolare?,
-                    nome_richiedente: value.nome_richiedente?,
-                    numero_documento: value.numero_documento?,
-                    owner: value.owner?,
-                    provincia_nascita_richiedente: value.provincia_nascita_richiedente?,
-                    provincia_titolare: value.provincia_titolare?,
-                    sesso_richiedente: value.sesso_richiedente?,
-                    sms: value.sms?,
-                    sottotipo_cliente: value.sottotipo_cliente?,
-                    sottotipo_cliente_altro: value.sottotipo_cliente_altro?,
-                    spazio_conservazione: value.spazio_conservazione?,
-                    spazio_disco: value.spazio_disco?,
-                    spazio_storico: value.spazio_storico?,
-                    stato: value.stato?,
-                    storico: value.storico?,
-                    telefono: value.telefono?,
-                    timestamp: value.timestamp?,
-                    tipo_casella: value.tipo_casella?,
-                    tipo_cliente: value.tipo_cliente?,
-                    tipo_documento: value.tipo_documento?,
-                    uid: value.uid?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Casella> for Casella {
-            fn from(value: super::Casella) -> Self {
-                Self {
-                    autorinnovo: Ok(value.autorinnovo),
-                    callback: Ok(value.callback),
-                    cap_titolare: Ok(value.cap_titolare),
-                    casella_pec: Ok(value.casella_pec),
-                    cellulare: Ok(value.cellulare),
-                    cf_piva_titolare: Ok(value.cf_piva_titolare),
-                    cod_attivazione: Ok(value.cod_attivazione),
-                    codice_fiscale_richiedente: Ok(value.codice_fiscale_richiedente),
-                    cognome_richiedente: Ok(value.cognome_richiedente),
-                    comune_nascita_richiedente: Ok(value.comune_nascita_richiedente),
-                    comune_titolare: Ok(value.comune_titolare),
-                    conservazione: Ok(value.conservazione),
-                    data_attivazione: Ok(value.data_attivazione),
-                    data_nascita_richiedente: Ok(value.data_nascita_richiedente),
-                    data_rilascio_documento: Ok(value.data_rilascio_documento),
-                    data_scadenza: Ok(value.data_scadenza),
-                    data_scadenza_documento: Ok(value.data_scadenza_documento),
-                    denominazione_titolare: Ok(value.denominazione_titolare),
-                    descrizione: Ok(value.descrizione),
-                    documenti_attivazione: Ok(value.documenti_attivazione),
-                    documenti_conservazione: Ok(value.documenti_conservazione),
-                    documento_rilasciato_da: Ok(value.documento_rilasciato_da),
-                    dominio: Ok(value.dominio),
-                    email: Ok(value.email),
-                    id: Ok(value.id),
-                    indirizzo_titolare: Ok(value.indirizzo_titolare),
-                    multiutenza: Ok(value.multiutenza),
-                    nazione_nascita_richiedente: Ok(value.nazione_nascita_richiedente),
-                    nazione_titolare: Ok(value.nazione_titolare),
-                    nome_richiedente: Ok(value.nome_richiedente),
-                    numero_documento: Ok(value.numero_documento),
-                    owner: Ok(value.owner),
-                    provincia_nascita_richiedente: Ok(
-                        value.provincia_nascita_richiedente,
-                    ),
-                    provincia_titolare: Ok(value.provincia_titolare),
-                    sesso_richiedente: Ok(value.sesso_richiedente),
-                    sms: Ok(value.sms),
-                    sottotipo_cliente: Ok(value.sottotipo_cliente),
-                    sottotipo_cliente_altro: Ok(value.sottotipo_cliente_altro),
-                    spazio_conservazione: Ok(value.spazio_conservazione),
-                    spazio_disco: Ok(value.spazio_disco),
-                    spazio_storico: Ok(value.spazio_storico),
-                    stato: Ok(value.stato),
-                    storico: Ok(value.storico),
-                    telefono: Ok(value.telefono),
-                    timestamp: Ok(value.timestamp),
-                    tipo_casella: Ok(value.tipo_casella),
-                    tipo_cliente: Ok(value.tipo_cliente),
-                    tipo_documento: Ok(value.tipo_documento),
-                    uid: Ok(value.uid),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct CasellaSummary {
-            casella_pec: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            data_scadenza: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            stato: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::MailboxState>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<super::Timestamp>,
-                ::std::string::String,
-            >,
-            tipo_casella: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::MailboxType>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for CasellaSummary {
-            fn default() -> Self {
-                Self {
-                    casella_pec: Ok(Default::default()),
-                    data_scadenza: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    stato: Ok(Default::default()),
-                    timestamp: Ok(Default::default()),
-                    tipo_casella: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl CasellaSummary {
-            pub fn casella_pec<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.casella_pec = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for casella_pec: {e}")
-                    });
-                self
-            }
-            pub fn data_scadenza<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_scadenza = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data_scadenza: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn stato<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::MailboxState>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stato = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stato: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Timestamp>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn tipo_casella<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::MailboxType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_casella = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tipo_casella: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<CasellaSummary> for super::CasellaSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CasellaSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    casella_pec: value.casella_pec?,
-                    data_scadenza: value.data_scadenza?,
-                    id: value.id?,
-                    owner: value.owner?,
-                    stato: value.stato?,
-                    timestamp: value.timestamp?,
-                    tipo_casella: value.tipo_casella?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::CasellaSummary> for CasellaSummary {
-            fn from(value: super::CasellaSummary) -> Self {
-                Self {
-                    casella_pec: Ok(value.casella_pec),
-                    data_scadenza: Ok(value.data_scadenza),
-                    id: Ok(value.id),
-                    owner: Ok(value.owner),
-                    stato: Ok(value.stato),
-                    timestamp: Ok(value.timestamp),
-                    tipo_casella: Ok(value.tipo_casella),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct ChangeMailboxSpaceRequest {
-            spazio_conservazione: ::std::result::Result<
-                ::std::option::Option<super::SpaceAmount>,
-                ::std::string::String,
-            >,
-            spazio_disco: ::std::result::Result<
-                ::std::option::Option<super::SpaceAmount>,
-                ::std::string::String,
-            >,
-            spazio_storico: ::std::result::Result<
-                ::std::option::Option<super::SpaceAmount>,
-                ::std::string::String,
-            >,
+            spazio_conservazione: Result<Option<super::SpaceAmount>, String>,
+            spazio_disco: Result<Option<super::SpaceAmount>, String>,
+            spazio_storico: Result<Option<super::SpaceAmount>, String>,
         }
 
-        impl ::std::default::Default for ChangeMailboxSpaceRequest {
+        impl Default for ChangeMailboxSpaceRequest {
             fn default() -> Self {
                 Self {
                     spazio_conservazione: Ok(Default::default()),
@@ -4523,44 +2715,25 @@ signed in p7m format, base64-encoded.
         }
 
         impl ChangeMailboxSpaceRequest {
-            pub fn spazio_conservazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SpaceAmount>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spazio_conservazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for spazio_conservazione: {e}"
-                        )
-                    });
+            pub fn spazio_conservazione(
+                mut self,
+                value: impl Input<Option<super::SpaceAmount>>,
+            ) -> Self {
+                self.spazio_conservazione = input(value, "spazio_conservazione");
                 self
             }
-            pub fn spazio_disco<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SpaceAmount>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spazio_disco = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for spazio_disco: {e}")
-                    });
+            pub fn spazio_disco(
+                mut self,
+                value: impl Input<Option<super::SpaceAmount>>,
+            ) -> Self {
+                self.spazio_disco = input(value, "spazio_disco");
                 self
             }
-            pub fn spazio_storico<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SpaceAmount>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spazio_storico = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for spazio_storico: {e}"
-                        )
-                    });
+            pub fn spazio_storico(
+                mut self,
+                value: impl Input<Option<super::SpaceAmount>>,
+            ) -> Self {
+                self.spazio_storico = input(value, "spazio_storico");
                 self
             }
         }
@@ -4570,7 +2743,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ChangeMailboxSpaceRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     spazio_conservazione: value.spazio_conservazione?,
                     spazio_disco: value.spazio_disco?,
@@ -4592,13 +2765,10 @@ signed in p7m format, base64-encoded.
 
         #[derive(Clone, Debug)]
         pub struct ChangeMailboxTypeRequest {
-            tipo_casella: ::std::result::Result<
-                super::MailboxUpgradeType,
-                ::std::string::String,
-            >,
+            tipo_casella: Result<super::MailboxUpgradeType, String>,
         }
 
-        impl ::std::default::Default for ChangeMailboxTypeRequest {
+        impl Default for ChangeMailboxTypeRequest {
             fn default() -> Self {
                 Self {
                     tipo_casella: Err("no value supplied for tipo_casella".to_string()),
@@ -4607,16 +2777,11 @@ signed in p7m format, base64-encoded.
         }
 
         impl ChangeMailboxTypeRequest {
-            pub fn tipo_casella<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::MailboxUpgradeType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_casella = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tipo_casella: {e}")
-                    });
+            pub fn tipo_casella(
+                mut self,
+                value: impl Input<super::MailboxUpgradeType>,
+            ) -> Self {
+                self.tipo_casella = input(value, "tipo_casella");
                 self
             }
         }
@@ -4626,7 +2791,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ChangeMailboxTypeRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     tipo_casella: value.tipo_casella?,
                 })
@@ -4644,58 +2809,34 @@ signed in p7m format, base64-encoded.
 
         #[derive(Clone, Debug)]
         pub struct CreateRegistryCommunicationRequest {
-            callback: ::std::result::Result<
-                ::std::option::Option<super::Callback>,
-                ::std::string::String,
-            >,
-            casella_pec: ::std::result::Result<
+            callback: Result<Option<super::Callback>, String>,
+            casella_pec: Result<
                 super::CreateRegistryCommunicationRequestCasellaPec,
-                ::std::string::String,
+                String,
             >,
-            cellulare: ::std::result::Result<
+            cellulare: Result<
                 super::CreateRegistryCommunicationRequestCellulare,
-                ::std::string::String,
+                String,
             >,
-            cf: ::std::result::Result<
-                super::CreateRegistryCommunicationRequestCf,
-                ::std::string::String,
-            >,
-            cf_piva: ::std::result::Result<
-                super::CreateRegistryCommunicationRequestCfPiva,
-                ::std::string::String,
-            >,
-            cognome: ::std::result::Result<
-                super::CreateRegistryCommunicationRequestCognome,
-                ::std::string::String,
-            >,
-            comune: ::std::result::Result<
-                super::CreateRegistryCommunicationRequestComune,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                super::CreateRegistryCommunicationRequestEmail,
-                ::std::string::String,
-            >,
-            nome: ::std::result::Result<
-                super::CreateRegistryCommunicationRequestNome,
-                ::std::string::String,
-            >,
-            pec_amministratore: ::std::result::Result<bool, ::std::string::String>,
-            provincia: ::std::result::Result<
+            cf: Result<super::CreateRegistryCommunicationRequestCf, String>,
+            cf_piva: Result<super::CreateRegistryCommunicationRequestCfPiva, String>,
+            cognome: Result<super::CreateRegistryCommunicationRequestCognome, String>,
+            comune: Result<super::CreateRegistryCommunicationRequestComune, String>,
+            email: Result<super::CreateRegistryCommunicationRequestEmail, String>,
+            nome: Result<super::CreateRegistryCommunicationRequestNome, String>,
+            pec_amministratore: Result<bool, String>,
+            provincia: Result<
                 super::CreateRegistryCommunicationRequestProvincia,
-                ::std::string::String,
+                String,
             >,
-            qualifica: ::std::result::Result<
-                crate::generated::types::ApplicantRole,
-                ::std::string::String,
-            >,
-            ragione_sociale: ::std::result::Result<
+            qualifica: Result<crate::generated::types::ApplicantRole, String>,
+            ragione_sociale: Result<
                 super::CreateRegistryCommunicationRequestRagioneSociale,
-                ::std::string::String,
+                String,
             >,
         }
 
-        impl ::std::default::Default for CreateRegistryCommunicationRequest {
+        impl Default for CreateRegistryCommunicationRequest {
             fn default() -> Self {
                 Self {
                     callback: Ok(Default::default()),
@@ -4718,180 +2859,94 @@ signed in p7m format, base64-encoded.
         }
 
         impl CreateRegistryCommunicationRequest {
-            pub fn callback<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Callback>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback: {e}")
-                    });
+            pub fn callback(
+                mut self,
+                value: impl Input<Option<super::Callback>>,
+            ) -> Self {
+                self.callback = input(value, "callback");
                 self
             }
-            pub fn casella_pec<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestCasellaPec,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.casella_pec = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for casella_pec: {e}")
-                    });
+            pub fn casella_pec(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestCasellaPec>,
+            ) -> Self {
+                self.casella_pec = input(value, "casella_pec");
                 self
             }
-            pub fn cellulare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestCellulare,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cellulare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cellulare: {e}")
-                    });
+            pub fn cellulare(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestCellulare>,
+            ) -> Self {
+                self.cellulare = input(value, "cellulare");
                 self
             }
-            pub fn cf<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreateRegistryCommunicationRequestCf>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cf = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for cf: {e}"));
+            pub fn cf(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestCf>,
+            ) -> Self {
+                self.cf = input(value, "cf");
                 self
             }
-            pub fn cf_piva<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestCfPiva,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cf_piva = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cf_piva: {e}")
-                    });
+            pub fn cf_piva(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestCfPiva>,
+            ) -> Self {
+                self.cf_piva = input(value, "cf_piva");
                 self
             }
-            pub fn cognome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestCognome,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cognome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cognome: {e}")
-                    });
+            pub fn cognome(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestCognome>,
+            ) -> Self {
+                self.cognome = input(value, "cognome");
                 self
             }
-            pub fn comune<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestComune,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.comune = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for comune: {e}")
-                    });
+            pub fn comune(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestComune>,
+            ) -> Self {
+                self.comune = input(value, "comune");
                 self
             }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestEmail,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+            pub fn email(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestEmail>,
+            ) -> Self {
+                self.email = input(value, "email");
                 self
             }
-            pub fn nome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestNome,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nome: {e}")
-                    });
+            pub fn nome(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestNome>,
+            ) -> Self {
+                self.nome = input(value, "nome");
                 self
             }
-            pub fn pec_amministratore<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pec_amministratore = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for pec_amministratore: {e}"
-                        )
-                    });
+            pub fn pec_amministratore(mut self, value: impl Input<bool>) -> Self {
+                self.pec_amministratore = input(value, "pec_amministratore");
                 self
             }
-            pub fn provincia<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::CreateRegistryCommunicationRequestProvincia,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provincia = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provincia: {e}")
-                    });
+            pub fn provincia(
+                mut self,
+                value: impl Input<super::CreateRegistryCommunicationRequestProvincia>,
+            ) -> Self {
+                self.provincia = input(value, "provincia");
                 self
             }
-            pub fn qualifica<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::types::ApplicantRole>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.qualifica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for qualifica: {e}")
-                    });
+            pub fn qualifica(
+                mut self,
+                value: impl Input<crate::generated::types::ApplicantRole>,
+            ) -> Self {
+                self.qualifica = input(value, "qualifica");
                 self
             }
-            pub fn ragione_sociale<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
+            pub fn ragione_sociale(
+                mut self,
+                value: impl Input<
                     super::CreateRegistryCommunicationRequestRagioneSociale,
                 >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ragione_sociale = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ragione_sociale: {e}"
-                        )
-                    });
+            ) -> Self {
+                self.ragione_sociale = input(value, "ragione_sociale");
                 self
             }
         }
@@ -4901,7 +2956,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CreateRegistryCommunicationRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     callback: value.callback?,
                     casella_pec: value.casella_pec?,
@@ -4942,125 +2997,12 @@ signed in p7m format, base64-encoded.
         }
 
         #[derive(Clone, Debug)]
-        pub struct DomainCheckEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for DomainCheckEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl DomainCheckEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<DomainCheckEnvelope>
-        for super::DomainCheckEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DomainCheckEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::DomainCheckEnvelope> for DomainCheckEnvelope {
-            fn from(value: super::DomainCheckEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct EnableConservationRequest {
-            documenti: ::std::result::Result<super::Documenti, ::std::string::String>,
-            spazio_conservazione: ::std::result::Result<
-                ::std::option::Option<super::SpaceAmount>,
-                ::std::string::String,
-            >,
+            documenti: Result<super::Documenti, String>,
+            spazio_conservazione: Result<Option<super::SpaceAmount>, String>,
         }
 
-        impl ::std::default::Default for EnableConservationRequest {
+        impl Default for EnableConservationRequest {
             fn default() -> Self {
                 Self {
                     documenti: Err("no value supplied for documenti".to_string()),
@@ -5070,30 +3012,15 @@ signed in p7m format, base64-encoded.
         }
 
         impl EnableConservationRequest {
-            pub fn documenti<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Documenti>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documenti = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for documenti: {e}")
-                    });
+            pub fn documenti(mut self, value: impl Input<super::Documenti>) -> Self {
+                self.documenti = input(value, "documenti");
                 self
             }
-            pub fn spazio_conservazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::SpaceAmount>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.spazio_conservazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for spazio_conservazione: {e}"
-                        )
-                    });
+            pub fn spazio_conservazione(
+                mut self,
+                value: impl Input<Option<super::SpaceAmount>>,
+            ) -> Self {
+                self.spazio_conservazione = input(value, "spazio_conservazione");
                 self
             }
         }
@@ -5103,7 +3030,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: EnableConservationRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     documenti: value.documenti?,
                     spazio_conservazione: value.spazio_conservazione?,
@@ -5122,562 +3049,76 @@ signed in p7m format, base64-encoded.
         }
 
         #[derive(Clone, Debug)]
-        pub struct Envelope {
-            data: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Envelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Envelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Envelope> for super::Envelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Envelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Envelope> for Envelope {
-            fn from(value: super::Envelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct ErrorEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for ErrorEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl ErrorEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<ErrorEnvelope> for super::ErrorEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::ErrorEnvelope> for ErrorEnvelope {
-            fn from(value: super::ErrorEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct MailboxEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<super::Casella>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for MailboxEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl MailboxEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Casella>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<MailboxEnvelope> for super::MailboxEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MailboxEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::MailboxEnvelope> for MailboxEnvelope {
-            fn from(value: super::MailboxEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct MailboxListEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CasellaSummary>>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for MailboxListEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl MailboxListEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CasellaSummary>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<MailboxListEnvelope>
-        for super::MailboxListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MailboxListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::MailboxListEnvelope> for MailboxListEnvelope {
-            fn from(value: super::MailboxListEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct RegisterMailboxRequest {
-            autorinnovo: ::std::result::Result<bool, ::std::string::String>,
-            callback: ::std::result::Result<
-                ::std::option::Option<super::Callback>,
-                ::std::string::String,
-            >,
-            cap_titolare: ::std::result::Result<
-                super::RegisterMailboxRequestCapTitolare,
-                ::std::string::String,
-            >,
-            casella_pec: ::std::result::Result<
-                super::RegisterMailboxRequestCasellaPec,
-                ::std::string::String,
-            >,
-            cellulare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cf_piva_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            codice_fiscale_richiedente: ::std::result::Result<
+            autorinnovo: Result<bool, String>,
+            callback: Result<Option<super::Callback>, String>,
+            cap_titolare: Result<super::RegisterMailboxRequestCapTitolare, String>,
+            casella_pec: Result<super::RegisterMailboxRequestCasellaPec, String>,
+            cellulare: Result<Option<String>, String>,
+            cf_piva_titolare: Result<Option<String>, String>,
+            codice_fiscale_richiedente: Result<
                 super::RegisterMailboxRequestCodiceFiscaleRichiedente,
-                ::std::string::String,
+                String,
             >,
-            cognome_richiedente: ::std::result::Result<
+            cognome_richiedente: Result<
                 super::RegisterMailboxRequestCognomeRichiedente,
-                ::std::string::String,
+                String,
             >,
-            comune_nascita_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            comune_titolare: ::std::result::Result<
-                super::RegisterMailboxRequestComuneTitolare,
-                ::std::string::String,
-            >,
-            data_nascita_richiedente: ::std::result::Result<
+            comune_nascita_richiedente: Result<Option<String>, String>,
+            comune_titolare: Result<super::RegisterMailboxRequestComuneTitolare, String>,
+            data_nascita_richiedente: Result<
                 super::RegisterMailboxRequestDataNascitaRichiedente,
-                ::std::string::String,
+                String,
             >,
-            data_rilascio_documento: ::std::result::Result<
-                ::std::option::Option<
-                    super::RegisterMailboxRequestDataRilascioDocumento,
-                >,
-                ::std::string::String,
+            data_rilascio_documento: Result<
+                Option<super::RegisterMailboxRequestDataRilascioDocumento>,
+                String,
             >,
-            data_scadenza_documento: ::std::result::Result<
-                ::std::option::Option<
-                    super::RegisterMailboxRequestDataScadenzaDocumento,
-                >,
-                ::std::string::String,
+            data_scadenza_documento: Result<
+                Option<super::RegisterMailboxRequestDataScadenzaDocumento>,
+                String,
             >,
-            denominazione_titolare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            documento_rilasciato_da: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                super::RegisterMailboxRequestEmail,
-                ::std::string::String,
-            >,
-            indirizzo_titolare: ::std::result::Result<
+            denominazione_titolare: Result<Option<String>, String>,
+            documento_rilasciato_da: Result<Option<String>, String>,
+            email: Result<super::RegisterMailboxRequestEmail, String>,
+            indirizzo_titolare: Result<
                 super::RegisterMailboxRequestIndirizzoTitolare,
-                ::std::string::String,
+                String,
             >,
-            nazione_nascita_richiedente: ::std::result::Result<
+            nazione_nascita_richiedente: Result<
                 super::RegisterMailboxRequestNazioneNascitaRichiedente,
-                ::std::string::String,
+                String,
             >,
-            nazione_titolare: ::std::result::Result<
+            nazione_titolare: Result<
                 super::RegisterMailboxRequestNazioneTitolare,
-                ::std::string::String,
+                String,
             >,
-            nome_richiedente: ::std::result::Result<
+            nome_richiedente: Result<
                 super::RegisterMailboxRequestNomeRichiedente,
-                ::std::string::String,
+                String,
             >,
-            numero_documento: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provincia_nascita_richiedente: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provincia_titolare: ::std::result::Result<
+            numero_documento: Result<Option<String>, String>,
+            provincia_nascita_richiedente: Result<Option<String>, String>,
+            provincia_titolare: Result<
                 super::RegisterMailboxRequestProvinciaTitolare,
-                ::std::string::String,
+                String,
             >,
-            sesso_richiedente: ::std::result::Result<
-                crate::generated::types::Gender,
-                ::std::string::String,
+            sesso_richiedente: Result<crate::generated::types::Gender, String>,
+            sottotipo_cliente: Result<
+                Option<crate::generated::types::CustomerSubtype>,
+                String,
             >,
-            sottotipo_cliente: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::CustomerSubtype>,
-                ::std::string::String,
-            >,
-            sottotipo_cliente_altro: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            telefono: ::std::result::Result<
-                super::RegisterMailboxRequestTelefono,
-                ::std::string::String,
-            >,
-            tipo_casella: ::std::result::Result<
-                crate::generated::types::MailboxType,
-                ::std::string::String,
-            >,
-            tipo_cliente: ::std::result::Result<
-                crate::generated::types::CustomerType,
-                ::std::string::String,
-            >,
-            tipo_documento: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::IdentityDocumentType>,
-                ::std::string::String,
+            sottotipo_cliente_altro: Result<Option<String>, String>,
+            telefono: Result<super::RegisterMailboxRequestTelefono, String>,
+            tipo_casella: Result<crate::generated::types::MailboxType, String>,
+            tipo_cliente: Result<crate::generated::types::CustomerType, String>,
+            tipo_documento: Result<
+                Option<crate::generated::types::IdentityDocumentType>,
+                String,
             >,
         }
 
-        impl ::std::default::Default for RegisterMailboxRequest {
+        impl Default for RegisterMailboxRequest {
             fn default() -> Self {
                 Self {
                     autorinnovo: Ok(Default::default()),
@@ -5735,430 +3176,224 @@ signed in p7m format, base64-encoded.
         }
 
         impl RegisterMailboxRequest {
-            pub fn autorinnovo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.autorinnovo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for autorinnovo: {e}")
-                    });
+            pub fn autorinnovo(mut self, value: impl Input<bool>) -> Self {
+                self.autorinnovo = input(value, "autorinnovo");
                 self
             }
-            pub fn callback<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Callback>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback: {e}")
-                    });
+            pub fn callback(
+                mut self,
+                value: impl Input<Option<super::Callback>>,
+            ) -> Self {
+                self.callback = input(value, "callback");
                 self
             }
-            pub fn cap_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RegisterMailboxRequestCapTitolare>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cap_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cap_titolare: {e}")
-                    });
+            pub fn cap_titolare(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestCapTitolare>,
+            ) -> Self {
+                self.cap_titolare = input(value, "cap_titolare");
                 self
             }
-            pub fn casella_pec<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RegisterMailboxRequestCasellaPec>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.casella_pec = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for casella_pec: {e}")
-                    });
+            pub fn casella_pec(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestCasellaPec>,
+            ) -> Self {
+                self.casella_pec = input(value, "casella_pec");
                 self
             }
-            pub fn cellulare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cellulare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cellulare: {e}")
-                    });
+            pub fn cellulare(mut self, value: impl Input<Option<String>>) -> Self {
+                self.cellulare = input(value, "cellulare");
                 self
             }
-            pub fn cf_piva_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cf_piva_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cf_piva_titolare: {e}"
-                        )
-                    });
+            pub fn cf_piva_titolare(
+                mut self,
+                value: impl Input<Option<String>>,
+            ) -> Self {
+                self.cf_piva_titolare = input(value, "cf_piva_titolare");
                 self
             }
-            pub fn codice_fiscale_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::RegisterMailboxRequestCodiceFiscaleRichiedente,
+            pub fn codice_fiscale_richiedente(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestCodiceFiscaleRichiedente>,
+            ) -> Self {
+                self.codice_fiscale_richiedente = input(
+                    value,
+                    "codice_fiscale_richiedente",
+                );
+                self
+            }
+            pub fn cognome_richiedente(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestCognomeRichiedente>,
+            ) -> Self {
+                self.cognome_richiedente = input(value, "cognome_richiedente");
+                self
+            }
+            pub fn comune_nascita_richiedente(
+                mut self,
+                value: impl Input<Option<String>>,
+            ) -> Self {
+                self.comune_nascita_richiedente = input(
+                    value,
+                    "comune_nascita_richiedente",
+                );
+                self
+            }
+            pub fn comune_titolare(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestComuneTitolare>,
+            ) -> Self {
+                self.comune_titolare = input(value, "comune_titolare");
+                self
+            }
+            pub fn data_nascita_richiedente(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestDataNascitaRichiedente>,
+            ) -> Self {
+                self.data_nascita_richiedente = input(value, "data_nascita_richiedente");
+                self
+            }
+            pub fn data_rilascio_documento(
+                mut self,
+                value: impl Input<
+                    Option<super::RegisterMailboxRequestDataRilascioDocumento>,
                 >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.codice_fiscale_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for codice_fiscale_richiedente: {e}"
-                        )
-                    });
+            ) -> Self {
+                self.data_rilascio_documento = input(value, "data_rilascio_documento");
                 self
             }
-            pub fn cognome_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::RegisterMailboxRequestCognomeRichiedente,
+            pub fn data_scadenza_documento(
+                mut self,
+                value: impl Input<
+                    Option<super::RegisterMailboxRequestDataScadenzaDocumento>,
                 >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cognome_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for cognome_richiedente: {e}"
-                        )
-                    });
+            ) -> Self {
+                self.data_scadenza_documento = input(value, "data_scadenza_documento");
                 self
             }
-            pub fn comune_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.comune_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for comune_nascita_richiedente: {e}"
-                        )
-                    });
+            pub fn denominazione_titolare(
+                mut self,
+                value: impl Input<Option<String>>,
+            ) -> Self {
+                self.denominazione_titolare = input(value, "denominazione_titolare");
                 self
             }
-            pub fn comune_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RegisterMailboxRequestComuneTitolare>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.comune_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for comune_titolare: {e}"
-                        )
-                    });
+            pub fn documento_rilasciato_da(
+                mut self,
+                value: impl Input<Option<String>>,
+            ) -> Self {
+                self.documento_rilasciato_da = input(value, "documento_rilasciato_da");
                 self
             }
-            pub fn data_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::RegisterMailboxRequestDataNascitaRichiedente,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_nascita_richiedente: {e}"
-                        )
-                    });
+            pub fn email(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestEmail>,
+            ) -> Self {
+                self.email = input(value, "email");
                 self
             }
-            pub fn data_rilascio_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::RegisterMailboxRequestDataRilascioDocumento,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_rilascio_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_rilascio_documento: {e}"
-                        )
-                    });
+            pub fn indirizzo_titolare(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestIndirizzoTitolare>,
+            ) -> Self {
+                self.indirizzo_titolare = input(value, "indirizzo_titolare");
                 self
             }
-            pub fn data_scadenza_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        super::RegisterMailboxRequestDataScadenzaDocumento,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_scadenza_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_scadenza_documento: {e}"
-                        )
-                    });
+            pub fn nazione_nascita_richiedente(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestNazioneNascitaRichiedente>,
+            ) -> Self {
+                self.nazione_nascita_richiedente = input(
+                    value,
+                    "nazione_nascita_richiedente",
+                );
                 self
             }
-            pub fn denominazione_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.denominazione_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for denominazione_titolare: {e}"
-                        )
-                    });
+            pub fn nazione_titolare(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestNazioneTitolare>,
+            ) -> Self {
+                self.nazione_titolare = input(value, "nazione_titolare");
                 self
             }
-            pub fn documento_rilasciato_da<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documento_rilasciato_da = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for documento_rilasciato_da: {e}"
-                        )
-                    });
+            pub fn nome_richiedente(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestNomeRichiedente>,
+            ) -> Self {
+                self.nome_richiedente = input(value, "nome_richiedente");
                 self
             }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RegisterMailboxRequestEmail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+            pub fn numero_documento(
+                mut self,
+                value: impl Input<Option<String>>,
+            ) -> Self {
+                self.numero_documento = input(value, "numero_documento");
                 self
             }
-            pub fn indirizzo_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::RegisterMailboxRequestIndirizzoTitolare,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.indirizzo_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for indirizzo_titolare: {e}"
-                        )
-                    });
+            pub fn provincia_nascita_richiedente(
+                mut self,
+                value: impl Input<Option<String>>,
+            ) -> Self {
+                self.provincia_nascita_richiedente = input(
+                    value,
+                    "provincia_nascita_richiedente",
+                );
                 self
             }
-            pub fn nazione_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::RegisterMailboxRequestNazioneNascitaRichiedente,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nazione_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for nazione_nascita_richiedente: {e}"
-                        )
-                    });
+            pub fn provincia_titolare(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestProvinciaTitolare>,
+            ) -> Self {
+                self.provincia_titolare = input(value, "provincia_titolare");
                 self
             }
-            pub fn nazione_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RegisterMailboxRequestNazioneTitolare>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nazione_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for nazione_titolare: {e}"
-                        )
-                    });
+            pub fn sesso_richiedente(
+                mut self,
+                value: impl Input<crate::generated::types::Gender>,
+            ) -> Self {
+                self.sesso_richiedente = input(value, "sesso_richiedente");
                 self
             }
-            pub fn nome_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RegisterMailboxRequestNomeRichiedente>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for nome_richiedente: {e}"
-                        )
-                    });
+            pub fn sottotipo_cliente(
+                mut self,
+                value: impl Input<Option<crate::generated::types::CustomerSubtype>>,
+            ) -> Self {
+                self.sottotipo_cliente = input(value, "sottotipo_cliente");
                 self
             }
-            pub fn numero_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.numero_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for numero_documento: {e}"
-                        )
-                    });
+            pub fn sottotipo_cliente_altro(
+                mut self,
+                value: impl Input<Option<String>>,
+            ) -> Self {
+                self.sottotipo_cliente_altro = input(value, "sottotipo_cliente_altro");
                 self
             }
-            pub fn provincia_nascita_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provincia_nascita_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provincia_nascita_richiedente: {e}"
-                        )
-                    });
+            pub fn telefono(
+                mut self,
+                value: impl Input<super::RegisterMailboxRequestTelefono>,
+            ) -> Self {
+                self.telefono = input(value, "telefono");
                 self
             }
-            pub fn provincia_titolare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    super::RegisterMailboxRequestProvinciaTitolare,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provincia_titolare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for provincia_titolare: {e}"
-                        )
-                    });
+            pub fn tipo_casella(
+                mut self,
+                value: impl Input<crate::generated::types::MailboxType>,
+            ) -> Self {
+                self.tipo_casella = input(value, "tipo_casella");
                 self
             }
-            pub fn sesso_richiedente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::types::Gender>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sesso_richiedente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sesso_richiedente: {e}"
-                        )
-                    });
+            pub fn tipo_cliente(
+                mut self,
+                value: impl Input<crate::generated::types::CustomerType>,
+            ) -> Self {
+                self.tipo_cliente = input(value, "tipo_cliente");
                 self
             }
-            pub fn sottotipo_cliente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::CustomerSubtype>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sottotipo_cliente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sottotipo_cliente: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn sottotipo_cliente_altro<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sottotipo_cliente_altro = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for sottotipo_cliente_altro: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn telefono<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::RegisterMailboxRequestTelefono>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.telefono = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for telefono: {e}")
-                    });
-                self
-            }
-            pub fn tipo_casella<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::types::MailboxType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_casella = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tipo_casella: {e}")
-                    });
-                self
-            }
-            pub fn tipo_cliente<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::types::CustomerType>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_cliente = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tipo_cliente: {e}")
-                    });
-                self
-            }
-            pub fn tipo_documento<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::IdentityDocumentType>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tipo_documento = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for tipo_documento: {e}"
-                        )
-                    });
+            pub fn tipo_documento(
+                mut self,
+                value: impl Input<Option<crate::generated::types::IdentityDocumentType>>,
+            ) -> Self {
+                self.tipo_documento = input(value, "tipo_documento");
                 self
             }
         }
@@ -6168,7 +3403,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RegisterMailboxRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     autorinnovo: value.autorinnovo?,
                     callback: value.callback?,
@@ -6245,884 +3480,11 @@ signed in p7m format, base64-encoded.
         }
 
         #[derive(Clone, Debug)]
-        pub struct RegistryCommunicationEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<super::RichiestaComunicazionePec>,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for RegistryCommunicationEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl RegistryCommunicationEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::RichiestaComunicazionePec>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<RegistryCommunicationEnvelope>
-        for super::RegistryCommunicationEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RegistryCommunicationEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::RegistryCommunicationEnvelope>
-        for RegistryCommunicationEnvelope {
-            fn from(value: super::RegistryCommunicationEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct RegistryCommunicationListEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::vec::Vec<super::RichiestaComunicazionePecSummary>,
-                >,
-                ::std::string::String,
-            >,
-            error: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for RegistryCommunicationListEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl RegistryCommunicationListEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::RichiestaComunicazionePecSummary>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<RegistryCommunicationListEnvelope>
-        for super::RegistryCommunicationListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RegistryCommunicationListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    error: value.error?,
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::RegistryCommunicationListEnvelope>
-        for RegistryCommunicationListEnvelope {
-            fn from(value: super::RegistryCommunicationListEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct RichiestaComunicazionePec {
-            callback: ::std::result::Result<
-                ::std::option::Option<super::CallbackEcho>,
-                ::std::string::String,
-            >,
-            casella_pec: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cellulare: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cf: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cf_piva: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            codice_registro_imprese: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cognome: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            comune: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            documenti_registro_imprese: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            nome: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provincia: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            qualifica: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::ApplicantRole>,
-                ::std::string::String,
-            >,
-            ragione_sociale: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            stato: ::std::result::Result<
-                ::std::option::Option<
-                    crate::generated::types::RegistryCommunicationState,
-                >,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for RichiestaComunicazionePec {
-            fn default() -> Self {
-                Self {
-                    callback: Ok(Default::default()),
-                    casella_pec: Ok(Default::default()),
-                    cellulare: Ok(Default::default()),
-                    cf: Ok(Default::default()),
-                    cf_piva: Ok(Default::default()),
-                    codice_registro_imprese: Ok(Default::default()),
-                    cognome: Ok(Default::default()),
-                    comune: Ok(Default::default()),
-                    documenti_registro_imprese: Ok(Default::default()),
-                    email: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    nome: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    provincia: Ok(Default::default()),
-                    qualifica: Ok(Default::default()),
-                    ragione_sociale: Ok(Default::default()),
-                    stato: Ok(Default::default()),
-                    timestamp: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl RichiestaComunicazionePec {
-            pub fn callback<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::CallbackEcho>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback: {e}")
-                    });
-                self
-            }
-            pub fn casella_pec<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.casella_pec = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for casella_pec: {e}")
-                    });
-                self
-            }
-            pub fn cellulare<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cellulare = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cellulare: {e}")
-                    });
-                self
-            }
-            pub fn cf<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cf = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for cf: {e}"));
-                self
-            }
-            pub fn cf_piva<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cf_piva = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cf_piva: {e}")
-                    });
-                self
-            }
-            pub fn codice_registro_imprese<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.codice_registro_imprese = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for codice_registro_imprese: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn cognome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cognome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cognome: {e}")
-                    });
-                self
-            }
-            pub fn comune<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.comune = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for comune: {e}")
-                    });
-                self
-            }
-            pub fn documenti_registro_imprese<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documenti_registro_imprese = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for documenti_registro_imprese: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn nome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nome: {e}")
-                    });
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn provincia<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provincia = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provincia: {e}")
-                    });
-                self
-            }
-            pub fn qualifica<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::ApplicantRole>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.qualifica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for qualifica: {e}")
-                    });
-                self
-            }
-            pub fn ragione_sociale<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ragione_sociale = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ragione_sociale: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn stato<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        crate::generated::types::RegistryCommunicationState,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stato = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stato: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<RichiestaComunicazionePec>
-        for super::RichiestaComunicazionePec {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RichiestaComunicazionePec,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    callback: value.callback?,
-                    casella_pec: value.casella_pec?,
-                    cellulare: value.cellulare?,
-                    cf: value.cf?,
-                    cf_piva: value.cf_piva?,
-                    codice_registro_imprese: value.codice_registro_imprese?,
-                    cognome: value.cognome?,
-                    comune: value.comune?,
-                    documenti_registro_imprese: value.documenti_registro_imprese?,
-                    email: value.email?,
-                    id: value.id?,
-                    nome: value.nome?,
-                    owner: value.owner?,
-                    provincia: value.provincia?,
-                    qualifica: value.qualifica?,
-                    ragione_sociale: value.ragione_sociale?,
-                    stato: value.stato?,
-                    timestamp: value.timestamp?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::RichiestaComunicazionePec>
-        for RichiestaComunicazionePec {
-            fn from(value: super::RichiestaComunicazionePec) -> Self {
-                Self {
-                    callback: Ok(value.callback),
-                    casella_pec: Ok(value.casella_pec),
-                    cellulare: Ok(value.cellulare),
-                    cf: Ok(value.cf),
-                    cf_piva: Ok(value.cf_piva),
-                    codice_registro_imprese: Ok(value.codice_registro_imprese),
-                    cognome: Ok(value.cognome),
-                    comune: Ok(value.comune),
-                    documenti_registro_imprese: Ok(value.documenti_registro_imprese),
-                    email: Ok(value.email),
-                    id: Ok(value.id),
-                    nome: Ok(value.nome),
-                    owner: Ok(value.owner),
-                    provincia: Ok(value.provincia),
-                    qualifica: Ok(value.qualifica),
-                    ragione_sociale: Ok(value.ragione_sociale),
-                    stato: Ok(value.stato),
-                    timestamp: Ok(value.timestamp),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct RichiestaComunicazionePecSummary {
-            casella_pec: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            stato: ::std::result::Result<
-                ::std::option::Option<
-                    crate::generated::types::RegistryCommunicationState,
-                >,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for RichiestaComunicazionePecSummary {
-            fn default() -> Self {
-                Self {
-                    casella_pec: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    owner: Ok(Default::default()),
-                    stato: Ok(Default::default()),
-                    timestamp: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl RichiestaComunicazionePecSummary {
-            pub fn casella_pec<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.casella_pec = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for casella_pec: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
-                self
-            }
-            pub fn stato<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        crate::generated::types::RegistryCommunicationState,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stato = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stato: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<RichiestaComunicazionePecSummary>
-        for super::RichiestaComunicazionePecSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RichiestaComunicazionePecSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    casella_pec: value.casella_pec?,
-                    id: value.id?,
-                    owner: value.owner?,
-                    stato: value.stato?,
-                    timestamp: value.timestamp?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::RichiestaComunicazionePecSummary>
-        for RichiestaComunicazionePecSummary {
-            fn from(value: super::RichiestaComunicazionePecSummary) -> Self {
-                Self {
-                    casella_pec: Ok(value.casella_pec),
-                    id: Ok(value.id),
-                    owner: Ok(value.owner),
-                    stato: Ok(value.stato),
-                    timestamp: Ok(value.timestamp),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Timestamp {
-            evasione: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            registrazione: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            revoca: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            scadenza: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            ultima_modifica: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Timestamp {
-            fn default() -> Self {
-                Self {
-                    evasione: Ok(Default::default()),
-                    registrazione: Ok(Default::default()),
-                    revoca: Ok(Default::default()),
-                    scadenza: Ok(Default::default()),
-                    ultima_modifica: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Timestamp {
-            pub fn evasione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.evasione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for evasione: {e}")
-                    });
-                self
-            }
-            pub fn registrazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.registrazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for registrazione: {e}")
-                    });
-                self
-            }
-            pub fn revoca<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.revoca = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for revoca: {e}")
-                    });
-                self
-            }
-            pub fn scadenza<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scadenza = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scadenza: {e}")
-                    });
-                self
-            }
-            pub fn ultima_modifica<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ultima_modifica = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ultima_modifica: {e}"
-                        )
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Timestamp> for super::Timestamp {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Timestamp,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    evasione: value.evasione?,
-                    registrazione: value.registrazione?,
-                    revoca: value.revoca?,
-                    scadenza: value.scadenza?,
-                    ultima_modifica: value.ultima_modifica?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Timestamp> for Timestamp {
-            fn from(value: super::Timestamp) -> Self {
-                Self {
-                    evasione: Ok(value.evasione),
-                    registrazione: Ok(value.registrazione),
-                    revoca: Ok(value.revoca),
-                    scadenza: Ok(value.scadenza),
-                    ultima_modifica: Ok(value.ultima_modifica),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct UploadRegistryCommunicationDocumentsRequest {
-            documenti: ::std::result::Result<super::Documenti, ::std::string::String>,
+            documenti: Result<super::Documenti, String>,
         }
 
-        impl ::std::default::Default for UploadRegistryCommunicationDocumentsRequest {
+        impl Default for UploadRegistryCommunicationDocumentsRequest {
             fn default() -> Self {
                 Self {
                     documenti: Err("no value supplied for documenti".to_string()),
@@ -7131,16 +3493,8 @@ signed in p7m format, base64-encoded.
         }
 
         impl UploadRegistryCommunicationDocumentsRequest {
-            pub fn documenti<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Documenti>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documenti = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for documenti: {e}")
-                    });
+            pub fn documenti(mut self, value: impl Input<super::Documenti>) -> Self {
+                self.documenti = input(value, "documenti");
                 self
             }
         }
@@ -7150,7 +3504,7 @@ signed in p7m format, base64-encoded.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: UploadRegistryCommunicationDocumentsRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     documenti: value.documenti?,
                 })
@@ -7162,224 +3516,6 @@ signed in p7m format, base64-encoded.
             fn from(value: super::UploadRegistryCommunicationDocumentsRequest) -> Self {
                 Self {
                     documenti: Ok(value.documenti),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Utenza {
-            cognome: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            descrizione: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            email_gestione_password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id_utenza: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            nome: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            timestamp: ::std::result::Result<
-                ::std::option::Option<super::UtenzaTimestamp>,
-                ::std::string::String,
-            >,
-            userid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Utenza {
-            fn default() -> Self {
-                Self {
-                    cognome: Ok(Default::default()),
-                    descrizione: Ok(Default::default()),
-                    email_gestione_password: Ok(Default::default()),
-                    id_utenza: Ok(Default::default()),
-                    nome: Ok(Default::default()),
-                    timestamp: Ok(Default::default()),
-                    userid: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Utenza {
-            pub fn cognome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.cognome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for cognome: {e}")
-                    });
-                self
-            }
-            pub fn descrizione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.descrizione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for descrizione: {e}")
-                    });
-                self
-            }
-            pub fn email_gestione_password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email_gestione_password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for email_gestione_password: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn id_utenza<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id_utenza = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for id_utenza: {e}")
-                    });
-                self
-            }
-            pub fn nome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nome: {e}")
-                    });
-                self
-            }
-            pub fn timestamp<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UtenzaTimestamp>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.timestamp = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for timestamp: {e}")
-                    });
-                self
-            }
-            pub fn userid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.userid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for userid: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Utenza> for super::Utenza {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Utenza,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cognome: value.cognome?,
-                    descrizione: value.descrizione?,
-                    email_gestione_password: value.email_gestione_password?,
-                    id_utenza: value.id_utenza?,
-                    nome: value.nome?,
-                    timestamp: value.timestamp?,
-                    userid: value.userid?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Utenza> for Utenza {
-            fn from(value: super::Utenza) -> Self {
-                Self {
-                    cognome: Ok(value.cognome),
-                    descrizione: Ok(value.descrizione),
-                    email_gestione_password: Ok(value.email_gestione_password),
-                    id_utenza: Ok(value.id_utenza),
-                    nome: Ok(value.nome),
-                    timestamp: Ok(value.timestamp),
-                    userid: Ok(value.userid),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct UtenzaTimestamp {
-            attivazione: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for UtenzaTimestamp {
-            fn default() -> Self {
-                Self {
-                    attivazione: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl UtenzaTimestamp {
-            pub fn attivazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attivazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attivazione: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<UtenzaTimestamp> for super::UtenzaTimestamp {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UtenzaTimestamp,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attivazione: value.attivazione?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::UtenzaTimestamp> for UtenzaTimestamp {
-            fn from(value: super::UtenzaTimestamp) -> Self {
-                Self {
-                    attivazione: Ok(value.attivazione),
                 }
             }
         }
@@ -7442,7 +3578,7 @@ signed in p7m format, base64-encoded.
         ///`TITOLARE`
         Titolare,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl ApplicantRole {
@@ -7469,7 +3605,7 @@ signed in p7m format, base64-encoded.
 
     impl ::std::str::FromStr for ApplicantRole {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "AMMINISTRATORE" => Self::Amministratore,
@@ -7498,7 +3634,7 @@ signed in p7m format, base64-encoded.
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -7506,10 +3642,8 @@ signed in p7m format, base64-encoded.
     impl<'de> ::serde::Deserialize<'de> for ApplicantRole {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -7525,7 +3659,7 @@ signed in p7m format, base64-encoded.
         ///`JSON`
         Json,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl CallbackMethod {
@@ -7547,7 +3681,7 @@ signed in p7m format, base64-encoded.
 
     impl ::std::str::FromStr for CallbackMethod {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "POST" => Self::Post,
@@ -7571,7 +3705,7 @@ signed in p7m format, base64-encoded.
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -7579,10 +3713,8 @@ signed in p7m format, base64-encoded.
     impl<'de> ::serde::Deserialize<'de> for CallbackMethod {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -7659,7 +3791,7 @@ The service also accepts and echoes an empty string (published samples).*/
         ///`LI`
         Li,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl CustomerSubtype {
@@ -7706,7 +3838,7 @@ The service also accepts and echoes an empty string (published samples).*/
 
     impl ::std::str::FromStr for CustomerSubtype {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "SI" => Self::Si,
@@ -7755,7 +3887,7 @@ The service also accepts and echoes an empty string (published samples).*/
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -7763,10 +3895,8 @@ The service also accepts and echoes an empty string (published samples).*/
     impl<'de> ::serde::Deserialize<'de> for CustomerSubtype {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -7793,7 +3923,7 @@ PC central public administration, A association, PV private person, X other.*/
         ///`X`
         X,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl CustomerType {
@@ -7820,7 +3950,7 @@ PC central public administration, A association, PV private person, X other.*/
 
     impl ::std::str::FromStr for CustomerType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "IM" => Self::Im,
@@ -7849,7 +3979,7 @@ PC central public administration, A association, PV private person, X other.*/
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -7857,10 +3987,8 @@ PC central public administration, A association, PV private person, X other.*/
     impl<'de> ::serde::Deserialize<'de> for CustomerType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -7876,7 +4004,7 @@ PC central public administration, A association, PV private person, X other.*/
         ///`F`
         F,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl Gender {
@@ -7898,7 +4026,7 @@ PC central public administration, A association, PV private person, X other.*/
 
     impl ::std::str::FromStr for Gender {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "M" => Self::M,
@@ -7922,7 +4050,7 @@ PC central public administration, A association, PV private person, X other.*/
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -7930,10 +4058,8 @@ PC central public administration, A association, PV private person, X other.*/
     impl<'de> ::serde::Deserialize<'de> for Gender {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -7951,7 +4077,7 @@ PC central public administration, A association, PV private person, X other.*/
         ///`PASSAPORTO`
         Passaporto,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl IdentityDocumentType {
@@ -7974,7 +4100,7 @@ PC central public administration, A association, PV private person, X other.*/
 
     impl ::std::str::FromStr for IdentityDocumentType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "CARTA_D_IDENTITA" => Self::CartaDIdentita,
@@ -7999,7 +4125,7 @@ PC central public administration, A association, PV private person, X other.*/
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -8007,10 +4133,8 @@ PC central public administration, A association, PV private person, X other.*/
     impl<'de> ::serde::Deserialize<'de> for IdentityDocumentType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -8039,7 +4163,7 @@ PC central public administration, A association, PV private person, X other.*/
         ///`registrazione_annullata`
         RegistrazioneAnnullata,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl MailboxState {
@@ -8066,7 +4190,7 @@ PC central public administration, A association, PV private person, X other.*/
 
     impl ::std::str::FromStr for MailboxState {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "registrata" => Self::Registrata,
@@ -8095,7 +4219,7 @@ PC central public administration, A association, PV private person, X other.*/
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -8103,10 +4227,8 @@ PC central public administration, A association, PV private person, X other.*/
     impl<'de> ::serde::Deserialize<'de> for MailboxState {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -8131,7 +4253,7 @@ sends `bronze`) and answers in upper case.*/
         ///`PECMASSIVA`
         Pecmassiva,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl MailboxType {
@@ -8157,7 +4279,7 @@ sends `bronze`) and answers in upper case.*/
 
     impl ::std::str::FromStr for MailboxType {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "STANDARD" => Self::Standard,
@@ -8185,7 +4307,7 @@ sends `bronze`) and answers in upper case.*/
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -8193,10 +4315,8 @@ sends `bronze`) and answers in upper case.*/
     impl<'de> ::serde::Deserialize<'de> for MailboxType {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -8218,7 +4338,7 @@ sends `bronze`) and answers in upper case.*/
         ///`comunicazione_evasa`
         ComunicazioneEvasa,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl RegistryCommunicationState {
@@ -8242,7 +4362,7 @@ sends `bronze`) and answers in upper case.*/
 
     impl ::std::str::FromStr for RegistryCommunicationState {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "codice_in_richiesta" => Self::CodiceInRichiesta,
@@ -8268,7 +4388,7 @@ sends `bronze`) and answers in upper case.*/
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -8276,10 +4396,8 @@ sends `bronze`) and answers in upper case.*/
     impl<'de> ::serde::Deserialize<'de> for RegistryCommunicationState {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -8365,13 +4483,7 @@ impl Client {
 
 Lists, in short form, the communications of a PEC address to the business register started by the account.
 
-Sends a `GET` request to `/comunica_pec`
-
-```ignore
-let response = client.list_registry_communications()
-    .send()
-    .await;
-```*/
+Sends a `GET` request to `/comunica_pec`*/
     pub fn list_registry_communications(
         &self,
     ) -> builder::ListRegistryCommunications<'_> {
@@ -8389,13 +4501,7 @@ answer is 200, not 201.
 Sends a `POST` request to `/comunica_pec`
 
 Arguments:
-- `body`: The address, the applicant and the company.
-```ignore
-let response = client.create_registry_communication()
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: The address, the applicant and the company.*/
     pub fn create_registry_communication(
         &self,
     ) -> builder::CreateRegistryCommunication<'_> {
@@ -8409,13 +4515,7 @@ Returns the communication request with the given id.
 Sends a `GET` request to `/comunica_pec/{id}`
 
 Arguments:
-- `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
-```ignore
-let response = client.get_registry_communication()
-    .id(id)
-    .send()
-    .await;
-```*/
+- `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).*/
     pub fn get_registry_communication(&self) -> builder::GetRegistryCommunication<'_> {
         builder::GetRegistryCommunication::new(self)
     }
@@ -8431,14 +4531,7 @@ Sends a `PATCH` request to `/comunica_pec/{id}`
 
 Arguments:
 - `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
-- `body`: The signed documents.
-```ignore
-let response = client.upload_registry_communication_documents()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: The signed documents.*/
     pub fn upload_registry_communication_documents(
         &self,
     ) -> builder::UploadRegistryCommunicationDocuments<'_> {
@@ -8456,13 +4549,7 @@ envelope.
 Sends a `GET` request to `/comunica_pec/{id}/procura_registro_imprese`
 
 Arguments:
-- `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
-```ignore
-let response = client.download_registry_power_of_attorney()
-    .id(id)
-    .send()
-    .await;
-```*/
+- `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).*/
     pub fn download_registry_power_of_attorney(
         &self,
     ) -> builder::DownloadRegistryPowerOfAttorney<'_> {
@@ -8480,13 +4567,7 @@ is then `None`.
 Sends a `GET` request to `/domini_pec/{dominio}`
 
 Arguments:
-- `dominio`: Domain to check, e.g. `legalmail.it`.
-```ignore
-let response = client.check_domain()
-    .dominio(dominio)
-    .send()
-    .await;
-```*/
+- `dominio`: Domain to check, e.g. `legalmail.it`.*/
     pub fn check_domain(&self) -> builder::CheckDomain<'_> {
         builder::CheckDomain::new(self)
     }
@@ -8495,13 +4576,7 @@ let response = client.check_domain()
 
 Lists, in short form, the certified mailboxes that belong to the account.
 
-Sends a `GET` request to `/pec`
-
-```ignore
-let response = client.list_mailboxes()
-    .send()
-    .await;
-```*/
+Sends a `GET` request to `/pec`*/
     pub fn list_mailboxes(&self) -> builder::ListMailboxes<'_> {
         builder::ListMailboxes::new(self)
     }
@@ -8520,13 +4595,7 @@ DOMICILIODIGITALE and `name@pecmassiva.com` for PECMASSIVA. In the sandbox it mu
 Sends a `POST` request to `/pec`
 
 Arguments:
-- `body`: Mailbox, applicant and holder data.
-```ignore
-let response = client.register_mailbox()
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: Mailbox, applicant and holder data.*/
     pub fn register_mailbox(&self) -> builder::RegisterMailbox<'_> {
         builder::RegisterMailbox::new(self)
     }
@@ -8538,13 +4607,7 @@ Returns the certified mailbox with the given id.
 Sends a `GET` request to `/pec/{id}`
 
 Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-```ignore
-let response = client.get_mailbox()
-    .id(id)
-    .send()
-    .await;
-```*/
+- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
     pub fn get_mailbox(&self) -> builder::GetMailbox<'_> {
         builder::GetMailbox::new(self)
     }
@@ -8556,13 +4619,7 @@ Revokes the certified mailbox with the given id; only an active mailbox can be r
 Sends a `DELETE` request to `/pec/{id}`
 
 Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-```ignore
-let response = client.revoke_mailbox()
-    .id(id)
-    .send()
-    .await;
-```*/
+- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
     pub fn revoke_mailbox(&self) -> builder::RevokeMailbox<'_> {
         builder::RevokeMailbox::new(self)
     }
@@ -8581,14 +4638,7 @@ Sends a `PATCH` request to `/pec/{id}/attivazione`
 
 Arguments:
 - `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The activation documents.
-```ignore
-let response = client.activate_mailbox()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: The activation documents.*/
     pub fn activate_mailbox(&self) -> builder::ActivateMailbox<'_> {
         builder::ActivateMailbox::new(self)
     }
@@ -8604,14 +4654,7 @@ Sends a `PATCH` request to `/pec/{id}/conservazione`
 
 Arguments:
 - `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: Conservation space and signed documents.
-```ignore
-let response = client.enable_conservation()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: Conservation space and signed documents.*/
     pub fn enable_conservation(&self) -> builder::EnableConservation<'_> {
         builder::EnableConservation::new(self)
     }
@@ -8628,14 +4671,7 @@ Sends a `PATCH` request to `/pec/{id}/modifica`
 
 Arguments:
 - `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The new or additional amounts of space.
-```ignore
-let response = client.change_mailbox_space()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: The new or additional amounts of space.*/
     pub fn change_mailbox_space(&self) -> builder::ChangeMailboxSpace<'_> {
         builder::ChangeMailboxSpace::new(self)
     }
@@ -8650,13 +4686,7 @@ plain text, not the JSON envelope.
 Sends a `GET` request to `/pec/{id}/modulo_attivazione`
 
 Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-```ignore
-let response = client.download_activation_form()
-    .id(id)
-    .send()
-    .await;
-```*/
+- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
     pub fn download_activation_form(&self) -> builder::DownloadActivationForm<'_> {
         builder::DownloadActivationForm::new(self)
     }
@@ -8671,13 +4701,7 @@ identity document. Errors are plain text, not the JSON envelope.
 Sends a `GET` request to `/pec/{id}/modulo_conservazione`
 
 Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-```ignore
-let response = client.download_conservation_form()
-    .id(id)
-    .send()
-    .await;
-```*/
+- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
     pub fn download_conservation_form(&self) -> builder::DownloadConservationForm<'_> {
         builder::DownloadConservationForm::new(self)
     }
@@ -8692,14 +4716,7 @@ Sends a `POST` request to `/pec/{id}/multiutenza`
 
 Arguments:
 - `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The new user.
-```ignore
-let response = client.add_mailbox_user()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: The new user.*/
     pub fn add_mailbox_user(&self) -> builder::AddMailboxUser<'_> {
         builder::AddMailboxUser::new(self)
     }
@@ -8715,14 +4732,7 @@ Sends a `GET` request to `/pec/{id}/rinnovo`
 
 Arguments:
 - `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `anni`: Number of years to renew for; the service uses 1 when omitted.
-```ignore
-let response = client.renew_mailbox()
-    .id(id)
-    .anni(anni)
-    .send()
-    .await;
-```*/
+- `anni`: Number of years to renew for; the service uses 1 when omitted.*/
     pub fn renew_mailbox(&self) -> builder::RenewMailbox<'_> {
         builder::RenewMailbox::new(self)
     }
@@ -8737,14 +4747,7 @@ Sends a `PATCH` request to `/pec/{id}/trasformazione`
 
 Arguments:
 - `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The target type.
-```ignore
-let response = client.change_mailbox_type()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: The target type.*/
     pub fn change_mailbox_type(&self) -> builder::ChangeMailboxType<'_> {
         builder::ChangeMailboxType::new(self)
     }
@@ -8756,13 +4759,7 @@ Tells whether a certified mailbox address is still free to register.
 Sends a `GET` request to `/verifica_pec/{pec}`
 
 Arguments:
-- `pec`: Full mailbox address, e.g. `prova_pec@legalmail.it`.
-```ignore
-let response = client.check_availability()
-    .pec(pec)
-    .send()
-    .await;
-```*/
+- `pec`: Full mailbox address, e.g. `prova_pec@legalmail.it`.*/
     pub fn check_availability(&self) -> builder::CheckAvailability<'_> {
         builder::CheckAvailability::new(self)
     }
@@ -8771,6 +4768,22 @@ let response = client.check_availability()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -8779,45 +4792,21 @@ pub mod builder {
     };
     ///Builder for [`Client::list_registry_communications`](super::Client::list_registry_communications): `GET /comunica_pec`.
     #[derive(Debug, Clone)]
-    pub struct ListRegistryCommunications<'a> {
-        client: &'a super::Client,
-    }
-
+    pub struct ListRegistryCommunications<'a>(Call<'a, ()>);
     impl<'a> ListRegistryCommunications<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client }
+            Self(call(client, 0, "application/json"))
         }
-    }
 
-    impl<'a> ListRegistryCommunications<'a> {}
-    impl<'a> ListRegistryCommunications<'a> {
         ///Sends a `GET` request to `/comunica_pec`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::RegistryCommunicationListEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client } = self;
-            let url = format!("{}/comunica_pec", client.baseurl,);
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_registry_communications",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::RegistryCommunicationListEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(0),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::RegistryCommunicationListEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -8832,81 +4821,47 @@ pub mod builder {
 
     ///Builder for [`Client::create_registry_communication`](super::Client::create_registry_communication): `POST /comunica_pec`.
     #[derive(Debug, Clone)]
-    pub struct CreateRegistryCommunication<'a> {
-        client: &'a super::Client,
-        body: Result<
-            types::builder::CreateRegistryCommunicationRequest,
-            ::std::string::String,
-        >,
-    }
-
+    pub struct CreateRegistryCommunication<'a>(
+        Call<'a, ()>,
+        Result<types::builder::CreateRegistryCommunicationRequest, String>,
+    );
     impl<'a> CreateRegistryCommunication<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> CreateRegistryCommunication<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<
-                types::builder::CreateRegistryCommunicationRequest,
-            >,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 1, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body(
+            self,
+            value: impl Input<types::builder::CreateRegistryCommunicationRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::CreateRegistryCommunicationRequest,
             ) -> types::builder::CreateRegistryCommunicationRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
-    }
 
-    impl<'a> CreateRegistryCommunication<'a> {
         ///Sends a `POST` request to `/comunica_pec`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CreateRegistryCommunicationRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/comunica_pec", client.baseurl,);
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::RegistryCommunicationEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<types::CreateRegistryCommunicationRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_registry_communication",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(7),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -8923,76 +4878,29 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetRegistryCommunication<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct GetRegistryCommunication<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> GetRegistryCommunication<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 2, "application/json"))
         }
     }
 
     impl<'a, IdInput> GetRegistryCommunication<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> GetRegistryCommunication<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetRegistryCommunication {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+        pub fn id(self, value: impl Input<String>) -> GetRegistryCommunication<'a, Set> {
+            GetRegistryCommunication(self.0.path("id", "id", value.try_into()).set())
         }
     }
 
-    impl<
-        'a,
-    > GetRegistryCommunication<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-    > {
+    impl<'a> GetRegistryCommunication<'a, Set> {
         ///Sends a `GET` request to `/comunica_pec/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/comunica_pec/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_registry_communication",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::RegistryCommunicationEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(7),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9009,113 +4917,66 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct UploadRegistryCommunicationDocuments<
-        'a,
-        IdInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<
-            types::builder::UploadRegistryCommunicationDocumentsRequest,
-            ::std::string::String,
-        >,
-    }
-
+    pub struct UploadRegistryCommunicationDocuments<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::UploadRegistryCommunicationDocumentsRequest, String>,
+    );
     impl<'a> UploadRegistryCommunicationDocuments<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 3, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> UploadRegistryCommunicationDocuments<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(
             self,
-            value: V,
-        ) -> UploadRegistryCommunicationDocuments<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            UploadRegistryCommunicationDocuments {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+            value: impl Input<String>,
+        ) -> UploadRegistryCommunicationDocuments<'a, Set> {
+            UploadRegistryCommunicationDocuments(
+                self.0.path("id", "id", value.try_into()).set(),
+                self.1,
+            )
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<
+        pub fn body(
+            self,
+            value: impl Input<
                 types::builder::UploadRegistryCommunicationDocumentsRequest,
             >,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+        ) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::UploadRegistryCommunicationDocumentsRequest,
             ) -> types::builder::UploadRegistryCommunicationDocumentsRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<
-        'a,
-    > UploadRegistryCommunicationDocuments<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-    > {
+    impl<'a> UploadRegistryCommunicationDocuments<'a, Set> {
         ///Sends a `PATCH` request to `/comunica_pec/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::RegistryCommunicationEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::UploadRegistryCommunicationDocumentsRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/comunica_pec/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::RegistryCommunicationEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<
+                        types::UploadRegistryCommunicationDocumentsRequest,
+                        _,
+                    >(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "upload_registry_communication_documents",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(7),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::RegistryCommunicationEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9132,73 +4993,28 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DownloadRegistryPowerOfAttorney<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct DownloadRegistryPowerOfAttorney<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> DownloadRegistryPowerOfAttorney<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 4, "application/pdf, text/plain"))
         }
     }
 
     impl<'a, IdInput> DownloadRegistryPowerOfAttorney<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(
             self,
-            value: V,
-        ) -> DownloadRegistryPowerOfAttorney<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            DownloadRegistryPowerOfAttorney {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+            value: impl Input<String>,
+        ) -> DownloadRegistryPowerOfAttorney<'a, Set> {
+            DownloadRegistryPowerOfAttorney(
+                self.0.path("id", "id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<
-        'a,
-    > DownloadRegistryPowerOfAttorney<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-    > {
+    impl<'a> DownloadRegistryPowerOfAttorney<'a, Set> {
         ///Sends a `GET` request to `/comunica_pec/{id}/procura_registro_imprese`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/comunica_pec/{}/procura_registro_imprese", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/pdf, text/plain",
-                    ),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "download_registry_power_of_attorney",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::stream(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<ByteStream> {
+            self.0.send_stream(&[200u16]).await
         }
     }
 
@@ -9206,70 +5022,30 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `dominio`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct CheckDomain<'a, DominioInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        dominio: DominioInput,
-    }
-
+    pub struct CheckDomain<'a, DominioInput = Missing>(Call<'a, DominioInput>);
     impl<'a> CheckDomain<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                dominio: credkit_runtime::Missing,
-            }
+            Self(call(client, 5, "application/json"))
         }
     }
 
     impl<'a, DominioInput> CheckDomain<'a, DominioInput> {
-        pub fn dominio<V>(
-            self,
-            value: V,
-        ) -> CheckDomain<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            CheckDomain {
-                client: self.client,
-                dominio: credkit_runtime::contract::input(value, "dominio"),
-            }
+        pub fn dominio(self, value: impl Input<String>) -> CheckDomain<'a, Set> {
+            CheckDomain(self.0.path("dominio", "dominio", value.try_into()).set())
         }
     }
 
-    impl<'a> CheckDomain<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> CheckDomain<'a, Set> {
         ///Sends a `GET` request to `/domini_pec/{dominio}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<::std::option::Option<types::DomainCheckEnvelope>>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, dominio } = self;
-            let dominio = dominio.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/domini_pec/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("dominio", & dominio.to_string())
-                ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "check_domain",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<Option<types::DomainCheckEnvelope>> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::present(
                         credkit_runtime::contract::json_response_refusable(
                                 response,
                                 super::shapes::at(15),
-                                client.inner.strict(),
+                                strict,
                                 "success",
                                 |answer: &types::DomainCheckEnvelope| {
                                     Option::<bool>::from(answer.success) == Some(false)
@@ -9286,45 +5062,21 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
 
     ///Builder for [`Client::list_mailboxes`](super::Client::list_mailboxes): `GET /pec`.
     #[derive(Debug, Clone)]
-    pub struct ListMailboxes<'a> {
-        client: &'a super::Client,
-    }
-
+    pub struct ListMailboxes<'a>(Call<'a, ()>);
     impl<'a> ListMailboxes<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client }
+            Self(call(client, 6, "application/json"))
         }
-    }
 
-    impl<'a> ListMailboxes<'a> {}
-    impl<'a> ListMailboxes<'a> {
         ///Sends a `GET` request to `/pec`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxListEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client } = self;
-            let url = format!("{}/pec", client.baseurl,);
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_mailboxes",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::MailboxListEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(16),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxListEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9339,75 +5091,47 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
 
     ///Builder for [`Client::register_mailbox`](super::Client::register_mailbox): `POST /pec`.
     #[derive(Debug, Clone)]
-    pub struct RegisterMailbox<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::RegisterMailboxRequest, ::std::string::String>,
-    }
-
+    pub struct RegisterMailbox<'a>(
+        Call<'a, ()>,
+        Result<types::builder::RegisterMailboxRequest, String>,
+    );
     impl<'a> RegisterMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> RegisterMailbox<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::RegisterMailboxRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 7, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body(
+            self,
+            value: impl Input<types::builder::RegisterMailboxRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::RegisterMailboxRequest,
             ) -> types::builder::RegisterMailboxRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
-    }
 
-    impl<'a> RegisterMailbox<'a> {
         ///Sends a `POST` request to `/pec`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::RegisterMailboxRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/pec", client.baseurl,);
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<types::RegisterMailboxRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "register_mailbox",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9424,68 +5148,29 @@ Required: `dominio`. `send` exists once each is set (until then its type paramet
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetMailbox<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct GetMailbox<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> GetMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 8, "application/json"))
         }
     }
 
     impl<'a, IdInput> GetMailbox<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> GetMailbox<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetMailbox {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+        pub fn id(self, value: impl Input<String>) -> GetMailbox<'a, Set> {
+            GetMailbox(self.0.path("id", "id", value.try_into()).set())
         }
     }
 
-    impl<'a> GetMailbox<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> GetMailbox<'a, Set> {
         ///Sends a `GET` request to `/pec/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_mailbox",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9502,68 +5187,29 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RevokeMailbox<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct RevokeMailbox<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> RevokeMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 9, "application/json"))
         }
     }
 
     impl<'a, IdInput> RevokeMailbox<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> RevokeMailbox<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            RevokeMailbox {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+        pub fn id(self, value: impl Input<String>) -> RevokeMailbox<'a, Set> {
+            RevokeMailbox(self.0.path("id", "id", value.try_into()).set())
         }
     }
 
-    impl<'a> RevokeMailbox<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> RevokeMailbox<'a, Set> {
         ///Sends a `DELETE` request to `/pec/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "revoke_mailbox",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9580,96 +5226,55 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ActivateMailbox<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::ActivateMailboxRequest, ::std::string::String>,
-    }
-
+    pub struct ActivateMailbox<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::ActivateMailboxRequest, String>,
+    );
     impl<'a> ActivateMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 10, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> ActivateMailbox<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> ActivateMailbox<'a, Set> {
+            ActivateMailbox(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(
             self,
-            value: V,
-        ) -> ActivateMailbox<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            ActivateMailbox {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+            value: impl Input<types::builder::ActivateMailboxRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::ActivateMailboxRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::ActivateMailboxRequest,
             ) -> types::builder::ActivateMailboxRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> ActivateMailbox<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> ActivateMailbox<'a, Set> {
         ///Sends a `PATCH` request to `/pec/{id}/attivazione`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ActivateMailboxRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/attivazione", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<types::ActivateMailboxRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "activate_mailbox",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9686,99 +5291,55 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct EnableConservation<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::EnableConservationRequest, ::std::string::String>,
-    }
-
+    pub struct EnableConservation<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::EnableConservationRequest, String>,
+    );
     impl<'a> EnableConservation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 11, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> EnableConservation<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> EnableConservation<'a, Set> {
+            EnableConservation(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(
             self,
-            value: V,
-        ) -> EnableConservation<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            EnableConservation {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+            value: impl Input<types::builder::EnableConservationRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::EnableConservationRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::EnableConservationRequest,
             ) -> types::builder::EnableConservationRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<
-        'a,
-    > EnableConservation<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> EnableConservation<'a, Set> {
         ///Sends a `PATCH` request to `/pec/{id}/conservazione`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::EnableConservationRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/conservazione", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<types::EnableConservationRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "enable_conservation",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9795,99 +5356,55 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ChangeMailboxSpace<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::ChangeMailboxSpaceRequest, ::std::string::String>,
-    }
-
+    pub struct ChangeMailboxSpace<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::ChangeMailboxSpaceRequest, String>,
+    );
     impl<'a> ChangeMailboxSpace<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 12, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> ChangeMailboxSpace<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> ChangeMailboxSpace<'a, Set> {
+            ChangeMailboxSpace(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(
             self,
-            value: V,
-        ) -> ChangeMailboxSpace<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            ChangeMailboxSpace {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+            value: impl Input<types::builder::ChangeMailboxSpaceRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::ChangeMailboxSpaceRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::ChangeMailboxSpaceRequest,
             ) -> types::builder::ChangeMailboxSpaceRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<
-        'a,
-    > ChangeMailboxSpace<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> ChangeMailboxSpace<'a, Set> {
         ///Sends a `PATCH` request to `/pec/{id}/modifica`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ChangeMailboxSpaceRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/modifica", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<types::ChangeMailboxSpaceRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "change_mailbox_space",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -9904,70 +5421,23 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DownloadActivationForm<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct DownloadActivationForm<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> DownloadActivationForm<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 13, "application/pdf, text/plain"))
         }
     }
 
     impl<'a, IdInput> DownloadActivationForm<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> DownloadActivationForm<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            DownloadActivationForm {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+        pub fn id(self, value: impl Input<String>) -> DownloadActivationForm<'a, Set> {
+            DownloadActivationForm(self.0.path("id", "id", value.try_into()).set())
         }
     }
 
-    impl<
-        'a,
-    > DownloadActivationForm<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> DownloadActivationForm<'a, Set> {
         ///Sends a `GET` request to `/pec/{id}/modulo_attivazione`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/modulo_attivazione", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/pdf, text/plain",
-                    ),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "download_activation_form",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::stream(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<ByteStream> {
+            self.0.send_stream(&[200u16]).await
         }
     }
 
@@ -9975,73 +5445,23 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DownloadConservationForm<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct DownloadConservationForm<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> DownloadConservationForm<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 14, "application/pdf, text/plain"))
         }
     }
 
     impl<'a, IdInput> DownloadConservationForm<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> DownloadConservationForm<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            DownloadConservationForm {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+        pub fn id(self, value: impl Input<String>) -> DownloadConservationForm<'a, Set> {
+            DownloadConservationForm(self.0.path("id", "id", value.try_into()).set())
         }
     }
 
-    impl<
-        'a,
-    > DownloadConservationForm<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-    > {
+    impl<'a> DownloadConservationForm<'a, Set> {
         ///Sends a `GET` request to `/pec/{id}/modulo_conservazione`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/modulo_conservazione", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/pdf, text/plain",
-                    ),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "download_conservation_form",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::stream(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<ByteStream> {
+            self.0.send_stream(&[200u16]).await
         }
     }
 
@@ -10049,96 +5469,55 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct AddMailboxUser<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::AddMailboxUserRequest, ::std::string::String>,
-    }
-
+    pub struct AddMailboxUser<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::AddMailboxUserRequest, String>,
+    );
     impl<'a> AddMailboxUser<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 15, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> AddMailboxUser<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> AddMailboxUser<'a, Set> {
+            AddMailboxUser(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(
             self,
-            value: V,
-        ) -> AddMailboxUser<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            AddMailboxUser {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+            value: impl Input<types::builder::AddMailboxUserRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::AddMailboxUserRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::AddMailboxUserRequest,
             ) -> types::builder::AddMailboxUserRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> AddMailboxUser<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> AddMailboxUser<'a, Set> {
         ///Sends a `POST` request to `/pec/{id}/multiutenza`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::AddMailboxUserRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/multiutenza", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<types::AddMailboxUserRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "add_mailbox_user",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10155,82 +5534,33 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RenewMailbox<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        anni: Result<Option<::std::num::NonZeroU32>, ::std::string::String>,
-    }
-
+    pub struct RenewMailbox<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> RenewMailbox<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                anni: Ok(None),
-            }
+            Self(call(client, 16, "application/json"))
         }
     }
 
     impl<'a, IdInput> RenewMailbox<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> RenewMailbox<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            RenewMailbox {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                anni: self.anni,
-            }
+        pub fn id(self, value: impl Input<String>) -> RenewMailbox<'a, Set> {
+            RenewMailbox(self.0.path("id", "id", value.try_into()).set())
         }
 
-        pub fn anni<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<::std::num::NonZeroU32>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.anni = credkit_runtime::contract::optional(value, "anni");
-            self
+        pub fn anni(self, value: impl Input<::std::num::NonZeroU32>) -> Self {
+            Self(self.0.query("anni", "anni", value.try_into()))
         }
     }
 
-    impl<'a> RenewMailbox<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> RenewMailbox<'a, Set> {
         ///Sends a `GET` request to `/pec/{id}/rinnovo`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, anni } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let anni = anni.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/rinnovo", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("anni", &anni))
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "renew_mailbox",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10247,99 +5577,55 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ChangeMailboxType<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::ChangeMailboxTypeRequest, ::std::string::String>,
-    }
-
+    pub struct ChangeMailboxType<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::ChangeMailboxTypeRequest, String>,
+    );
     impl<'a> ChangeMailboxType<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 17, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> ChangeMailboxType<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> ChangeMailboxType<'a, Set> {
+            ChangeMailboxType(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(
             self,
-            value: V,
-        ) -> ChangeMailboxType<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            ChangeMailboxType {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+            value: impl Input<types::builder::ChangeMailboxTypeRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::ChangeMailboxTypeRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::ChangeMailboxTypeRequest,
             ) -> types::builder::ChangeMailboxTypeRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<
-        'a,
-    > ChangeMailboxType<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> ChangeMailboxType<'a, Set> {
         ///Sends a `PATCH` request to `/pec/{id}/trasformazione`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::MailboxEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ChangeMailboxTypeRequest::try_from(v)
-                        .map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/pec/{}/trasformazione", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::MailboxEnvelope> {
+            let (response, strict) = self
+                .0
+                .json(
+                    built::<types::ChangeMailboxTypeRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "change_mailbox_type",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+                .send()
+                .await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(22),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::MailboxEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)
@@ -10356,70 +5642,29 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `pec`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct CheckAvailability<'a, PecInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        pec: PecInput,
-    }
-
+    pub struct CheckAvailability<'a, PecInput = Missing>(Call<'a, PecInput>);
     impl<'a> CheckAvailability<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                pec: credkit_runtime::Missing,
-            }
+            Self(call(client, 18, "application/json"))
         }
     }
 
     impl<'a, PecInput> CheckAvailability<'a, PecInput> {
-        pub fn pec<V>(
-            self,
-            value: V,
-        ) -> CheckAvailability<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            CheckAvailability {
-                client: self.client,
-                pec: credkit_runtime::contract::input(value, "pec"),
-            }
+        pub fn pec(self, value: impl Input<String>) -> CheckAvailability<'a, Set> {
+            CheckAvailability(self.0.path("pec", "pec", value.try_into()).set())
         }
     }
 
-    impl<
-        'a,
-    > CheckAvailability<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> CheckAvailability<'a, Set> {
         ///Sends a `GET` request to `/verifica_pec/{pec}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::AvailabilityEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, pec } = self;
-            let pec = pec.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/verifica_pec/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("pec", & pec.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "check_availability",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::AvailabilityEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(31),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::AvailabilityEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)

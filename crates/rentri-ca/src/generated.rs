@@ -13,44 +13,38 @@ pub mod types {
     pub struct BoardingAccessResponse {
         ///Name of the subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub denominazione_soggetto: ::std::option::Option<::std::string::String>,
+        pub denominazione_soggetto: Option<String>,
         ///Identifier of the subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identificativo_soggetto: ::std::option::Option<::std::string::String>,
+        pub identificativo_soggetto: Option<String>,
         ///Name of the local unit.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nome_sito: ::std::option::Option<::std::string::String>,
+        pub nome_sito: Option<String>,
         ///Registration number of the operator.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub num_iscr_operatore: ::std::option::Option<::std::string::String>,
+        pub num_iscr_operatore: Option<String>,
         ///Registration number of the local unit.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub num_iscr_sito: ::std::option::Option<::std::string::String>,
+        pub num_iscr_sito: Option<String>,
         /**Boarding token (a GUID, valid for 2 minutes) with which the device creates its
 credentials. Sent by the service since its 2026 definition; absent before.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub token: ::std::option::Option<crate::generated::types::BoardingToken>,
-    }
-
-    impl BoardingAccessResponse {
-        pub fn builder() -> builder::BoardingAccessResponse {
-            Default::default()
-        }
+        pub token: Option<crate::generated::types::BoardingToken>,
     }
 
     ///`ChangePinCredentialsId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct ChangePinCredentialsId(::std::string::String);
+    pub struct ChangePinCredentialsId(String);
     impl ::std::ops::Deref for ChangePinCredentialsId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<ChangePinCredentialsId> for ::std::string::String {
+    impl ::std::convert::From<ChangePinCredentialsId> for String {
         fn from(value: ChangePinCredentialsId) -> Self {
             value.0
         }
@@ -58,9 +52,7 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::str::FromStr for ChangePinCredentialsId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 9usize {
                 return Err("longer than 9 characters".into());
             }
@@ -73,28 +65,24 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::convert::TryFrom<&str> for ChangePinCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ChangePinCredentialsId {
+    impl ::std::convert::TryFrom<String> for ChangePinCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ChangePinCredentialsId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -120,71 +108,55 @@ credentials. Sent by the service since its 2026 definition; absent before.
     pub struct CredentialsModel {
         ///Deletion time (ISO 8601, UTC).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_eliminazione: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub data_eliminazione: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Expiry of the pending PIN reset request (ISO 8601, UTC).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data_scadenza_richiesta_pin_reset: ::std::option::Option<
+        pub data_scadenza_richiesta_pin_reset: Option<
             ::chrono::DateTime<::chrono::offset::Utc>,
         >,
         ///Identifier of the device.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub device_identifier: ::std::option::Option<::std::string::String>,
+        pub device_identifier: Option<String>,
         ///Whether the device has been banned.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub device_is_banned: ::std::option::Option<bool>,
+        pub device_is_banned: Option<bool>,
         ///Identifier of the subject the credentials belong to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identificativo: ::std::option::Option<::std::string::String>,
+        pub identificativo: Option<String>,
         ///Alternative identifier of the subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identificativo_altro: ::std::option::Option<::std::string::String>,
+        pub identificativo_altro: Option<String>,
         ///Identifier of the credentials.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identifier: ::std::option::Option<::std::string::String>,
+        pub identifier: Option<String>,
         ///Registration numbers of the local units the credentials may act on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub siti: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub siti: Option<Vec<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stato: ::std::option::Option<crate::generated::types::Stato>,
+        pub stato: Option<crate::generated::types::Stato>,
         ///Last access (ISO 8601, UTC).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ultimo_accesso: ::std::option::Option<
-            ::chrono::DateTime<::chrono::offset::Utc>,
-        >,
+        pub ultimo_accesso: Option<::chrono::DateTime<::chrono::offset::Utc>>,
         ///Identifier of the user (from SPID, CIE, CNS).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_name: ::std::option::Option<::std::string::String>,
-    }
-
-    impl CredentialsModel {
-        pub fn builder() -> builder::CredentialsModel {
-            Default::default()
-        }
+        pub user_name: Option<String>,
     }
 
     ///A local unit (sito) of the operator.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialsSito {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub civico: ::std::option::Option<::std::string::String>,
+        pub civico: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub comune_id: ::std::option::Option<::std::string::String>,
+        pub comune_id: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub indirizzo: ::std::option::Option<::std::string::String>,
+        pub indirizzo: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub nome: ::std::option::Option<::std::string::String>,
+        pub nome: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub num_iscr_sito: ::std::option::Option<::std::string::String>,
+        pub num_iscr_sito: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub provincia_id: ::std::option::Option<::std::string::String>,
-    }
-
-    impl CredentialsSito {
-        pub fn builder() -> builder::CredentialsSito {
-            Default::default()
-        }
+        pub provincia_id: Option<String>,
     }
 
     ///State of the credentials.
@@ -192,47 +164,41 @@ credentials. Sent by the service since its 2026 definition; absent before.
     pub struct CredentialsStatusResponse {
         ///Identifier of the subject the credentials belong to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identificativo: ::std::option::Option<::std::string::String>,
+        pub identificativo: Option<String>,
         ///Alternative identifier of the subject.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identificativo_altro: ::std::option::Option<::std::string::String>,
+        pub identificativo_altro: Option<String>,
         ///Identifier of the credentials.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identifier: ::std::option::Option<::std::string::String>,
+        pub identifier: Option<String>,
         ///Whether the credentials are bound to the subject only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_abbinato_solo_soggetto: ::std::option::Option<bool>,
+        pub is_abbinato_solo_soggetto: Option<bool>,
         ///Operating PIN.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub pin: ::std::option::Option<crate::generated::types::Pin>,
+        pub pin: Option<crate::generated::types::Pin>,
         ///Local units the credentials may act on.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub siti: ::std::option::Option<::std::vec::Vec<CredentialsSito>>,
+        pub siti: Option<Vec<CredentialsSito>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub stato: ::std::option::Option<crate::generated::types::Stato>,
+        pub stato: Option<crate::generated::types::Stato>,
         ///Identifier of the user (from SPID, CIE, CNS).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub user_name: ::std::option::Option<::std::string::String>,
-    }
-
-    impl CredentialsStatusResponse {
-        pub fn builder() -> builder::CredentialsStatusResponse {
-            Default::default()
-        }
+        pub user_name: Option<String>,
     }
 
     ///`DeleteCredentialsCredentialsId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct DeleteCredentialsCredentialsId(::std::string::String);
+    pub struct DeleteCredentialsCredentialsId(String);
     impl ::std::ops::Deref for DeleteCredentialsCredentialsId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<DeleteCredentialsCredentialsId> for ::std::string::String {
+    impl ::std::convert::From<DeleteCredentialsCredentialsId> for String {
         fn from(value: DeleteCredentialsCredentialsId) -> Self {
             value.0
         }
@@ -240,9 +206,7 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::str::FromStr for DeleteCredentialsCredentialsId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 9usize {
                 return Err("longer than 9 characters".into());
             }
@@ -255,29 +219,24 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::convert::TryFrom<&str> for DeleteCredentialsCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for DeleteCredentialsCredentialsId {
+    impl ::std::convert::TryFrom<String> for DeleteCredentialsCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for DeleteCredentialsCredentialsId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -289,36 +248,29 @@ credentials. Sent by the service since its 2026 definition; absent before.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProblemDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub detail: ::std::option::Option<::std::string::String>,
+        pub detail: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub instance: ::std::option::Option<::std::string::String>,
+        pub instance: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<i32>,
+        pub status: Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
+        pub title: Option<String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
-    }
-
-    impl ProblemDetails {
-        pub fn builder() -> builder::ProblemDetails {
-            Default::default()
-        }
+        pub type_: Option<String>,
     }
 
     ///`RemoveSiteAssociationCredentialsId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct RemoveSiteAssociationCredentialsId(::std::string::String);
+    pub struct RemoveSiteAssociationCredentialsId(String);
     impl ::std::ops::Deref for RemoveSiteAssociationCredentialsId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<RemoveSiteAssociationCredentialsId>
-    for ::std::string::String {
+    impl ::std::convert::From<RemoveSiteAssociationCredentialsId> for String {
         fn from(value: RemoveSiteAssociationCredentialsId) -> Self {
             value.0
         }
@@ -326,9 +278,7 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::str::FromStr for RemoveSiteAssociationCredentialsId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 9usize {
                 return Err("longer than 9 characters".into());
             }
@@ -341,29 +291,24 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::convert::TryFrom<&str> for RemoveSiteAssociationCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String>
-    for RemoveSiteAssociationCredentialsId {
+    impl ::std::convert::TryFrom<String> for RemoveSiteAssociationCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for RemoveSiteAssociationCredentialsId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -374,15 +319,15 @@ credentials. Sent by the service since its 2026 definition; absent before.
     ///`ResetPinCredentialsId`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct ResetPinCredentialsId(::std::string::String);
+    pub struct ResetPinCredentialsId(String);
     impl ::std::ops::Deref for ResetPinCredentialsId {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<ResetPinCredentialsId> for ::std::string::String {
+    impl ::std::convert::From<ResetPinCredentialsId> for String {
         fn from(value: ResetPinCredentialsId) -> Self {
             value.0
         }
@@ -390,9 +335,7 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::str::FromStr for ResetPinCredentialsId {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             if value.chars().count() > 9usize {
                 return Err("longer than 9 characters".into());
             }
@@ -405,28 +348,24 @@ credentials. Sent by the service since its 2026 definition; absent before.
 
     impl ::std::convert::TryFrom<&str> for ResetPinCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ResetPinCredentialsId {
+    impl ::std::convert::TryFrom<String> for ResetPinCredentialsId {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for ResetPinCredentialsId {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -441,10 +380,10 @@ used alternatively.
     pub struct ResetPinRequest {
         ///True to abort the reset.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub abort: ::std::option::Option<bool>,
+        pub abort: Option<bool>,
         ///New PIN, to complete the reset.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub new_pin: ::std::option::Option<crate::generated::types::Pin>,
+        pub new_pin: Option<crate::generated::types::Pin>,
         ///Token of the reset request (from the `CredentialsPinReset` notification).
         pub token: ::uuid::Uuid,
     }
@@ -457,174 +396,15 @@ used alternatively.
 
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct BoardingAccessResponse {
-            denominazione_soggetto: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            identificativo_soggetto: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            nome_sito: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            num_iscr_operatore: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            num_iscr_sito: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::BoardingToken>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for BoardingAccessResponse {
-            fn default() -> Self {
-                Self {
-                    denominazione_soggetto: Ok(Default::default()),
-                    identificativo_soggetto: Ok(Default::default()),
-                    nome_sito: Ok(Default::default()),
-                    num_iscr_operatore: Ok(Default::default()),
-                    num_iscr_sito: Ok(Default::default()),
-                    token: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl BoardingAccessResponse {
-            pub fn denominazione_soggetto<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.denominazione_soggetto = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for denominazione_soggetto: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn identificativo_soggetto<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identificativo_soggetto = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for identificativo_soggetto: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn nome_sito<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome_sito = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nome_sito: {e}")
-                    });
-                self
-            }
-            pub fn num_iscr_operatore<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.num_iscr_operatore = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for num_iscr_operatore: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn num_iscr_sito<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.num_iscr_sito = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for num_iscr_sito: {e}")
-                    });
-                self
-            }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::BoardingToken>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<BoardingAccessResponse>
-        for super::BoardingAccessResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BoardingAccessResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    denominazione_soggetto: value.denominazione_soggetto?,
-                    identificativo_soggetto: value.identificativo_soggetto?,
-                    nome_sito: value.nome_sito?,
-                    num_iscr_operatore: value.num_iscr_operatore?,
-                    num_iscr_sito: value.num_iscr_sito?,
-                    token: value.token?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::BoardingAccessResponse>
-        for BoardingAccessResponse {
-            fn from(value: super::BoardingAccessResponse) -> Self {
-                Self {
-                    denominazione_soggetto: Ok(value.denominazione_soggetto),
-                    identificativo_soggetto: Ok(value.identificativo_soggetto),
-                    nome_sito: Ok(value.nome_sito),
-                    num_iscr_operatore: Ok(value.num_iscr_operatore),
-                    num_iscr_sito: Ok(value.num_iscr_sito),
-                    token: Ok(value.token),
-                }
-            }
-        }
-
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct ChangePinRequest {
-            current_pin: ::std::result::Result<
-                crate::generated::types::Pin,
-                ::std::string::String,
-            >,
-            new_pin: ::std::result::Result<
-                crate::generated::types::Pin,
-                ::std::string::String,
-            >,
+            current_pin: Result<crate::generated::types::Pin, String>,
+            new_pin: Result<crate::generated::types::Pin, String>,
         }
 
-        impl ::std::default::Default for ChangePinRequest {
+        impl Default for ChangePinRequest {
             fn default() -> Self {
                 Self {
                     current_pin: Err("no value supplied for current_pin".to_string()),
@@ -634,28 +414,18 @@ used alternatively.
         }
 
         impl ChangePinRequest {
-            pub fn current_pin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::types::Pin>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.current_pin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for current_pin: {e}")
-                    });
+            pub fn current_pin(
+                mut self,
+                value: impl Input<crate::generated::types::Pin>,
+            ) -> Self {
+                self.current_pin = input(value, "current_pin");
                 self
             }
-            pub fn new_pin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<crate::generated::types::Pin>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_pin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for new_pin: {e}")
-                    });
+            pub fn new_pin(
+                mut self,
+                value: impl Input<crate::generated::types::Pin>,
+            ) -> Self {
+                self.new_pin = input(value, "new_pin");
                 self
             }
         }
@@ -664,7 +434,7 @@ used alternatively.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ChangePinRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     current_pin: value.current_pin?,
                     new_pin: value.new_pin?,
@@ -682,754 +452,13 @@ used alternatively.
         }
 
         #[derive(Clone, Debug)]
-        pub struct CredentialsModel {
-            data_eliminazione: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            data_scadenza_richiesta_pin_reset: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            device_identifier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            device_is_banned: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            identificativo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            identificativo_altro: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            identifier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            siti: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            stato: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::Stato>,
-                ::std::string::String,
-            >,
-            ultimo_accesso: ::std::result::Result<
-                ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                ::std::string::String,
-            >,
-            user_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for CredentialsModel {
-            fn default() -> Self {
-                Self {
-                    data_eliminazione: Ok(Default::default()),
-                    data_scadenza_richiesta_pin_reset: Ok(Default::default()),
-                    device_identifier: Ok(Default::default()),
-                    device_is_banned: Ok(Default::default()),
-                    identificativo: Ok(Default::default()),
-                    identificativo_altro: Ok(Default::default()),
-                    identifier: Ok(Default::default()),
-                    siti: Ok(Default::default()),
-                    stato: Ok(Default::default()),
-                    ultimo_accesso: Ok(Default::default()),
-                    user_name: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl CredentialsModel {
-            pub fn data_eliminazione<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_eliminazione = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_eliminazione: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn data_scadenza_richiesta_pin_reset<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data_scadenza_richiesta_pin_reset = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for data_scadenza_richiesta_pin_reset: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn device_identifier<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_identifier = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for device_identifier: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn device_is_banned<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device_is_banned = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for device_is_banned: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn identificativo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identificativo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for identificativo: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn identificativo_altro<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identificativo_altro = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for identificativo_altro: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn identifier<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identifier = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for identifier: {e}")
-                    });
-                self
-            }
-            pub fn siti<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.siti = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for siti: {e}")
-                    });
-                self
-            }
-            pub fn stato<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::Stato>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stato = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stato: {e}")
-                    });
-                self
-            }
-            pub fn ultimo_accesso<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ultimo_accesso = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for ultimo_accesso: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn user_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_name: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<CredentialsModel> for super::CredentialsModel {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CredentialsModel,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data_eliminazione: value.data_eliminazione?,
-                    data_scadenza_richiesta_pin_reset: value
-                        .data_scadenza_richiesta_pin_reset?,
-                    device_identifier: value.device_identifier?,
-                    device_is_banned: value.device_is_banned?,
-                    identificativo: value.identificativo?,
-                    identificativo_altro: value.identificativo_altro?,
-                    identifier: value.identifier?,
-                    siti: value.siti?,
-                    stato: value.stato?,
-                    ultimo_accesso: value.ultimo_accesso?,
-                    user_name: value.user_name?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::CredentialsModel> for CredentialsModel {
-            fn from(value: super::CredentialsModel) -> Self {
-                Self {
-                    data_eliminazione: Ok(value.data_eliminazione),
-                    data_scadenza_richiesta_pin_reset: Ok(
-                        value.data_scadenza_richiesta_pin_reset,
-                    ),
-                    device_identifier: Ok(value.device_identifier),
-                    device_is_banned: Ok(value.device_is_banned),
-                    identificativo: Ok(value.identificativo),
-                    identificativo_altro: Ok(value.identificativo_altro),
-                    identifier: Ok(value.identifier),
-                    siti: Ok(value.siti),
-                    stato: Ok(value.stato),
-                    ultimo_accesso: Ok(value.ultimo_accesso),
-                    user_name: Ok(value.user_name),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct CredentialsSito {
-            civico: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            comune_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            indirizzo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            nome: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            num_iscr_sito: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            provincia_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for CredentialsSito {
-            fn default() -> Self {
-                Self {
-                    civico: Ok(Default::default()),
-                    comune_id: Ok(Default::default()),
-                    indirizzo: Ok(Default::default()),
-                    nome: Ok(Default::default()),
-                    num_iscr_sito: Ok(Default::default()),
-                    provincia_id: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl CredentialsSito {
-            pub fn civico<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.civico = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for civico: {e}")
-                    });
-                self
-            }
-            pub fn comune_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.comune_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for comune_id: {e}")
-                    });
-                self
-            }
-            pub fn indirizzo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.indirizzo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for indirizzo: {e}")
-                    });
-                self
-            }
-            pub fn nome<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.nome = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for nome: {e}")
-                    });
-                self
-            }
-            pub fn num_iscr_sito<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.num_iscr_sito = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for num_iscr_sito: {e}")
-                    });
-                self
-            }
-            pub fn provincia_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.provincia_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for provincia_id: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<CredentialsSito> for super::CredentialsSito {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CredentialsSito,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    civico: value.civico?,
-                    comune_id: value.comune_id?,
-                    indirizzo: value.indirizzo?,
-                    nome: value.nome?,
-                    num_iscr_sito: value.num_iscr_sito?,
-                    provincia_id: value.provincia_id?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::CredentialsSito> for CredentialsSito {
-            fn from(value: super::CredentialsSito) -> Self {
-                Self {
-                    civico: Ok(value.civico),
-                    comune_id: Ok(value.comune_id),
-                    indirizzo: Ok(value.indirizzo),
-                    nome: Ok(value.nome),
-                    num_iscr_sito: Ok(value.num_iscr_sito),
-                    provincia_id: Ok(value.provincia_id),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct CredentialsStatusResponse {
-            identificativo: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            identificativo_altro: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            identifier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_abbinato_solo_soggetto: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            pin: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::Pin>,
-                ::std::string::String,
-            >,
-            siti: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CredentialsSito>>,
-                ::std::string::String,
-            >,
-            stato: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::Stato>,
-                ::std::string::String,
-            >,
-            user_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for CredentialsStatusResponse {
-            fn default() -> Self {
-                Self {
-                    identificativo: Ok(Default::default()),
-                    identificativo_altro: Ok(Default::default()),
-                    identifier: Ok(Default::default()),
-                    is_abbinato_solo_soggetto: Ok(Default::default()),
-                    pin: Ok(Default::default()),
-                    siti: Ok(Default::default()),
-                    stato: Ok(Default::default()),
-                    user_name: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl CredentialsStatusResponse {
-            pub fn identificativo<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identificativo = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for identificativo: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn identificativo_altro<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identificativo_altro = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for identificativo_altro: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn identifier<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identifier = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for identifier: {e}")
-                    });
-                self
-            }
-            pub fn is_abbinato_solo_soggetto<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_abbinato_solo_soggetto = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for is_abbinato_solo_soggetto: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn pin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::Pin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pin: {e}")
-                    });
-                self
-            }
-            pub fn siti<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CredentialsSito>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.siti = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for siti: {e}")
-                    });
-                self
-            }
-            pub fn stato<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::Stato>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.stato = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for stato: {e}")
-                    });
-                self
-            }
-            pub fn user_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_name: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<CredentialsStatusResponse>
-        for super::CredentialsStatusResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CredentialsStatusResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    identificativo: value.identificativo?,
-                    identificativo_altro: value.identificativo_altro?,
-                    identifier: value.identifier?,
-                    is_abbinato_solo_soggetto: value.is_abbinato_solo_soggetto?,
-                    pin: value.pin?,
-                    siti: value.siti?,
-                    stato: value.stato?,
-                    user_name: value.user_name?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::CredentialsStatusResponse>
-        for CredentialsStatusResponse {
-            fn from(value: super::CredentialsStatusResponse) -> Self {
-                Self {
-                    identificativo: Ok(value.identificativo),
-                    identificativo_altro: Ok(value.identificativo_altro),
-                    identifier: Ok(value.identifier),
-                    is_abbinato_solo_soggetto: Ok(value.is_abbinato_solo_soggetto),
-                    pin: Ok(value.pin),
-                    siti: Ok(value.siti),
-                    stato: Ok(value.stato),
-                    user_name: Ok(value.user_name),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct ProblemDetails {
-            detail: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            instance: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<i32>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for ProblemDetails {
-            fn default() -> Self {
-                Self {
-                    detail: Ok(Default::default()),
-                    instance: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl ProblemDetails {
-            pub fn detail<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.detail = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for detail: {e}")
-                    });
-                self
-            }
-            pub fn instance<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.instance = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for instance: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<ProblemDetails> for super::ProblemDetails {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProblemDetails,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    detail: value.detail?,
-                    instance: value.instance?,
-                    status: value.status?,
-                    title: value.title?,
-                    type_: value.type_?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::ProblemDetails> for ProblemDetails {
-            fn from(value: super::ProblemDetails) -> Self {
-                Self {
-                    detail: Ok(value.detail),
-                    instance: Ok(value.instance),
-                    status: Ok(value.status),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct ResetPinRequest {
-            abort: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            new_pin: ::std::result::Result<
-                ::std::option::Option<crate::generated::types::Pin>,
-                ::std::string::String,
-            >,
-            token: ::std::result::Result<::uuid::Uuid, ::std::string::String>,
+            abort: Result<Option<bool>, String>,
+            new_pin: Result<Option<crate::generated::types::Pin>, String>,
+            token: Result<::uuid::Uuid, String>,
         }
 
-        impl ::std::default::Default for ResetPinRequest {
+        impl Default for ResetPinRequest {
             fn default() -> Self {
                 Self {
                     abort: Ok(Default::default()),
@@ -1440,42 +469,19 @@ used alternatively.
         }
 
         impl ResetPinRequest {
-            pub fn abort<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.abort = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for abort: {e}")
-                    });
+            pub fn abort(mut self, value: impl Input<Option<bool>>) -> Self {
+                self.abort = input(value, "abort");
                 self
             }
-            pub fn new_pin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::generated::types::Pin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.new_pin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for new_pin: {e}")
-                    });
+            pub fn new_pin(
+                mut self,
+                value: impl Input<Option<crate::generated::types::Pin>>,
+            ) -> Self {
+                self.new_pin = input(value, "new_pin");
                 self
             }
-            pub fn token<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::uuid::Uuid>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.token = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for token: {e}")
-                    });
+            pub fn token(mut self, value: impl Input<::uuid::Uuid>) -> Self {
+                self.token = input(value, "token");
                 self
             }
         }
@@ -1484,7 +490,7 @@ used alternatively.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: ResetPinRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     abort: value.abort?,
                     new_pin: value.new_pin?,
@@ -1568,33 +574,29 @@ used alternatively.
     }
 
     impl ::std::str::FromStr for BoardingToken {
-        type Err = ::std::string::String;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        type Err = String;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(Self(credkit_runtime::Secret::new(value)))
         }
     }
 
     impl ::std::convert::TryFrom<&str> for BoardingToken {
-        type Error = ::std::string::String;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        type Error = String;
+        fn try_from(value: &str) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<&::std::string::String> for BoardingToken {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: &::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<&String> for BoardingToken {
+        type Error = String;
+        fn try_from(value: &String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for BoardingToken {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<String> for BoardingToken {
+        type Error = String;
+        fn try_from(value: String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
@@ -1627,8 +629,8 @@ used alternatively.
     }
 
     impl ::std::str::FromStr for Pin {
-        type Err = ::std::string::String;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        type Err = String;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             if value.chars().count() < 6usize {
                 return Err(
                     format!("{} must be at least {} characters", stringify!(Pin), 6usize),
@@ -1644,26 +646,22 @@ used alternatively.
     }
 
     impl ::std::convert::TryFrom<&str> for Pin {
-        type Error = ::std::string::String;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        type Error = String;
+        fn try_from(value: &str) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<&::std::string::String> for Pin {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: &::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<&String> for Pin {
+        type Error = String;
+        fn try_from(value: &String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Pin {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<String> for Pin {
+        type Error = String;
+        fn try_from(value: String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
@@ -1685,7 +683,7 @@ used alternatively.
         ///`Scaduto`
         Scaduto,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl Stato {
@@ -1710,7 +708,7 @@ used alternatively.
 
     impl ::std::str::FromStr for Stato {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "Attivo" => Self::Attivo,
@@ -1737,7 +735,7 @@ used alternatively.
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -1745,10 +743,8 @@ used alternatively.
     impl<'de> ::serde::Deserialize<'de> for Stato {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -1836,14 +832,7 @@ Sends a `GET` request to `/credentials/boarding/{qrcode_token}`
 
 Arguments:
 - `qrcode_token`: Token read from the boarding QR code.
-- `pin`: Boarding PIN (6 characters).
-```ignore
-let response = client.get_boarding_info()
-    .qrcode_token(qrcode_token)
-    .pin(pin)
-    .send()
-    .await;
-```*/
+- `pin`: Boarding PIN (6 characters).*/
     pub fn get_boarding_info(&self) -> builder::GetBoardingInfo<'_> {
         builder::GetBoardingInfo::new(self)
     }
@@ -1855,13 +844,7 @@ Returns the details of the given credentials.
 Sends a `GET` request to `/credentials/{credentials_id}`
 
 Arguments:
-- `credentials_id`: Identifier of the credentials.
-```ignore
-let response = client.get_credentials()
-    .credentials_id(credentials_id)
-    .send()
-    .await;
-```*/
+- `credentials_id`: Identifier of the credentials.*/
     pub fn get_credentials(&self) -> builder::GetCredentials<'_> {
         builder::GetCredentials::new(self)
     }
@@ -1873,13 +856,7 @@ Deletes the given credentials.
 Sends a `DELETE` request to `/credentials/{credentials_id}`
 
 Arguments:
-- `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
-```ignore
-let response = client.delete_credentials()
-    .credentials_id(credentials_id)
-    .send()
-    .await;
-```*/
+- `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).*/
     pub fn delete_credentials(&self) -> builder::DeleteCredentials<'_> {
         builder::DeleteCredentials::new(self)
     }
@@ -1892,14 +869,7 @@ Sends a `PUT` request to `/credentials/{credentials_id}/change-pin`
 
 Arguments:
 - `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
-- `body`: Current and new PIN.
-```ignore
-let response = client.change_pin()
-    .credentials_id(credentials_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: Current and new PIN.*/
     pub fn change_pin(&self) -> builder::ChangePin<'_> {
         builder::ChangePin::new(self)
     }
@@ -1914,14 +884,7 @@ Sends a `PUT` request to `/credentials/{credentials_id}/reset-pin`
 
 Arguments:
 - `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
-- `body`: Reset token and new PIN, or the abort flag.
-```ignore
-let response = client.reset_pin()
-    .credentials_id(credentials_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: Reset token and new PIN, or the abort flag.*/
     pub fn reset_pin(&self) -> builder::ResetPin<'_> {
         builder::ResetPin::new(self)
     }
@@ -1936,15 +899,7 @@ Arguments:
 - `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
 - `num_iscr_sito`: Registration number of the local unit to remove. The published definition says
 exactly 22 characters, the official guide shows a 23-character example
-(`OP123XXXXXXXX00-PD00001`): credkit checks neither and lets the server decide.
-
-```ignore
-let response = client.remove_site_association()
-    .credentials_id(credentials_id)
-    .num_iscr_sito(num_iscr_sito)
-    .send()
-    .await;
-```*/
+(`OP123XXXXXXXX00-PD00001`): credkit checks neither and lets the server decide.*/
     pub fn remove_site_association(&self) -> builder::RemoveSiteAssociation<'_> {
         builder::RemoveSiteAssociation::new(self)
     }
@@ -1956,13 +911,7 @@ Returns the state of the given credentials, their local units and PIN.
 Sends a `GET` request to `/credentials/{credentials_id}/status`
 
 Arguments:
-- `credentials_id`: Identifier of the credentials.
-```ignore
-let response = client.get_credentials_status()
-    .credentials_id(credentials_id)
-    .send()
-    .await;
-```*/
+- `credentials_id`: Identifier of the credentials.*/
     pub fn get_credentials_status(&self) -> builder::GetCredentialsStatus<'_> {
         builder::GetCredentialsStatus::new(self)
     }
@@ -1971,6 +920,22 @@ let response = client.get_credentials_status()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -1981,23 +946,12 @@ pub mod builder {
 
 Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetBoardingInfo<
-        'a,
-        QrcodeTokenInput = credkit_runtime::Missing,
-        PinInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        qrcode_token: QrcodeTokenInput,
-        pin: PinInput,
-    }
-
+    pub struct GetBoardingInfo<'a, QrcodeTokenInput = Missing, PinInput = Missing>(
+        Call<'a, (QrcodeTokenInput, PinInput)>,
+    );
     impl<'a> GetBoardingInfo<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                qrcode_token: credkit_runtime::Missing,
-                pin: credkit_runtime::Missing,
-            }
+            Self(call(client, 0, "application/json, application/problem+json"))
         }
     }
 
@@ -2006,89 +960,27 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
         QrcodeTokenInput,
         PinInput,
     > GetBoardingInfo<'a, QrcodeTokenInput, PinInput> {
-        pub fn qrcode_token<V>(
+        pub fn qrcode_token(
             self,
-            value: V,
-        ) -> GetBoardingInfo<'a, Result<::uuid::Uuid, ::std::string::String>, PinInput>
-        where
-            V: ::std::convert::TryInto<::uuid::Uuid>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetBoardingInfo {
-                client: self.client,
-                qrcode_token: credkit_runtime::contract::input(value, "qrcode_token"),
-                pin: self.pin,
-            }
+            value: impl Input<::uuid::Uuid>,
+        ) -> GetBoardingInfo<'a, Set, PinInput> {
+            GetBoardingInfo(
+                self.0.path("qrcode_token", "qrcode_token", value.try_into()).set(),
+            )
         }
 
-        pub fn pin<V>(
+        pub fn pin(
             self,
-            value: V,
-        ) -> GetBoardingInfo<
-            'a,
-            QrcodeTokenInput,
-            Result<crate::generated::types::Pin, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<crate::generated::types::Pin>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetBoardingInfo {
-                client: self.client,
-                qrcode_token: self.qrcode_token,
-                pin: credkit_runtime::contract::input(value, "pin"),
-            }
+            value: impl Input<crate::generated::types::Pin>,
+        ) -> GetBoardingInfo<'a, QrcodeTokenInput, Set> {
+            GetBoardingInfo(self.0.query("pin", "pin", value.try_into()).set())
         }
     }
 
-    impl<
-        'a,
-    > GetBoardingInfo<
-        'a,
-        Result<::uuid::Uuid, ::std::string::String>,
-        Result<crate::generated::types::Pin, ::std::string::String>,
-    > {
+    impl<'a> GetBoardingInfo<'a, Set, Set> {
         ///Sends a `GET` request to `/credentials/boarding/{qrcode_token}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::BoardingAccessResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, qrcode_token, pin } = self;
-            let qrcode_token = qrcode_token.map_err(Error::InvalidRequest)?;
-            let pin = pin.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/boarding/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("qrcode_token", & qrcode_token
-                .to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/json, application/problem+json",
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("pin", &pin))
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_boarding_info",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::BoardingAccessResponse> {
+            self.0.send_json(&[200u16], super::shapes::at(0)).await
         }
     }
 
@@ -2096,74 +988,30 @@ Required: `qrcode_token`, `pin`. `send` exists once each is set (until then its 
 
 Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetCredentials<'a, CredentialsIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credentials_id: CredentialsIdInput,
-    }
-
+    pub struct GetCredentials<'a, CredentialsIdInput = Missing>(
+        Call<'a, CredentialsIdInput>,
+    );
     impl<'a> GetCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credentials_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 1, "application/json"))
         }
     }
 
     impl<'a, CredentialsIdInput> GetCredentials<'a, CredentialsIdInput> {
-        pub fn credentials_id<V>(
+        pub fn credentials_id(
             self,
-            value: V,
-        ) -> GetCredentials<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetCredentials {
-                client: self.client,
-                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
-            }
+            value: impl Input<String>,
+        ) -> GetCredentials<'a, Set> {
+            GetCredentials(
+                self.0.path("credentials_id", "credentials_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<'a> GetCredentials<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> GetCredentials<'a, Set> {
         ///Sends a `GET` request to `/credentials/{credentials_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialsModel>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, credentials_id } = self;
-            let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("credentials_id", &
-                credentials_id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_credentials",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(3),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialsModel> {
+            self.0.send_json(&[200u16], super::shapes::at(3)).await
         }
     }
 
@@ -2171,65 +1019,30 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
 
 Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DeleteCredentials<'a, CredentialsIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credentials_id: CredentialsIdInput,
-    }
-
+    pub struct DeleteCredentials<'a, CredentialsIdInput = Missing>(
+        Call<'a, CredentialsIdInput>,
+    );
     impl<'a> DeleteCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credentials_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 2, ""))
         }
     }
 
     impl<'a, CredentialsIdInput> DeleteCredentials<'a, CredentialsIdInput> {
-        pub fn credentials_id<V>(
+        pub fn credentials_id(
             self,
-            value: V,
-        ) -> DeleteCredentials<
-            'a,
-            Result<types::DeleteCredentialsCredentialsId, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<types::DeleteCredentialsCredentialsId>,
-            V::Error: ::std::fmt::Display,
-        {
-            DeleteCredentials {
-                client: self.client,
-                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
-            }
+            value: impl Input<types::DeleteCredentialsCredentialsId>,
+        ) -> DeleteCredentials<'a, Set> {
+            DeleteCredentials(
+                self.0.path("credentials_id", "credentials_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<
-        'a,
-    > DeleteCredentials<
-        'a,
-        Result<types::DeleteCredentialsCredentialsId, ::std::string::String>,
-    > {
+    impl<'a> DeleteCredentials<'a, Set> {
         ///Sends a `DELETE` request to `/credentials/{credentials_id}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, credentials_id } = self;
-            let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("credentials_id", &
-                credentials_id.to_string()) ?,
-            );
-            let request = client.client.delete(url).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_credentials",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                202u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.send_empty(&[202u16]).await
         }
     }
 
@@ -2237,89 +1050,48 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
 
 Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ChangePin<'a, CredentialsIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credentials_id: CredentialsIdInput,
-        body: Result<types::builder::ChangePinRequest, ::std::string::String>,
-    }
-
+    pub struct ChangePin<'a, CredentialsIdInput = Missing>(
+        Call<'a, CredentialsIdInput>,
+        Result<types::builder::ChangePinRequest, String>,
+    );
     impl<'a> ChangePin<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credentials_id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 3, ""), Ok(Default::default()))
         }
     }
 
     impl<'a, CredentialsIdInput> ChangePin<'a, CredentialsIdInput> {
-        pub fn credentials_id<V>(
+        pub fn credentials_id(
             self,
-            value: V,
-        ) -> ChangePin<'a, Result<types::ChangePinCredentialsId, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<types::ChangePinCredentialsId>,
-            V::Error: ::std::fmt::Display,
-        {
-            ChangePin {
-                client: self.client,
-                credentials_id: credkit_runtime::contract::input(
-                    value,
-                    "credentials_id",
-                ),
-                body: self.body,
-            }
+            value: impl Input<types::ChangePinCredentialsId>,
+        ) -> ChangePin<'a, Set> {
+            ChangePin(
+                self.0.path("credentials_id", "credentials_id", value.try_into()).set(),
+                self.1,
+            )
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::ChangePinRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+        pub fn body(self, value: impl Input<types::builder::ChangePinRequest>) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::ChangePinRequest,
             ) -> types::builder::ChangePinRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<
-        'a,
-    > ChangePin<'a, Result<types::ChangePinCredentialsId, ::std::string::String>> {
+    impl<'a> ChangePin<'a, Set> {
         ///Sends a `PUT` request to `/credentials/{credentials_id}/change-pin`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, credentials_id, body } = self;
-            let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ChangePinRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}/change-pin", client.baseurl,
-                credkit_runtime::contract::path_segment("credentials_id", &
-                credentials_id.to_string()) ?,
-            );
-            let request = client.client.put(url).json(&body).build()?;
-            let info = OperationInfo {
-                operation_id: "change_pin",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0
+                .json(built::<types::ChangePinRequest, _>(self.1), "application/json")
+                .send_empty(&[200u16])
+                .await
         }
     }
 
@@ -2327,87 +1099,48 @@ Required: `credentials_id`. `send` exists once each is set (until then its type 
 
 Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct ResetPin<'a, CredentialsIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credentials_id: CredentialsIdInput,
-        body: Result<types::builder::ResetPinRequest, ::std::string::String>,
-    }
-
+    pub struct ResetPin<'a, CredentialsIdInput = Missing>(
+        Call<'a, CredentialsIdInput>,
+        Result<types::builder::ResetPinRequest, String>,
+    );
     impl<'a> ResetPin<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credentials_id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 4, ""), Ok(Default::default()))
         }
     }
 
     impl<'a, CredentialsIdInput> ResetPin<'a, CredentialsIdInput> {
-        pub fn credentials_id<V>(
+        pub fn credentials_id(
             self,
-            value: V,
-        ) -> ResetPin<'a, Result<types::ResetPinCredentialsId, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<types::ResetPinCredentialsId>,
-            V::Error: ::std::fmt::Display,
-        {
-            ResetPin {
-                client: self.client,
-                credentials_id: credkit_runtime::contract::input(
-                    value,
-                    "credentials_id",
-                ),
-                body: self.body,
-            }
+            value: impl Input<types::ResetPinCredentialsId>,
+        ) -> ResetPin<'a, Set> {
+            ResetPin(
+                self.0.path("credentials_id", "credentials_id", value.try_into()).set(),
+                self.1,
+            )
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::ResetPinRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+        pub fn body(self, value: impl Input<types::builder::ResetPinRequest>) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::ResetPinRequest,
             ) -> types::builder::ResetPinRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> ResetPin<'a, Result<types::ResetPinCredentialsId, ::std::string::String>> {
+    impl<'a> ResetPin<'a, Set> {
         ///Sends a `PUT` request to `/credentials/{credentials_id}/reset-pin`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, credentials_id, body } = self;
-            let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::ResetPinRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}/reset-pin", client.baseurl,
-                credkit_runtime::contract::path_segment("credentials_id", &
-                credentials_id.to_string()) ?,
-            );
-            let request = client.client.put(url).json(&body).build()?;
-            let info = OperationInfo {
-                operation_id: "reset_pin",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0
+                .json(built::<types::ResetPinRequest, _>(self.1), "application/json")
+                .send_empty(&[200u16])
+                .await
         }
     }
 
@@ -2417,21 +1150,14 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
     #[derive(Debug, Clone)]
     pub struct RemoveSiteAssociation<
         'a,
-        CredentialsIdInput = credkit_runtime::Missing,
-        NumIscrSitoInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        credentials_id: CredentialsIdInput,
-        num_iscr_sito: NumIscrSitoInput,
-    }
-
+        CredentialsIdInput = Missing,
+        NumIscrSitoInput = Missing,
+    >(
+        Call<'a, (CredentialsIdInput, NumIscrSitoInput)>,
+    );
     impl<'a> RemoveSiteAssociation<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credentials_id: credkit_runtime::Missing,
-                num_iscr_sito: credkit_runtime::Missing,
-            }
+            Self(call(client, 5, ""))
         }
     }
 
@@ -2440,82 +1166,29 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
         CredentialsIdInput,
         NumIscrSitoInput,
     > RemoveSiteAssociation<'a, CredentialsIdInput, NumIscrSitoInput> {
-        pub fn credentials_id<V>(
+        pub fn credentials_id(
             self,
-            value: V,
-        ) -> RemoveSiteAssociation<
-            'a,
-            Result<types::RemoveSiteAssociationCredentialsId, ::std::string::String>,
-            NumIscrSitoInput,
-        >
-        where
-            V: ::std::convert::TryInto<types::RemoveSiteAssociationCredentialsId>,
-            V::Error: ::std::fmt::Display,
-        {
-            RemoveSiteAssociation {
-                client: self.client,
-                credentials_id: credkit_runtime::contract::input(
-                    value,
-                    "credentials_id",
-                ),
-                num_iscr_sito: self.num_iscr_sito,
-            }
+            value: impl Input<types::RemoveSiteAssociationCredentialsId>,
+        ) -> RemoveSiteAssociation<'a, Set, NumIscrSitoInput> {
+            RemoveSiteAssociation(
+                self.0.path("credentials_id", "credentials_id", value.try_into()).set(),
+            )
         }
 
-        pub fn num_iscr_sito<V>(
+        pub fn num_iscr_sito(
             self,
-            value: V,
-        ) -> RemoveSiteAssociation<
-            'a,
-            CredentialsIdInput,
-            Result<::std::string::String, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            RemoveSiteAssociation {
-                client: self.client,
-                credentials_id: self.credentials_id,
-                num_iscr_sito: credkit_runtime::contract::input(value, "num_iscr_sito"),
-            }
+            value: impl Input<String>,
+        ) -> RemoveSiteAssociation<'a, CredentialsIdInput, Set> {
+            RemoveSiteAssociation(
+                self.0.query("num_iscr_sito", "num_iscr_sito", value.try_into()).set(),
+            )
         }
     }
 
-    impl<
-        'a,
-    > RemoveSiteAssociation<
-        'a,
-        Result<types::RemoveSiteAssociationCredentialsId, ::std::string::String>,
-        Result<::std::string::String, ::std::string::String>,
-    > {
+    impl<'a> RemoveSiteAssociation<'a, Set, Set> {
         ///Sends a `DELETE` request to `/credentials/{credentials_id}/rimuovi-associazione`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, credentials_id, num_iscr_sito } = self;
-            let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
-            let num_iscr_sito = num_iscr_sito.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}/rimuovi-associazione", client.baseurl,
-                credkit_runtime::contract::path_segment("credentials_id", &
-                credentials_id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .delete(url)
-                .query(
-                    &progenitor_client::QueryParam::new("num_iscr_sito", &num_iscr_sito),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "remove_site_association",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                202u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.send_empty(&[202u16]).await
         }
     }
 
@@ -2523,79 +1196,30 @@ Required: `credentials_id`, `num_iscr_sito`. `send` exists once each is set (unt
 
 Required: `credentials_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetCredentialsStatus<'a, CredentialsIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credentials_id: CredentialsIdInput,
-    }
-
+    pub struct GetCredentialsStatus<'a, CredentialsIdInput = Missing>(
+        Call<'a, CredentialsIdInput>,
+    );
     impl<'a> GetCredentialsStatus<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credentials_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 6, "application/json"))
         }
     }
 
     impl<'a, CredentialsIdInput> GetCredentialsStatus<'a, CredentialsIdInput> {
-        pub fn credentials_id<V>(
+        pub fn credentials_id(
             self,
-            value: V,
-        ) -> GetCredentialsStatus<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetCredentialsStatus {
-                client: self.client,
-                credentials_id: credkit_runtime::contract::input(value, "credentials_id"),
-            }
+            value: impl Input<String>,
+        ) -> GetCredentialsStatus<'a, Set> {
+            GetCredentialsStatus(
+                self.0.path("credentials_id", "credentials_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<
-        'a,
-    > GetCredentialsStatus<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> GetCredentialsStatus<'a, Set> {
         ///Sends a `GET` request to `/credentials/{credentials_id}/status`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialsStatusResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, credentials_id } = self;
-            let credentials_id = credentials_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/credentials/{}/status", client.baseurl,
-                credkit_runtime::contract::path_segment("credentials_id", &
-                credentials_id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_credentials_status",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(8),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialsStatusResponse> {
+            self.0.send_json(&[200u16], super::shapes::at(8)).await
         }
     }
 }

@@ -8,6 +8,9 @@ use reqwest::header::HeaderMap;
 
 use crate::unfit::Unfit;
 
+/// What an operation's `send` returns: the answer, or the error that says what went wrong.
+pub type Sent<T> = Result<Answer<T>, crate::Error>;
+
 /// A successful answer: the typed value, the status and headers it came with, and the members
 /// of its body that did not fit their types ([`Answer::unfit`]). It dereferences to the value,
 /// so `answer.credential` reads a member of the model.

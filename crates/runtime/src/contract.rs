@@ -3,6 +3,7 @@
 //! [`crate::GeneratedClient`]. Users never call these; they are hidden from the documentation
 //! and follow the generator (`xtask/src/builder.rs`, `xtask/src/mock.rs`), not semver.
 
+pub use crate::call::{Call, built};
 pub use crate::decode::{
     absent, empty, empty_variant, error_from_response, json_response, json_response_refusable,
     json_variant, present, stream, text_response,

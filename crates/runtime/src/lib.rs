@@ -9,6 +9,7 @@
 mod answer;
 mod auth;
 mod builder;
+mod call;
 #[doc(hidden)]
 pub mod contract;
 mod decode;
@@ -29,13 +30,13 @@ mod strict;
 mod tolerant;
 mod unfit;
 
-pub use answer::Answer;
+pub use answer::{Answer, Sent};
 pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GeneratedClient};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
 pub use intercept::Interceptor;
-pub use missing::Missing;
+pub use missing::{Input, Missing, Set};
 pub use multipart::FilePart;
 pub use rate_limit::{LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter};
 #[cfg(feature = "redis")]

@@ -1,4 +1,4 @@
-//! The state of a required input that has not been set on an operation's builder.
+//! The states of a required input of an operation's builder, and what a setter accepts.
 
 /// A required input of an operation's builder that has not been set yet.
 ///
@@ -9,3 +9,16 @@
 /// never a request that fails at run time.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Missing;
+
+/// A required input of an operation's builder that has been set: the builder whose every type
+/// parameter is `Set` has `send`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Set;
+
+/// What a setter of an operation's builder accepts for an input of type `T`: anything that
+/// converts into it, fallibly (`"42"` for a number, `"abc"` for a constrained string), whose
+/// refusal says why. A refused value is returned by `send` as an `InvalidRequest` error
+/// naming the input, and nothing is sent.
+pub trait Input<T>: TryInto<T, Error: std::fmt::Display> {}
+
+impl<T, V: TryInto<T, Error: std::fmt::Display>> Input<T> for V {}

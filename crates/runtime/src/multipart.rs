@@ -186,10 +186,12 @@ impl FileParts for Vec<FilePart> {
 }
 
 /// One part waiting for the form: files are opened only when the form is built.
+#[derive(Clone)]
 enum Pending {
     Text {
         name: &'static str,
-        part: Part,
+        text: String,
+        json: bool,
     },
     File {
         name: &'static str,
@@ -198,11 +200,13 @@ enum Pending {
     },
 }
 
-/// A `multipart/form-data` body, filled by a generated `send` with one call per member of the
+/// A `multipart/form-data` body, filled by a generated builder with one call per member of the
 /// body's type, in the order of the type's members.
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Multipart {
     parts: Vec<Pending>,
+    /// A member that could not be written, reported when the form is built.
+    invalid: Option<String>,
 }
 
 impl Multipart {
@@ -230,36 +234,49 @@ impl Multipart {
     /// The member `name` of any other type: nothing when it is absent or `null`, a text part
     /// for a scalar, a part per item for an array of scalars, an `application/json` part for an
     /// object (or an array of objects).
-    pub fn value(mut self, name: &'static str, value: &impl Serialize) -> Result<Self, Error> {
-        let value = serde_json::to_value(value).map_err(|e| {
-            Error::new(ErrorKind::InvalidRequest(format!(
-                "multipart member `{name}`: {e}"
-            )))
-        })?;
+    pub fn value(mut self, name: &'static str, value: &impl Serialize) -> Self {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(e) => {
+                self.invalid
+                    .get_or_insert(format!("multipart member `{name}`: {e}"));
+                return self;
+            }
+        };
         let items = match value {
             Value::Array(items) if items.iter().all(is_scalar) => items,
             other => vec![other],
         };
         for item in items {
-            let part = match item {
+            let (text, json) = match item {
                 Value::Null => continue,
-                Value::String(text) => Part::text(text),
-                scalar @ (Value::Bool(_) | Value::Number(_)) => Part::text(scalar.to_string()),
-                json => Part::text(json.to_string())
-                    .mime_str("application/json")
-                    .expect("application/json is a valid media type"),
+                Value::String(text) => (text, false),
+                scalar @ (Value::Bool(_) | Value::Number(_)) => (scalar.to_string(), false),
+                json => (json.to_string(), true),
             };
-            self.parts.push(Pending::Text { name, part });
+            self.parts.push(Pending::Text { name, text, json });
         }
-        Ok(self)
+        self
     }
 
     /// The form, files opened (and streamed as the request is sent).
     pub async fn into_form(self) -> Result<Form, Error> {
+        if let Some(reason) = self.invalid {
+            return Err(Error::new(ErrorKind::InvalidRequest(reason)));
+        }
         let mut form = Form::new();
         for pending in self.parts {
             form = match pending {
-                Pending::Text { name, part } => form.part(name, part),
+                Pending::Text { name, text, json } => {
+                    let part = Part::text(text);
+                    let part = if json {
+                        part.mime_str("application/json")
+                            .expect("application/json is a valid media type")
+                    } else {
+                        part
+                    };
+                    form.part(name, part)
+                }
                 Pending::File {
                     name,
                     file,

@@ -24,10 +24,15 @@ const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
 /// `value` percent-encoded as one path segment. `parameter` names it in the error for an empty
 /// value, `.` or `..`, which cannot be sent as a segment of their own.
 pub fn path_segment(parameter: &str, value: &str) -> Result<String, Error> {
+    segment(parameter, value).map_err(|reason| Error::new(ErrorKind::InvalidRequest(reason)))
+}
+
+/// As [`path_segment`], refusing with the reason alone.
+pub(crate) fn segment(parameter: &str, value: &str) -> Result<String, String> {
     if value.is_empty() || value == "." || value == ".." {
-        return Err(Error::new(ErrorKind::InvalidRequest(format!(
+        return Err(format!(
             "{parameter} `{value}` cannot be sent as a URL path segment"
-        ))));
+        ));
     }
     Ok(encode_path_segment(value))
 }

@@ -11,37 +11,24 @@ pub mod types {
     ///Free key/value annotations attached to a credential by the caller.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct Annotations(
-        pub ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    );
+    pub struct Annotations(pub ::std::collections::HashMap<String, String>);
     impl ::std::ops::Deref for Annotations {
-        type Target = ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
-        >;
-        fn deref(
-            &self,
-        ) -> &::std::collections::HashMap<::std::string::String, ::std::string::String> {
+        type Target = ::std::collections::HashMap<String, String>;
+        fn deref(&self) -> &::std::collections::HashMap<String, String> {
             &self.0
         }
     }
 
     impl ::std::convert::From<Annotations>
-    for ::std::collections::HashMap<::std::string::String, ::std::string::String> {
+    for ::std::collections::HashMap<String, String> {
         fn from(value: Annotations) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > for Annotations {
-        fn from(
-            value: ::std::collections::HashMap<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        ) -> Self {
+    impl ::std::convert::From<::std::collections::HashMap<String, String>>
+    for Annotations {
+        fn from(value: ::std::collections::HashMap<String, String>) -> Self {
             Self(value)
         }
     }
@@ -51,16 +38,10 @@ pub mod types {
     pub struct BadRequest {
         ///What went wrong, e.g. `channel_id is required`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub error: ::std::option::Option<::std::string::String>,
+        pub error: Option<String>,
         ///Further detail, when the service gives one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
-    }
-
-    impl BadRequest {
-        pub fn builder() -> builder::BadRequest {
-            Default::default()
-        }
+        pub message: Option<String>,
     }
 
     ///A credential as the service returns it.
@@ -68,77 +49,71 @@ pub mod types {
     pub struct Credential {
         ///The Sparkfly account owning the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub account_id: ::std::option::Option<i64>,
+        pub account_id: Option<i64>,
         /**Annotations of the credential (see `Annotations`). The published definition types
 them as text, while every documented answer sends an object (`{}` when empty): both
 are accepted, an object's values whatever their JSON type. `null` reads as absent.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub annotations: ::std::option::Option<CredentialAnnotations>,
+        pub annotations: Option<CredentialAnnotations>,
         ///The publishing channel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub channel_id: ::std::option::Option<i64>,
+        pub channel_id: Option<i64>,
         ///Lifetime of the code, when limited.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code_lifetime: ::std::option::Option<i64>,
+        pub code_lifetime: Option<i64>,
         ///Creation time, ISO 8601 in UTC (e.g. `2013-09-16T18:41:13Z`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_at: ::std::option::Option<::std::string::String>,
+        pub created_at: Option<String>,
         ///Id of the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<i64>,
+        pub id: Option<i64>,
         /**The code to enter at the point of sale; `null` until an offer is attached.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub identifier: ::std::option::Option<::std::string::String>,
+        pub identifier: Option<String>,
         ///Address of the store.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub location_address: ::std::option::Option<::std::string::String>,
+        pub location_address: Option<String>,
         ///The member the credential belongs to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub member_id: ::std::option::Option<i64>,
+        pub member_id: Option<i64>,
         ///The merchant running the offer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub merchant_id: ::std::option::Option<i64>,
+        pub merchant_id: Option<i64>,
         ///Name of the merchant.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub merchant_name: ::std::option::Option<::std::string::String>,
+        pub merchant_name: Option<String>,
         ///The offer, when the credential carries a single one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub offer_id: ::std::option::Option<i64>,
+        pub offer_id: Option<i64>,
         ///All offers attached to the credential.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub offer_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub offer_ids: Option<Vec<i64>>,
         ///Name of the offer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub offer_name: ::std::option::Option<::std::string::String>,
+        pub offer_name: Option<String>,
         ///Redemption time, ISO 8601 in UTC; `null` while not redeemed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub redeemed_at: ::std::option::Option<::std::string::String>,
+        pub redeemed_at: Option<String>,
         ///State of the credential (e.g. `open`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: Option<String>,
         ///The store, when one was given.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub store_id: ::std::option::Option<i64>,
+        pub store_id: Option<i64>,
         ///Whether the code can be shown as a barcode.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub supports_barcode: ::std::option::Option<bool>,
+        pub supports_barcode: Option<bool>,
         ///Last update time, ISO 8601 in UTC (e.g. `2013-09-16T18:51:23Z`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub updated_at: ::std::option::Option<::std::string::String>,
+        pub updated_at: Option<String>,
         ///URL of the credential's landing page, when there is one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub url: ::std::option::Option<::std::string::String>,
+        pub url: Option<String>,
         ///Void time, ISO 8601 in UTC; `null` while not voided.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub voided_at: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Credential {
-        pub fn builder() -> builder::Credential {
-            Default::default()
-        }
+        pub voided_at: Option<String>,
     }
 
     /**Annotations of the credential (see `Annotations`). The published definition types
@@ -148,16 +123,13 @@ are accepted, an object's values whatever their JSON type. `null` reads as absen
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum CredentialAnnotations {
-        String(::std::string::String),
-        Object(::serde_json::Map<::std::string::String, ::serde_json::Value>),
+        String(String),
+        Object(::serde_json::Map<String, ::serde_json::Value>),
     }
 
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for CredentialAnnotations {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
+    impl ::std::convert::From<::serde_json::Map<String, ::serde_json::Value>>
+    for CredentialAnnotations {
+        fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
             Self::Object(value)
         }
     }
@@ -167,45 +139,39 @@ are accepted, an object's values whatever their JSON type. `null` reads as absen
     pub struct CredentialEligibilityResponse {
         ///True when a credential for the offer can be issued to the member.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_eligible: ::std::option::Option<bool>,
+        pub is_eligible: Option<bool>,
         ///Explanation of the eligibility, as free text.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
-    }
-
-    impl CredentialEligibilityResponse {
-        pub fn builder() -> builder::CredentialEligibilityResponse {
-            Default::default()
-        }
+        pub status: Option<String>,
     }
 
     ///Fields of a credential sent on create and update.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialInput {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub annotations: ::std::option::Option<Annotations>,
+        pub annotations: Option<Annotations>,
         /**The publishing channel (e.g. the caller's mobile app); needed on create and
 update, and the offers must be eligible for it.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub channel_id: ::std::option::Option<i64>,
+        pub channel_id: Option<i64>,
         ///The member the credential is for; needed on create.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub member_id: ::std::option::Option<i64>,
+        pub member_id: Option<i64>,
         ///A single offer to attach.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub offer_id: ::std::option::Option<i64>,
+        pub offer_id: Option<i64>,
         /**Offers to attach to the credential. Nullable so that an empty list is sent as `[]`
 (to detach every offer) while an absent one is not sent at all.
 */
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub offer_ids: ::std::option::Option<::std::vec::Vec<i64>>,
+        pub offer_ids: Option<Vec<i64>>,
         ///Whether the code may be redeemed more than once.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub reusable: ::std::option::Option<bool>,
+        pub reusable: Option<bool>,
         ///The store; optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub store_id: ::std::option::Option<i64>,
+        pub store_id: Option<i64>,
     }
 
     impl CredentialInput {
@@ -218,10 +184,10 @@ update, and the offers must be eligible for it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialInputRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credential: ::std::option::Option<CredentialInput>,
+        pub credential: Option<CredentialInput>,
         ///Whether to issue a printable code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub printable: ::std::option::Option<bool>,
+        pub printable: Option<bool>,
     }
 
     impl CredentialInputRequest {
@@ -235,40 +201,28 @@ update, and the offers must be eligible for it.
     pub struct CredentialList {
         ///The credentials of this page.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub credentials: ::std::vec::Vec<CredentialResponse>,
+        pub credentials: Vec<CredentialResponse>,
         ///Number of this page, from 1.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub page: ::std::option::Option<i64>,
+        pub page: Option<i64>,
         ///Page size.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub per_page: ::std::option::Option<i64>,
+        pub per_page: Option<i64>,
         ///Number of credentials across all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_entries: ::std::option::Option<i64>,
+        pub total_entries: Option<i64>,
         ///Number of pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub total_pages: ::std::option::Option<i64>,
-    }
-
-    impl CredentialList {
-        pub fn builder() -> builder::CredentialList {
-            Default::default()
-        }
+        pub total_pages: Option<i64>,
     }
 
     ///A credential, with the validation errors of the request.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CredentialResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub credential: ::std::option::Option<Credential>,
+        pub credential: Option<Credential>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub errors: ::std::option::Option<Errors>,
-    }
-
-    impl CredentialResponse {
-        pub fn builder() -> builder::CredentialResponse {
-            Default::default()
-        }
+        pub errors: Option<Errors>,
     }
 
     /**Validation messages by field; empty when the request succeeded. Values are kept as
@@ -276,639 +230,44 @@ JSON because Rails-style services may send a list of messages per field.
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct Errors(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
+    pub struct Errors(pub ::serde_json::Map<String, ::serde_json::Value>);
     impl ::std::ops::Deref for Errors {
-        type Target = ::serde_json::Map<::std::string::String, ::serde_json::Value>;
-        fn deref(
-            &self,
-        ) -> &::serde_json::Map<::std::string::String, ::serde_json::Value> {
+        type Target = ::serde_json::Map<String, ::serde_json::Value>;
+        fn deref(&self) -> &::serde_json::Map<String, ::serde_json::Value> {
             &self.0
         }
     }
 
     impl ::std::convert::From<Errors>
-    for ::serde_json::Map<::std::string::String, ::serde_json::Value> {
+    for ::serde_json::Map<String, ::serde_json::Value> {
         fn from(value: Errors) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<
-        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-    > for Errors {
-        fn from(
-            value: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        ) -> Self {
+    impl ::std::convert::From<::serde_json::Map<String, ::serde_json::Value>>
+    for Errors {
+        fn from(value: ::serde_json::Map<String, ::serde_json::Value>) -> Self {
             Self(value)
         }
     }
 
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct BadRequest {
-            error: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for BadRequest {
-            fn default() -> Self {
-                Self {
-                    error: Ok(Default::default()),
-                    message: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl BadRequest {
-            pub fn error<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.error = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for error: {e}")
-                    });
-                self
-            }
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<BadRequest> for super::BadRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: BadRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    error: value.error?,
-                    message: value.message?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::BadRequest> for BadRequest {
-            fn from(value: super::BadRequest) -> Self {
-                Self {
-                    error: Ok(value.error),
-                    message: Ok(value.message),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Credential {
-            account_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            annotations: ::std::result::Result<
-                ::std::option::Option<super::CredentialAnnotations>,
-                ::std::string::String,
-            >,
-            channel_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            code_lifetime: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            created_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            identifier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            location_address: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            member_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            merchant_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            merchant_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            offer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            offer_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
-                ::std::string::String,
-            >,
-            offer_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            redeemed_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            store_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            supports_barcode: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            updated_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            voided_at: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Credential {
-            fn default() -> Self {
-                Self {
-                    account_id: Ok(Default::default()),
-                    annotations: Ok(Default::default()),
-                    channel_id: Ok(Default::default()),
-                    code_lifetime: Ok(Default::default()),
-                    created_at: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    identifier: Ok(Default::default()),
-                    location_address: Ok(Default::default()),
-                    member_id: Ok(Default::default()),
-                    merchant_id: Ok(Default::default()),
-                    merchant_name: Ok(Default::default()),
-                    offer_id: Ok(Default::default()),
-                    offer_ids: Ok(Default::default()),
-                    offer_name: Ok(Default::default()),
-                    redeemed_at: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    store_id: Ok(Default::default()),
-                    supports_barcode: Ok(Default::default()),
-                    updated_at: Ok(Default::default()),
-                    url: Ok(Default::default()),
-                    voided_at: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Credential {
-            pub fn account_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.account_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for account_id: {e}")
-                    });
-                self
-            }
-            pub fn annotations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialAnnotations>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.annotations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for annotations: {e}")
-                    });
-                self
-            }
-            pub fn channel_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.channel_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for channel_id: {e}")
-                    });
-                self
-            }
-            pub fn code_lifetime<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code_lifetime = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code_lifetime: {e}")
-                    });
-                self
-            }
-            pub fn created_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.created_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_at: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn identifier<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.identifier = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for identifier: {e}")
-                    });
-                self
-            }
-            pub fn location_address<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.location_address = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for location_address: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn member_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_id: {e}")
-                    });
-                self
-            }
-            pub fn merchant_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.merchant_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for merchant_id: {e}")
-                    });
-                self
-            }
-            pub fn merchant_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.merchant_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for merchant_name: {e}")
-                    });
-                self
-            }
-            pub fn offer_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.offer_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for offer_id: {e}")
-                    });
-                self
-            }
-            pub fn offer_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.offer_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for offer_ids: {e}")
-                    });
-                self
-            }
-            pub fn offer_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.offer_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for offer_name: {e}")
-                    });
-                self
-            }
-            pub fn redeemed_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.redeemed_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for redeemed_at: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn store_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.store_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for store_id: {e}")
-                    });
-                self
-            }
-            pub fn supports_barcode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.supports_barcode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for supports_barcode: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn updated_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.updated_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_at: {e}")
-                    });
-                self
-            }
-            pub fn url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for url: {e}")
-                    });
-                self
-            }
-            pub fn voided_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.voided_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for voided_at: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Credential> for super::Credential {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Credential,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    account_id: value.account_id?,
-                    annotations: value.annotations?,
-                    channel_id: value.channel_id?,
-                    code_lifetime: value.code_lifetime?,
-                    created_at: value.created_at?,
-                    id: value.id?,
-                    identifier: value.identifier?,
-                    location_address: value.location_address?,
-                    member_id: value.member_id?,
-                    merchant_id: value.merchant_id?,
-                    merchant_name: value.merchant_name?,
-                    offer_id: value.offer_id?,
-                    offer_ids: value.offer_ids?,
-                    offer_name: value.offer_name?,
-                    redeemed_at: value.redeemed_at?,
-                    status: value.status?,
-                    store_id: value.store_id?,
-                    supports_barcode: value.supports_barcode?,
-                    updated_at: value.updated_at?,
-                    url: value.url?,
-                    voided_at: value.voided_at?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Credential> for Credential {
-            fn from(value: super::Credential) -> Self {
-                Self {
-                    account_id: Ok(value.account_id),
-                    annotations: Ok(value.annotations),
-                    channel_id: Ok(value.channel_id),
-                    code_lifetime: Ok(value.code_lifetime),
-                    created_at: Ok(value.created_at),
-                    id: Ok(value.id),
-                    identifier: Ok(value.identifier),
-                    location_address: Ok(value.location_address),
-                    member_id: Ok(value.member_id),
-                    merchant_id: Ok(value.merchant_id),
-                    merchant_name: Ok(value.merchant_name),
-                    offer_id: Ok(value.offer_id),
-                    offer_ids: Ok(value.offer_ids),
-                    offer_name: Ok(value.offer_name),
-                    redeemed_at: Ok(value.redeemed_at),
-                    status: Ok(value.status),
-                    store_id: Ok(value.store_id),
-                    supports_barcode: Ok(value.supports_barcode),
-                    updated_at: Ok(value.updated_at),
-                    url: Ok(value.url),
-                    voided_at: Ok(value.voided_at),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct CredentialEligibilityResponse {
-            is_eligible: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for CredentialEligibilityResponse {
-            fn default() -> Self {
-                Self {
-                    is_eligible: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl CredentialEligibilityResponse {
-            pub fn is_eligible<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_eligible = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_eligible: {e}")
-                    });
-                self
-            }
-            pub fn status<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.status = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<CredentialEligibilityResponse>
-        for super::CredentialEligibilityResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CredentialEligibilityResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    is_eligible: value.is_eligible?,
-                    status: value.status?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::CredentialEligibilityResponse>
-        for CredentialEligibilityResponse {
-            fn from(value: super::CredentialEligibilityResponse) -> Self {
-                Self {
-                    is_eligible: Ok(value.is_eligible),
-                    status: Ok(value.status),
-                }
-            }
-        }
-
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct CredentialInput {
-            annotations: ::std::result::Result<
-                ::std::option::Option<super::Annotations>,
-                ::std::string::String,
-            >,
-            channel_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            member_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            offer_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            offer_ids: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<i64>>,
-                ::std::string::String,
-            >,
-            reusable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            store_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            annotations: Result<Option<super::Annotations>, String>,
+            channel_id: Result<Option<i64>, String>,
+            member_id: Result<Option<i64>, String>,
+            offer_id: Result<Option<i64>, String>,
+            offer_ids: Result<Option<Vec<i64>>, String>,
+            reusable: Result<Option<bool>, String>,
+            store_id: Result<Option<i64>, String>,
         }
 
-        impl ::std::default::Default for CredentialInput {
+        impl Default for CredentialInput {
             fn default() -> Self {
                 Self {
                     annotations: Ok(Default::default()),
@@ -923,88 +282,35 @@ JSON because Rails-style services may send a list of messages per field.
         }
 
         impl CredentialInput {
-            pub fn annotations<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Annotations>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.annotations = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for annotations: {e}")
-                    });
+            pub fn annotations(
+                mut self,
+                value: impl Input<Option<super::Annotations>>,
+            ) -> Self {
+                self.annotations = input(value, "annotations");
                 self
             }
-            pub fn channel_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.channel_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for channel_id: {e}")
-                    });
+            pub fn channel_id(mut self, value: impl Input<Option<i64>>) -> Self {
+                self.channel_id = input(value, "channel_id");
                 self
             }
-            pub fn member_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.member_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for member_id: {e}")
-                    });
+            pub fn member_id(mut self, value: impl Input<Option<i64>>) -> Self {
+                self.member_id = input(value, "member_id");
                 self
             }
-            pub fn offer_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.offer_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for offer_id: {e}")
-                    });
+            pub fn offer_id(mut self, value: impl Input<Option<i64>>) -> Self {
+                self.offer_id = input(value, "offer_id");
                 self
             }
-            pub fn offer_ids<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::vec::Vec<i64>>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.offer_ids = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for offer_ids: {e}")
-                    });
+            pub fn offer_ids(mut self, value: impl Input<Option<Vec<i64>>>) -> Self {
+                self.offer_ids = input(value, "offer_ids");
                 self
             }
-            pub fn reusable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.reusable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for reusable: {e}")
-                    });
+            pub fn reusable(mut self, value: impl Input<Option<bool>>) -> Self {
+                self.reusable = input(value, "reusable");
                 self
             }
-            pub fn store_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.store_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for store_id: {e}")
-                    });
+            pub fn store_id(mut self, value: impl Input<Option<i64>>) -> Self {
+                self.store_id = input(value, "store_id");
                 self
             }
         }
@@ -1013,7 +319,7 @@ JSON because Rails-style services may send a list of messages per field.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CredentialInput,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     annotations: value.annotations?,
                     channel_id: value.channel_id?,
@@ -1042,17 +348,11 @@ JSON because Rails-style services may send a list of messages per field.
 
         #[derive(Clone, Debug)]
         pub struct CredentialInputRequest {
-            credential: ::std::result::Result<
-                ::std::option::Option<super::CredentialInput>,
-                ::std::string::String,
-            >,
-            printable: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
+            credential: Result<Option<super::CredentialInput>, String>,
+            printable: Result<Option<bool>, String>,
         }
 
-        impl ::std::default::Default for CredentialInputRequest {
+        impl Default for CredentialInputRequest {
             fn default() -> Self {
                 Self {
                     credential: Ok(Default::default()),
@@ -1062,30 +362,15 @@ JSON because Rails-style services may send a list of messages per field.
         }
 
         impl CredentialInputRequest {
-            pub fn credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CredentialInput>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.credential = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credential: {e}")
-                    });
+            pub fn credential(
+                mut self,
+                value: impl Input<Option<super::CredentialInput>>,
+            ) -> Self {
+                self.credential = input(value, "credential");
                 self
             }
-            pub fn printable<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.printable = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for printable: {e}")
-                    });
+            pub fn printable(mut self, value: impl Input<Option<bool>>) -> Self {
+                self.printable = input(value, "printable");
                 self
             }
         }
@@ -1095,7 +380,7 @@ JSON because Rails-style services may send a list of messages per field.
             type Error = super::error::ConversionError;
             fn try_from(
                 value: CredentialInputRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     credential: value.credential?,
                     printable: value.printable?,
@@ -1109,201 +394,6 @@ JSON because Rails-style services may send a list of messages per field.
                 Self {
                     credential: Ok(value.credential),
                     printable: Ok(value.printable),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct CredentialList {
-            credentials: ::std::result::Result<
-                ::std::vec::Vec<super::CredentialResponse>,
-                ::std::string::String,
-            >,
-            page: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            per_page: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_entries: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total_pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for CredentialList {
-            fn default() -> Self {
-                Self {
-                    credentials: Ok(Default::default()),
-                    page: Ok(Default::default()),
-                    per_page: Ok(Default::default()),
-                    total_entries: Ok(Default::default()),
-                    total_pages: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl CredentialList {
-            pub fn credentials<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CredentialResponse>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.credentials = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credentials: {e}")
-                    });
-                self
-            }
-            pub fn page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.page = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for page: {e}")
-                    });
-                self
-            }
-            pub fn per_page<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.per_page = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for per_page: {e}")
-                    });
-                self
-            }
-            pub fn total_entries<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_entries = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_entries: {e}")
-                    });
-                self
-            }
-            pub fn total_pages<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.total_pages = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for total_pages: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<CredentialList> for super::CredentialList {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CredentialList,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    credentials: value.credentials?,
-                    page: value.page?,
-                    per_page: value.per_page?,
-                    total_entries: value.total_entries?,
-                    total_pages: value.total_pages?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::CredentialList> for CredentialList {
-            fn from(value: super::CredentialList) -> Self {
-                Self {
-                    credentials: Ok(value.credentials),
-                    page: Ok(value.page),
-                    per_page: Ok(value.per_page),
-                    total_entries: Ok(value.total_entries),
-                    total_pages: Ok(value.total_pages),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct CredentialResponse {
-            credential: ::std::result::Result<
-                ::std::option::Option<super::Credential>,
-                ::std::string::String,
-            >,
-            errors: ::std::result::Result<
-                ::std::option::Option<super::Errors>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for CredentialResponse {
-            fn default() -> Self {
-                Self {
-                    credential: Ok(Default::default()),
-                    errors: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl CredentialResponse {
-            pub fn credential<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Credential>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.credential = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for credential: {e}")
-                    });
-                self
-            }
-            pub fn errors<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Errors>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.errors = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for errors: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<CredentialResponse> for super::CredentialResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CredentialResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    credential: value.credential?,
-                    errors: value.errors?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::CredentialResponse> for CredentialResponse {
-            fn from(value: super::CredentialResponse) -> Self {
-                Self {
-                    credential: Ok(value.credential),
-                    errors: Ok(value.errors),
                 }
             }
         }
@@ -1373,33 +463,29 @@ JSON because Rails-style services may send a list of messages per field.
     }
 
     impl ::std::str::FromStr for AuthKey {
-        type Err = ::std::string::String;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        type Err = String;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(Self(credkit_runtime::Secret::new(value)))
         }
     }
 
     impl ::std::convert::TryFrom<&str> for AuthKey {
-        type Error = ::std::string::String;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        type Error = String;
+        fn try_from(value: &str) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<&::std::string::String> for AuthKey {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: &::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<&String> for AuthKey {
+        type Error = String;
+        fn try_from(value: &String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for AuthKey {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<String> for AuthKey {
+        type Error = String;
+        fn try_from(value: String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
@@ -1432,33 +518,29 @@ JSON because Rails-style services may send a list of messages per field.
     }
 
     impl ::std::str::FromStr for AuthToken {
-        type Err = ::std::string::String;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        type Err = String;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(Self(credkit_runtime::Secret::new(value)))
         }
     }
 
     impl ::std::convert::TryFrom<&str> for AuthToken {
-        type Error = ::std::string::String;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        type Error = String;
+        fn try_from(value: &str) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<&::std::string::String> for AuthToken {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: &::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<&String> for AuthToken {
+        type Error = String;
+        fn try_from(value: &String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for AuthToken {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<String> for AuthToken {
+        type Error = String;
+        fn try_from(value: String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
@@ -1554,14 +636,7 @@ Sends a `GET` request to `/auth`
 
 Arguments:
 - `x_auth_identity`: Identity (account id) issued by Sparkfly.
-- `x_auth_key`: API key issued by Sparkfly for the account (sent as a sensitive header).
-```ignore
-let response = client.authenticate()
-    .x_auth_identity(x_auth_identity)
-    .x_auth_key(x_auth_key)
-    .send()
-    .await;
-```*/
+- `x_auth_key`: API key issued by Sparkfly for the account (sent as a sensitive header).*/
     pub fn authenticate(&self) -> builder::Authenticate<'_> {
         builder::Authenticate::new(self)
     }
@@ -1577,15 +652,7 @@ Sends a `GET` request to `/v1.0/credentials`
 Arguments:
 - `member_id`: Only the credentials of this member.
 - `offer_id`: Only the credentials attached to this offer.
-- `store_id`: Only the credentials of this store.
-```ignore
-let response = client.list_credentials()
-    .member_id(member_id)
-    .offer_id(offer_id)
-    .store_id(store_id)
-    .send()
-    .await;
-```*/
+- `store_id`: Only the credentials of this store.*/
     pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
         builder::ListCredentials::new(self)
     }
@@ -1600,13 +667,7 @@ at least one approved, eligible offer is attached, the service generates the
 Sends a `POST` request to `/v1.0/credentials`
 
 Arguments:
-- `body`: Fields of the credential to create.
-```ignore
-let response = client.create_credential()
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: Fields of the credential to create.*/
     pub fn create_credential(&self) -> builder::CreateCredential<'_> {
         builder::CreateCredential::new(self)
     }
@@ -1621,14 +682,7 @@ Sends a `GET` request to `/v1.0/credentials/eligible`
 
 Arguments:
 - `member_id`: The member.
-- `offer_id`: The offer.
-```ignore
-let response = client.get_offer_eligibility()
-    .member_id(member_id)
-    .offer_id(offer_id)
-    .send()
-    .await;
-```*/
+- `offer_id`: The offer.*/
     pub fn get_offer_eligibility(&self) -> builder::GetOfferEligibility<'_> {
         builder::GetOfferEligibility::new(self)
     }
@@ -1640,13 +694,7 @@ Returns the credential with the given id.
 Sends a `GET` request to `/v1.0/credentials/{credential_id}`
 
 Arguments:
-- `credential_id`: Id of the credential.
-```ignore
-let response = client.get_credential()
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+- `credential_id`: Id of the credential.*/
     pub fn get_credential(&self) -> builder::GetCredential<'_> {
         builder::GetCredential::new(self)
     }
@@ -1662,14 +710,7 @@ Sends a `PUT` request to `/v1.0/credentials/{credential_id}`
 
 Arguments:
 - `credential_id`: Id of the credential.
-- `body`: Fields of the credential to update.
-```ignore
-let response = client.update_credential()
-    .credential_id(credential_id)
-    .body(body)
-    .send()
-    .await;
-```*/
+- `body`: Fields of the credential to update.*/
     pub fn update_credential(&self) -> builder::UpdateCredential<'_> {
         builder::UpdateCredential::new(self)
     }
@@ -1683,13 +724,7 @@ credential in the body.
 Sends a `DELETE` request to `/v1.0/credentials/{credential_id}`
 
 Arguments:
-- `credential_id`: Id of the credential.
-```ignore
-let response = client.delete_credential()
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+- `credential_id`: Id of the credential.*/
     pub fn delete_credential(&self) -> builder::DeleteCredential<'_> {
         builder::DeleteCredential::new(self)
     }
@@ -1703,13 +738,7 @@ uses the code. The service answers 201.
 Sends a `PUT` request to `/v1.0/credentials/{credential_id}/redeem`
 
 Arguments:
-- `credential_id`: Id of the credential.
-```ignore
-let response = client.redeem_credential()
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+- `credential_id`: Id of the credential.*/
     pub fn redeem_credential(&self) -> builder::RedeemCredential<'_> {
         builder::RedeemCredential::new(self)
     }
@@ -1723,13 +752,7 @@ answers 201.
 Sends a `PUT` request to `/v1.0/credentials/{credential_id}/void`
 
 Arguments:
-- `credential_id`: Id of the credential.
-```ignore
-let response = client.void_credential()
-    .credential_id(credential_id)
-    .send()
-    .await;
-```*/
+- `credential_id`: Id of the credential.*/
     pub fn void_credential(&self) -> builder::VoidCredential<'_> {
         builder::VoidCredential::new(self)
     }
@@ -1738,6 +761,22 @@ let response = client.void_credential()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -1748,23 +787,12 @@ pub mod builder {
 
 Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct Authenticate<
-        'a,
-        XAuthIdentityInput = credkit_runtime::Missing,
-        XAuthKeyInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        x_auth_identity: XAuthIdentityInput,
-        x_auth_key: XAuthKeyInput,
-    }
-
+    pub struct Authenticate<'a, XAuthIdentityInput = Missing, XAuthKeyInput = Missing>(
+        Call<'a, (XAuthIdentityInput, XAuthKeyInput)>,
+    );
     impl<'a> Authenticate<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                x_auth_identity: credkit_runtime::Missing,
-                x_auth_key: credkit_runtime::Missing,
-            }
+            Self(call(client, 0, ""))
         }
     }
 
@@ -1773,246 +801,97 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
         XAuthIdentityInput,
         XAuthKeyInput,
     > Authenticate<'a, XAuthIdentityInput, XAuthKeyInput> {
-        pub fn x_auth_identity<V>(
+        pub fn x_auth_identity(
             self,
-            value: V,
-        ) -> Authenticate<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-            XAuthKeyInput,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            Authenticate {
-                client: self.client,
-                x_auth_identity: credkit_runtime::contract::input(
-                    value,
-                    "x_auth_identity",
-                ),
-                x_auth_key: self.x_auth_key,
-            }
+            value: impl Input<String>,
+        ) -> Authenticate<'a, Set, XAuthKeyInput> {
+            Authenticate(
+                self
+                    .0
+                    .header("x_auth_identity", "X-Auth-Identity", value.try_into())
+                    .set(),
+            )
         }
 
-        pub fn x_auth_key<V>(
+        pub fn x_auth_key(
             self,
-            value: V,
-        ) -> Authenticate<
-            'a,
-            XAuthIdentityInput,
-            Result<crate::generated::types::AuthKey, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<crate::generated::types::AuthKey>,
-            V::Error: ::std::fmt::Display,
-        {
-            Authenticate {
-                client: self.client,
-                x_auth_identity: self.x_auth_identity,
-                x_auth_key: credkit_runtime::contract::input(value, "x_auth_key"),
-            }
+            value: impl Input<crate::generated::types::AuthKey>,
+        ) -> Authenticate<'a, XAuthIdentityInput, Set> {
+            Authenticate(
+                self.0.header("x_auth_key", "X-Auth-Key", value.try_into()).set(),
+            )
         }
     }
 
-    impl<
-        'a,
-    > Authenticate<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-        Result<crate::generated::types::AuthKey, ::std::string::String>,
-    > {
+    impl<'a> Authenticate<'a, Set, Set> {
         ///Sends a `GET` request to `/auth`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, x_auth_identity, x_auth_key } = self;
-            let x_auth_identity = x_auth_identity.map_err(Error::InvalidRequest)?;
-            let x_auth_key = x_auth_key.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/auth", client.baseurl,);
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(2usize);
-            header_map
-                .append("X-Auth-Identity", x_auth_identity.to_string().try_into()?);
-            header_map.append("X-Auth-Key", x_auth_key.expose().to_string().try_into()?);
-            let request = client.client.get(url).headers(header_map).build()?;
-            let info = OperationInfo {
-                operation_id: "authenticate",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.send_empty(&[204u16]).await
         }
     }
 
     ///Builder for [`Client::list_credentials`](super::Client::list_credentials): `GET /v1.0/credentials`.
     #[derive(Debug, Clone)]
-    pub struct ListCredentials<'a> {
-        client: &'a super::Client,
-        member_id: Result<Option<i64>, ::std::string::String>,
-        offer_id: Result<Option<i64>, ::std::string::String>,
-        store_id: Result<Option<i64>, ::std::string::String>,
-    }
-
+    pub struct ListCredentials<'a>(Call<'a, ()>);
     impl<'a> ListCredentials<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                member_id: Ok(None),
-                offer_id: Ok(None),
-                store_id: Ok(None),
-            }
-        }
-    }
-
-    impl<'a> ListCredentials<'a> {
-        pub fn member_id<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.member_id = credkit_runtime::contract::optional(value, "member_id");
-            self
+            Self(call(client, 1, "application/json"))
         }
 
-        pub fn offer_id<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.offer_id = credkit_runtime::contract::optional(value, "offer_id");
-            self
+        pub fn member_id(self, value: impl Input<i64>) -> Self {
+            Self(self.0.query("member_id", "member_id", value.try_into()))
         }
 
-        pub fn store_id<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.store_id = credkit_runtime::contract::optional(value, "store_id");
-            self
+        pub fn offer_id(self, value: impl Input<i64>) -> Self {
+            Self(self.0.query("offer_id", "offer_id", value.try_into()))
         }
-    }
 
-    impl<'a> ListCredentials<'a> {
+        pub fn store_id(self, value: impl Input<i64>) -> Self {
+            Self(self.0.query("store_id", "store_id", value.try_into()))
+        }
+
         ///Sends a `GET` request to `/v1.0/credentials`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialList>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, member_id, offer_id, store_id } = self;
-            let member_id = member_id.map_err(Error::InvalidRequest)?;
-            let offer_id = offer_id.map_err(Error::InvalidRequest)?;
-            let store_id = store_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1.0/credentials", client.baseurl,);
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("member_id", &member_id))
-                .query(&progenitor_client::QueryParam::new("offer_id", &offer_id))
-                .query(&progenitor_client::QueryParam::new("store_id", &store_id))
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "list_credentials",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialList> {
+            self.0.send_json(&[200u16], super::shapes::at(0)).await
         }
     }
 
     ///Builder for [`Client::create_credential`](super::Client::create_credential): `POST /v1.0/credentials`.
     #[derive(Debug, Clone)]
-    pub struct CreateCredential<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::CredentialInputRequest, ::std::string::String>,
-    }
-
+    pub struct CreateCredential<'a>(
+        Call<'a, ()>,
+        Result<types::builder::CredentialInputRequest, String>,
+    );
     impl<'a> CreateCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> CreateCredential<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::CredentialInputRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 2, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body(
+            self,
+            value: impl Input<types::builder::CredentialInputRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::CredentialInputRequest,
             ) -> types::builder::CredentialInputRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
-    }
 
-    impl<'a> CreateCredential<'a> {
         ///Sends a `POST` request to `/v1.0/credentials`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::CredentialInputRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1.0/credentials", client.baseurl,);
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::CredentialResponse> {
+            self.0
+                .json(
+                    built::<types::CredentialInputRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "create_credential",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                201u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(1),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+                .send_json(&[201u16], super::shapes::at(1))
+                .await
         }
     }
 
@@ -2020,23 +899,12 @@ Required: `x_auth_identity`, `x_auth_key`. `send` exists once each is set (until
 
 Required: `member_id`, `offer_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetOfferEligibility<
-        'a,
-        MemberIdInput = credkit_runtime::Missing,
-        OfferIdInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        member_id: MemberIdInput,
-        offer_id: OfferIdInput,
-    }
-
+    pub struct GetOfferEligibility<'a, MemberIdInput = Missing, OfferIdInput = Missing>(
+        Call<'a, (MemberIdInput, OfferIdInput)>,
+    );
     impl<'a> GetOfferEligibility<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                member_id: credkit_runtime::Missing,
-                offer_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 3, "application/json"))
         }
     }
 
@@ -2045,80 +913,29 @@ Required: `member_id`, `offer_id`. `send` exists once each is set (until then it
         MemberIdInput,
         OfferIdInput,
     > GetOfferEligibility<'a, MemberIdInput, OfferIdInput> {
-        pub fn member_id<V>(
+        pub fn member_id(
             self,
-            value: V,
-        ) -> GetOfferEligibility<'a, Result<i64, ::std::string::String>, OfferIdInput>
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetOfferEligibility {
-                client: self.client,
-                member_id: credkit_runtime::contract::input(value, "member_id"),
-                offer_id: self.offer_id,
-            }
+            value: impl Input<i64>,
+        ) -> GetOfferEligibility<'a, Set, OfferIdInput> {
+            GetOfferEligibility(
+                self.0.query("member_id", "member_id", value.try_into()).set(),
+            )
         }
 
-        pub fn offer_id<V>(
+        pub fn offer_id(
             self,
-            value: V,
-        ) -> GetOfferEligibility<'a, MemberIdInput, Result<i64, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetOfferEligibility {
-                client: self.client,
-                member_id: self.member_id,
-                offer_id: credkit_runtime::contract::input(value, "offer_id"),
-            }
+            value: impl Input<i64>,
+        ) -> GetOfferEligibility<'a, MemberIdInput, Set> {
+            GetOfferEligibility(
+                self.0.query("offer_id", "offer_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<
-        'a,
-    > GetOfferEligibility<
-        'a,
-        Result<i64, ::std::string::String>,
-        Result<i64, ::std::string::String>,
-    > {
+    impl<'a> GetOfferEligibility<'a, Set, Set> {
         ///Sends a `GET` request to `/v1.0/credentials/eligible`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialEligibilityResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, member_id, offer_id } = self;
-            let member_id = member_id.map_err(Error::InvalidRequest)?;
-            let offer_id = offer_id.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/v1.0/credentials/eligible", client.baseurl,);
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("member_id", &member_id))
-                .query(&progenitor_client::QueryParam::new("offer_id", &offer_id))
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_offer_eligibility",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(11),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialEligibilityResponse> {
+            self.0.send_json(&[200u16], super::shapes::at(11)).await
         }
     }
 
@@ -2126,74 +943,27 @@ Required: `member_id`, `offer_id`. `send` exists once each is set (until then it
 
 Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credential_id: CredentialIdInput,
-    }
-
+    pub struct GetCredential<'a, CredentialIdInput = Missing>(
+        Call<'a, CredentialIdInput>,
+    );
     impl<'a> GetCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credential_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 4, "application/json"))
         }
     }
 
     impl<'a, CredentialIdInput> GetCredential<'a, CredentialIdInput> {
-        pub fn credential_id<V>(
-            self,
-            value: V,
-        ) -> GetCredential<'a, Result<i64, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetCredential {
-                client: self.client,
-                credential_id: credkit_runtime::contract::input(value, "credential_id"),
-            }
+        pub fn credential_id(self, value: impl Input<i64>) -> GetCredential<'a, Set> {
+            GetCredential(
+                self.0.path("credential_id", "credential_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<'a> GetCredential<'a, Result<i64, ::std::string::String>> {
+    impl<'a> GetCredential<'a, Set> {
         ///Sends a `GET` request to `/v1.0/credentials/{credential_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, credential_id } = self;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1.0/credentials/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("credential_id", & credential_id
-                .to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_credential",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(1),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialResponse> {
+            self.0.send_json(&[200u16], super::shapes::at(1)).await
         }
     }
 
@@ -2201,102 +971,51 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
 
 Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct UpdateCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credential_id: CredentialIdInput,
-        body: Result<types::builder::CredentialInputRequest, ::std::string::String>,
-    }
-
+    pub struct UpdateCredential<'a, CredentialIdInput = Missing>(
+        Call<'a, CredentialIdInput>,
+        Result<types::builder::CredentialInputRequest, String>,
+    );
     impl<'a> UpdateCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credential_id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 5, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, CredentialIdInput> UpdateCredential<'a, CredentialIdInput> {
-        pub fn credential_id<V>(
+        pub fn credential_id(self, value: impl Input<i64>) -> UpdateCredential<'a, Set> {
+            UpdateCredential(
+                self.0.path("credential_id", "credential_id", value.try_into()).set(),
+                self.1,
+            )
+        }
+
+        pub fn body(
             self,
-            value: V,
-        ) -> UpdateCredential<'a, Result<i64, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            UpdateCredential {
-                client: self.client,
-                credential_id: credkit_runtime::contract::input(value, "credential_id"),
-                body: self.body,
-            }
+            value: impl Input<types::builder::CredentialInputRequest>,
+        ) -> Self {
+            Self(self.0, input(value, "body"))
         }
 
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::CredentialInputRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::CredentialInputRequest,
             ) -> types::builder::CredentialInputRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> UpdateCredential<'a, Result<i64, ::std::string::String>> {
+    impl<'a> UpdateCredential<'a, Set> {
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, credential_id, body } = self;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::CredentialInputRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1.0/credentials/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("credential_id", & credential_id
-                .to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::CredentialResponse> {
+            self.0
+                .json(
+                    built::<types::CredentialInputRequest, _>(self.1),
+                    "application/json",
                 )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "update_credential",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                201u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(1),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+                .send_json(&[201u16], super::shapes::at(1))
+                .await
         }
     }
 
@@ -2304,74 +1023,27 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
 
 Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DeleteCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credential_id: CredentialIdInput,
-    }
-
+    pub struct DeleteCredential<'a, CredentialIdInput = Missing>(
+        Call<'a, CredentialIdInput>,
+    );
     impl<'a> DeleteCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credential_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 6, "application/json"))
         }
     }
 
     impl<'a, CredentialIdInput> DeleteCredential<'a, CredentialIdInput> {
-        pub fn credential_id<V>(
-            self,
-            value: V,
-        ) -> DeleteCredential<'a, Result<i64, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            DeleteCredential {
-                client: self.client,
-                credential_id: credkit_runtime::contract::input(value, "credential_id"),
-            }
+        pub fn credential_id(self, value: impl Input<i64>) -> DeleteCredential<'a, Set> {
+            DeleteCredential(
+                self.0.path("credential_id", "credential_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<'a> DeleteCredential<'a, Result<i64, ::std::string::String>> {
+    impl<'a> DeleteCredential<'a, Set> {
         ///Sends a `DELETE` request to `/v1.0/credentials/{credential_id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, credential_id } = self;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1.0/credentials/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("credential_id", & credential_id
-                .to_string()) ?,
-            );
-            let request = client
-                .client
-                .delete(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_credential",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(1),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialResponse> {
+            self.0.send_json(&[200u16], super::shapes::at(1)).await
         }
     }
 
@@ -2379,74 +1051,27 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
 
 Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RedeemCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credential_id: CredentialIdInput,
-    }
-
+    pub struct RedeemCredential<'a, CredentialIdInput = Missing>(
+        Call<'a, CredentialIdInput>,
+    );
     impl<'a> RedeemCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credential_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 7, "application/json"))
         }
     }
 
     impl<'a, CredentialIdInput> RedeemCredential<'a, CredentialIdInput> {
-        pub fn credential_id<V>(
-            self,
-            value: V,
-        ) -> RedeemCredential<'a, Result<i64, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            RedeemCredential {
-                client: self.client,
-                credential_id: credkit_runtime::contract::input(value, "credential_id"),
-            }
+        pub fn credential_id(self, value: impl Input<i64>) -> RedeemCredential<'a, Set> {
+            RedeemCredential(
+                self.0.path("credential_id", "credential_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<'a> RedeemCredential<'a, Result<i64, ::std::string::String>> {
+    impl<'a> RedeemCredential<'a, Set> {
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}/redeem`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, credential_id } = self;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1.0/credentials/{}/redeem", client.baseurl,
-                credkit_runtime::contract::path_segment("credential_id", & credential_id
-                .to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "redeem_credential",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                201u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(1),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialResponse> {
+            self.0.send_json(&[201u16], super::shapes::at(1)).await
         }
     }
 
@@ -2454,74 +1079,27 @@ Required: `credential_id`. `send` exists once each is set (until then its type p
 
 Required: `credential_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct VoidCredential<'a, CredentialIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        credential_id: CredentialIdInput,
-    }
-
+    pub struct VoidCredential<'a, CredentialIdInput = Missing>(
+        Call<'a, CredentialIdInput>,
+    );
     impl<'a> VoidCredential<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                credential_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 8, "application/json"))
         }
     }
 
     impl<'a, CredentialIdInput> VoidCredential<'a, CredentialIdInput> {
-        pub fn credential_id<V>(
-            self,
-            value: V,
-        ) -> VoidCredential<'a, Result<i64, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            VoidCredential {
-                client: self.client,
-                credential_id: credkit_runtime::contract::input(value, "credential_id"),
-            }
+        pub fn credential_id(self, value: impl Input<i64>) -> VoidCredential<'a, Set> {
+            VoidCredential(
+                self.0.path("credential_id", "credential_id", value.try_into()).set(),
+            )
         }
     }
 
-    impl<'a> VoidCredential<'a, Result<i64, ::std::string::String>> {
+    impl<'a> VoidCredential<'a, Set> {
         ///Sends a `PUT` request to `/v1.0/credentials/{credential_id}/void`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::CredentialResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, credential_id } = self;
-            let credential_id = credential_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/v1.0/credentials/{}/void", client.baseurl,
-                credkit_runtime::contract::path_segment("credential_id", & credential_id
-                .to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "void_credential",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                201u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(1),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::CredentialResponse> {
+            self.0.send_json(&[201u16], super::shapes::at(1)).await
         }
     }
 }

@@ -12,13 +12,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ProblemDetails {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl ProblemDetails {
-        pub fn builder() -> builder::ProblemDetails {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Type`
@@ -28,13 +22,7 @@ pub mod types {
             rename = "match",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub match_: ::std::option::Option<i64>,
-    }
-
-    impl Type {
-        pub fn builder() -> builder::Type {
-            Default::default()
-        }
+        pub match_: Option<i64>,
     }
 
     ///`X2faCode`
@@ -44,11 +32,11 @@ pub mod types {
             rename = "async",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub async_: ::std::option::Option<crate::ok_awkward_names::types::ThingState>,
+        pub async_: Option<crate::ok_awkward_names::types::ThingState>,
         #[serde(rename = "self", skip_serializing_if = "::std::option::Option::is_none")]
-        pub self_: ::std::option::Option<bool>,
+        pub self_: Option<bool>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<::std::string::String>,
+        pub type_: Option<String>,
     }
 
     impl X2faCode {
@@ -59,115 +47,16 @@ pub mod types {
 
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct ProblemDetails {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for ProblemDetails {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl ProblemDetails {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<ProblemDetails> for super::ProblemDetails {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ProblemDetails,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::ProblemDetails> for ProblemDetails {
-            fn from(value: super::ProblemDetails) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Type {
-            match_: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Type {
-            fn default() -> Self {
-                Self {
-                    match_: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Type {
-            pub fn match_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.match_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for match_: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Type> for super::Type {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Type,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { match_: value.match_? })
-            }
-        }
-
-        impl ::std::convert::From<super::Type> for Type {
-            fn from(value: super::Type) -> Self {
-                Self { match_: Ok(value.match_) }
-            }
-        }
-
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct X2faCode {
-            async_: ::std::result::Result<
-                ::std::option::Option<crate::ok_awkward_names::types::ThingState>,
-                ::std::string::String,
-            >,
-            self_: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            async_: Result<Option<crate::ok_awkward_names::types::ThingState>, String>,
+            self_: Result<Option<bool>, String>,
+            type_: Result<Option<String>, String>,
         }
 
-        impl ::std::default::Default for X2faCode {
+        impl Default for X2faCode {
             fn default() -> Self {
                 Self {
                     async_: Ok(Default::default()),
@@ -178,51 +67,26 @@ pub mod types {
         }
 
         impl X2faCode {
-            pub fn async_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::ok_awkward_names::types::ThingState>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.async_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for async_: {e}")
-                    });
+            pub fn async_(
+                mut self,
+                value: impl Input<Option<crate::ok_awkward_names::types::ThingState>>,
+            ) -> Self {
+                self.async_ = input(value, "async_");
                 self
             }
-            pub fn self_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.self_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for self_: {e}")
-                    });
+            pub fn self_(mut self, value: impl Input<Option<bool>>) -> Self {
+                self.self_ = input(value, "self_");
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.type_ = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
+            pub fn type_(mut self, value: impl Input<Option<String>>) -> Self {
+                self.type_ = input(value, "type_");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<X2faCode> for super::X2faCode {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: X2faCode,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: X2faCode) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     async_: value.async_?,
                     self_: value.self_?,
@@ -306,8 +170,8 @@ pub mod types {
     }
 
     impl ::std::str::FromStr for ApiPin {
-        type Err = ::std::string::String;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        type Err = String;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             if value.chars().count() < 4usize {
                 return Err(
                     format!(
@@ -320,26 +184,22 @@ pub mod types {
     }
 
     impl ::std::convert::TryFrom<&str> for ApiPin {
-        type Error = ::std::string::String;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        type Error = String;
+        fn try_from(value: &str) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<&::std::string::String> for ApiPin {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: &::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<&String> for ApiPin {
+        type Error = String;
+        fn try_from(value: &String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ApiPin {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<String> for ApiPin {
+        type Error = String;
+        fn try_from(value: String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
@@ -357,7 +217,7 @@ pub mod types {
         ///`2nd`
         V2nd,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl ThingState {
@@ -380,7 +240,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ThingState {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "self" => Self::Self_,
@@ -405,7 +265,7 @@ pub mod types {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -413,10 +273,8 @@ pub mod types {
     impl<'de> ::serde::Deserialize<'de> for ThingState {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -488,52 +346,22 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `POST` request to `/2fa`
-
-```ignore
-let response = client._2fa_check()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/2fa`
     pub fn _2fa_check(&self) -> builder::_2faCheck<'_> {
         builder::_2faCheck::new(self)
     }
 
-    /**Sends a `GET` request to `/things/{thing-id}`
-
-```ignore
-let response = client.get_thing()
-    .thing_id(thing_id)
-    ._2nd(_2nd)
-    .type_(type_)
-    .x_pin(x_pin)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/things/{thing-id}`
     pub fn get_thing(&self) -> builder::GetThing<'_> {
         builder::GetThing::new(self)
     }
 
-    /**Sends a `DELETE` request to `/things/{thing-id}`
-
-```ignore
-let response = client.delete_thing()
-    .thing_id(thing_id)
-    .send()
-    .await;
-```*/
+    ///Sends a `DELETE` request to `/things/{thing-id}`
     pub fn delete_thing(&self) -> builder::DeleteThing<'_> {
         builder::DeleteThing::new(self)
     }
 
-    /**Sends a `GET` request to `/type`
-
-```ignore
-let response = client.type_()
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/type`
     pub fn type_(&self) -> builder::Type<'_> {
         builder::Type::new(self)
     }
@@ -542,6 +370,22 @@ let response = client.type_()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -550,73 +394,29 @@ pub mod builder {
     };
     ///Builder for [`Client::_2fa_check`](super::Client::_2fa_check): `POST /2fa`.
     #[derive(Debug, Clone)]
-    pub struct _2faCheck<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::X2faCode, ::std::string::String>,
-    }
-
+    pub struct _2faCheck<'a>(Call<'a, ()>, Result<types::builder::X2faCode, String>);
     impl<'a> _2faCheck<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> _2faCheck<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::X2faCode>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::X2faCode) -> types::builder::X2faCode,
-        {
-            self.body = self.body.map(f);
-            self
+        pub fn body(self, value: impl Input<types::builder::X2faCode>) -> Self {
+            Self(self.0, input(value, "body"))
         }
-    }
 
-    impl<'a> _2faCheck<'a> {
-        ///Sends a `POST` request to `/2fa`
-        pub async fn send(
+        pub fn body_map(
             self,
-        ) -> Result<credkit_runtime::Answer<types::X2faCode>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::X2faCode::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/2fa", client.baseurl,);
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "_2fa_check",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+            f: impl FnOnce(types::builder::X2faCode) -> types::builder::X2faCode,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+
+        ///Sends a `POST` request to `/2fa`
+        pub async fn send(self) -> Sent<types::X2faCode> {
+            self.0
+                .json(built::<types::X2faCode, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 
@@ -624,143 +424,43 @@ pub mod builder {
 
 Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetThing<
-        'a,
-        ThingIdInput = credkit_runtime::Missing,
-        XPinInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        thing_id: ThingIdInput,
-        _2nd: Result<Option<i64>, ::std::string::String>,
-        type_: Result<Option<::std::string::String>, ::std::string::String>,
-        x_pin: XPinInput,
-    }
-
+    pub struct GetThing<'a, ThingIdInput = Missing, XPinInput = Missing>(
+        Call<'a, (ThingIdInput, XPinInput)>,
+    );
     impl<'a> GetThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                thing_id: credkit_runtime::Missing,
-                _2nd: Ok(None),
-                type_: Ok(None),
-                x_pin: credkit_runtime::Missing,
-            }
+            Self(call(client, 1, "application/json, application/problem+json"))
         }
     }
 
     impl<'a, ThingIdInput, XPinInput> GetThing<'a, ThingIdInput, XPinInput> {
-        pub fn thing_id<V>(
+        pub fn thing_id(
             self,
-            value: V,
-        ) -> GetThing<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-            XPinInput,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetThing {
-                client: self.client,
-                thing_id: credkit_runtime::contract::input(value, "thing_id"),
-                _2nd: self._2nd,
-                type_: self.type_,
-                x_pin: self.x_pin,
-            }
+            value: impl Input<String>,
+        ) -> GetThing<'a, Set, XPinInput> {
+            GetThing(self.0.path("thing_id", "thing-id", value.try_into()).set())
         }
 
-        pub fn _2nd<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<i64>,
-            V::Error: ::std::fmt::Display,
-        {
-            self._2nd = credkit_runtime::contract::optional(value, "_2nd");
-            self
+        pub fn _2nd(self, value: impl Input<i64>) -> Self {
+            Self(self.0.query("_2nd", "2nd", value.try_into()))
         }
 
-        pub fn type_<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.type_ = credkit_runtime::contract::optional(value, "type_");
-            self
+        pub fn type_(self, value: impl Input<String>) -> Self {
+            Self(self.0.query("type_", "type", value.try_into()))
         }
 
-        pub fn x_pin<V>(
+        pub fn x_pin(
             self,
-            value: V,
-        ) -> GetThing<
-            'a,
-            ThingIdInput,
-            Result<crate::ok_awkward_names::types::ApiPin, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<crate::ok_awkward_names::types::ApiPin>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetThing {
-                client: self.client,
-                thing_id: self.thing_id,
-                _2nd: self._2nd,
-                type_: self.type_,
-                x_pin: credkit_runtime::contract::input(value, "x_pin"),
-            }
+            value: impl Input<crate::ok_awkward_names::types::ApiPin>,
+        ) -> GetThing<'a, ThingIdInput, Set> {
+            GetThing(self.0.header("x_pin", "X-Pin", value.try_into()).set())
         }
     }
 
-    impl<
-        'a,
-    > GetThing<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-        Result<crate::ok_awkward_names::types::ApiPin, ::std::string::String>,
-    > {
+    impl<'a> GetThing<'a, Set, Set> {
         ///Sends a `GET` request to `/things/{thing-id}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Type>, credkit_runtime::Error> {
-            let Self { client, thing_id, _2nd, type_, x_pin } = self;
-            let thing_id = thing_id.map_err(Error::InvalidRequest)?;
-            let type_ = type_.map_err(Error::InvalidRequest)?;
-            let _2nd = _2nd.map_err(Error::InvalidRequest)?;
-            let x_pin = x_pin.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("thing_id", & thing_id
-                .to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append("X-Pin", x_pin.expose().to_string().try_into()?);
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/json, application/problem+json",
-                    ),
-                )
-                .query(&progenitor_client::QueryParam::new("type", &type_))
-                .query(&progenitor_client::QueryParam::new("2nd", &_2nd))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_thing",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(4),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Type> {
+            self.0.send_json(&[200u16], super::shapes::at(4)).await
         }
     }
 
@@ -768,103 +468,37 @@ Required: `thing_id`, `x_pin`. `send` exists once each is set (until then its ty
 
 Required: `thing_id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct DeleteThing<'a, ThingIdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        thing_id: ThingIdInput,
-    }
-
+    pub struct DeleteThing<'a, ThingIdInput = Missing>(Call<'a, ThingIdInput>);
     impl<'a> DeleteThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                thing_id: credkit_runtime::Missing,
-            }
+            Self(call(client, 2, ""))
         }
     }
 
     impl<'a, ThingIdInput> DeleteThing<'a, ThingIdInput> {
-        pub fn thing_id<V>(
-            self,
-            value: V,
-        ) -> DeleteThing<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            DeleteThing {
-                client: self.client,
-                thing_id: credkit_runtime::contract::input(value, "thing_id"),
-            }
+        pub fn thing_id(self, value: impl Input<String>) -> DeleteThing<'a, Set> {
+            DeleteThing(self.0.path("thing_id", "thing-id", value.try_into()).set())
         }
     }
 
-    impl<'a> DeleteThing<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> DeleteThing<'a, Set> {
         ///Sends a `DELETE` request to `/things/{thing-id}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, thing_id } = self;
-            let thing_id = thing_id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("thing_id", & thing_id
-                .to_string()) ?,
-            );
-            let request = client.client.delete(url).build()?;
-            let info = OperationInfo {
-                operation_id: "delete_thing",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.send_empty(&[204u16]).await
         }
     }
 
     ///Builder for [`Client::type_`](super::Client::type_): `GET /type`.
     #[derive(Debug, Clone)]
-    pub struct Type<'a> {
-        client: &'a super::Client,
-    }
-
+    pub struct Type<'a>(Call<'a, ()>);
     impl<'a> Type<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self { client }
+            Self(call(client, 3, "application/json"))
         }
-    }
 
-    impl<'a> Type<'a> {}
-    impl<'a> Type<'a> {
         ///Sends a `GET` request to `/type`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Type>, credkit_runtime::Error> {
-            let Self { client } = self;
-            let url = format!("{}/type", client.baseurl,);
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "type_",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(4),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Type> {
+            self.0.send_json(&[200u16], super::shapes::at(4)).await
         }
     }
 }

@@ -12,27 +12,15 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeviceEvent {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub battery: ::std::option::Option<i64>,
-        pub device: ::std::string::String,
-    }
-
-    impl DeviceEvent {
-        pub fn builder() -> builder::DeviceEvent {
-            Default::default()
-        }
+        pub battery: Option<i64>,
+        pub device: String,
     }
 
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`SubscribeDeviceNoticePayload`
@@ -58,7 +46,7 @@ pub mod types {
     ///`Subscription`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Subscription {
-        pub callback_url: ::std::string::String,
+        pub callback_url: String,
     }
 
     impl Subscription {
@@ -73,135 +61,16 @@ pub mod types {
         pub synced_at: ::chrono::DateTime<::chrono::offset::Utc>,
     }
 
-    impl SyncEvent {
-        pub fn builder() -> builder::SyncEvent {
-            Default::default()
-        }
-    }
-
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct DeviceEvent {
-            battery: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            device: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for DeviceEvent {
-            fn default() -> Self {
-                Self {
-                    battery: Ok(Default::default()),
-                    device: Err("no value supplied for device".to_string()),
-                }
-            }
-        }
-
-        impl DeviceEvent {
-            pub fn battery<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.battery = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for battery: {e}")
-                    });
-                self
-            }
-            pub fn device<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.device = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for device: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<DeviceEvent> for super::DeviceEvent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeviceEvent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    battery: value.battery?,
-                    device: value.device?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::DeviceEvent> for DeviceEvent {
-            fn from(value: super::DeviceEvent) -> Self {
-                Self {
-                    battery: Ok(value.battery),
-                    device: Ok(value.device),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct Subscription {
-            callback_url: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            callback_url: Result<String, String>,
         }
 
-        impl ::std::default::Default for Subscription {
+        impl Default for Subscription {
             fn default() -> Self {
                 Self {
                     callback_url: Err("no value supplied for callback_url".to_string()),
@@ -210,16 +79,8 @@ pub mod types {
         }
 
         impl Subscription {
-            pub fn callback_url<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.callback_url = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for callback_url: {e}")
-                    });
+            pub fn callback_url(mut self, value: impl Input<String>) -> Self {
+                self.callback_url = input(value, "callback_url");
                 self
             }
         }
@@ -228,7 +89,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: Subscription,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     callback_url: value.callback_url?,
                 })
@@ -239,56 +100,6 @@ pub mod types {
             fn from(value: super::Subscription) -> Self {
                 Self {
                     callback_url: Ok(value.callback_url),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct SyncEvent {
-            synced_at: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for SyncEvent {
-            fn default() -> Self {
-                Self {
-                    synced_at: Err("no value supplied for synced_at".to_string()),
-                }
-            }
-        }
-
-        impl SyncEvent {
-            pub fn synced_at<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.synced_at = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for synced_at: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<SyncEvent> for super::SyncEvent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SyncEvent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    synced_at: value.synced_at?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::SyncEvent> for SyncEvent {
-            fn from(value: super::SyncEvent) -> Self {
-                Self {
-                    synced_at: Ok(value.synced_at),
                 }
             }
         }
@@ -397,14 +208,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `POST` request to `/subscriptions`
-
-```ignore
-let response = client.subscribe()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/subscriptions`
     pub fn subscribe(&self) -> builder::Subscribe<'_> {
         builder::Subscribe::new(self)
     }
@@ -413,6 +217,20 @@ let response = client.subscribe()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -421,62 +239,29 @@ pub mod builder {
     };
     ///Builder for [`Client::subscribe`](super::Client::subscribe): `POST /subscriptions`.
     #[derive(Debug, Clone)]
-    pub struct Subscribe<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::Subscription, ::std::string::String>,
-    }
-
+    pub struct Subscribe<'a>(Call<'a, ()>, Result<types::builder::Subscription, String>);
     impl<'a> Subscribe<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> Subscribe<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Subscription>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, ""), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
-                types::builder::Subscription,
-            ) -> types::builder::Subscription,
-        {
-            self.body = self.body.map(f);
-            self
+        pub fn body(self, value: impl Input<types::builder::Subscription>) -> Self {
+            Self(self.0, input(value, "body"))
         }
-    }
 
-    impl<'a> Subscribe<'a> {
-        ///Sends a `POST` request to `/subscriptions`
-        pub async fn send(
+        pub fn body_map(
             self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::Subscription::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/subscriptions", client.baseurl,);
-            let request = client.client.post(url).json(&body).build()?;
-            let info = OperationInfo {
-                operation_id: "subscribe",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+            f: impl FnOnce(types::builder::Subscription) -> types::builder::Subscription,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+
+        ///Sends a `POST` request to `/subscriptions`
+        pub async fn send(self) -> Sent<()> {
+            self.0
+                .json(built::<types::Subscription, _>(self.1), "application/json")
+                .send_empty(&[204u16])
+                .await
         }
     }
 }

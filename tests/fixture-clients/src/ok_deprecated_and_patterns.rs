@@ -12,32 +12,26 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Device {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<DeviceCode>,
+        pub code: Option<DeviceCode>,
         /**The kind of device.
 
 Pattern `(?i)^mobile$` (not checked by this client: Invalid group modifier).*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kind: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Device {
-        pub fn builder() -> builder::Device {
-            Default::default()
-        }
+        pub kind: Option<String>,
     }
 
     ///`DeviceCode`
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
-    pub struct DeviceCode(::std::string::String);
+    pub struct DeviceCode(String);
     impl ::std::ops::Deref for DeviceCode {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
+        type Target = String;
+        fn deref(&self) -> &String {
             &self.0
         }
     }
 
-    impl ::std::convert::From<DeviceCode> for ::std::string::String {
+    impl ::std::convert::From<DeviceCode> for String {
         fn from(value: DeviceCode) -> Self {
             value.0
         }
@@ -45,9 +39,7 @@ Pattern `(?i)^mobile$` (not checked by this client: Invalid group modifier).*/
 
     impl ::std::str::FromStr for DeviceCode {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
             { ::regress::Regex::new("^[A-Z]{3}$").unwrap() });
             if PATTERN.find(value).is_none() {
@@ -59,28 +51,24 @@ Pattern `(?i)^mobile$` (not checked by this client: Invalid group modifier).*/
 
     impl ::std::convert::TryFrom<&str> for DeviceCode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for DeviceCode {
+    impl ::std::convert::TryFrom<String> for DeviceCode {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     impl<'de> ::serde::Deserialize<'de> for DeviceCode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        fn deserialize<D>(deserializer: D) -> Result<Self, D::Error>
         where
             D: ::serde::Deserializer<'de>,
         {
-            ::std::string::String::deserialize(deserializer)?
+            String::deserialize(deserializer)?
                 .parse()
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
@@ -92,133 +80,11 @@ Pattern `(?i)^mobile$` (not checked by this client: Invalid group modifier).*/
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Device {
-            code: ::std::result::Result<
-                ::std::option::Option<super::DeviceCode>,
-                ::std::string::String,
-            >,
-            kind: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Device {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    kind: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Device {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::DeviceCode>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn kind<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Device> for super::Device {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Device,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    kind: value.kind?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Device> for Device {
-            fn from(value: super::Device) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    kind: Ok(value.kind),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-    }
-
+    pub mod builder {}
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -324,14 +190,7 @@ impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
     /**Reads a device
 
-Sends a `GET` request to `/devices/{id}`
-
-```ignore
-let response = client.get_device()
-    .id(id)
-    .send()
-    .await;
-```*/
+Sends a `GET` request to `/devices/{id}`*/
     pub fn get_device(&self) -> builder::GetDevice<'_> {
         builder::GetDevice::new(self)
     }
@@ -340,6 +199,20 @@ let response = client.get_device()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -350,73 +223,26 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetDevice<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct GetDevice<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> GetDevice<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 0, "application/json"))
         }
     }
 
     impl<'a, IdInput> GetDevice<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> GetDevice<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetDevice {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+        pub fn id(self, value: impl Input<String>) -> GetDevice<'a, Set> {
+            GetDevice(self.0.path("id", "id", value.try_into()).set())
         }
     }
 
-    impl<'a> GetDevice<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> GetDevice<'a, Set> {
         ///Sends a `GET` request to `/devices/{id}`
         #[deprecated(
             note = "deprecated by the API description: use get_device_v2, which also returns the owner"
         )]
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Device>, credkit_runtime::Error> {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/devices/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_device",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Device> {
+            self.0.send_json(&[200u16], super::shapes::at(0)).await
         }
     }
 }

@@ -11,224 +11,49 @@ pub mod types {
     ///`Parcel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Parcel {
-        pub code: ::std::string::String,
-    }
-
-    impl Parcel {
-        pub fn builder() -> builder::Parcel {
-            Default::default()
-        }
+        pub code: String,
     }
 
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`StoreParcel200Answer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StoreParcel200Answer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
+        pub note: Option<String>,
         pub shelf: i64,
-    }
-
-    impl StoreParcel200Answer {
-        pub fn builder() -> builder::StoreParcel200Answer {
-            Default::default()
-        }
     }
 
     ///`StoreParcel201Answer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
-    pub struct StoreParcel201Answer(pub ::std::vec::Vec<Parcel>);
+    pub struct StoreParcel201Answer(pub Vec<Parcel>);
     impl ::std::ops::Deref for StoreParcel201Answer {
-        type Target = ::std::vec::Vec<Parcel>;
-        fn deref(&self) -> &::std::vec::Vec<Parcel> {
+        type Target = Vec<Parcel>;
+        fn deref(&self) -> &Vec<Parcel> {
             &self.0
         }
     }
 
-    impl ::std::convert::From<StoreParcel201Answer> for ::std::vec::Vec<Parcel> {
+    impl ::std::convert::From<StoreParcel201Answer> for Vec<Parcel> {
         fn from(value: StoreParcel201Answer) -> Self {
             value.0
         }
     }
 
-    impl ::std::convert::From<::std::vec::Vec<Parcel>> for StoreParcel201Answer {
-        fn from(value: ::std::vec::Vec<Parcel>) -> Self {
+    impl ::std::convert::From<Vec<Parcel>> for StoreParcel201Answer {
+        fn from(value: Vec<Parcel>) -> Self {
             Self(value)
         }
     }
 
     /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Parcel {
-            code: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for Parcel {
-            fn default() -> Self {
-                Self {
-                    code: Err("no value supplied for code".to_string()),
-                }
-            }
-        }
-
-        impl Parcel {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Parcel> for super::Parcel {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Parcel,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { code: value.code? })
-            }
-        }
-
-        impl ::std::convert::From<super::Parcel> for Parcel {
-            fn from(value: super::Parcel) -> Self {
-                Self { code: Ok(value.code) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct StoreParcel200Answer {
-            note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            shelf: ::std::result::Result<i64, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for StoreParcel200Answer {
-            fn default() -> Self {
-                Self {
-                    note: Ok(Default::default()),
-                    shelf: Err("no value supplied for shelf".to_string()),
-                }
-            }
-        }
-
-        impl StoreParcel200Answer {
-            pub fn note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
-                    });
-                self
-            }
-            pub fn shelf<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shelf = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shelf: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<StoreParcel200Answer>
-        for super::StoreParcel200Answer {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: StoreParcel200Answer,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    note: value.note?,
-                    shelf: value.shelf?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::StoreParcel200Answer> for StoreParcel200Answer {
-            fn from(value: super::StoreParcel200Answer) -> Self {
-                Self {
-                    note: Ok(value.note),
-                    shelf: Ok(value.shelf),
-                }
-            }
-        }
-    }
-
+    pub mod builder {}
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -332,14 +157,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PUT` request to `/parcels/{code}`
-
-```ignore
-let response = client.store_parcel()
-    .code(code)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/parcels/{code}`
     pub fn store_parcel(&self) -> builder::StoreParcel<'_> {
         builder::StoreParcel::new(self)
     }
@@ -348,6 +166,20 @@ let response = client.store_parcel()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -358,65 +190,29 @@ pub mod builder {
 
 Required: `code`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct StoreParcel<'a, CodeInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        code: CodeInput,
-    }
-
+    pub struct StoreParcel<'a, CodeInput = Missing>(Call<'a, CodeInput>);
     impl<'a> StoreParcel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                code: credkit_runtime::Missing,
-            }
+            Self(call(client, 0, "application/json"))
         }
     }
 
     impl<'a, CodeInput> StoreParcel<'a, CodeInput> {
-        pub fn code<V>(
-            self,
-            value: V,
-        ) -> StoreParcel<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            StoreParcel {
-                client: self.client,
-                code: credkit_runtime::contract::input(value, "code"),
-            }
+        pub fn code(self, value: impl Input<String>) -> StoreParcel<'a, Set> {
+            StoreParcel(self.0.path("code", "code", value.try_into()).set())
         }
     }
 
-    impl<'a> StoreParcel<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> StoreParcel<'a, Set> {
         ///Sends a `PUT` request to `/parcels/{code}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<StoreParcelAnswer>, credkit_runtime::Error> {
-            let Self { client, code } = self;
-            let code = code.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/parcels/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("code", & code.to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "store_parcel",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<StoreParcelAnswer> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_variant(
                             response,
                             super::shapes::at(2),
-                            client.inner.strict(),
+                            strict,
                             StoreParcelAnswer::Status200,
                         )
                         .await
@@ -425,7 +221,7 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
                     credkit_runtime::contract::json_variant(
                             response,
                             super::shapes::at(4),
-                            client.inner.strict(),
+                            strict,
                             StoreParcelAnswer::Status201,
                         )
                         .await
@@ -434,7 +230,7 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
                     credkit_runtime::contract::json_variant(
                             response,
                             super::shapes::at(3),
-                            client.inner.strict(),
+                            strict,
                             StoreParcelAnswer::Status202,
                         )
                         .await

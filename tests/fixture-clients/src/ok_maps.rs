@@ -11,16 +11,16 @@ pub mod types {
     ///`Inventory`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Inventory {
-        pub counts: ::std::collections::HashMap<::std::string::String, i64>,
+        pub counts: ::std::collections::HashMap<String, i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub labels: ::std::option::Option<Labels>,
+        pub labels: Option<Labels>,
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-        pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        pub metadata: ::serde_json::Map<String, ::serde_json::Value>,
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
-        pub shelves: ::std::collections::HashMap<::std::string::String, Shelf>,
+        pub shelves: ::std::collections::HashMap<String, Shelf>,
     }
 
     impl Inventory {
@@ -32,12 +32,9 @@ pub mod types {
     ///`Labels`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Labels {
-        pub main: ::std::string::String,
+        pub main: String,
         #[serde(flatten)]
-        pub extra: ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::string::String,
-        >,
+        pub extra: ::std::collections::HashMap<String, String>,
     }
 
     impl Labels {
@@ -50,13 +47,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Shelf`
@@ -73,27 +64,17 @@ pub mod types {
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct Inventory {
-            counts: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, i64>,
-                ::std::string::String,
-            >,
-            labels: ::std::result::Result<
-                ::std::option::Option<super::Labels>,
-                ::std::string::String,
-            >,
-            metadata: ::std::result::Result<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                ::std::string::String,
-            >,
-            shelves: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, super::Shelf>,
-                ::std::string::String,
-            >,
+            counts: Result<::std::collections::HashMap<String, i64>, String>,
+            labels: Result<Option<super::Labels>, String>,
+            metadata: Result<::serde_json::Map<String, ::serde_json::Value>, String>,
+            shelves: Result<::std::collections::HashMap<String, super::Shelf>, String>,
         }
 
-        impl ::std::default::Default for Inventory {
+        impl Default for Inventory {
             fn default() -> Self {
                 Self {
                     counts: Err("no value supplied for counts".to_string()),
@@ -105,58 +86,29 @@ pub mod types {
         }
 
         impl Inventory {
-            pub fn counts<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<::std::string::String, i64>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.counts = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for counts: {e}")
-                    });
+            pub fn counts(
+                mut self,
+                value: impl Input<::std::collections::HashMap<String, i64>>,
+            ) -> Self {
+                self.counts = input(value, "counts");
                 self
             }
-            pub fn labels<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Labels>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.labels = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for labels: {e}")
-                    });
+            pub fn labels(mut self, value: impl Input<Option<super::Labels>>) -> Self {
+                self.labels = input(value, "labels");
                 self
             }
-            pub fn metadata<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.metadata = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for metadata: {e}")
-                    });
+            pub fn metadata(
+                mut self,
+                value: impl Input<::serde_json::Map<String, ::serde_json::Value>>,
+            ) -> Self {
+                self.metadata = input(value, "metadata");
                 self
             }
-            pub fn shelves<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<::std::string::String, super::Shelf>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.shelves = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for shelves: {e}")
-                    });
+            pub fn shelves(
+                mut self,
+                value: impl Input<::std::collections::HashMap<String, super::Shelf>>,
+            ) -> Self {
+                self.shelves = input(value, "shelves");
                 self
             }
         }
@@ -165,7 +117,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: Inventory,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     counts: value.counts?,
                     labels: value.labels?,
@@ -188,17 +140,11 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Labels {
-            main: ::std::result::Result<::std::string::String, ::std::string::String>,
-            extra: ::std::result::Result<
-                ::std::collections::HashMap<
-                    ::std::string::String,
-                    ::std::string::String,
-                >,
-                ::std::string::String,
-            >,
+            main: Result<String, String>,
+            extra: Result<::std::collections::HashMap<String, String>, String>,
         }
 
-        impl ::std::default::Default for Labels {
+        impl Default for Labels {
             fn default() -> Self {
                 Self {
                     main: Err("no value supplied for main".to_string()),
@@ -208,42 +154,22 @@ pub mod types {
         }
 
         impl Labels {
-            pub fn main<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.main = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for main: {e}")
-                    });
+            pub fn main(mut self, value: impl Input<String>) -> Self {
+                self.main = input(value, "main");
                 self
             }
-            pub fn extra<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extra = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extra: {e}")
-                    });
+            pub fn extra(
+                mut self,
+                value: impl Input<::std::collections::HashMap<String, String>>,
+            ) -> Self {
+                self.extra = input(value, "extra");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Labels> for super::Labels {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Labels,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Labels) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     main: value.main?,
                     extra: value.extra?,
@@ -261,57 +187,11 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct Shelf {
-            slots: ::std::result::Result<i64, ::std::string::String>,
+            slots: Result<i64, String>,
         }
 
-        impl ::std::default::Default for Shelf {
+        impl Default for Shelf {
             fn default() -> Self {
                 Self {
                     slots: Err("no value supplied for slots".to_string()),
@@ -320,25 +200,15 @@ pub mod types {
         }
 
         impl Shelf {
-            pub fn slots<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.slots = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for slots: {e}")
-                    });
+            pub fn slots(mut self, value: impl Input<i64>) -> Self {
+                self.slots = input(value, "slots");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Shelf> for super::Shelf {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Shelf,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Shelf) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { slots: value.slots? })
             }
         }
@@ -453,14 +323,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PUT` request to `/inventory`
-
-```ignore
-let response = client.store_inventory()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/inventory`
     pub fn store_inventory(&self) -> builder::StoreInventory<'_> {
         builder::StoreInventory::new(self)
     }
@@ -469,6 +332,20 @@ let response = client.store_inventory()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -477,75 +354,32 @@ pub mod builder {
     };
     ///Builder for [`Client::store_inventory`](super::Client::store_inventory): `PUT /inventory`.
     #[derive(Debug, Clone)]
-    pub struct StoreInventory<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::Inventory, ::std::string::String>,
-    }
-
+    pub struct StoreInventory<'a>(
+        Call<'a, ()>,
+        Result<types::builder::Inventory, String>,
+    );
     impl<'a> StoreInventory<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> StoreInventory<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Inventory>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
-                types::builder::Inventory,
-            ) -> types::builder::Inventory,
-        {
-            self.body = self.body.map(f);
-            self
+        pub fn body(self, value: impl Input<types::builder::Inventory>) -> Self {
+            Self(self.0, input(value, "body"))
         }
-    }
 
-    impl<'a> StoreInventory<'a> {
-        ///Sends a `PUT` request to `/inventory`
-        pub async fn send(
+        pub fn body_map(
             self,
-        ) -> Result<credkit_runtime::Answer<types::Inventory>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::Inventory::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/inventory", client.baseurl,);
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "store_inventory",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+            f: impl FnOnce(types::builder::Inventory) -> types::builder::Inventory,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+
+        ///Sends a `PUT` request to `/inventory`
+        pub async fn send(self) -> Sent<types::Inventory> {
+            self.0
+                .json(built::<types::Inventory, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 }

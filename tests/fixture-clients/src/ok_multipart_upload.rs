@@ -12,17 +12,17 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DocumentUpload {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub attachments: ::std::vec::Vec<credkit_runtime::FilePart>,
+        pub attachments: Vec<credkit_runtime::FilePart>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub copies: ::std::option::Option<i64>,
+        pub copies: Option<i64>,
         pub kind: Kind,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub note: ::std::option::Option<::std::string::String>,
+        pub note: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub origin: ::std::option::Option<DocumentUploadOrigin>,
+        pub origin: Option<DocumentUploadOrigin>,
         pub scan: credkit_runtime::FilePart,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub tags: ::std::vec::Vec<::std::string::String>,
+        pub tags: Vec<String>,
     }
 
     impl DocumentUpload {
@@ -35,7 +35,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DocumentUploadOrigin {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub office: ::std::option::Option<::std::string::String>,
+        pub office: Option<String>,
     }
 
     impl DocumentUploadOrigin {
@@ -75,9 +75,7 @@ pub mod types {
 
     impl ::std::str::FromStr for Kind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "invoice" => Ok(Self::Invoice),
                 "receipt" => Ok(Self::Receipt),
@@ -88,18 +86,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Kind {
+    impl ::std::convert::TryFrom<String> for Kind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -108,19 +102,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Receipt`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Receipt {
-        pub id: ::std::string::String,
+        pub id: String,
         pub parts: i64,
     }
 
@@ -134,7 +122,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct SetAvatarBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub image: ::std::option::Option<credkit_runtime::FilePart>,
+        pub image: Option<credkit_runtime::FilePart>,
     }
 
     impl SetAvatarBody {
@@ -145,36 +133,20 @@ pub mod types {
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct DocumentUpload {
-            attachments: ::std::result::Result<
-                ::std::vec::Vec<credkit_runtime::FilePart>,
-                ::std::string::String,
-            >,
-            copies: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            kind: ::std::result::Result<super::Kind, ::std::string::String>,
-            note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            origin: ::std::result::Result<
-                ::std::option::Option<super::DocumentUploadOrigin>,
-                ::std::string::String,
-            >,
-            scan: ::std::result::Result<
-                credkit_runtime::FilePart,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::vec::Vec<::std::string::String>,
-                ::std::string::String,
-            >,
+            attachments: Result<Vec<credkit_runtime::FilePart>, String>,
+            copies: Result<Option<i64>, String>,
+            kind: Result<super::Kind, String>,
+            note: Result<Option<String>, String>,
+            origin: Result<Option<super::DocumentUploadOrigin>, String>,
+            scan: Result<credkit_runtime::FilePart, String>,
+            tags: Result<Vec<String>, String>,
         }
 
-        impl ::std::default::Default for DocumentUpload {
+        impl Default for DocumentUpload {
             fn default() -> Self {
                 Self {
                     attachments: Ok(Default::default()),
@@ -189,90 +161,38 @@ pub mod types {
         }
 
         impl DocumentUpload {
-            pub fn attachments<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<credkit_runtime::FilePart>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachments = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
+            pub fn attachments(
+                mut self,
+                value: impl Input<Vec<credkit_runtime::FilePart>>,
+            ) -> Self {
+                self.attachments = input(value, "attachments");
                 self
             }
-            pub fn copies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.copies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for copies: {e}")
-                    });
+            pub fn copies(mut self, value: impl Input<Option<i64>>) -> Self {
+                self.copies = input(value, "copies");
                 self
             }
-            pub fn kind<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Kind>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+            pub fn kind(mut self, value: impl Input<super::Kind>) -> Self {
+                self.kind = input(value, "kind");
                 self
             }
-            pub fn note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
-                    });
+            pub fn note(mut self, value: impl Input<Option<String>>) -> Self {
+                self.note = input(value, "note");
                 self
             }
-            pub fn origin<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::DocumentUploadOrigin>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.origin = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for origin: {e}")
-                    });
+            pub fn origin(
+                mut self,
+                value: impl Input<Option<super::DocumentUploadOrigin>>,
+            ) -> Self {
+                self.origin = input(value, "origin");
                 self
             }
-            pub fn scan<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<credkit_runtime::FilePart>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.scan = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for scan: {e}")
-                    });
+            pub fn scan(mut self, value: impl Input<credkit_runtime::FilePart>) -> Self {
+                self.scan = input(value, "scan");
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
+            pub fn tags(mut self, value: impl Input<Vec<String>>) -> Self {
+                self.tags = input(value, "tags");
                 self
             }
         }
@@ -281,7 +201,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DocumentUpload,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     attachments: value.attachments?,
                     copies: value.copies?,
@@ -310,13 +230,10 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct DocumentUploadOrigin {
-            office: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            office: Result<Option<String>, String>,
         }
 
-        impl ::std::default::Default for DocumentUploadOrigin {
+        impl Default for DocumentUploadOrigin {
             fn default() -> Self {
                 Self {
                     office: Ok(Default::default()),
@@ -325,16 +242,8 @@ pub mod types {
         }
 
         impl DocumentUploadOrigin {
-            pub fn office<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.office = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for office: {e}")
-                    });
+            pub fn office(mut self, value: impl Input<Option<String>>) -> Self {
+                self.office = input(value, "office");
                 self
             }
         }
@@ -344,7 +253,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: DocumentUploadOrigin,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { office: value.office? })
             }
         }
@@ -356,58 +265,12 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct Receipt {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parts: ::std::result::Result<i64, ::std::string::String>,
+            id: Result<String, String>,
+            parts: Result<i64, String>,
         }
 
-        impl ::std::default::Default for Receipt {
+        impl Default for Receipt {
             fn default() -> Self {
                 Self {
                     id: Err("no value supplied for id".to_string()),
@@ -417,35 +280,19 @@ pub mod types {
         }
 
         impl Receipt {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+            pub fn id(mut self, value: impl Input<String>) -> Self {
+                self.id = input(value, "id");
                 self
             }
-            pub fn parts<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parts = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parts: {e}")
-                    });
+            pub fn parts(mut self, value: impl Input<i64>) -> Self {
+                self.parts = input(value, "parts");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Receipt> for super::Receipt {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Receipt,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Receipt) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     id: value.id?,
                     parts: value.parts?,
@@ -464,13 +311,10 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct SetAvatarBody {
-            image: ::std::result::Result<
-                ::std::option::Option<credkit_runtime::FilePart>,
-                ::std::string::String,
-            >,
+            image: Result<Option<credkit_runtime::FilePart>, String>,
         }
 
-        impl ::std::default::Default for SetAvatarBody {
+        impl Default for SetAvatarBody {
             fn default() -> Self {
                 Self {
                     image: Ok(Default::default()),
@@ -479,18 +323,11 @@ pub mod types {
         }
 
         impl SetAvatarBody {
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<credkit_runtime::FilePart>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
+            pub fn image(
+                mut self,
+                value: impl Input<Option<credkit_runtime::FilePart>>,
+            ) -> Self {
+                self.image = input(value, "image");
                 self
             }
         }
@@ -499,7 +336,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: SetAvatarBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { image: value.image? })
             }
         }
@@ -614,27 +451,12 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `POST` request to `/documents`
-
-```ignore
-let response = client.upload_document()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/documents`
     pub fn upload_document(&self) -> builder::UploadDocument<'_> {
         builder::UploadDocument::new(self)
     }
 
-    /**Sends a `PUT` request to `/people/{id}/avatar`
-
-```ignore
-let response = client.set_avatar()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/people/{id}/avatar`
     pub fn set_avatar(&self) -> builder::SetAvatar<'_> {
         builder::SetAvatar::new(self)
     }
@@ -643,6 +465,22 @@ let response = client.set_avatar()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -651,87 +489,46 @@ pub mod builder {
     };
     ///Builder for [`Client::upload_document`](super::Client::upload_document): `POST /documents`.
     #[derive(Debug, Clone)]
-    pub struct UploadDocument<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::DocumentUpload, ::std::string::String>,
-    }
-
+    pub struct UploadDocument<'a>(
+        Call<'a, ()>,
+        Result<types::builder::DocumentUpload, String>,
+    );
     impl<'a> UploadDocument<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> UploadDocument<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::DocumentUpload>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body(self, value: impl Input<types::builder::DocumentUpload>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::DocumentUpload,
             ) -> types::builder::DocumentUpload,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
-    }
 
-    impl<'a> UploadDocument<'a> {
         ///Sends a `POST` request to `/documents`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Receipt>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::DocumentUpload::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let form = credkit_runtime::contract::Multipart::default()
-                .file("attachments", body.attachments, "")
-                .value("copies", &body.copies)?
-                .value("kind", &body.kind)?
-                .value("note", &body.note)?
-                .value("origin", &body.origin)?
-                .file("scan", body.scan, "application/pdf")
-                .value("tags", &body.tags)?
-                .into_form()
-                .await?;
-            let url = format!("{}/documents", client.baseurl,);
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::Receipt> {
+            self.0
+                .multipart(
+                    built::<types::DocumentUpload, _>(self.1),
+                    |body, form| {
+                        form
+                            .file("attachments", body.attachments, "")
+                            .value("copies", &body.copies)
+                            .value("kind", &body.kind)
+                            .value("note", &body.note)
+                            .value("origin", &body.origin)
+                            .file("scan", body.scan, "application/pdf")
+                            .value("tags", &body.tags)
+                    },
                 )
-                .multipart(form)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "upload_document",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                201u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+                .send_json(&[201u16], super::shapes::at(0))
+                .await
         }
     }
 
@@ -739,87 +536,45 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct SetAvatar<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::SetAvatarBody, ::std::string::String>,
-    }
-
+    pub struct SetAvatar<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::SetAvatarBody, String>,
+    );
     impl<'a> SetAvatar<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 1, ""), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> SetAvatar<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> SetAvatar<'a, Set> {
+            SetAvatar(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::SetAvatarBody>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> SetAvatar<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            SetAvatar {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::SetAvatarBody>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+            f: impl FnOnce(
                 types::builder::SetAvatarBody,
             ) -> types::builder::SetAvatarBody,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> SetAvatar<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> SetAvatar<'a, Set> {
         ///Sends a `PUT` request to `/people/{id}/avatar`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::SetAvatarBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let form = credkit_runtime::contract::Multipart::default()
-                .file("image", body.image, "")
-                .into_form()
-                .await?;
-            let url = format!(
-                "{}/people/{}/avatar", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client.client.put(url).multipart(form).build()?;
-            let info = OperationInfo {
-                operation_id: "set_avatar",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0
+                .multipart(
+                    built::<types::SetAvatarBody, _>(self.1),
+                    |body, form| form.file("image", body.image, ""),
+                )
+                .send_empty(&[204u16])
+                .await
         }
     }
 }

@@ -11,7 +11,7 @@ pub mod types {
     ///`Label`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Label {
-        pub text: ::std::string::String,
+        pub text: String,
     }
 
     impl Label {
@@ -24,38 +24,30 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Shipment`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Shipment {
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub backup_label: ::std::option::Option<Label>,
+        pub backup_label: Option<Label>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub carrier: ::std::option::Option<::std::string::String>,
+        pub carrier: Option<String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub colour: ::std::option::Option<ShipmentColour>,
+        pub colour: Option<ShipmentColour>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub extras: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
+        pub extras: Option<::std::collections::HashMap<String, String>>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub label: ::std::option::Option<Label>,
+        pub label: Option<Label>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub note: ::std::option::Option<::std::string::String>,
+        pub note: Option<String>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub size: ::std::option::Option<i64>,
+        pub size: Option<i64>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        pub tags: Option<Vec<String>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub weight: ::std::option::Option<f64>,
+        pub weight: Option<f64>,
     }
 
     impl Shipment {
@@ -95,9 +87,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ShipmentColour {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "red" => Ok(Self::Red),
                 "green" => Ok(Self::Green),
@@ -108,30 +98,28 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ShipmentColour {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ShipmentColour {
+    impl ::std::convert::TryFrom<String> for ShipmentColour {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct Label {
-            text: ::std::result::Result<::std::string::String, ::std::string::String>,
+            text: Result<String, String>,
         }
 
-        impl ::std::default::Default for Label {
+        impl Default for Label {
             fn default() -> Self {
                 Self {
                     text: Err("no value supplied for text".to_string()),
@@ -140,25 +128,15 @@ pub mod types {
         }
 
         impl Label {
-            pub fn text<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.text = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for text: {e}")
-                    });
+            pub fn text(mut self, value: impl Input<String>) -> Self {
+                self.text = input(value, "text");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Label> for super::Label {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Label,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Label) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { text: value.text? })
             }
         }
@@ -170,97 +148,19 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct Shipment {
-            backup_label: ::std::result::Result<
-                ::std::option::Option<super::Label>,
-                ::std::string::String,
-            >,
-            carrier: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            colour: ::std::result::Result<
-                ::std::option::Option<super::ShipmentColour>,
-                ::std::string::String,
-            >,
-            extras: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            label: ::std::result::Result<
-                ::std::option::Option<super::Label>,
-                ::std::string::String,
-            >,
-            note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            weight: ::std::result::Result<
-                ::std::option::Option<f64>,
-                ::std::string::String,
-            >,
+            backup_label: Result<Option<super::Label>, String>,
+            carrier: Result<Option<String>, String>,
+            colour: Result<Option<super::ShipmentColour>, String>,
+            extras: Result<Option<::std::collections::HashMap<String, String>>, String>,
+            label: Result<Option<super::Label>, String>,
+            note: Result<Option<String>, String>,
+            size: Result<Option<i64>, String>,
+            tags: Result<Option<Vec<String>>, String>,
+            weight: Result<Option<f64>, String>,
         }
 
-        impl ::std::default::Default for Shipment {
+        impl Default for Shipment {
             fn default() -> Self {
                 Self {
                     backup_label: Err("no value supplied for backup_label".to_string()),
@@ -277,130 +177,56 @@ pub mod types {
         }
 
         impl Shipment {
-            pub fn backup_label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Label>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.backup_label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for backup_label: {e}")
-                    });
+            pub fn backup_label(
+                mut self,
+                value: impl Input<Option<super::Label>>,
+            ) -> Self {
+                self.backup_label = input(value, "backup_label");
                 self
             }
-            pub fn carrier<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.carrier = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for carrier: {e}")
-                    });
+            pub fn carrier(mut self, value: impl Input<Option<String>>) -> Self {
+                self.carrier = input(value, "carrier");
                 self
             }
-            pub fn colour<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ShipmentColour>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.colour = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for colour: {e}")
-                    });
+            pub fn colour(
+                mut self,
+                value: impl Input<Option<super::ShipmentColour>>,
+            ) -> Self {
+                self.colour = input(value, "colour");
                 self
             }
-            pub fn extras<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.extras = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for extras: {e}")
-                    });
+            pub fn extras(
+                mut self,
+                value: impl Input<Option<::std::collections::HashMap<String, String>>>,
+            ) -> Self {
+                self.extras = input(value, "extras");
                 self
             }
-            pub fn label<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Label>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.label = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for label: {e}")
-                    });
+            pub fn label(mut self, value: impl Input<Option<super::Label>>) -> Self {
+                self.label = input(value, "label");
                 self
             }
-            pub fn note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
-                    });
+            pub fn note(mut self, value: impl Input<Option<String>>) -> Self {
+                self.note = input(value, "note");
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
+            pub fn size(mut self, value: impl Input<Option<i64>>) -> Self {
+                self.size = input(value, "size");
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tags = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
+            pub fn tags(mut self, value: impl Input<Option<Vec<String>>>) -> Self {
+                self.tags = input(value, "tags");
                 self
             }
-            pub fn weight<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<f64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weight = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weight: {e}")
-                    });
+            pub fn weight(mut self, value: impl Input<Option<f64>>) -> Self {
+                self.weight = input(value, "weight");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Shipment> for super::Shipment {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Shipment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Shipment) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     backup_label: value.backup_label?,
                     carrier: value.carrier?,
@@ -535,14 +361,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PUT` request to `/shipments`
-
-```ignore
-let response = client.store_shipment()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/shipments`
     pub fn store_shipment(&self) -> builder::StoreShipment<'_> {
         builder::StoreShipment::new(self)
     }
@@ -551,6 +370,20 @@ let response = client.store_shipment()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -559,73 +392,29 @@ pub mod builder {
     };
     ///Builder for [`Client::store_shipment`](super::Client::store_shipment): `PUT /shipments`.
     #[derive(Debug, Clone)]
-    pub struct StoreShipment<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::Shipment, ::std::string::String>,
-    }
-
+    pub struct StoreShipment<'a>(Call<'a, ()>, Result<types::builder::Shipment, String>);
     impl<'a> StoreShipment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> StoreShipment<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Shipment>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::Shipment) -> types::builder::Shipment,
-        {
-            self.body = self.body.map(f);
-            self
+        pub fn body(self, value: impl Input<types::builder::Shipment>) -> Self {
+            Self(self.0, input(value, "body"))
         }
-    }
 
-    impl<'a> StoreShipment<'a> {
-        ///Sends a `PUT` request to `/shipments`
-        pub async fn send(
+        pub fn body_map(
             self,
-        ) -> Result<credkit_runtime::Answer<types::Shipment>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::Shipment::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/shipments", client.baseurl,);
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "store_shipment",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+            f: impl FnOnce(types::builder::Shipment) -> types::builder::Shipment,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+
+        ///Sends a `PUT` request to `/shipments`
+        pub async fn send(self) -> Sent<types::Shipment> {
+            self.0
+                .json(built::<types::Shipment, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 }

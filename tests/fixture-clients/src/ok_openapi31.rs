@@ -11,7 +11,7 @@ pub mod types {
     ///`Owner`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Owner {
-        pub email: ::std::string::String,
+        pub email: String,
     }
 
     impl Owner {
@@ -24,14 +24,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Parcel {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub copies: ::std::option::Option<::std::num::NonZeroU64>,
+        pub copies: Option<::std::num::NonZeroU64>,
         pub kind: ParcelKind,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub note: ::std::option::Option<::std::string::String>,
+        pub note: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub owner: ::std::option::Option<Owner>,
+        pub owner: Option<Owner>,
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
-        pub tracking: ::std::option::Option<ParcelTracking>,
+        pub tracking: Option<ParcelTracking>,
         pub weight: f64,
     }
 
@@ -69,9 +69,7 @@ pub mod types {
 
     impl ::std::str::FromStr for ParcelKind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "parcel" => Ok(Self::Parcel),
                 _ => Err("invalid value".into()),
@@ -81,18 +79,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for ParcelKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for ParcelKind {
+    impl ::std::convert::TryFrom<String> for ParcelKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -101,7 +95,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ParcelTracking {
-        String(::std::string::String),
+        String(String),
         Integer(i64),
     }
 
@@ -124,23 +118,19 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct Owner {
-            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            email: Result<String, String>,
         }
 
-        impl ::std::default::Default for Owner {
+        impl Default for Owner {
             fn default() -> Self {
                 Self {
                     email: Err("no value supplied for email".to_string()),
@@ -149,25 +139,15 @@ pub mod types {
         }
 
         impl Owner {
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+            pub fn email(mut self, value: impl Input<String>) -> Self {
+                self.email = input(value, "email");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Owner> for super::Owner {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Owner,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Owner) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { email: value.email? })
             }
         }
@@ -180,27 +160,15 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Parcel {
-            copies: ::std::result::Result<
-                ::std::option::Option<::std::num::NonZeroU64>,
-                ::std::string::String,
-            >,
-            kind: ::std::result::Result<super::ParcelKind, ::std::string::String>,
-            note: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            owner: ::std::result::Result<
-                ::std::option::Option<super::Owner>,
-                ::std::string::String,
-            >,
-            tracking: ::std::result::Result<
-                ::std::option::Option<super::ParcelTracking>,
-                ::std::string::String,
-            >,
-            weight: ::std::result::Result<f64, ::std::string::String>,
+            copies: Result<Option<::std::num::NonZeroU64>, String>,
+            kind: Result<super::ParcelKind, String>,
+            note: Result<Option<String>, String>,
+            owner: Result<Option<super::Owner>, String>,
+            tracking: Result<Option<super::ParcelTracking>, String>,
+            weight: Result<f64, String>,
         }
 
-        impl ::std::default::Default for Parcel {
+        impl Default for Parcel {
             fn default() -> Self {
                 Self {
                     copies: Ok(Default::default()),
@@ -214,87 +182,41 @@ pub mod types {
         }
 
         impl Parcel {
-            pub fn copies<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::num::NonZeroU64>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.copies = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for copies: {e}")
-                    });
+            pub fn copies(
+                mut self,
+                value: impl Input<Option<::std::num::NonZeroU64>>,
+            ) -> Self {
+                self.copies = input(value, "copies");
                 self
             }
-            pub fn kind<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ParcelKind>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+            pub fn kind(mut self, value: impl Input<super::ParcelKind>) -> Self {
+                self.kind = input(value, "kind");
                 self
             }
-            pub fn note<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.note = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for note: {e}")
-                    });
+            pub fn note(mut self, value: impl Input<Option<String>>) -> Self {
+                self.note = input(value, "note");
                 self
             }
-            pub fn owner<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Owner>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.owner = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for owner: {e}")
-                    });
+            pub fn owner(mut self, value: impl Input<Option<super::Owner>>) -> Self {
+                self.owner = input(value, "owner");
                 self
             }
-            pub fn tracking<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::ParcelTracking>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tracking = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tracking: {e}")
-                    });
+            pub fn tracking(
+                mut self,
+                value: impl Input<Option<super::ParcelTracking>>,
+            ) -> Self {
+                self.tracking = input(value, "tracking");
                 self
             }
-            pub fn weight<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<f64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.weight = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for weight: {e}")
-                    });
+            pub fn weight(mut self, value: impl Input<f64>) -> Self {
+                self.weight = input(value, "weight");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Parcel> for super::Parcel {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Parcel,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Parcel) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     copies: value.copies?,
                     kind: value.kind?,
@@ -316,52 +238,6 @@ pub mod types {
                     tracking: Ok(value.tracking),
                     weight: Ok(value.weight),
                 }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
             }
         }
     }
@@ -469,27 +345,12 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PUT` request to `/parcels/{code}`
-
-```ignore
-let response = client.store_parcel()
-    .code(code)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/parcels/{code}`
     pub fn store_parcel(&self) -> builder::StoreParcel<'_> {
         builder::StoreParcel::new(self)
     }
 
-    /**Sends a `GET` request to `/parcels/{code}/label`
-
-```ignore
-let response = client.get_label()
-    .code(code)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/parcels/{code}/label`
     pub fn get_label(&self) -> builder::GetLabel<'_> {
         builder::GetLabel::new(self)
     }
@@ -498,6 +359,22 @@ let response = client.get_label()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -508,94 +385,40 @@ pub mod builder {
 
 Required: `code`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct StoreParcel<'a, CodeInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        code: CodeInput,
-        body: Result<types::builder::Parcel, ::std::string::String>,
-    }
-
+    pub struct StoreParcel<'a, CodeInput = Missing>(
+        Call<'a, CodeInput>,
+        Result<types::builder::Parcel, String>,
+    );
     impl<'a> StoreParcel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                code: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, CodeInput> StoreParcel<'a, CodeInput> {
-        pub fn code<V>(
+        pub fn code(self, value: impl Input<String>) -> StoreParcel<'a, Set> {
+            StoreParcel(self.0.path("code", "code", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::Parcel>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> StoreParcel<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            StoreParcel {
-                client: self.client,
-                code: credkit_runtime::contract::input(value, "code"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Parcel>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::Parcel) -> types::builder::Parcel,
-        {
-            self.body = self.body.map(f);
-            self
+            f: impl FnOnce(types::builder::Parcel) -> types::builder::Parcel,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> StoreParcel<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> StoreParcel<'a, Set> {
         ///Sends a `PUT` request to `/parcels/{code}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Parcel>, credkit_runtime::Error> {
-            let Self { client, code, body } = self;
-            let code = code.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::Parcel::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/parcels/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("code", & code.to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "store_parcel",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Parcel> {
+            self.0
+                .json(built::<types::Parcel, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 
@@ -603,63 +426,23 @@ Required: `code`. `send` exists once each is set (until then its type parameter 
 
 Required: `code`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetLabel<'a, CodeInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        code: CodeInput,
-    }
-
+    pub struct GetLabel<'a, CodeInput = Missing>(Call<'a, CodeInput>);
     impl<'a> GetLabel<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                code: credkit_runtime::Missing,
-            }
+            Self(call(client, 1, "application/pdf"))
         }
     }
 
     impl<'a, CodeInput> GetLabel<'a, CodeInput> {
-        pub fn code<V>(
-            self,
-            value: V,
-        ) -> GetLabel<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetLabel {
-                client: self.client,
-                code: credkit_runtime::contract::input(value, "code"),
-            }
+        pub fn code(self, value: impl Input<String>) -> GetLabel<'a, Set> {
+            GetLabel(self.0.path("code", "code", value.try_into()).set())
         }
     }
 
-    impl<'a> GetLabel<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> GetLabel<'a, Set> {
         ///Sends a `GET` request to `/parcels/{code}/label`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<ByteStream>, credkit_runtime::Error> {
-            let Self { client, code } = self;
-            let code = code.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/parcels/{}/label", client.baseurl,
-                credkit_runtime::contract::path_segment("code", & code.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/pdf"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_label",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => credkit_runtime::contract::stream(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<ByteStream> {
+            self.0.send_stream(&[200u16]).await
         }
     }
 }

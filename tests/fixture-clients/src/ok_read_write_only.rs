@@ -11,26 +11,20 @@ pub mod types {
     ///`Account`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Account {
-        pub id: ::std::string::String,
+        pub id: String,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub members: ::std::vec::Vec<Member>,
-        pub name: ::std::string::String,
+        pub members: Vec<Member>,
+        pub name: String,
         pub opened: ::chrono::DateTime<::chrono::offset::Utc>,
-    }
-
-    impl Account {
-        pub fn builder() -> builder::Account {
-            Default::default()
-        }
     }
 
     ///`AccountRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AccountRequest {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub members: ::std::vec::Vec<MemberRequest>,
-        pub name: ::std::string::String,
-        pub password: ::std::string::String,
+        pub members: Vec<MemberRequest>,
+        pub name: String,
+        pub password: String,
     }
 
     impl AccountRequest {
@@ -43,20 +37,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Member {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub badge: ::std::option::Option<i64>,
-        pub email: ::std::string::String,
-    }
-
-    impl Member {
-        pub fn builder() -> builder::Member {
-            Default::default()
-        }
+        pub badge: Option<i64>,
+        pub email: String,
     }
 
     ///`MemberRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct MemberRequest {
-        pub email: ::std::string::String,
+        pub email: String,
     }
 
     impl MemberRequest {
@@ -69,23 +57,17 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Photo {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub caption: ::std::option::Option<::std::string::String>,
+        pub caption: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
-        pub image: ::std::string::String,
-    }
-
-    impl Photo {
-        pub fn builder() -> builder::Photo {
-            Default::default()
-        }
+        pub id: Option<String>,
+        pub image: String,
     }
 
     ///`PhotoRequest`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PhotoRequest {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub caption: ::std::option::Option<::std::string::String>,
+        pub caption: Option<String>,
         pub image: credkit_runtime::FilePart,
     }
 
@@ -99,19 +81,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`RenameAccountBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RenameAccountBody {
-        pub name: ::std::string::String,
+        pub name: String,
     }
 
     impl RenameAccountBody {
@@ -123,130 +99,21 @@ pub mod types {
     ///`RenameAccountResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RenameAccountResponse {
-        pub name: ::std::string::String,
-    }
-
-    impl RenameAccountResponse {
-        pub fn builder() -> builder::RenameAccountResponse {
-            Default::default()
-        }
+        pub name: String,
     }
 
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Account {
-            id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            members: ::std::result::Result<
-                ::std::vec::Vec<super::Member>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            opened: ::std::result::Result<
-                ::chrono::DateTime<::chrono::offset::Utc>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Account {
-            fn default() -> Self {
-                Self {
-                    id: Err("no value supplied for id".to_string()),
-                    members: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    opened: Err("no value supplied for opened".to_string()),
-                }
-            }
-        }
-
-        impl Account {
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn members<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Member>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.members = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for members: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn opened<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::chrono::DateTime<::chrono::offset::Utc>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.opened = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for opened: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Account> for super::Account {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Account,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    id: value.id?,
-                    members: value.members?,
-                    name: value.name?,
-                    opened: value.opened?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Account> for Account {
-            fn from(value: super::Account) -> Self {
-                Self {
-                    id: Ok(value.id),
-                    members: Ok(value.members),
-                    name: Ok(value.name),
-                    opened: Ok(value.opened),
-                }
-            }
-        }
-
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct AccountRequest {
-            members: ::std::result::Result<
-                ::std::vec::Vec<super::MemberRequest>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            password: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
+            members: Result<Vec<super::MemberRequest>, String>,
+            name: Result<String, String>,
+            password: Result<String, String>,
         }
 
-        impl ::std::default::Default for AccountRequest {
+        impl Default for AccountRequest {
             fn default() -> Self {
                 Self {
                     members: Ok(Default::default()),
@@ -257,40 +124,19 @@ pub mod types {
         }
 
         impl AccountRequest {
-            pub fn members<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::MemberRequest>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.members = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for members: {e}")
-                    });
+            pub fn members(
+                mut self,
+                value: impl Input<Vec<super::MemberRequest>>,
+            ) -> Self {
+                self.members = input(value, "members");
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+            pub fn name(mut self, value: impl Input<String>) -> Self {
+                self.name = input(value, "name");
                 self
             }
-            pub fn password<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.password = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
+            pub fn password(mut self, value: impl Input<String>) -> Self {
+                self.password = input(value, "password");
                 self
             }
         }
@@ -299,7 +145,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AccountRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     members: value.members?,
                     name: value.name?,
@@ -319,77 +165,11 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct Member {
-            badge: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            email: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for Member {
-            fn default() -> Self {
-                Self {
-                    badge: Ok(Default::default()),
-                    email: Err("no value supplied for email".to_string()),
-                }
-            }
-        }
-
-        impl Member {
-            pub fn badge<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.badge = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for badge: {e}")
-                    });
-                self
-            }
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Member> for super::Member {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Member,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    badge: value.badge?,
-                    email: value.email?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Member> for Member {
-            fn from(value: super::Member) -> Self {
-                Self {
-                    badge: Ok(value.badge),
-                    email: Ok(value.email),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct MemberRequest {
-            email: ::std::result::Result<::std::string::String, ::std::string::String>,
+            email: Result<String, String>,
         }
 
-        impl ::std::default::Default for MemberRequest {
+        impl Default for MemberRequest {
             fn default() -> Self {
                 Self {
                     email: Err("no value supplied for email".to_string()),
@@ -398,16 +178,8 @@ pub mod types {
         }
 
         impl MemberRequest {
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+            pub fn email(mut self, value: impl Input<String>) -> Self {
+                self.email = input(value, "email");
                 self
             }
         }
@@ -416,7 +188,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: MemberRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { email: value.email? })
             }
         }
@@ -428,101 +200,12 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct Photo {
-            caption: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for Photo {
-            fn default() -> Self {
-                Self {
-                    caption: Ok(Default::default()),
-                    id: Ok(Default::default()),
-                    image: Err("no value supplied for image".to_string()),
-                }
-            }
-        }
-
-        impl Photo {
-            pub fn caption<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.caption = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for caption: {e}")
-                    });
-                self
-            }
-            pub fn id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.id = value
-                    .try_into()
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Photo> for super::Photo {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Photo,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    caption: value.caption?,
-                    id: value.id?,
-                    image: value.image?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Photo> for Photo {
-            fn from(value: super::Photo) -> Self {
-                Self {
-                    caption: Ok(value.caption),
-                    id: Ok(value.id),
-                    image: Ok(value.image),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct PhotoRequest {
-            caption: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            image: ::std::result::Result<
-                credkit_runtime::FilePart,
-                ::std::string::String,
-            >,
+            caption: Result<Option<String>, String>,
+            image: Result<credkit_runtime::FilePart, String>,
         }
 
-        impl ::std::default::Default for PhotoRequest {
+        impl Default for PhotoRequest {
             fn default() -> Self {
                 Self {
                     caption: Ok(Default::default()),
@@ -532,28 +215,15 @@ pub mod types {
         }
 
         impl PhotoRequest {
-            pub fn caption<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.caption = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for caption: {e}")
-                    });
+            pub fn caption(mut self, value: impl Input<Option<String>>) -> Self {
+                self.caption = input(value, "caption");
                 self
             }
-            pub fn image<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<credkit_runtime::FilePart>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.image = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for image: {e}")
-                    });
+            pub fn image(
+                mut self,
+                value: impl Input<credkit_runtime::FilePart>,
+            ) -> Self {
+                self.image = input(value, "image");
                 self
             }
         }
@@ -562,7 +232,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PhotoRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     caption: value.caption?,
                     image: value.image?,
@@ -580,57 +250,11 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct RenameAccountBody {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            name: Result<String, String>,
         }
 
-        impl ::std::default::Default for RenameAccountBody {
+        impl Default for RenameAccountBody {
             fn default() -> Self {
                 Self {
                     name: Err("no value supplied for name".to_string()),
@@ -639,16 +263,8 @@ pub mod types {
         }
 
         impl RenameAccountBody {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+            pub fn name(mut self, value: impl Input<String>) -> Self {
+                self.name = input(value, "name");
                 self
             }
         }
@@ -657,58 +273,13 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: RenameAccountBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { name: value.name? })
             }
         }
 
         impl ::std::convert::From<super::RenameAccountBody> for RenameAccountBody {
             fn from(value: super::RenameAccountBody) -> Self {
-                Self { name: Ok(value.name) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct RenameAccountResponse {
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for RenameAccountResponse {
-            fn default() -> Self {
-                Self {
-                    name: Err("no value supplied for name".to_string()),
-                }
-            }
-        }
-
-        impl RenameAccountResponse {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<RenameAccountResponse>
-        for super::RenameAccountResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: RenameAccountResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { name: value.name? })
-            }
-        }
-
-        impl ::std::convert::From<super::RenameAccountResponse>
-        for RenameAccountResponse {
-            fn from(value: super::RenameAccountResponse) -> Self {
                 Self { name: Ok(value.name) }
             }
         }
@@ -817,40 +388,17 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `POST` request to `/accounts`
-
-```ignore
-let response = client.open_account()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/accounts`
     pub fn open_account(&self) -> builder::OpenAccount<'_> {
         builder::OpenAccount::new(self)
     }
 
-    /**Sends a `PATCH` request to `/accounts/{id}`
-
-```ignore
-let response = client.rename_account()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PATCH` request to `/accounts/{id}`
     pub fn rename_account(&self) -> builder::RenameAccount<'_> {
         builder::RenameAccount::new(self)
     }
 
-    /**Sends a `PUT` request to `/accounts/{id}/photo`
-
-```ignore
-let response = client.set_photo()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/accounts/{id}/photo`
     pub fn set_photo(&self) -> builder::SetPhoto<'_> {
         builder::SetPhoto::new(self)
     }
@@ -859,6 +407,22 @@ let response = client.set_photo()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -867,77 +431,34 @@ pub mod builder {
     };
     ///Builder for [`Client::open_account`](super::Client::open_account): `POST /accounts`.
     #[derive(Debug, Clone)]
-    pub struct OpenAccount<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::AccountRequest, ::std::string::String>,
-    }
-
+    pub struct OpenAccount<'a>(
+        Call<'a, ()>,
+        Result<types::builder::AccountRequest, String>,
+    );
     impl<'a> OpenAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> OpenAccount<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::AccountRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+        pub fn body(self, value: impl Input<types::builder::AccountRequest>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
                 types::builder::AccountRequest,
             ) -> types::builder::AccountRequest,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
-    }
 
-    impl<'a> OpenAccount<'a> {
         ///Sends a `POST` request to `/accounts`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Account>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| {
-                    types::AccountRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/accounts", client.baseurl,);
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "open_account",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                201u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Account> {
+            self.0
+                .json(built::<types::AccountRequest, _>(self.1), "application/json")
+                .send_json(&[201u16], super::shapes::at(0))
+                .await
         }
     }
 
@@ -945,101 +466,42 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct RenameAccount<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::RenameAccountBody, ::std::string::String>,
-    }
-
+    pub struct RenameAccount<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::RenameAccountBody, String>,
+    );
     impl<'a> RenameAccount<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 1, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> RenameAccount<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> RenameAccount<'a, Set> {
+            RenameAccount(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::RenameAccountBody>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> RenameAccount<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            RenameAccount {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::RenameAccountBody>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+            f: impl FnOnce(
                 types::builder::RenameAccountBody,
             ) -> types::builder::RenameAccountBody,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> RenameAccount<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> RenameAccount<'a, Set> {
         ///Sends a `PATCH` request to `/accounts/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::RenameAccountResponse>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::RenameAccountBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/accounts/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "rename_account",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(6),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::RenameAccountResponse> {
+            self.0
+                .json(built::<types::RenameAccountBody, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(6))
+                .await
         }
     }
 
@@ -1047,103 +509,47 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct SetPhoto<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::PhotoRequest, ::std::string::String>,
-    }
-
+    pub struct SetPhoto<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::PhotoRequest, String>,
+    );
     impl<'a> SetPhoto<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 2, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> SetPhoto<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> SetPhoto<'a, Set> {
+            SetPhoto(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::PhotoRequest>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> SetPhoto<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            SetPhoto {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::PhotoRequest>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
-                types::builder::PhotoRequest,
-            ) -> types::builder::PhotoRequest,
-        {
-            self.body = self.body.map(f);
-            self
+            f: impl FnOnce(types::builder::PhotoRequest) -> types::builder::PhotoRequest,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> SetPhoto<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> SetPhoto<'a, Set> {
         ///Sends a `PUT` request to `/accounts/{id}/photo`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Photo>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PhotoRequest::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let form = credkit_runtime::contract::Multipart::default()
-                .value("caption", &body.caption)?
-                .file("image", body.image, "")
-                .into_form()
-                .await?;
-            let url = format!(
-                "{}/accounts/{}/photo", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
+        pub async fn send(self) -> Sent<types::Photo> {
+            self.0
+                .multipart(
+                    built::<types::PhotoRequest, _>(self.1),
+                    |body, form| {
+                        form
+                            .value("caption", &body.caption)
+                            .file("image", body.image, "")
+                    },
                 )
-                .multipart(form)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "set_photo",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(7),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+                .send_json(&[200u16], super::shapes::at(7))
+                .await
         }
     }
 }

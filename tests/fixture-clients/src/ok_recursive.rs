@@ -12,7 +12,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct AllOfRules {
-        pub all: ::std::vec::Vec<Rule>,
+        pub all: Vec<Rule>,
     }
 
     impl AllOfRules {
@@ -28,14 +28,14 @@ pub mod types {
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
-        pub by_name: ::std::collections::HashMap<::std::string::String, Folder>,
+        pub by_name: ::std::collections::HashMap<String, Folder>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub children: ::std::vec::Vec<Folder>,
-        pub name: ::std::string::String,
+        pub children: Vec<Folder>,
+        pub name: String,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent: ::std::option::Option<::std::boxed::Box<Folder>>,
+        pub parent: Option<::std::boxed::Box<Folder>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rule: ::std::option::Option<Rule>,
+        pub rule: Option<Rule>,
     }
 
     impl Folder {
@@ -48,7 +48,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct Match {
-        pub pattern: ::std::string::String,
+        pub pattern: String,
     }
 
     impl Match {
@@ -61,13 +61,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Rule`
@@ -92,15 +86,14 @@ pub mod types {
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct AllOfRules {
-            all: ::std::result::Result<
-                ::std::vec::Vec<super::Rule>,
-                ::std::string::String,
-            >,
+            all: Result<Vec<super::Rule>, String>,
         }
 
-        impl ::std::default::Default for AllOfRules {
+        impl Default for AllOfRules {
             fn default() -> Self {
                 Self {
                     all: Err("no value supplied for all".to_string()),
@@ -109,16 +102,8 @@ pub mod types {
         }
 
         impl AllOfRules {
-            pub fn all<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Rule>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.all = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for all: {e}")
-                    });
+            pub fn all(mut self, value: impl Input<Vec<super::Rule>>) -> Self {
+                self.all = input(value, "all");
                 self
             }
         }
@@ -127,7 +112,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: AllOfRules,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { all: value.all? })
             }
         }
@@ -140,26 +125,14 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Folder {
-            by_name: ::std::result::Result<
-                ::std::collections::HashMap<::std::string::String, super::Folder>,
-                ::std::string::String,
-            >,
-            children: ::std::result::Result<
-                ::std::vec::Vec<super::Folder>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            parent: ::std::result::Result<
-                ::std::option::Option<::std::boxed::Box<super::Folder>>,
-                ::std::string::String,
-            >,
-            rule: ::std::result::Result<
-                ::std::option::Option<super::Rule>,
-                ::std::string::String,
-            >,
+            by_name: Result<::std::collections::HashMap<String, super::Folder>, String>,
+            children: Result<Vec<super::Folder>, String>,
+            name: Result<String, String>,
+            parent: Result<Option<::std::boxed::Box<super::Folder>>, String>,
+            rule: Result<Option<super::Rule>, String>,
         }
 
-        impl ::std::default::Default for Folder {
+        impl Default for Folder {
             fn default() -> Self {
                 Self {
                     by_name: Ok(Default::default()),
@@ -172,77 +145,37 @@ pub mod types {
         }
 
         impl Folder {
-            pub fn by_name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::collections::HashMap<::std::string::String, super::Folder>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.by_name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for by_name: {e}")
-                    });
+            pub fn by_name(
+                mut self,
+                value: impl Input<::std::collections::HashMap<String, super::Folder>>,
+            ) -> Self {
+                self.by_name = input(value, "by_name");
                 self
             }
-            pub fn children<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Folder>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.children = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for children: {e}")
-                    });
+            pub fn children(mut self, value: impl Input<Vec<super::Folder>>) -> Self {
+                self.children = input(value, "children");
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+            pub fn name(mut self, value: impl Input<String>) -> Self {
+                self.name = input(value, "name");
                 self
             }
-            pub fn parent<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::boxed::Box<super::Folder>>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.parent = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent: {e}")
-                    });
+            pub fn parent(
+                mut self,
+                value: impl Input<Option<::std::boxed::Box<super::Folder>>>,
+            ) -> Self {
+                self.parent = input(value, "parent");
                 self
             }
-            pub fn rule<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Rule>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.rule = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for rule: {e}")
-                    });
+            pub fn rule(mut self, value: impl Input<Option<super::Rule>>) -> Self {
+                self.rule = input(value, "rule");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Folder> for super::Folder {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Folder,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Folder) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     by_name: value.by_name?,
                     children: value.children?,
@@ -267,10 +200,10 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Match {
-            pattern: ::std::result::Result<::std::string::String, ::std::string::String>,
+            pattern: Result<String, String>,
         }
 
-        impl ::std::default::Default for Match {
+        impl Default for Match {
             fn default() -> Self {
                 Self {
                     pattern: Err("no value supplied for pattern".to_string()),
@@ -279,25 +212,15 @@ pub mod types {
         }
 
         impl Match {
-            pub fn pattern<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.pattern = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for pattern: {e}")
-                    });
+            pub fn pattern(mut self, value: impl Input<String>) -> Self {
+                self.pattern = input(value, "pattern");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Match> for super::Match {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Match,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Match) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { pattern: value.pattern? })
             }
         }
@@ -305,52 +228,6 @@ pub mod types {
         impl ::std::convert::From<super::Match> for Match {
             fn from(value: super::Match) -> Self {
                 Self { pattern: Ok(value.pattern) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
             }
         }
     }
@@ -458,14 +335,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PUT` request to `/folders`
-
-```ignore
-let response = client.store_folder()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/folders`
     pub fn store_folder(&self) -> builder::StoreFolder<'_> {
         builder::StoreFolder::new(self)
     }
@@ -474,6 +344,20 @@ let response = client.store_folder()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -482,73 +366,29 @@ pub mod builder {
     };
     ///Builder for [`Client::store_folder`](super::Client::store_folder): `PUT /folders`.
     #[derive(Debug, Clone)]
-    pub struct StoreFolder<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::Folder, ::std::string::String>,
-    }
-
+    pub struct StoreFolder<'a>(Call<'a, ()>, Result<types::builder::Folder, String>);
     impl<'a> StoreFolder<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> StoreFolder<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Folder>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::Folder) -> types::builder::Folder,
-        {
-            self.body = self.body.map(f);
-            self
+        pub fn body(self, value: impl Input<types::builder::Folder>) -> Self {
+            Self(self.0, input(value, "body"))
         }
-    }
 
-    impl<'a> StoreFolder<'a> {
-        ///Sends a `PUT` request to `/folders`
-        pub async fn send(
+        pub fn body_map(
             self,
-        ) -> Result<credkit_runtime::Answer<types::Folder>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::Folder::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/folders", client.baseurl,);
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "store_folder",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+            f: impl FnOnce(types::builder::Folder) -> types::builder::Folder,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+
+        ///Sends a `PUT` request to `/folders`
+        pub async fn send(self) -> Sent<types::Folder> {
+            self.0
+                .json(built::<types::Folder, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 }

@@ -12,9 +12,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Patch {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub size: ::std::option::Option<i64>,
+        pub size: Option<i64>,
     }
 
     impl Patch {
@@ -27,30 +27,20 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct Patch {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            name: Result<Option<String>, String>,
+            size: Result<Option<i64>, String>,
         }
 
-        impl ::std::default::Default for Patch {
+        impl Default for Patch {
             fn default() -> Self {
                 Self {
                     name: Ok(Default::default()),
@@ -60,37 +50,19 @@ pub mod types {
         }
 
         impl Patch {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+            pub fn name(mut self, value: impl Input<Option<String>>) -> Self {
+                self.name = input(value, "name");
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.size = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
+            pub fn size(mut self, value: impl Input<Option<i64>>) -> Self {
+                self.size = input(value, "size");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Patch> for super::Patch {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Patch,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Patch) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     name: value.name?,
                     size: value.size?,
@@ -104,52 +76,6 @@ pub mod types {
                     name: Ok(value.name),
                     size: Ok(value.size),
                 }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
             }
         }
     }
@@ -257,67 +183,27 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PATCH` request to `/things/{id}`
-
-```ignore
-let response = client.patch_thing()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PATCH` request to `/things/{id}`
     pub fn patch_thing(&self) -> builder::PatchThing<'_> {
         builder::PatchThing::new(self)
     }
 
-    /**Sends a `PUT` request to `/things/{id}/file`
-
-```ignore
-let response = client.upload_file()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/things/{id}/file`
     pub fn upload_file(&self) -> builder::UploadFile<'_> {
         builder::UploadFile::new(self)
     }
 
-    /**Sends a `POST` request to `/things/{id}/form`
-
-```ignore
-let response = client.post_form()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/things/{id}/form`
     pub fn post_form(&self) -> builder::PostForm<'_> {
         builder::PostForm::new(self)
     }
 
-    /**Sends a `PUT` request to `/things/{id}/note`
-
-```ignore
-let response = client.put_note()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/things/{id}/note`
     pub fn put_note(&self) -> builder::PutNote<'_> {
         builder::PutNote::new(self)
     }
 
-    /**Sends a `PUT` request to `/things/{id}/photo`
-
-```ignore
-let response = client.upload_photo()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/things/{id}/photo`
     pub fn upload_photo(&self) -> builder::UploadPhoto<'_> {
         builder::UploadPhoto::new(self)
     }
@@ -326,6 +212,22 @@ let response = client.upload_photo()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -336,92 +238,40 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct PatchThing<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::Patch, ::std::string::String>,
-    }
-
+    pub struct PatchThing<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::Patch, String>,
+    );
     impl<'a> PatchThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 0, ""), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> PatchThing<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> PatchThing<'a, Set> {
+            PatchThing(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::Patch>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> PatchThing<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            PatchThing {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Patch>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::Patch) -> types::builder::Patch,
-        {
-            self.body = self.body.map(f);
-            self
+            f: impl FnOnce(types::builder::Patch) -> types::builder::Patch,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> PatchThing<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> PatchThing<'a, Set> {
         ///Sends a `PATCH` request to `/things/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::Patch::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/merge-patch+json",
-                    ),
-                )
-                .body(
-                    ::serde_json::to_vec(&body)
-                        .map_err(|e| Error::InvalidRequest(e.to_string()))?,
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "patch_thing",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0
+                .json(built::<types::Patch, _>(self.1), "application/merge-patch+json")
+                .send_empty(&[204u16])
+                .await
         }
     }
 
@@ -429,99 +279,32 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`, `body`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct UploadFile<
-        'a,
-        IdInput = credkit_runtime::Missing,
-        BodyInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        id: IdInput,
-        body: BodyInput,
-    }
-
+    pub struct UploadFile<'a, IdInput = Missing, BodyInput = Missing>(
+        Call<'a, (IdInput, BodyInput)>,
+    );
     impl<'a> UploadFile<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: credkit_runtime::Missing,
-            }
+            Self(call(client, 1, ""))
         }
     }
 
     impl<'a, IdInput, BodyInput> UploadFile<'a, IdInput, BodyInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> UploadFile<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-            BodyInput,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            UploadFile {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+        pub fn id(self, value: impl Input<String>) -> UploadFile<'a, Set, BodyInput> {
+            UploadFile(self.0.path("id", "id", value.try_into()).set())
         }
 
-        pub fn body<V>(
+        pub fn body(
             self,
-            value: V,
-        ) -> UploadFile<'a, IdInput, Result<reqwest::Body, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<reqwest::Body>,
-            V::Error: ::std::fmt::Display,
-        {
-            UploadFile {
-                client: self.client,
-                id: self.id,
-                body: credkit_runtime::contract::input(value, "body"),
-            }
+            value: impl Input<reqwest::Body>,
+        ) -> UploadFile<'a, IdInput, Set> {
+            UploadFile(self.0.raw(value.try_into(), "application/octet-stream").set())
         }
     }
 
-    impl<
-        'a,
-    > UploadFile<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-        Result<reqwest::Body, ::std::string::String>,
-    > {
+    impl<'a> UploadFile<'a, Set, Set> {
         ///Sends a `PUT` request to `/things/{id}/file`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}/file", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static(
-                        "application/octet-stream",
-                    ),
-                )
-                .body(body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "upload_file",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.send_empty(&[204u16]).await
         }
     }
 
@@ -529,80 +312,37 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct PostForm<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::Patch, ::std::string::String>,
-    }
-
+    pub struct PostForm<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::Patch, String>,
+    );
     impl<'a> PostForm<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 2, ""), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> PostForm<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> PostForm<'a, Set> {
+            PostForm(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::Patch>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> PostForm<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            PostForm {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Patch>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::Patch) -> types::builder::Patch,
-        {
-            self.body = self.body.map(f);
-            self
+            f: impl FnOnce(types::builder::Patch) -> types::builder::Patch,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> PostForm<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> PostForm<'a, Set> {
         ///Sends a `POST` request to `/things/{id}/form`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            use progenitor_client::RequestBuilderExt as _;
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::Patch::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}/form", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client.client.post(url).form_urlencoded(&body)?.build()?;
-            let info = OperationInfo {
-                operation_id: "post_form",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.form(built::<types::Patch, _>(self.1)).send_empty(&[204u16]).await
         }
     }
 
@@ -610,93 +350,32 @@ Required: `id`. `send` exists once each is set (until then its type parameter is
 
 Required: `id`, `body`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct PutNote<
-        'a,
-        IdInput = credkit_runtime::Missing,
-        BodyInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        id: IdInput,
-        body: BodyInput,
-    }
-
+    pub struct PutNote<'a, IdInput = Missing, BodyInput = Missing>(
+        Call<'a, (IdInput, BodyInput)>,
+    );
     impl<'a> PutNote<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: credkit_runtime::Missing,
-            }
+            Self(call(client, 3, ""))
         }
     }
 
     impl<'a, IdInput, BodyInput> PutNote<'a, IdInput, BodyInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> PutNote<'a, Result<::std::string::String, ::std::string::String>, BodyInput>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            PutNote {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+        pub fn id(self, value: impl Input<String>) -> PutNote<'a, Set, BodyInput> {
+            PutNote(self.0.path("id", "id", value.try_into()).set())
         }
 
-        pub fn body<V>(
+        pub fn body(
             self,
-            value: V,
-        ) -> PutNote<'a, IdInput, Result<reqwest::Body, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<reqwest::Body>,
-            V::Error: ::std::fmt::Display,
-        {
-            PutNote {
-                client: self.client,
-                id: self.id,
-                body: credkit_runtime::contract::input(value, "body"),
-            }
+            value: impl Input<reqwest::Body>,
+        ) -> PutNote<'a, IdInput, Set> {
+            PutNote(self.0.raw(value.try_into(), "text/plain").set())
         }
     }
 
-    impl<
-        'a,
-    > PutNote<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-        Result<reqwest::Body, ::std::string::String>,
-    > {
+    impl<'a> PutNote<'a, Set, Set> {
         ///Sends a `PUT` request to `/things/{id}/note`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}/note", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static("text/plain"),
-                )
-                .body(body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "put_note",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.send_empty(&[204u16]).await
         }
     }
 
@@ -704,97 +383,32 @@ Required: `id`, `body`. `send` exists once each is set (until then its type para
 
 Required: `id`, `body`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct UploadPhoto<
-        'a,
-        IdInput = credkit_runtime::Missing,
-        BodyInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        id: IdInput,
-        body: BodyInput,
-    }
-
+    pub struct UploadPhoto<'a, IdInput = Missing, BodyInput = Missing>(
+        Call<'a, (IdInput, BodyInput)>,
+    );
     impl<'a> UploadPhoto<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: credkit_runtime::Missing,
-            }
+            Self(call(client, 4, ""))
         }
     }
 
     impl<'a, IdInput, BodyInput> UploadPhoto<'a, IdInput, BodyInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> UploadPhoto<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-            BodyInput,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            UploadPhoto {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
+        pub fn id(self, value: impl Input<String>) -> UploadPhoto<'a, Set, BodyInput> {
+            UploadPhoto(self.0.path("id", "id", value.try_into()).set())
         }
 
-        pub fn body<V>(
+        pub fn body(
             self,
-            value: V,
-        ) -> UploadPhoto<'a, IdInput, Result<reqwest::Body, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<reqwest::Body>,
-            V::Error: ::std::fmt::Display,
-        {
-            UploadPhoto {
-                client: self.client,
-                id: self.id,
-                body: credkit_runtime::contract::input(value, "body"),
-            }
+            value: impl Input<reqwest::Body>,
+        ) -> UploadPhoto<'a, IdInput, Set> {
+            UploadPhoto(self.0.raw(value.try_into(), "image/png").set())
         }
     }
 
-    impl<
-        'a,
-    > UploadPhoto<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-        Result<reqwest::Body, ::std::string::String>,
-    > {
+    impl<'a> UploadPhoto<'a, Set, Set> {
         ///Sends a `PUT` request to `/things/{id}/photo`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<()>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}/photo", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::CONTENT_TYPE,
-                    ::reqwest::header::HeaderValue::from_static("image/png"),
-                )
-                .body(body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "upload_photo",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                204u16 => credkit_runtime::contract::empty(response),
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<()> {
+            self.0.send_empty(&[204u16]).await
         }
     }
 }

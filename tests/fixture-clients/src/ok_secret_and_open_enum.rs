@@ -12,150 +12,20 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Thing`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Thing {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub state: ::std::option::Option<crate::ok_secret_and_open_enum::types::State>,
-    }
-
-    impl Thing {
-        pub fn builder() -> builder::Thing {
-            Default::default()
-        }
+        pub state: Option<crate::ok_secret_and_open_enum::types::State>,
     }
 
     /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Thing {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            state: ::std::result::Result<
-                ::std::option::Option<crate::ok_secret_and_open_enum::types::State>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Thing {
-            fn default() -> Self {
-                Self {
-                    name: Ok(Default::default()),
-                    state: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Thing {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn state<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::ok_secret_and_open_enum::types::State>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.state = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for state: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Thing> for super::Thing {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Thing,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    name: value.name?,
-                    state: value.state?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Thing> for Thing {
-            fn from(value: super::Thing) -> Self {
-                Self {
-                    name: Ok(value.name),
-                    state: Ok(value.state),
-                }
-            }
-        }
-    }
-
+    pub mod builder {}
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -220,8 +90,8 @@ pub mod types {
     }
 
     impl ::std::str::FromStr for Pin {
-        type Err = ::std::string::String;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        type Err = String;
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             if value.chars().count() < 6usize {
                 return Err(
                     format!("{} must be at least {} characters", stringify!(Pin), 6usize),
@@ -237,26 +107,22 @@ pub mod types {
     }
 
     impl ::std::convert::TryFrom<&str> for Pin {
-        type Error = ::std::string::String;
-        fn try_from(value: &str) -> ::std::result::Result<Self, Self::Error> {
+        type Error = String;
+        fn try_from(value: &str) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<&::std::string::String> for Pin {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: &::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<&String> for Pin {
+        type Error = String;
+        fn try_from(value: &String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for Pin {
-        type Error = ::std::string::String;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, Self::Error> {
+    impl ::std::convert::TryFrom<String> for Pin {
+        type Error = String;
+        fn try_from(value: String) -> Result<Self, Self::Error> {
             value.parse()
         }
     }
@@ -274,7 +140,7 @@ pub mod types {
         ///`REVOKED`
         Revoked,
         /// A value not in the API description.
-        Unknown(::std::string::String),
+        Unknown(String),
     }
 
     impl State {
@@ -297,7 +163,7 @@ pub mod types {
 
     impl ::std::str::FromStr for State {
         type Err = ::std::convert::Infallible;
-        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
             Ok(
                 match value {
                     "active" => Self::Active,
@@ -322,7 +188,7 @@ pub mod types {
         fn serialize<S: ::serde::Serializer>(
             &self,
             serializer: S,
-        ) -> ::std::result::Result<S::Ok, S::Error> {
+        ) -> Result<S::Ok, S::Error> {
             serializer.serialize_str(self.as_str())
         }
     }
@@ -330,10 +196,8 @@ pub mod types {
     impl<'de> ::serde::Deserialize<'de> for State {
         fn deserialize<D: ::serde::Deserializer<'de>>(
             deserializer: D,
-        ) -> ::std::result::Result<Self, D::Error> {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
-                deserializer,
-            )?;
+        ) -> Result<Self, D::Error> {
+            let value = <String as ::serde::Deserialize>::deserialize(deserializer)?;
             Ok(Self::from(value.as_str()))
         }
     }
@@ -405,16 +269,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `GET` request to `/things/{id}/pin`
-
-```ignore
-let response = client.get_thing()
-    .id(id)
-    .pin(pin)
-    .x_api_key(x_api_key)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/things/{id}/pin`
     pub fn get_thing(&self) -> builder::GetThing<'_> {
         builder::GetThing::new(self)
     }
@@ -423,6 +278,20 @@ let response = client.get_thing()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -435,24 +304,15 @@ Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then i
     #[derive(Debug, Clone)]
     pub struct GetThing<
         'a,
-        IdInput = credkit_runtime::Missing,
-        PinInput = credkit_runtime::Missing,
-        XApiKeyInput = credkit_runtime::Missing,
-    > {
-        client: &'a super::Client,
-        id: IdInput,
-        pin: PinInput,
-        x_api_key: XApiKeyInput,
-    }
-
+        IdInput = Missing,
+        PinInput = Missing,
+        XApiKeyInput = Missing,
+    >(
+        Call<'a, (IdInput, PinInput, XApiKeyInput)>,
+    );
     impl<'a> GetThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                pin: credkit_runtime::Missing,
-                x_api_key: credkit_runtime::Missing,
-            }
+            Self(call(client, 0, "application/json"))
         }
     }
 
@@ -462,117 +322,32 @@ Required: `id`, `pin`, `x_api_key`. `send` exists once each is set (until then i
         PinInput,
         XApiKeyInput,
     > GetThing<'a, IdInput, PinInput, XApiKeyInput> {
-        pub fn id<V>(
+        pub fn id(
             self,
-            value: V,
-        ) -> GetThing<
-            'a,
-            Result<::std::string::String, ::std::string::String>,
-            PinInput,
-            XApiKeyInput,
-        >
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetThing {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                pin: self.pin,
-                x_api_key: self.x_api_key,
-            }
+            value: impl Input<String>,
+        ) -> GetThing<'a, Set, PinInput, XApiKeyInput> {
+            GetThing(self.0.path("id", "id", value.try_into()).set())
         }
 
-        pub fn pin<V>(
+        pub fn pin(
             self,
-            value: V,
-        ) -> GetThing<
-            'a,
-            IdInput,
-            Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
-            XApiKeyInput,
-        >
-        where
-            V: ::std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetThing {
-                client: self.client,
-                id: self.id,
-                pin: credkit_runtime::contract::input(value, "pin"),
-                x_api_key: self.x_api_key,
-            }
+            value: impl Input<crate::ok_secret_and_open_enum::types::Pin>,
+        ) -> GetThing<'a, IdInput, Set, XApiKeyInput> {
+            GetThing(self.0.query("pin", "pin", value.try_into()).set())
         }
 
-        pub fn x_api_key<V>(
+        pub fn x_api_key(
             self,
-            value: V,
-        ) -> GetThing<
-            'a,
-            IdInput,
-            PinInput,
-            Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
-        >
-        where
-            V: ::std::convert::TryInto<crate::ok_secret_and_open_enum::types::Pin>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetThing {
-                client: self.client,
-                id: self.id,
-                pin: self.pin,
-                x_api_key: credkit_runtime::contract::input(value, "x_api_key"),
-            }
+            value: impl Input<crate::ok_secret_and_open_enum::types::Pin>,
+        ) -> GetThing<'a, IdInput, PinInput, Set> {
+            GetThing(self.0.header("x_api_key", "X-Api-Key", value.try_into()).set())
         }
     }
 
-    impl<
-        'a,
-    > GetThing<
-        'a,
-        Result<::std::string::String, ::std::string::String>,
-        Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
-        Result<crate::ok_secret_and_open_enum::types::Pin, ::std::string::String>,
-    > {
+    impl<'a> GetThing<'a, Set, Set, Set> {
         ///Sends a `GET` request to `/things/{id}/pin`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Thing>, credkit_runtime::Error> {
-            let Self { client, id, pin, x_api_key } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let x_api_key = x_api_key.map_err(Error::InvalidRequest)?;
-            let pin = pin.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}/pin", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
-            header_map.append("X-Api-Key", x_api_key.expose().to_string().try_into()?);
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .query(&progenitor_client::QueryParam::new("pin", &pin))
-                .headers(header_map)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_thing",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Thing> {
+            self.0.send_json(&[200u16], super::shapes::at(0)).await
         }
     }
 }

@@ -12,230 +12,28 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Envelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub message: ::std::option::Option<::std::string::String>,
+        pub message: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub success: ::std::option::Option<bool>,
-    }
-
-    impl Envelope {
-        pub fn builder() -> builder::Envelope {
-            Default::default()
-        }
+        pub success: Option<bool>,
     }
 
     ///`ThingEnvelope`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ThingEnvelope {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<ThingEnvelopeData>,
+        pub data: Option<ThingEnvelopeData>,
         pub success: bool,
-    }
-
-    impl ThingEnvelope {
-        pub fn builder() -> builder::ThingEnvelope {
-            Default::default()
-        }
     }
 
     ///`ThingEnvelopeData`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ThingEnvelopeData {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-
-    impl ThingEnvelopeData {
-        pub fn builder() -> builder::ThingEnvelopeData {
-            Default::default()
-        }
+        pub name: Option<String>,
     }
 
     /// Types for composing complex structures.
-    pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Envelope {
-            message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Envelope {
-            fn default() -> Self {
-                Self {
-                    message: Ok(Default::default()),
-                    success: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Envelope {
-            pub fn message<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.message = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for message: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Envelope> for super::Envelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Envelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    message: value.message?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::Envelope> for Envelope {
-            fn from(value: super::Envelope) -> Self {
-                Self {
-                    message: Ok(value.message),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct ThingEnvelope {
-            data: ::std::result::Result<
-                ::std::option::Option<super::ThingEnvelopeData>,
-                ::std::string::String,
-            >,
-            success: ::std::result::Result<bool, ::std::string::String>,
-        }
-
-        impl ::std::default::Default for ThingEnvelope {
-            fn default() -> Self {
-                Self {
-                    data: Ok(Default::default()),
-                    success: Err("no value supplied for success".to_string()),
-                }
-            }
-        }
-
-        impl ThingEnvelope {
-            pub fn data<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ThingEnvelopeData>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.data = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for data: {e}")
-                    });
-                self
-            }
-            pub fn success<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.success = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for success: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<ThingEnvelope> for super::ThingEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ThingEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    data: value.data?,
-                    success: value.success?,
-                })
-            }
-        }
-
-        impl ::std::convert::From<super::ThingEnvelope> for ThingEnvelope {
-            fn from(value: super::ThingEnvelope) -> Self {
-                Self {
-                    data: Ok(value.data),
-                    success: Ok(value.success),
-                }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct ThingEnvelopeData {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for ThingEnvelopeData {
-            fn default() -> Self {
-                Self {
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl ThingEnvelopeData {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<ThingEnvelopeData> for super::ThingEnvelopeData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ThingEnvelopeData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { name: value.name? })
-            }
-        }
-
-        impl ::std::convert::From<super::ThingEnvelopeData> for ThingEnvelopeData {
-            fn from(value: super::ThingEnvelopeData) -> Self {
-                Self { name: Ok(value.name) }
-            }
-        }
-    }
-
+    pub mod builder {}
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -339,14 +137,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `GET` request to `/things/{id}`
-
-```ignore
-let response = client.get_thing()
-    .id(id)
-    .send()
-    .await;
-```*/
+    ///Sends a `GET` request to `/things/{id}`
     pub fn get_thing(&self) -> builder::GetThing<'_> {
         builder::GetThing::new(self)
     }
@@ -355,6 +146,20 @@ let response = client.get_thing()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -365,68 +170,29 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetThing<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-    }
-
+    pub struct GetThing<'a, IdInput = Missing>(Call<'a, IdInput>);
     impl<'a> GetThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-            }
+            Self(call(client, 0, "application/json"))
         }
     }
 
     impl<'a, IdInput> GetThing<'a, IdInput> {
-        pub fn id<V>(
-            self,
-            value: V,
-        ) -> GetThing<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetThing {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-            }
+        pub fn id(self, value: impl Input<String>) -> GetThing<'a, Set> {
+            GetThing(self.0.path("id", "id", value.try_into()).set())
         }
     }
 
-    impl<'a> GetThing<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> GetThing<'a, Set> {
         ///Sends a `GET` request to `/things/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<
-            credkit_runtime::Answer<types::ThingEnvelope>,
-            credkit_runtime::Error,
-        > {
-            let Self { client, id } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .get(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_thing",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
+        pub async fn send(self) -> Sent<types::ThingEnvelope> {
+            let (response, strict) = self.0.send().await?;
             match response.status().as_u16() {
                 200u16 => {
                     credkit_runtime::contract::json_response_refusable(
                             response,
                             super::shapes::at(0),
-                            client.inner.strict(),
+                            strict,
                             "success",
                             |answer: &types::ThingEnvelope| {
                                 Option::<bool>::from(answer.success) == Some(false)

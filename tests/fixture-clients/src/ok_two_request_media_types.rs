@@ -12,20 +12,14 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Thing`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Thing {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
+        pub name: Option<String>,
     }
 
     impl Thing {
@@ -36,61 +30,14 @@ pub mod types {
 
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct Thing {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            name: Result<Option<String>, String>,
         }
 
-        impl ::std::default::Default for Thing {
+        impl Default for Thing {
             fn default() -> Self {
                 Self {
                     name: Ok(Default::default()),
@@ -99,25 +46,15 @@ pub mod types {
         }
 
         impl Thing {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
+            pub fn name(mut self, value: impl Input<Option<String>>) -> Self {
+                self.name = input(value, "name");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Thing> for super::Thing {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Thing,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Thing) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { name: value.name? })
             }
         }
@@ -232,15 +169,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `POST` request to `/things/{id}`
-
-```ignore
-let response = client.get_thing()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `POST` request to `/things/{id}`
     pub fn get_thing(&self) -> builder::GetThing<'_> {
         builder::GetThing::new(self)
     }
@@ -249,6 +178,22 @@ let response = client.get_thing()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -259,94 +204,40 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct GetThing<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::Thing, ::std::string::String>,
-    }
-
+    pub struct GetThing<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::Thing, String>,
+    );
     impl<'a> GetThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> GetThing<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> GetThing<'a, Set> {
+            GetThing(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::Thing>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> GetThing<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            GetThing {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Thing>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::Thing) -> types::builder::Thing,
-        {
-            self.body = self.body.map(f);
-            self
+            f: impl FnOnce(types::builder::Thing) -> types::builder::Thing,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> GetThing<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> GetThing<'a, Set> {
         ///Sends a `POST` request to `/things/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Thing>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| types::Thing::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .post(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "get_thing",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Thing> {
+            self.0
+                .json(built::<types::Thing, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 }

@@ -12,7 +12,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Card {
         pub kind: CardKind,
-        pub number: ::std::string::String,
+        pub number: String,
     }
 
     impl Card {
@@ -49,9 +49,7 @@ pub mod types {
 
     impl ::std::str::FromStr for CardKind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "card" => Ok(Self::Card),
                 _ => Err("invalid value".into()),
@@ -61,18 +59,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for CardKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for CardKind {
+    impl ::std::convert::TryFrom<String> for CardKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -81,9 +75,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Contact {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub email: ::std::option::Option<::std::string::String>,
+        pub email: Option<String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub phone: ::std::option::Option<::std::string::String>,
+        pub phone: Option<String>,
     }
 
     impl Contact {
@@ -96,7 +90,7 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(deny_unknown_fields)]
     pub struct Coupon {
-        pub code: ::std::string::String,
+        pub code: String,
     }
 
     impl Coupon {
@@ -109,9 +103,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Order {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contact: ::std::option::Option<Contact>,
+        pub contact: Option<Contact>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub discount: ::std::option::Option<OrderDiscount>,
+        pub discount: Option<OrderDiscount>,
         pub payment: Payment,
     }
 
@@ -165,19 +159,13 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Transfer`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Transfer {
-        pub iban: ::std::string::String,
+        pub iban: String,
         pub kind: TransferKind,
     }
 
@@ -215,9 +203,7 @@ pub mod types {
 
     impl ::std::str::FromStr for TransferKind {
         type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
             match value {
                 "transfer" => Ok(Self::Transfer),
                 _ => Err("invalid value".into()),
@@ -227,18 +213,14 @@ pub mod types {
 
     impl ::std::convert::TryFrom<&str> for TransferKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
 
-    impl ::std::convert::TryFrom<::std::string::String> for TransferKind {
+    impl ::std::convert::TryFrom<String> for TransferKind {
         type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
             value.parse()
         }
     }
@@ -258,13 +240,15 @@ pub mod types {
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct Card {
-            kind: ::std::result::Result<super::CardKind, ::std::string::String>,
-            number: ::std::result::Result<::std::string::String, ::std::string::String>,
+            kind: Result<super::CardKind, String>,
+            number: Result<String, String>,
         }
 
-        impl ::std::default::Default for Card {
+        impl Default for Card {
             fn default() -> Self {
                 Self {
                     kind: Err("no value supplied for kind".to_string()),
@@ -274,37 +258,19 @@ pub mod types {
         }
 
         impl Card {
-            pub fn kind<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CardKind>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+            pub fn kind(mut self, value: impl Input<super::CardKind>) -> Self {
+                self.kind = input(value, "kind");
                 self
             }
-            pub fn number<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.number = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for number: {e}")
-                    });
+            pub fn number(mut self, value: impl Input<String>) -> Self {
+                self.number = input(value, "number");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Card> for super::Card {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Card,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Card) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     kind: value.kind?,
                     number: value.number?,
@@ -323,17 +289,11 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Contact {
-            email: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            phone: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            email: Result<Option<String>, String>,
+            phone: Result<Option<String>, String>,
         }
 
-        impl ::std::default::Default for Contact {
+        impl Default for Contact {
             fn default() -> Self {
                 Self {
                     email: Ok(Default::default()),
@@ -343,37 +303,19 @@ pub mod types {
         }
 
         impl Contact {
-            pub fn email<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.email = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for email: {e}")
-                    });
+            pub fn email(mut self, value: impl Input<Option<String>>) -> Self {
+                self.email = input(value, "email");
                 self
             }
-            pub fn phone<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.phone = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for phone: {e}")
-                    });
+            pub fn phone(mut self, value: impl Input<Option<String>>) -> Self {
+                self.phone = input(value, "phone");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Contact> for super::Contact {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Contact,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Contact) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     email: value.email?,
                     phone: value.phone?,
@@ -392,10 +334,10 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Coupon {
-            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            code: Result<String, String>,
         }
 
-        impl ::std::default::Default for Coupon {
+        impl Default for Coupon {
             fn default() -> Self {
                 Self {
                     code: Err("no value supplied for code".to_string()),
@@ -404,25 +346,15 @@ pub mod types {
         }
 
         impl Coupon {
-            pub fn code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
+            pub fn code(mut self, value: impl Input<String>) -> Self {
+                self.code = input(value, "code");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Coupon> for super::Coupon {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Coupon,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Coupon) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { code: value.code? })
             }
         }
@@ -435,18 +367,12 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Order {
-            contact: ::std::result::Result<
-                ::std::option::Option<super::Contact>,
-                ::std::string::String,
-            >,
-            discount: ::std::result::Result<
-                ::std::option::Option<super::OrderDiscount>,
-                ::std::string::String,
-            >,
-            payment: ::std::result::Result<super::Payment, ::std::string::String>,
+            contact: Result<Option<super::Contact>, String>,
+            discount: Result<Option<super::OrderDiscount>, String>,
+            payment: Result<super::Payment, String>,
         }
 
-        impl ::std::default::Default for Order {
+        impl Default for Order {
             fn default() -> Self {
                 Self {
                     contact: Ok(Default::default()),
@@ -457,49 +383,26 @@ pub mod types {
         }
 
         impl Order {
-            pub fn contact<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::Contact>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contact = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contact: {e}")
-                    });
+            pub fn contact(mut self, value: impl Input<Option<super::Contact>>) -> Self {
+                self.contact = input(value, "contact");
                 self
             }
-            pub fn discount<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<super::OrderDiscount>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.discount = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for discount: {e}")
-                    });
+            pub fn discount(
+                mut self,
+                value: impl Input<Option<super::OrderDiscount>>,
+            ) -> Self {
+                self.discount = input(value, "discount");
                 self
             }
-            pub fn payment<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Payment>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payment = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for payment: {e}")
-                    });
+            pub fn payment(mut self, value: impl Input<super::Payment>) -> Self {
+                self.payment = input(value, "payment");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Order> for super::Order {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Order,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Order) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     contact: value.contact?,
                     discount: value.discount?,
@@ -519,58 +422,12 @@ pub mod types {
         }
 
         #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
         pub struct Transfer {
-            iban: ::std::result::Result<::std::string::String, ::std::string::String>,
-            kind: ::std::result::Result<super::TransferKind, ::std::string::String>,
+            iban: Result<String, String>,
+            kind: Result<super::TransferKind, String>,
         }
 
-        impl ::std::default::Default for Transfer {
+        impl Default for Transfer {
             fn default() -> Self {
                 Self {
                     iban: Err("no value supplied for iban".to_string()),
@@ -580,37 +437,19 @@ pub mod types {
         }
 
         impl Transfer {
-            pub fn iban<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.iban = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for iban: {e}")
-                    });
+            pub fn iban(mut self, value: impl Input<String>) -> Self {
+                self.iban = input(value, "iban");
                 self
             }
-            pub fn kind<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TransferKind>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.kind = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for kind: {e}")
-                    });
+            pub fn kind(mut self, value: impl Input<super::TransferKind>) -> Self {
+                self.kind = input(value, "kind");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Transfer> for super::Transfer {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Transfer,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Transfer) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     iban: value.iban?,
                     kind: value.kind?,
@@ -629,10 +468,10 @@ pub mod types {
 
         #[derive(Clone, Debug)]
         pub struct Voucher {
-            serial: ::std::result::Result<i64, ::std::string::String>,
+            serial: Result<i64, String>,
         }
 
-        impl ::std::default::Default for Voucher {
+        impl Default for Voucher {
             fn default() -> Self {
                 Self {
                     serial: Err("no value supplied for serial".to_string()),
@@ -641,25 +480,15 @@ pub mod types {
         }
 
         impl Voucher {
-            pub fn serial<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.serial = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for serial: {e}")
-                    });
+            pub fn serial(mut self, value: impl Input<i64>) -> Self {
+                self.serial = input(value, "serial");
                 self
             }
         }
 
         impl ::std::convert::TryFrom<Voucher> for super::Voucher {
             type Error = super::error::ConversionError;
-            fn try_from(
-                value: Voucher,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            fn try_from(value: Voucher) -> Result<Self, super::error::ConversionError> {
                 Ok(Self { serial: value.serial? })
             }
         }
@@ -774,14 +603,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PUT` request to `/orders`
-
-```ignore
-let response = client.place_order()
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PUT` request to `/orders`
     pub fn place_order(&self) -> builder::PlaceOrder<'_> {
         builder::PlaceOrder::new(self)
     }
@@ -790,6 +612,20 @@ let response = client.place_order()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -798,73 +634,29 @@ pub mod builder {
     };
     ///Builder for [`Client::place_order`](super::Client::place_order): `PUT /orders`.
     #[derive(Debug, Clone)]
-    pub struct PlaceOrder<'a> {
-        client: &'a super::Client,
-        body: Result<types::builder::Order, ::std::string::String>,
-    }
-
+    pub struct PlaceOrder<'a>(Call<'a, ()>, Result<types::builder::Order, String>);
     impl<'a> PlaceOrder<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                body: Ok(::std::default::Default::default()),
-            }
-        }
-    }
-
-    impl<'a> PlaceOrder<'a> {
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::Order>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
 
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(types::builder::Order) -> types::builder::Order,
-        {
-            self.body = self.body.map(f);
-            self
+        pub fn body(self, value: impl Input<types::builder::Order>) -> Self {
+            Self(self.0, input(value, "body"))
         }
-    }
 
-    impl<'a> PlaceOrder<'a> {
-        ///Sends a `PUT` request to `/orders`
-        pub async fn send(
+        pub fn body_map(
             self,
-        ) -> Result<credkit_runtime::Answer<types::Order>, credkit_runtime::Error> {
-            let Self { client, body } = self;
-            let body = body
-                .and_then(|v| types::Order::try_from(v).map_err(|e| e.to_string()))
-                .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/orders", client.baseurl,);
-            let request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "place_order",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+            f: impl FnOnce(types::builder::Order) -> types::builder::Order,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+
+        ///Sends a `PUT` request to `/orders`
+        pub async fn send(self) -> Sent<types::Order> {
+            self.0
+                .json(built::<types::Order, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 }

@@ -12,9 +12,9 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct PatchThingBody {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub documents: ::std::option::Option<PatchThingBodyDocuments>,
+        pub documents: Option<PatchThingBodyDocuments>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub space: ::std::option::Option<PatchThingBodySpace>,
+        pub space: Option<PatchThingBodySpace>,
     }
 
     impl PatchThingBody {
@@ -27,13 +27,12 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum PatchThingBodyDocuments {
-        String(::std::string::String),
-        Array(::std::vec::Vec<::std::string::String>),
+        String(String),
+        Array(Vec<String>),
     }
 
-    impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
-    for PatchThingBodyDocuments {
-        fn from(value: ::std::vec::Vec<::std::string::String>) -> Self {
+    impl ::std::convert::From<Vec<String>> for PatchThingBodyDocuments {
+        fn from(value: Vec<String>) -> Self {
             Self::Array(value)
         }
     }
@@ -43,7 +42,7 @@ pub mod types {
     #[serde(untagged)]
     pub enum PatchThingBodySpace {
         Integer(i64),
-        String(::std::string::String),
+        String(String),
     }
 
     impl ::std::fmt::Display for PatchThingBodySpace {
@@ -65,43 +64,27 @@ pub mod types {
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub title: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Problem {
-        pub fn builder() -> builder::Problem {
-            Default::default()
-        }
+        pub title: Option<String>,
     }
 
     ///`Thing`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Thing {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub name: ::std::option::Option<::std::string::String>,
-    }
-
-    impl Thing {
-        pub fn builder() -> builder::Thing {
-            Default::default()
-        }
+        pub name: Option<String>,
     }
 
     /// Types for composing complex structures.
     pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
         #[derive(Clone, Debug)]
         pub struct PatchThingBody {
-            documents: ::std::result::Result<
-                ::std::option::Option<super::PatchThingBodyDocuments>,
-                ::std::string::String,
-            >,
-            space: ::std::result::Result<
-                ::std::option::Option<super::PatchThingBodySpace>,
-                ::std::string::String,
-            >,
+            documents: Result<Option<super::PatchThingBodyDocuments>, String>,
+            space: Result<Option<super::PatchThingBodySpace>, String>,
         }
 
-        impl ::std::default::Default for PatchThingBody {
+        impl Default for PatchThingBody {
             fn default() -> Self {
                 Self {
                     documents: Ok(Default::default()),
@@ -111,32 +94,18 @@ pub mod types {
         }
 
         impl PatchThingBody {
-            pub fn documents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PatchThingBodyDocuments>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.documents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for documents: {e}")
-                    });
+            pub fn documents(
+                mut self,
+                value: impl Input<Option<super::PatchThingBodyDocuments>>,
+            ) -> Self {
+                self.documents = input(value, "documents");
                 self
             }
-            pub fn space<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::PatchThingBodySpace>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.space = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for space: {e}")
-                    });
+            pub fn space(
+                mut self,
+                value: impl Input<Option<super::PatchThingBodySpace>>,
+            ) -> Self {
+                self.space = input(value, "space");
                 self
             }
         }
@@ -145,7 +114,7 @@ pub mod types {
             type Error = super::error::ConversionError;
             fn try_from(
                 value: PatchThingBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+            ) -> Result<Self, super::error::ConversionError> {
                 Ok(Self {
                     documents: value.documents?,
                     space: value.space?,
@@ -159,98 +128,6 @@ pub mod types {
                     documents: Ok(value.documents),
                     space: Ok(value.space),
                 }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Problem {
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Problem {
-            fn default() -> Self {
-                Self {
-                    title: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Problem {
-            pub fn title<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.title = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Problem> for super::Problem {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Problem,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { title: value.title? })
-            }
-        }
-
-        impl ::std::convert::From<super::Problem> for Problem {
-            fn from(value: super::Problem) -> Self {
-                Self { title: Ok(value.title) }
-            }
-        }
-
-        #[derive(Clone, Debug)]
-        pub struct Thing {
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-
-        impl ::std::default::Default for Thing {
-            fn default() -> Self {
-                Self {
-                    name: Ok(Default::default()),
-                }
-            }
-        }
-
-        impl Thing {
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-        }
-
-        impl ::std::convert::TryFrom<Thing> for super::Thing {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Thing,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { name: value.name? })
-            }
-        }
-
-        impl ::std::convert::From<super::Thing> for Thing {
-            fn from(value: super::Thing) -> Self {
-                Self { name: Ok(value.name) }
             }
         }
     }
@@ -358,15 +235,7 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
-    /**Sends a `PATCH` request to `/things/{id}`
-
-```ignore
-let response = client.patch_thing()
-    .id(id)
-    .body(body)
-    .send()
-    .await;
-```*/
+    ///Sends a `PATCH` request to `/things/{id}`
     pub fn patch_thing(&self) -> builder::PatchThing<'_> {
         builder::PatchThing::new(self)
     }
@@ -375,6 +244,22 @@ let response = client.patch_thing()
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
+    use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
+    use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
+    /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
+    fn call<'a, S>(
+        client: &'a super::Client,
+        index: usize,
+        accept: &'static str,
+    ) -> Call<'a, S> {
+        Call::new(client, &super::SERVICE.operations[index], accept)
+    }
+
     use super::types;
     #[allow(unused_imports)]
     use super::{
@@ -385,98 +270,42 @@ pub mod builder {
 
 Required: `id`. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.*/
     #[derive(Debug, Clone)]
-    pub struct PatchThing<'a, IdInput = credkit_runtime::Missing> {
-        client: &'a super::Client,
-        id: IdInput,
-        body: Result<types::builder::PatchThingBody, ::std::string::String>,
-    }
-
+    pub struct PatchThing<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::PatchThingBody, String>,
+    );
     impl<'a> PatchThing<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self {
-                client,
-                id: credkit_runtime::Missing,
-                body: Ok(::std::default::Default::default()),
-            }
+            Self(call(client, 0, "application/json"), Ok(Default::default()))
         }
     }
 
     impl<'a, IdInput> PatchThing<'a, IdInput> {
-        pub fn id<V>(
+        pub fn id(self, value: impl Input<String>) -> PatchThing<'a, Set> {
+            PatchThing(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::PatchThingBody>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
             self,
-            value: V,
-        ) -> PatchThing<'a, Result<::std::string::String, ::std::string::String>>
-        where
-            V: ::std::convert::TryInto<::std::string::String>,
-            V::Error: ::std::fmt::Display,
-        {
-            PatchThing {
-                client: self.client,
-                id: credkit_runtime::contract::input(value, "id"),
-                body: self.body,
-            }
-        }
-
-        pub fn body<V>(mut self, value: V) -> Self
-        where
-            V: ::std::convert::TryInto<types::builder::PatchThingBody>,
-            V::Error: ::std::fmt::Display,
-        {
-            self.body = credkit_runtime::contract::input(value, "body");
-            self
-        }
-
-        pub fn body_map<F>(mut self, f: F) -> Self
-        where
-            F: ::std::ops::FnOnce(
+            f: impl FnOnce(
                 types::builder::PatchThingBody,
             ) -> types::builder::PatchThingBody,
-        {
-            self.body = self.body.map(f);
-            self
+        ) -> Self {
+            Self(self.0, self.1.map(f))
         }
     }
 
-    impl<'a> PatchThing<'a, Result<::std::string::String, ::std::string::String>> {
+    impl<'a> PatchThing<'a, Set> {
         ///Sends a `PATCH` request to `/things/{id}`
-        pub async fn send(
-            self,
-        ) -> Result<credkit_runtime::Answer<types::Thing>, credkit_runtime::Error> {
-            let Self { client, id, body } = self;
-            let id = id.map_err(Error::InvalidRequest)?;
-            let body = body
-                .and_then(|v| {
-                    types::PatchThingBody::try_from(v).map_err(|e| e.to_string())
-                })
-                .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/things/{}", client.baseurl,
-                credkit_runtime::contract::path_segment("id", & id.to_string()) ?,
-            );
-            let request = client
-                .client
-                .patch(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
-                .build()?;
-            let info = OperationInfo {
-                operation_id: "patch_thing",
-            };
-            let response = client.inner.execute(&client.client, request, &info).await?;
-            match response.status().as_u16() {
-                200u16 => {
-                    credkit_runtime::contract::json_response(
-                            response,
-                            super::shapes::at(0),
-                            client.inner.strict(),
-                        )
-                        .await
-                }
-                _ => Err(credkit_runtime::contract::error_from_response(response).await),
-            }
+        pub async fn send(self) -> Sent<types::Thing> {
+            self.0
+                .json(built::<types::PatchThingBody, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(0))
+                .await
         }
     }
 }
