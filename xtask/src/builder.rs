@@ -403,7 +403,24 @@ fn builder_items(
         })
         .collect::<Result<Vec<_>, String>>()?;
     let set_states = states.iter().map(|_| quote!(credkit_runtime::Set));
-    let send = send_fn(operation, service, name, built, answer, flagged)?;
+    let required: Vec<String> = inputs
+        .iter()
+        .filter(|input| matches!(input.kind, InputKind::Required { .. }))
+        .map(|input| format!("`{}`", input.field))
+        .collect();
+    // `send` says what it needs, where the compiler's error about a missing one points.
+    let send_doc = if required.is_empty() {
+        "Sends the request.".to_owned()
+    } else {
+        format!(
+            "Sends the request; exists once {} set (until then the builder's type parameter is `Missing`), so a call that lacks one does not compile.",
+            match required.as_slice() {
+                [one] => format!("{one} is"),
+                many => format!("{} are", many.join(", ")),
+            }
+        )
+    };
+    let send = send_fn(operation, service, name, built, answer, flagged, &send_doc)?;
     let index = syn::LitInt::new(&index.to_string(), proc_macro2::Span::call_site());
     let new = quote! {
         pub fn new(client: &'a super::Client) -> Self {
@@ -436,21 +453,10 @@ fn builder_items(
     };
     let by_status = by_status_answer(name, &operation.success);
     let method = &operation.rust_name;
-    let required: Vec<String> = inputs
-        .iter()
-        .filter(|input| matches!(input.kind, InputKind::Required { .. }))
-        .map(|input| format!("`{}`", input.field))
-        .collect();
-    let mut doc = format!(
+    let doc = format!(
         "Builder for [`Client::{method}`](super::Client::{method}): `{} {}`.",
         operation.method, operation.path
     );
-    if !required.is_empty() {
-        doc.push_str(&format!(
-            "\n\nRequired: {}. `send` exists once each is set (until then its type parameter is `Missing`), so a call that lacks one does not compile.",
-            required.join(", ")
-        ));
-    }
     Ok(quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
@@ -634,6 +640,7 @@ fn send_fn(
     built: Option<&Type>,
     answer: &Type,
     flagged: &BTreeSet<String>,
+    doc: &str,
 ) -> Result<TokenStream, String> {
     // A body the caller built with typify's builder is checked, then handed over as any other.
     let call = match (built, &operation.body) {
@@ -701,10 +708,6 @@ fn send_fn(
         }
         _ => None,
     };
-    let doc = format!(
-        "Sends a `{}` request to `{}`",
-        operation.method, operation.path
-    );
     let deprecated = operation
         .deprecated
         .as_ref()

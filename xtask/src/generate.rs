@@ -91,6 +91,7 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
 
 /// Short names in the modules that repeat them per operation and per type (`short_names.rs`).
 fn shorten_names(file: &mut syn::File) {
+    crate::short_names::shorten(&mut file.items);
     for module in ["builder", "types"] {
         if let Some(items) = builder::module_items(file, module) {
             crate::short_names::shorten(items);

@@ -27,20 +27,24 @@ pub fn emit(service: &Service) -> TokenStream {
         let doc = format!("Base URL of the {env} environment.");
         quote!(#[doc = #doc] pub const #constant: &str = #url;)
     });
+    // One call chain per operation: `new(id, method, path)`, then only what differs from the
+    // defaults.
     let operations = service.operations.iter().map(|operation| {
         let id = &operation.rust_name;
         let method = &operation.method;
         let path = &operation.path;
-        let anonymous = operation.anonymous;
-        let idempotent = operation.idempotent;
+        let anonymous = operation.anonymous.then(|| quote!(.anonymous()));
+        let idempotent = operation.idempotent.then(|| quote!(.idempotent()));
         let secret_headers = operation.secret_headers();
-        let rate_limit = quota(operation.rate_limit);
+        let secret_headers =
+            (!secret_headers.is_empty()).then(|| quote!(.secret_headers(&[#(#secret_headers),*])));
+        let rate_limit = operation.rate_limit.map(|limit| {
+            let quota = quota_value(limit);
+            quote!(.rate_limit(#quota))
+        });
         quote! {
-            credkit_runtime::OperationMeta {
-                id: #id, method: #method, path: #path, anonymous: #anonymous, idempotent: #idempotent,
-                secret_headers: &[#(#secret_headers),*],
-                rate_limit: #rate_limit,
-            }
+            credkit_runtime::OperationMeta::new(#id, #method, #path)
+                #anonymous #idempotent #secret_headers #rate_limit
         }
     });
     let rate_limit = quota(service.rate_limit);
@@ -137,25 +141,33 @@ pub fn emit(service: &Service) -> TokenStream {
 
 /// `x-credkit-rate-limit` as a `credkit_runtime::Quota`, or `None`.
 fn quota(rate_limit: Option<RateLimit>) -> TokenStream {
-    let Some(RateLimit {
+    match rate_limit {
+        Some(limit) => {
+            let quota = quota_value(limit);
+            quote!(Some(#quota))
+        }
+        None => quote!(None),
+    }
+}
+
+/// A `credkit_runtime::Quota` literal.
+fn quota_value(limit: RateLimit) -> TokenStream {
+    let RateLimit {
         requests,
         period_ms,
         penalty_ms,
         scope,
-    }) = rate_limit
-    else {
-        return quote!(None);
-    };
+    } = limit;
     let scope = format_ident!("{}", scope.variant());
     let requests = proc_macro2::Literal::u32_unsuffixed(requests);
     let period_ms = proc_macro2::Literal::u64_unsuffixed(period_ms);
     let penalty_ms = proc_macro2::Literal::u64_unsuffixed(penalty_ms);
     quote! {
-        Some(credkit_runtime::Quota {
+        credkit_runtime::Quota {
             requests: #requests,
             period: ::std::time::Duration::from_millis(#period_ms),
             penalty: ::std::time::Duration::from_millis(#penalty_ms),
             scope: credkit_runtime::QuotaScope::#scope,
-        })
+        }
     }
 }

@@ -12,7 +12,7 @@ use syn::{Item, UseTree};
 
 /// Full paths and their short names; `true` when the short name must be imported (it is not
 /// in the prelude).
-const SHORT: [(&str, &str, bool); 13] = [
+const SHORT: [(&str, &str, bool); 14] = [
     ("::std::string::String", "String", false),
     ("::std::option::Option", "Option", false),
     ("::std::vec::Vec", "Vec", false),
@@ -23,6 +23,7 @@ const SHORT: [(&str, &str, bool); 13] = [
     ("credkit_runtime::Sent", "Sent", true),
     ("credkit_runtime::Set", "Set", true),
     ("credkit_runtime::Missing", "Missing", true),
+    ("credkit_runtime::OperationMeta", "OperationMeta", true),
     ("credkit_runtime::contract::Call", "Call", true),
     ("credkit_runtime::contract::built", "built", true),
     ("credkit_runtime::contract::input", "input", true),

@@ -234,7 +234,12 @@ fn quota(fields: &syn::punctuated::Punctuated<syn::FieldValue, syn::Token![,]>) 
     let Expr::Call(some) = &rate_limit.expr else {
         return None;
     };
-    let Some(Expr::Struct(quota)) = some.args.first() else {
+    quota_value(some.args.first()?)
+}
+
+/// As [`quota`], from the `credkit_runtime::Quota { .. }` literal itself.
+fn quota_value(expr: &Expr) -> Option<String> {
+    let Expr::Struct(quota) = expr else {
         return None;
     };
     let field = |name: &str| {
@@ -263,7 +268,88 @@ fn quota(fields: &syn::punctuated::Punctuated<syn::FieldValue, syn::Token![,]>) 
     ))
 }
 
+/// The text of a string literal, or the tokens of another expression.
+fn literal(expr: &Expr) -> String {
+    match expr {
+        Expr::Lit(lit) => match &lit.lit {
+            syn::Lit::Str(s) => s.value(),
+            other => other.to_token_stream().to_string(),
+        },
+        other => other.to_token_stream().to_string(),
+    }
+}
+
+impl OperationFacts {
+    /// Records one operation's facts as the listing writes them.
+    fn record(&mut self, id: String, method: &str, path: &str, flags: &Flags) {
+        let mut facts = format!("{method} {path}");
+        if flags.anonymous {
+            facts.push_str(" [anonymous]");
+        }
+        facts.push_str(if flags.idempotent {
+            " [idempotent]"
+        } else {
+            " [not idempotent]"
+        });
+        if let Some(quota) = &flags.quota {
+            facts.push_str(&format!(" [quota: {quota}]"));
+        }
+        self.facts.insert(id, facts);
+    }
+
+    /// `OperationMeta::new(id, method, path)` and the calls chained on it (`.idempotent()`),
+    /// as the generator writes each operation's entry; `false` for another expression.
+    fn chain(&mut self, expr: &Expr) -> bool {
+        let mut flags = Flags::default();
+        let mut current = expr;
+        while let Expr::MethodCall(call) = current {
+            match call.method.to_string().as_str() {
+                "anonymous" => flags.anonymous = true,
+                "idempotent" => flags.idempotent = true,
+                "rate_limit" => flags.quota = call.args.first().and_then(quota_value),
+                _ => {}
+            }
+            current = &call.receiver;
+        }
+        let Expr::Call(new) = current else {
+            return false;
+        };
+        let Expr::Path(function) = new.func.as_ref() else {
+            return false;
+        };
+        let names: Vec<String> = function
+            .path
+            .segments
+            .iter()
+            .map(|s| s.ident.to_string())
+            .collect();
+        if !names.ends_with(&["OperationMeta".to_owned(), "new".to_owned()]) {
+            return false;
+        }
+        let arguments: Vec<String> = new.args.iter().map(literal).collect();
+        let [id, method, path] = arguments.as_slice() else {
+            return false;
+        };
+        self.record(id.clone(), method, path, &flags);
+        true
+    }
+}
+
+/// What an operation's entry says besides its method and path.
+#[derive(Default)]
+struct Flags {
+    anonymous: bool,
+    idempotent: bool,
+    quota: Option<String>,
+}
+
 impl<'ast> Visit<'ast> for OperationFacts {
+    fn visit_expr(&mut self, node: &'ast Expr) {
+        if !(matches!(node, Expr::MethodCall(_) | Expr::Call(_)) && self.chain(node)) {
+            syn::visit::visit_expr(self, node);
+        }
+    }
+
     fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {
         if node
             .path
@@ -273,6 +359,7 @@ impl<'ast> Visit<'ast> for OperationFacts {
         {
             self.service_quota = quota(&node.fields);
         }
+        // Clients generated before the call chains wrote each entry as a struct literal.
         if node
             .path
             .segments
@@ -283,28 +370,15 @@ impl<'ast> Visit<'ast> for OperationFacts {
                 node.fields
                     .iter()
                     .find(|f| f.member.to_token_stream().to_string() == name)
-                    .map(|f| match &f.expr {
-                        Expr::Lit(lit) => match &lit.lit {
-                            syn::Lit::Str(s) => s.value(),
-                            other => other.to_token_stream().to_string(),
-                        },
-                        other => other.to_token_stream().to_string(),
-                    })
+                    .map(|f| literal(&f.expr))
                     .unwrap_or_default()
             };
-            let mut facts = format!("{} {}", field("method"), field("path"));
-            if field("anonymous") == "true" {
-                facts.push_str(" [anonymous]");
-            }
-            facts.push_str(if field("idempotent") == "true" {
-                " [idempotent]"
-            } else {
-                " [not idempotent]"
-            });
-            if let Some(quota) = quota(&node.fields) {
-                facts.push_str(&format!(" [quota: {quota}]"));
-            }
-            self.facts.insert(field("id"), facts);
+            let flags = Flags {
+                anonymous: field("anonymous") == "true",
+                idempotent: field("idempotent") == "true",
+                quota: quota(&node.fields),
+            };
+            self.record(field("id"), &field("method"), &field("path"), &flags);
         }
         syn::visit::visit_expr_struct(self, node);
     }

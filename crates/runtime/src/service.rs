@@ -74,6 +74,48 @@ pub struct OperationMeta {
     pub rate_limit: Option<Quota>,
 }
 
+impl OperationMeta {
+    /// An operation `method path` that sends credentials, is never replayed after a failure
+    /// that may have reached the server, has no secret header and counts under the service's
+    /// quota; the methods below say otherwise. Generated tables are written with these:
+    /// `OperationMeta::new("get_thing", "GET", "/things/{id}").idempotent()`.
+    pub const fn new(id: &'static str, method: &'static str, path: &'static str) -> Self {
+        Self {
+            id,
+            method,
+            path,
+            anonymous: false,
+            idempotent: false,
+            secret_headers: &[],
+            rate_limit: None,
+        }
+    }
+
+    /// Sent without credentials (`security: []`).
+    pub const fn anonymous(mut self) -> Self {
+        self.anonymous = true;
+        self
+    }
+
+    /// May be replayed (`x-credkit-idempotent: true`).
+    pub const fn idempotent(mut self) -> Self {
+        self.idempotent = true;
+        self
+    }
+
+    /// These header parameters (lower case) carry secrets.
+    pub const fn secret_headers(mut self, headers: &'static [&'static str]) -> Self {
+        self.secret_headers = headers;
+        self
+    }
+
+    /// Counted under its own quota.
+    pub const fn rate_limit(mut self, quota: Quota) -> Self {
+        self.rate_limit = Some(quota);
+        self
+    }
+}
+
 /// Facts about one service, emitted by the generator as a constant in each client crate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ServiceInfo {
@@ -144,6 +186,32 @@ pub enum AuthScheme {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_operation_is_what_its_chain_says_and_the_defaults_otherwise() {
+        const PLAIN: OperationMeta = OperationMeta::new("get", "GET", "/a");
+        assert!(!PLAIN.anonymous && !PLAIN.idempotent && PLAIN.rate_limit.is_none());
+        assert!(PLAIN.secret_headers.is_empty());
+        let quota = Quota::per(10, std::time::Duration::from_secs(1));
+        const HEADERS: &[&str] = &["x-auth-key"];
+        let every = OperationMeta::new("auth", "POST", "/auth")
+            .anonymous()
+            .idempotent()
+            .secret_headers(HEADERS)
+            .rate_limit(quota);
+        assert_eq!(
+            every,
+            OperationMeta {
+                id: "auth",
+                method: "POST",
+                path: "/auth",
+                anonymous: true,
+                idempotent: true,
+                secret_headers: HEADERS,
+                rate_limit: Some(quota),
+            }
+        );
+    }
 
     const KEYED: ServiceInfo = ServiceInfo {
         name: "keyed",
