@@ -118,9 +118,12 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
     Ok(service.operations.len())
 }
 
-/// Cuts progenitor's `ignore`d example from the documentation of each `Client` method: it
-/// repeated, per operation, the setters the builder's own documentation lists.
-pub fn drop_method_examples(file: &mut syn::File) {
+/// Moves what progenitor's documentation of each `Client` method says of each input (its
+/// "Arguments:" list) onto the builder's setter of that input, where a caller reads it as it
+/// writes the call, and cuts progenitor's `ignore`d example, which repeated the setters the
+/// builder lists.
+pub fn move_argument_docs(file: &mut syn::File) {
+    let mut moved: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for item in &mut file.items {
         let Item::Impl(block) = item else { continue };
         if block.trait_.is_some()
@@ -132,21 +135,90 @@ pub fn drop_method_examples(file: &mut syn::File) {
             let ImplItem::Fn(method) = member else {
                 continue;
             };
+            let builder = match &method.sig.output {
+                ReturnType::Type(_, ty) => match ty.as_ref() {
+                    Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+                    _ => None,
+                },
+                ReturnType::Default => None,
+            };
             for attribute in &mut method.attrs {
-                if let syn::Meta::NameValue(doc) = &mut attribute.meta
-                    && doc.path.is_ident("doc")
-                    && let syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(text),
-                        ..
-                    }) = &mut doc.value
-                    && let Some(at) = text.value().find("```ignore")
-                {
-                    let kept = text.value()[..at].trim_end().to_owned();
-                    *text = syn::LitStr::new(&kept, text.span());
+                let Some(text) = doc_text(attribute) else {
+                    continue;
+                };
+                let value = text.value();
+                let example = value.find("```ignore").unwrap_or(value.len());
+                let arguments = value[..example].find("Arguments:\n").unwrap_or(example);
+                if let Some(builder) = &builder {
+                    moved
+                        .entry(builder.clone())
+                        .or_default()
+                        .extend(argument_docs(&value[arguments..example]));
                 }
+                let kept = value[..arguments].trim_end().to_owned();
+                *text = syn::LitStr::new(&kept, text.span());
             }
         }
     }
+    let Some(builders) = module_items(file, "builder") else {
+        return;
+    };
+    for item in builders.iter_mut() {
+        let Some(docs) = builder_of(item).and_then(|name| moved.get(&name)) else {
+            continue;
+        };
+        let Item::Impl(block) = item else { continue };
+        for member in &mut block.items {
+            if let ImplItem::Fn(setter) = member
+                && let Some(doc) = docs.get(&setter.sig.ident.to_string())
+            {
+                setter.attrs.insert(0, syn::parse_quote!(#[doc = #doc]));
+            }
+        }
+    }
+}
+
+/// The documentation string of a `#[doc = ".."]` attribute.
+fn doc_text(attribute: &mut syn::Attribute) -> Option<&mut syn::LitStr> {
+    let syn::Meta::NameValue(doc) = &mut attribute.meta else {
+        return None;
+    };
+    if !doc.path.is_ident("doc") {
+        return None;
+    }
+    match &mut doc.value {
+        syn::Expr::Lit(syn::ExprLit {
+            lit: syn::Lit::Str(text),
+            ..
+        }) => Some(text),
+        _ => None,
+    }
+}
+
+/// Each input's description in progenitor's list: ``- `name`: description`` (continued on
+/// the lines that follow); an input listed without one has none.
+fn argument_docs(list: &str) -> BTreeMap<String, String> {
+    let mut docs: BTreeMap<String, String> = BTreeMap::new();
+    let mut current: Option<String> = None;
+    for line in list.lines().skip(1) {
+        if let Some(rest) = line.strip_prefix("- `")
+            && let Some((name, description)) = rest.split_once('`')
+        {
+            let description = description.strip_prefix(": ").unwrap_or("").trim();
+            current = (!description.is_empty()).then(|| name.to_owned());
+            if let Some(name) = &current {
+                docs.insert(name.clone(), description.to_owned());
+            }
+        } else if let Some(name) = &current
+            && let Some(doc) = docs.get_mut(name)
+        {
+            doc.push('\n');
+            doc.push_str(line);
+        }
+    }
+    docs.values_mut()
+        .for_each(|doc| *doc = doc.trim_end().to_owned());
+    docs
 }
 
 /// A place in the `builder` module: an item kept as it is, or an operation's builder.
@@ -810,4 +882,40 @@ fn send_fn(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::move_argument_docs;
+
+    #[test]
+    fn each_argument_described_by_progenitor_documents_its_setter_and_the_example_goes() {
+        let mut file: syn::File = syn::parse_quote! {
+            impl Client {
+                #[doc = "Get a thing\n\nSends a `GET` request to `/things/{id}`\n\nArguments:\n- `id`: The thing,\nby its id.\n- `limit`\n```ignore\nlet response = client.get_thing()\n```"]
+                pub fn get_thing(&self) -> builder::GetThing<'_> {
+                    builder::GetThing::new(self)
+                }
+            }
+            pub mod builder {
+                pub struct GetThing<'a>(Call<'a>);
+                impl<'a> GetThing<'a> {
+                    pub fn id(self, value: impl Input<i64>) -> Self { self }
+                    pub fn limit(self, value: impl Input<i64>) -> Self { self }
+                }
+            }
+        };
+        move_argument_docs(&mut file);
+        let text = prettyplease::unparse(&file);
+        assert!(
+            text.contains("/**Get a thing\n\nSends a `GET` request to `/things/{id}`*/"),
+            "{text}"
+        );
+        assert!(
+            text.contains("/**The thing,\nby its id.*/\n        pub fn id("),
+            "{text}"
+        );
+        assert!(text.contains("}\n        pub fn limit("), "{text}");
+        assert!(!text.contains("ignore"), "{text}");
+    }
 }

@@ -48,7 +48,7 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     })?;
     builder::generate_builders(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
-    builder::drop_method_examples(&mut file);
+    builder::move_argument_docs(&mut file);
     crate::type_builders::keep_request_builders(&mut file);
     crate::tag_features::gate_methods(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot gate by tag: {m}"))])?;

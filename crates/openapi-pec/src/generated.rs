@@ -4499,10 +4499,7 @@ signed as p7m and uploaded with `upload_registry_communication_documents`. The
 answer is 200, not 201.
 
 
-Sends a `POST` request to `/comunica_pec`
-
-Arguments:
-- `body`: The address, the applicant and the company.*/
+Sends a `POST` request to `/comunica_pec`*/
     pub fn create_registry_communication(
         &self,
     ) -> builder::CreateRegistryCommunication<'_> {
@@ -4513,10 +4510,7 @@ Arguments:
 
 Returns the communication request with the given id.
 
-Sends a `GET` request to `/comunica_pec/{id}`
-
-Arguments:
-- `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).*/
+Sends a `GET` request to `/comunica_pec/{id}`*/
     pub fn get_registry_communication(&self) -> builder::GetRegistryCommunication<'_> {
         builder::GetRegistryCommunication::new(self)
     }
@@ -4528,11 +4522,7 @@ Completes a communication request by uploading the power of attorney (from
 Allowed only while the request is in the state `in_attesa_di_documenti`.
 
 
-Sends a `PATCH` request to `/comunica_pec/{id}`
-
-Arguments:
-- `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
-- `body`: The signed documents.*/
+Sends a `PATCH` request to `/comunica_pec/{id}`*/
     pub fn upload_registry_communication_documents(
         &self,
     ) -> builder::UploadRegistryCommunicationDocuments<'_> {
@@ -4547,10 +4537,7 @@ register. Digitally signed in p7m format, it is uploaded base64-encoded with
 envelope.
 
 
-Sends a `GET` request to `/comunica_pec/{id}/procura_registro_imprese`
-
-Arguments:
-- `id`: Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).*/
+Sends a `GET` request to `/comunica_pec/{id}/procura_registro_imprese`*/
     pub fn download_registry_power_of_attorney(
         &self,
     ) -> builder::DownloadRegistryPowerOfAttorney<'_> {
@@ -4565,10 +4552,7 @@ every published sample. The service may also answer 204 with no content: the ans
 is then `None`.
 
 
-Sends a `GET` request to `/domini_pec/{dominio}`
-
-Arguments:
-- `dominio`: Domain to check, e.g. `legalmail.it`.*/
+Sends a `GET` request to `/domini_pec/{dominio}`*/
     pub fn check_domain(&self) -> builder::CheckDomain<'_> {
         builder::CheckDomain::new(self)
     }
@@ -4593,10 +4577,7 @@ DOMICILIODIGITALE and `name@pecmassiva.com` for PECMASSIVA. In the sandbox it mu
 `name@testcert.legalmail.it` or `name@test.domiciliodigitale.com`.
 
 
-Sends a `POST` request to `/pec`
-
-Arguments:
-- `body`: Mailbox, applicant and holder data.*/
+Sends a `POST` request to `/pec`*/
     pub fn register_mailbox(&self) -> builder::RegisterMailbox<'_> {
         builder::RegisterMailbox::new(self)
     }
@@ -4605,10 +4586,7 @@ Arguments:
 
 Returns the certified mailbox with the given id.
 
-Sends a `GET` request to `/pec/{id}`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
+Sends a `GET` request to `/pec/{id}`*/
     pub fn get_mailbox(&self) -> builder::GetMailbox<'_> {
         builder::GetMailbox::new(self)
     }
@@ -4617,10 +4595,7 @@ Arguments:
 
 Revokes the certified mailbox with the given id; only an active mailbox can be revoked.
 
-Sends a `DELETE` request to `/pec/{id}`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
+Sends a `DELETE` request to `/pec/{id}`*/
     pub fn revoke_mailbox(&self) -> builder::RevokeMailbox<'_> {
         builder::RevokeMailbox::new(self)
     }
@@ -4635,11 +4610,7 @@ form and the identity document must be one single PDF. Allowed in the states
 `documenti_errati` and this call can be made again.
 
 
-Sends a `PATCH` request to `/pec/{id}/attivazione`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The activation documents.*/
+Sends a `PATCH` request to `/pec/{id}/attivazione`*/
     pub fn activate_mailbox(&self) -> builder::ActivateMailbox<'_> {
         builder::ActivateMailbox::new(self)
     }
@@ -4651,11 +4622,7 @@ signed conservation form (from `download_conservation_form`) as base64-encoded P
 Not allowed on DOMICILIODIGITALE and PECMASSIVA mailboxes.
 
 
-Sends a `PATCH` request to `/pec/{id}/conservazione`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: Conservation space and signed documents.*/
+Sends a `PATCH` request to `/pec/{id}/conservazione`*/
     pub fn enable_conservation(&self) -> builder::EnableConservation<'_> {
         builder::EnableConservation::new(self)
     }
@@ -4668,11 +4635,7 @@ grow. Not allowed on DOMICILIODIGITALE and PECMASSIVA mailboxes; the conservatio
 space needs conservation to be enabled first (`enable_conservation`).
 
 
-Sends a `PATCH` request to `/pec/{id}/modifica`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The new or additional amounts of space.*/
+Sends a `PATCH` request to `/pec/{id}/modifica`*/
     pub fn change_mailbox_space(&self) -> builder::ChangeMailboxSpace<'_> {
         builder::ChangeMailboxSpace::new(self)
     }
@@ -4684,10 +4647,7 @@ base64-encoded with `activate_mailbox`, together with an identity document. Erro
 plain text, not the JSON envelope.
 
 
-Sends a `GET` request to `/pec/{id}/modulo_attivazione`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
+Sends a `GET` request to `/pec/{id}/modulo_attivazione`*/
     pub fn download_activation_form(&self) -> builder::DownloadActivationForm<'_> {
         builder::DownloadActivationForm::new(self)
     }
@@ -4699,10 +4659,7 @@ signed, it is uploaded base64-encoded with `enable_conservation`, together with 
 identity document. Errors are plain text, not the JSON envelope.
 
 
-Sends a `GET` request to `/pec/{id}/modulo_conservazione`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).*/
+Sends a `GET` request to `/pec/{id}/modulo_conservazione`*/
     pub fn download_conservation_form(&self) -> builder::DownloadConservationForm<'_> {
         builder::DownloadConservationForm::new(self)
     }
@@ -4713,11 +4670,7 @@ Adds a user who can access the mailbox (at most 25). Only for STANDARD, BRONZE,
 SILVER and GOLD mailboxes. The answer is 200, not 201.
 
 
-Sends a `POST` request to `/pec/{id}/multiutenza`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The new user.*/
+Sends a `POST` request to `/pec/{id}/multiutenza`*/
     pub fn add_mailbox_user(&self) -> builder::AddMailboxUser<'_> {
         builder::AddMailboxUser::new(self)
     }
@@ -4729,11 +4682,7 @@ in the states `evasa` or `revocata` can be renewed. Although this is a GET, it
 changes the mailbox and bills the wallet.
 
 
-Sends a `GET` request to `/pec/{id}/rinnovo`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `anni`: Number of years to renew for; the service uses 1 when omitted.*/
+Sends a `GET` request to `/pec/{id}/rinnovo`*/
     pub fn renew_mailbox(&self) -> builder::RenewMailbox<'_> {
         builder::RenewMailbox::new(self)
     }
@@ -4744,11 +4693,7 @@ Upgrades the mailbox to a higher type (for instance STANDARD to SILVER or GOLD);
 downgrades are refused. Not allowed on DOMICILIODIGITALE and PECMASSIVA mailboxes.
 
 
-Sends a `PATCH` request to `/pec/{id}/trasformazione`
-
-Arguments:
-- `id`: Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
-- `body`: The target type.*/
+Sends a `PATCH` request to `/pec/{id}/trasformazione`*/
     pub fn change_mailbox_type(&self) -> builder::ChangeMailboxType<'_> {
         builder::ChangeMailboxType::new(self)
     }
@@ -4757,10 +4702,7 @@ Arguments:
 
 Tells whether a certified mailbox address is still free to register.
 
-Sends a `GET` request to `/verifica_pec/{pec}`
-
-Arguments:
-- `pec`: Full mailbox address, e.g. `prova_pec@legalmail.it`.*/
+Sends a `GET` request to `/verifica_pec/{pec}`*/
     pub fn check_availability(&self) -> builder::CheckAvailability<'_> {
         builder::CheckAvailability::new(self)
     }
@@ -4831,6 +4773,7 @@ pub mod builder {
             Self(call(client, 1, "application/json"), Ok(Default::default()))
         }
 
+        ///The address, the applicant and the company.
         pub fn body(
             self,
             value: impl Input<types::builder::CreateRegistryCommunicationRequest>,
@@ -4885,6 +4828,7 @@ pub mod builder {
     }
 
     impl<'a, IdInput> GetRegistryCommunication<'a, IdInput> {
+        ///Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
         pub fn id(self, value: impl Input<String>) -> GetRegistryCommunication<'a, Set> {
             GetRegistryCommunication(self.0.path("id", "id", value.try_into()).set())
         }
@@ -4925,6 +4869,7 @@ pub mod builder {
     }
 
     impl<'a, IdInput> UploadRegistryCommunicationDocuments<'a, IdInput> {
+        ///Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
         pub fn id(
             self,
             value: impl Input<String>,
@@ -4935,6 +4880,7 @@ pub mod builder {
             )
         }
 
+        ///The signed documents.
         pub fn body(
             self,
             value: impl Input<
@@ -4996,6 +4942,7 @@ pub mod builder {
     }
 
     impl<'a, IdInput> DownloadRegistryPowerOfAttorney<'a, IdInput> {
+        ///Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
         pub fn id(
             self,
             value: impl Input<String>,
@@ -5023,6 +4970,7 @@ pub mod builder {
     }
 
     impl<'a, DominioInput> CheckDomain<'a, DominioInput> {
+        ///Domain to check, e.g. `legalmail.it`.
         pub fn dominio(self, value: impl Input<String>) -> CheckDomain<'a, Set> {
             CheckDomain(self.0.path("dominio", "dominio", value.try_into()).set())
         }
@@ -5093,6 +5041,7 @@ pub mod builder {
             Self(call(client, 7, "application/json"), Ok(Default::default()))
         }
 
+        ///Mailbox, applicant and holder data.
         pub fn body(
             self,
             value: impl Input<types::builder::RegisterMailboxRequest>,
@@ -5147,6 +5096,7 @@ pub mod builder {
     }
 
     impl<'a, IdInput> GetMailbox<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> GetMailbox<'a, Set> {
             GetMailbox(self.0.path("id", "id", value.try_into()).set())
         }
@@ -5184,6 +5134,7 @@ pub mod builder {
     }
 
     impl<'a, IdInput> RevokeMailbox<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> RevokeMailbox<'a, Set> {
             RevokeMailbox(self.0.path("id", "id", value.try_into()).set())
         }
@@ -5224,10 +5175,12 @@ pub mod builder {
     }
 
     impl<'a, IdInput> ActivateMailbox<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> ActivateMailbox<'a, Set> {
             ActivateMailbox(self.0.path("id", "id", value.try_into()).set(), self.1)
         }
 
+        ///The activation documents.
         pub fn body(
             self,
             value: impl Input<types::builder::ActivateMailboxRequest>,
@@ -5287,10 +5240,12 @@ pub mod builder {
     }
 
     impl<'a, IdInput> EnableConservation<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> EnableConservation<'a, Set> {
             EnableConservation(self.0.path("id", "id", value.try_into()).set(), self.1)
         }
 
+        ///Conservation space and signed documents.
         pub fn body(
             self,
             value: impl Input<types::builder::EnableConservationRequest>,
@@ -5350,10 +5305,12 @@ pub mod builder {
     }
 
     impl<'a, IdInput> ChangeMailboxSpace<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> ChangeMailboxSpace<'a, Set> {
             ChangeMailboxSpace(self.0.path("id", "id", value.try_into()).set(), self.1)
         }
 
+        ///The new or additional amounts of space.
         pub fn body(
             self,
             value: impl Input<types::builder::ChangeMailboxSpaceRequest>,
@@ -5410,6 +5367,7 @@ pub mod builder {
     }
 
     impl<'a, IdInput> DownloadActivationForm<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> DownloadActivationForm<'a, Set> {
             DownloadActivationForm(self.0.path("id", "id", value.try_into()).set())
         }
@@ -5432,6 +5390,7 @@ pub mod builder {
     }
 
     impl<'a, IdInput> DownloadConservationForm<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> DownloadConservationForm<'a, Set> {
             DownloadConservationForm(self.0.path("id", "id", value.try_into()).set())
         }
@@ -5457,10 +5416,12 @@ pub mod builder {
     }
 
     impl<'a, IdInput> AddMailboxUser<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> AddMailboxUser<'a, Set> {
             AddMailboxUser(self.0.path("id", "id", value.try_into()).set(), self.1)
         }
 
+        ///The new user.
         pub fn body(
             self,
             value: impl Input<types::builder::AddMailboxUserRequest>,
@@ -5517,10 +5478,12 @@ pub mod builder {
     }
 
     impl<'a, IdInput> RenewMailbox<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> RenewMailbox<'a, Set> {
             RenewMailbox(self.0.path("id", "id", value.try_into()).set())
         }
 
+        ///Number of years to renew for; the service uses 1 when omitted.
         pub fn anni(self, value: impl Input<::std::num::NonZeroU32>) -> Self {
             Self(self.0.query("anni", "anni", value.try_into()))
         }
@@ -5561,10 +5524,12 @@ pub mod builder {
     }
 
     impl<'a, IdInput> ChangeMailboxType<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
         pub fn id(self, value: impl Input<String>) -> ChangeMailboxType<'a, Set> {
             ChangeMailboxType(self.0.path("id", "id", value.try_into()).set(), self.1)
         }
 
+        ///The target type.
         pub fn body(
             self,
             value: impl Input<types::builder::ChangeMailboxTypeRequest>,
@@ -5621,6 +5586,7 @@ pub mod builder {
     }
 
     impl<'a, PecInput> CheckAvailability<'a, PecInput> {
+        ///Full mailbox address, e.g. `prova_pec@legalmail.it`.
         pub fn pec(self, value: impl Input<String>) -> CheckAvailability<'a, Set> {
             CheckAvailability(self.0.path("pec", "pec", value.try_into()).set())
         }

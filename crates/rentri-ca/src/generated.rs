@@ -829,11 +829,7 @@ device needs to create new credentials. Anonymous: the service requires no
 Authorization header for this call.
 
 
-Sends a `GET` request to `/credentials/boarding/{qrcode_token}`
-
-Arguments:
-- `qrcode_token`: Token read from the boarding QR code.
-- `pin`: Boarding PIN (6 characters).*/
+Sends a `GET` request to `/credentials/boarding/{qrcode_token}`*/
     pub fn get_boarding_info(&self) -> builder::GetBoardingInfo<'_> {
         builder::GetBoardingInfo::new(self)
     }
@@ -842,10 +838,7 @@ Arguments:
 
 Returns the details of the given credentials.
 
-Sends a `GET` request to `/credentials/{credentials_id}`
-
-Arguments:
-- `credentials_id`: Identifier of the credentials.*/
+Sends a `GET` request to `/credentials/{credentials_id}`*/
     pub fn get_credentials(&self) -> builder::GetCredentials<'_> {
         builder::GetCredentials::new(self)
     }
@@ -854,10 +847,7 @@ Arguments:
 
 Deletes the given credentials.
 
-Sends a `DELETE` request to `/credentials/{credentials_id}`
-
-Arguments:
-- `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).*/
+Sends a `DELETE` request to `/credentials/{credentials_id}`*/
     pub fn delete_credentials(&self) -> builder::DeleteCredentials<'_> {
         builder::DeleteCredentials::new(self)
     }
@@ -866,11 +856,7 @@ Arguments:
 
 Sets a new operating PIN for the given credentials.
 
-Sends a `PUT` request to `/credentials/{credentials_id}/change-pin`
-
-Arguments:
-- `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
-- `body`: Current and new PIN.*/
+Sends a `PUT` request to `/credentials/{credentials_id}/change-pin`*/
     pub fn change_pin(&self) -> builder::ChangePin<'_> {
         builder::ChangePin::new(self)
     }
@@ -881,11 +867,7 @@ Completes (with `new_pin`) or aborts (with `abort: true`) the PIN reset started 
 the device management dashboard. The reset request lasts 15 minutes.
 
 
-Sends a `PUT` request to `/credentials/{credentials_id}/reset-pin`
-
-Arguments:
-- `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
-- `body`: Reset token and new PIN, or the abort flag.*/
+Sends a `PUT` request to `/credentials/{credentials_id}/reset-pin`*/
     pub fn reset_pin(&self) -> builder::ResetPin<'_> {
         builder::ResetPin::new(self)
     }
@@ -894,13 +876,7 @@ Arguments:
 
 Removes the association of the credentials with the operator or the given local unit.
 
-Sends a `DELETE` request to `/credentials/{credentials_id}/rimuovi-associazione`
-
-Arguments:
-- `credentials_id`: Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
-- `num_iscr_sito`: Registration number of the local unit to remove. The published definition says
-exactly 22 characters, the official guide shows a 23-character example
-(`OP123XXXXXXXX00-PD00001`): credkit checks neither and lets the server decide.*/
+Sends a `DELETE` request to `/credentials/{credentials_id}/rimuovi-associazione`*/
     pub fn remove_site_association(&self) -> builder::RemoveSiteAssociation<'_> {
         builder::RemoveSiteAssociation::new(self)
     }
@@ -909,10 +885,7 @@ exactly 22 characters, the official guide shows a 23-character example
 
 Returns the state of the given credentials, their local units and PIN.
 
-Sends a `GET` request to `/credentials/{credentials_id}/status`
-
-Arguments:
-- `credentials_id`: Identifier of the credentials.*/
+Sends a `GET` request to `/credentials/{credentials_id}/status`*/
     pub fn get_credentials_status(&self) -> builder::GetCredentialsStatus<'_> {
         builder::GetCredentialsStatus::new(self)
     }
@@ -959,6 +932,7 @@ pub mod builder {
         QrcodeTokenInput,
         PinInput,
     > GetBoardingInfo<'a, QrcodeTokenInput, PinInput> {
+        ///Token read from the boarding QR code.
         pub fn qrcode_token(
             self,
             value: impl Input<::uuid::Uuid>,
@@ -968,6 +942,7 @@ pub mod builder {
             )
         }
 
+        ///Boarding PIN (6 characters).
         pub fn pin(
             self,
             value: impl Input<crate::generated::types::Pin>,
@@ -995,6 +970,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialsIdInput> GetCredentials<'a, CredentialsIdInput> {
+        ///Identifier of the credentials.
         pub fn credentials_id(
             self,
             value: impl Input<String>,
@@ -1024,6 +1000,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialsIdInput> DeleteCredentials<'a, CredentialsIdInput> {
+        ///Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
         pub fn credentials_id(
             self,
             value: impl Input<types::DeleteCredentialsCredentialsId>,
@@ -1054,6 +1031,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialsIdInput> ChangePin<'a, CredentialsIdInput> {
+        ///Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
         pub fn credentials_id(
             self,
             value: impl Input<types::ChangePinCredentialsId>,
@@ -1064,6 +1042,7 @@ pub mod builder {
             )
         }
 
+        ///Current and new PIN.
         pub fn body(self, value: impl Input<types::builder::ChangePinRequest>) -> Self {
             Self(self.0, input(value, "body"))
         }
@@ -1101,6 +1080,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialsIdInput> ResetPin<'a, CredentialsIdInput> {
+        ///Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
         pub fn credentials_id(
             self,
             value: impl Input<types::ResetPinCredentialsId>,
@@ -1111,6 +1091,7 @@ pub mod builder {
             )
         }
 
+        ///Reset token and new PIN, or the abort flag.
         pub fn body(self, value: impl Input<types::builder::ResetPinRequest>) -> Self {
             Self(self.0, input(value, "body"))
         }
@@ -1155,6 +1136,7 @@ pub mod builder {
         CredentialsIdInput,
         NumIscrSitoInput,
     > RemoveSiteAssociation<'a, CredentialsIdInput, NumIscrSitoInput> {
+        ///Identifier of the credentials (9 characters, e.g. `B4HUPE820`).
         pub fn credentials_id(
             self,
             value: impl Input<types::RemoveSiteAssociationCredentialsId>,
@@ -1164,6 +1146,9 @@ pub mod builder {
             )
         }
 
+        /**Registration number of the local unit to remove. The published definition says
+exactly 22 characters, the official guide shows a 23-character example
+(`OP123XXXXXXXX00-PD00001`): credkit checks neither and lets the server decide.*/
         pub fn num_iscr_sito(
             self,
             value: impl Input<String>,
@@ -1193,6 +1178,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialsIdInput> GetCredentialsStatus<'a, CredentialsIdInput> {
+        ///Identifier of the credentials.
         pub fn credentials_id(
             self,
             value: impl Input<String>,

@@ -633,11 +633,7 @@ answer has no body: the token is in the `X-Auth-Token` response header and stays
 for 24 hours. Anonymous: this call sends no `X-Auth-Token`.
 
 
-Sends a `GET` request to `/auth`
-
-Arguments:
-- `x_auth_identity`: Identity (account id) issued by Sparkfly.
-- `x_auth_key`: API key issued by Sparkfly for the account (sent as a sensitive header).*/
+Sends a `GET` request to `/auth`*/
     pub fn authenticate(&self) -> builder::Authenticate<'_> {
         builder::Authenticate::new(self)
     }
@@ -648,12 +644,7 @@ Returns one page of the account's credentials, optionally narrowed to a member, 
 offer or a store.
 
 
-Sends a `GET` request to `/v1.0/credentials`
-
-Arguments:
-- `member_id`: Only the credentials of this member.
-- `offer_id`: Only the credentials attached to this offer.
-- `store_id`: Only the credentials of this store.*/
+Sends a `GET` request to `/v1.0/credentials`*/
     pub fn list_credentials(&self) -> builder::ListCredentials<'_> {
         builder::ListCredentials::new(self)
     }
@@ -665,10 +656,7 @@ at least one approved, eligible offer is attached, the service generates the
 `identifier` the member shows at the point of sale (until then it is `null`).
 
 
-Sends a `POST` request to `/v1.0/credentials`
-
-Arguments:
-- `body`: Fields of the credential to create.*/
+Sends a `POST` request to `/v1.0/credentials`*/
     pub fn create_credential(&self) -> builder::CreateCredential<'_> {
         builder::CreateCredential::new(self)
     }
@@ -679,11 +667,7 @@ Tells whether a credential for the given offer could be issued to the given memb
 (member lists, redemption limits and the offer's state are taken into account).
 
 
-Sends a `GET` request to `/v1.0/credentials/eligible`
-
-Arguments:
-- `member_id`: The member.
-- `offer_id`: The offer.*/
+Sends a `GET` request to `/v1.0/credentials/eligible`*/
     pub fn get_offer_eligibility(&self) -> builder::GetOfferEligibility<'_> {
         builder::GetOfferEligibility::new(self)
     }
@@ -692,10 +676,7 @@ Arguments:
 
 Returns the credential with the given id.
 
-Sends a `GET` request to `/v1.0/credentials/{credential_id}`
-
-Arguments:
-- `credential_id`: Id of the credential.*/
+Sends a `GET` request to `/v1.0/credentials/{credential_id}`*/
     pub fn get_credential(&self) -> builder::GetCredential<'_> {
         builder::GetCredential::new(self)
     }
@@ -707,11 +688,7 @@ Replaces the given fields of the credential, typically to attach offers with
 service generate the `identifier`. The service answers 201, not 200.
 
 
-Sends a `PUT` request to `/v1.0/credentials/{credential_id}`
-
-Arguments:
-- `credential_id`: Id of the credential.
-- `body`: Fields of the credential to update.*/
+Sends a `PUT` request to `/v1.0/credentials/{credential_id}`*/
     pub fn update_credential(&self) -> builder::UpdateCredential<'_> {
         builder::UpdateCredential::new(self)
     }
@@ -722,10 +699,7 @@ Deletes the credential with the given id. The service answers 200 with the delet
 credential in the body.
 
 
-Sends a `DELETE` request to `/v1.0/credentials/{credential_id}`
-
-Arguments:
-- `credential_id`: Id of the credential.*/
+Sends a `DELETE` request to `/v1.0/credentials/{credential_id}`*/
     pub fn delete_credential(&self) -> builder::DeleteCredential<'_> {
         builder::DeleteCredential::new(self)
     }
@@ -736,10 +710,7 @@ Records a redemption of the credential, as the point of sale does when the membe
 uses the code. The service answers 201.
 
 
-Sends a `PUT` request to `/v1.0/credentials/{credential_id}/redeem`
-
-Arguments:
-- `credential_id`: Id of the credential.*/
+Sends a `PUT` request to `/v1.0/credentials/{credential_id}/redeem`*/
     pub fn redeem_credential(&self) -> builder::RedeemCredential<'_> {
         builder::RedeemCredential::new(self)
     }
@@ -750,10 +721,7 @@ Cancels the credential so that its code can no longer be redeemed. The service
 answers 201.
 
 
-Sends a `PUT` request to `/v1.0/credentials/{credential_id}/void`
-
-Arguments:
-- `credential_id`: Id of the credential.*/
+Sends a `PUT` request to `/v1.0/credentials/{credential_id}/void`*/
     pub fn void_credential(&self) -> builder::VoidCredential<'_> {
         builder::VoidCredential::new(self)
     }
@@ -800,6 +768,7 @@ pub mod builder {
         XAuthIdentityInput,
         XAuthKeyInput,
     > Authenticate<'a, XAuthIdentityInput, XAuthKeyInput> {
+        ///Identity (account id) issued by Sparkfly.
         pub fn x_auth_identity(
             self,
             value: impl Input<String>,
@@ -812,6 +781,7 @@ pub mod builder {
             )
         }
 
+        ///API key issued by Sparkfly for the account (sent as a sensitive header).
         pub fn x_auth_key(
             self,
             value: impl Input<crate::generated::types::AuthKey>,
@@ -837,14 +807,17 @@ pub mod builder {
             Self(call(client, 1, "application/json"))
         }
 
+        ///Only the credentials of this member.
         pub fn member_id(self, value: impl Input<i64>) -> Self {
             Self(self.0.query("member_id", "member_id", value.try_into()))
         }
 
+        ///Only the credentials attached to this offer.
         pub fn offer_id(self, value: impl Input<i64>) -> Self {
             Self(self.0.query("offer_id", "offer_id", value.try_into()))
         }
 
+        ///Only the credentials of this store.
         pub fn store_id(self, value: impl Input<i64>) -> Self {
             Self(self.0.query("store_id", "store_id", value.try_into()))
         }
@@ -866,6 +839,7 @@ pub mod builder {
             Self(call(client, 2, "application/json"), Ok(Default::default()))
         }
 
+        ///Fields of the credential to create.
         pub fn body(
             self,
             value: impl Input<types::builder::CredentialInputRequest>,
@@ -910,6 +884,7 @@ pub mod builder {
         MemberIdInput,
         OfferIdInput,
     > GetOfferEligibility<'a, MemberIdInput, OfferIdInput> {
+        ///The member.
         pub fn member_id(
             self,
             value: impl Input<i64>,
@@ -919,6 +894,7 @@ pub mod builder {
             )
         }
 
+        ///The offer.
         pub fn offer_id(
             self,
             value: impl Input<i64>,
@@ -948,6 +924,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialIdInput> GetCredential<'a, CredentialIdInput> {
+        ///Id of the credential.
         pub fn credential_id(self, value: impl Input<i64>) -> GetCredential<'a, Set> {
             GetCredential(
                 self.0.path("credential_id", "credential_id", value.try_into()).set(),
@@ -975,6 +952,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialIdInput> UpdateCredential<'a, CredentialIdInput> {
+        ///Id of the credential.
         pub fn credential_id(self, value: impl Input<i64>) -> UpdateCredential<'a, Set> {
             UpdateCredential(
                 self.0.path("credential_id", "credential_id", value.try_into()).set(),
@@ -982,6 +960,7 @@ pub mod builder {
             )
         }
 
+        ///Fields of the credential to update.
         pub fn body(
             self,
             value: impl Input<types::builder::CredentialInputRequest>,
@@ -1024,6 +1003,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialIdInput> DeleteCredential<'a, CredentialIdInput> {
+        ///Id of the credential.
         pub fn credential_id(self, value: impl Input<i64>) -> DeleteCredential<'a, Set> {
             DeleteCredential(
                 self.0.path("credential_id", "credential_id", value.try_into()).set(),
@@ -1050,6 +1030,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialIdInput> RedeemCredential<'a, CredentialIdInput> {
+        ///Id of the credential.
         pub fn credential_id(self, value: impl Input<i64>) -> RedeemCredential<'a, Set> {
             RedeemCredential(
                 self.0.path("credential_id", "credential_id", value.try_into()).set(),
@@ -1076,6 +1057,7 @@ pub mod builder {
     }
 
     impl<'a, CredentialIdInput> VoidCredential<'a, CredentialIdInput> {
+        ///Id of the credential.
         pub fn credential_id(self, value: impl Input<i64>) -> VoidCredential<'a, Set> {
             VoidCredential(
                 self.0.path("credential_id", "credential_id", value.try_into()).set(),
