@@ -668,9 +668,10 @@ fn structs_with_field(file: &mut syn::File, field: &str) -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// `T` of the setter's argument `value: impl credkit_runtime::Input<T>`.
+/// `T` of the setter's argument `value: impl credkit_runtime::Input<T>`, or of its bound
+/// `V: TryInto<T>` in clients generated before `Input` (whose listings `release-plan` reads).
 pub(crate) fn setter_type(setter: &syn::ImplItemFn) -> Option<Type> {
-    setter.sig.inputs.iter().find_map(|argument| {
+    let argument = setter.sig.inputs.iter().find_map(|argument| {
         let syn::FnArg::Typed(typed) = argument else {
             return None;
         };
@@ -678,7 +679,26 @@ pub(crate) fn setter_type(setter: &syn::ImplItemFn) -> Option<Type> {
             return None;
         };
         bound_argument(&bound.bounds, "Input")
-    })
+    });
+    argument.or_else(|| try_into_target(&setter.sig, "V"))
+}
+
+/// `T` of the bound `parameter: TryInto<T>` in the signature's `where` clause.
+pub(crate) fn try_into_target(signature: &syn::Signature, parameter: &str) -> Option<Type> {
+    signature
+        .generics
+        .where_clause
+        .as_ref()?
+        .predicates
+        .iter()
+        .find_map(|predicate| match predicate {
+            syn::WherePredicate::Type(bound)
+                if matches!(&bound.bounded_ty, Type::Path(p) if p.path.is_ident(parameter)) =>
+            {
+                bound_argument(&bound.bounds, "TryInto")
+            }
+            _ => None,
+        })
 }
 
 /// `T` of the bound `Trait<T>` among `bounds`, by the trait's last name.

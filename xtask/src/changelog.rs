@@ -149,6 +149,57 @@ fn entry(change: &Change) -> String {
     }
 }
 
+/// The breaking changes written by hand under Unreleased since `old` (the changelog at a
+/// release or a revision): each entry of `new` marked `**Breaking:**` that `old` did not have
+/// and that is not one of the `recorded` changes `generate` wrote itself. A change of the
+/// generator or the runtime that breaks the generated API (a builder's type, a removed method)
+/// is no change of the spec, so only its changelog entry tells `release-plan` of it.
+pub fn breaking_by_hand(old: &str, new: &str, recorded: &[Change]) -> Vec<Change> {
+    let before = unreleased_entries(old);
+    let written: Vec<String> = recorded
+        .iter()
+        .map(|change| format!("- **Breaking:** {}", change.what))
+        .collect();
+    unreleased_entries(new)
+        .into_iter()
+        .filter(|entry| entry.starts_with("- **Breaking:**"))
+        .filter(|entry| !before.contains(entry) && !written.contains(entry))
+        .map(|entry| {
+            // Its first sentence: the report lists it beside one line per generated change.
+            let text = entry.trim_start_matches("- **Breaking:**").trim();
+            let first = text.find(". ").map_or(text, |end| &text[..=end]);
+            Change {
+                class: Class::Breaking,
+                what: format!("by hand: {first}"),
+            }
+        })
+        .collect()
+}
+
+/// The entries under Unreleased, each one line (its continuation lines joined).
+fn unreleased_entries(text: &str) -> Vec<String> {
+    let mut entries: Vec<String> = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line.starts_with("## ") {
+            inside = line.trim() == UNRELEASED;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        if let Some(entry) = line.strip_prefix("- ") {
+            entries.push(format!("- {}", entry.trim()));
+        } else if line.starts_with("  ")
+            && let Some(last) = entries.last_mut()
+        {
+            last.push(' ');
+            last.push_str(line.trim());
+        }
+    }
+    entries
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,5 +269,27 @@ mod tests {
     fn no_change_leaves_the_file_as_it_is() {
         let text = "# Changelog\n\nhand-written\n";
         assert_eq!(record(text, &[]), text);
+    }
+
+    #[test]
+    fn a_breaking_entry_written_by_hand_since_the_baseline_counts_once() {
+        let old = format!(
+            "{}\n### Changed\n\n- **Breaking:** an old change.\n",
+            preamble("p")
+        );
+        let new = format!(
+            "{}\n### Changed\n\n- **Breaking:** an old change.\n- **Breaking:** builders wrap\n  the runtime. Setters too.\n- A compatible one.\n- **Breaking:** operation x: input y removed\n\n## [0.1.0]\n\n- **Breaking:** released.\n",
+            preamble("p")
+        );
+        let recorded = [Change {
+            class: Class::Breaking,
+            what: "operation x: input y removed".into(),
+        }];
+        let found = breaking_by_hand(&old, &new, &recorded);
+        assert_eq!(
+            found.iter().map(|c| c.what.as_str()).collect::<Vec<_>>(),
+            ["by hand: builders wrap the runtime."]
+        );
+        assert!(breaking_by_hand(&new, &new, &[]).is_empty());
     }
 }

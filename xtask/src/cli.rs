@@ -417,7 +417,16 @@ fn release_plan(args: &[String], root: &Path) -> Outcome {
             .and_then(|old| Ok((old, crate::surface::api_surface(&current)?)));
         match surfaces {
             Ok((old, new)) => {
-                let changes = crate::compat::classify(&old, &new);
+                let mut changes = crate::compat::classify(&old, &new);
+                // What the changelog says broke besides the spec: a change of the generator.
+                let changelog = format!("crates/{}/{}", service.name, crate::changelog::FILE);
+                let then = workspace::file_at(root, &tag, &changelog)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default();
+                let now = std::fs::read_to_string(root.join(&changelog)).unwrap_or_default();
+                let by_hand = crate::changelog::breaking_by_hand(&then, &now, &changes);
+                changes.extend(by_hand);
                 if let Some(class) = crate::compat::overall(&changes) {
                     members.push((package.clone(), class));
                 }

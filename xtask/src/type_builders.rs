@@ -88,21 +88,7 @@ fn compact_setter(setter: &syn::ImplItemFn) -> Option<syn::ImplItemFn> {
     else {
         return None;
     };
-    let target = setter
-        .sig
-        .generics
-        .where_clause
-        .as_ref()?
-        .predicates
-        .iter()
-        .find_map(|predicate| match predicate {
-            syn::WherePredicate::Type(bound)
-                if matches!(&bound.bounded_ty, syn::Type::Path(p) if p.path.is_ident(&parameter.ident)) =>
-            {
-                crate::builder::bound_argument(&bound.bounds, "TryInto")
-            }
-            _ => None,
-        })?;
+    let target = crate::builder::try_into_target(&setter.sig, &parameter.ident.to_string())?;
     let name = member.to_string();
     let attrs = &setter.attrs;
     Some(syn::parse_quote! {

@@ -27,6 +27,7 @@ mod secret;
 mod service;
 mod shape;
 mod strict;
+mod text;
 mod tolerant;
 mod unfit;
 
