@@ -37,9 +37,10 @@ pub fn block(comment: &str, name: &str, body: &str) -> String {
 }
 
 /// What every service crate re-exports from the runtime: the user's API to build a client,
-/// authenticate, keep to its quota and read errors.
+/// authenticate, call (what a setter takes, a builder's states, what `send` returns), keep to
+/// its quota and read errors.
 const RUNTIME_EXPORTS: &str = "Answer, Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, \
-     ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Unfit";
+     ErrorKind, GeneratedClient, Input, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Sent, Set, Unfit";
 
 /// The crate root's block: the generated modules and the re-exports every service crate has
 /// (and `callbacks` for a service whose spec declares some, `FilePart` for one that uploads

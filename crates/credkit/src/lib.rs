@@ -18,8 +18,8 @@ pub use credkit_openapi_pec as pec;
 
 pub use credkit_runtime::{
     Answer, ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment,
-    Error, ErrorKind, FilePart, GeneratedClient, Interceptor, ReadAs, RetryPolicy, Secret,
-    ServiceInfo, USER_AGENT, Unfit, redirect_policy,
+    Error, ErrorKind, FilePart, GeneratedClient, Input, Interceptor, Missing, ReadAs, RetryPolicy,
+    Secret, Sent, ServiceInfo, Set, USER_AGENT, Unfit, redirect_policy,
 };
 
 pub use credkit_runtime::{

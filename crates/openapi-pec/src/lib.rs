@@ -15,7 +15,7 @@ mod generated;
 pub mod mock;
 
 #[rustfmt::skip]
-pub use credkit_runtime::{Answer, Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Unfit};
+pub use credkit_runtime::{Answer, Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Input, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Sent, Set, Unfit};
 #[rustfmt::skip]
 pub use generated::{ByteStream, Client, ClientInfo, SERVICE, ServiceError, builder, prelude, servers, types};
 // credkit:end crate root
