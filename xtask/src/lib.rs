@@ -15,6 +15,7 @@ pub mod command_line;
 pub mod compat;
 pub mod crates;
 pub mod custom_types;
+pub mod discriminator;
 pub mod drift;
 pub mod generate;
 pub mod metadata;

@@ -13,6 +13,8 @@
 //! A `pattern` the generated code could not compile becomes documentation (see
 //! [`keep_unsupported_patterns_as_documentation`]).
 //!
+//! The alternatives of a `oneOf` with a `discriminator` carry its value ([`crate::discriminator`]).
+//!
 //! A `format` on a boolean, object or array schema (`{type: boolean, format: nullable}`, valid
 //! OpenAPI 3.0 but meaningless) is dropped: typify would panic on it.
 
@@ -103,6 +105,7 @@ pub fn for_progenitor(
         responses.retain(|name, _| used.iter().any(|u| u == name));
     }
     drop_meaningless_formats(&mut doc);
+    crate::discriminator::tag_alternatives(&mut doc);
     let schemas = doc
         .pointer("/components/schemas")
         .cloned()

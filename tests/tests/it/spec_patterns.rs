@@ -2,15 +2,16 @@
 //! the generator's fixtures: operations sharing a path under other names, camelCase and
 //! kebab-case ids and paths, parameters and members named like Rust keywords or starting with
 //! a digit (`ok_awkward_names.yaml`, `ok_camel_case_operation_id.yaml`), `oneOf` unions in a
-//! request (`ok_unions.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
+//! request (`ok_unions.yaml`), a `oneOf` told apart by its discriminator alone
+//! (`ok_discriminated_union.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
 //! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`).
 
 use credkit_fixture_clients::{
-    ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns, ok_nullable_ref,
-    ok_unions,
+    ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
+    ok_discriminated_union, ok_nullable_ref, ok_unions,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
-use httpmock::Method::{DELETE, GET, PATCH, POST};
+use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
 use httpmock::MockServer;
 use serde_json::json;
 
@@ -149,6 +150,81 @@ async fn each_alternative_of_a_union_is_sent_as_itself() {
         assert_eq!(thing.name.as_deref(), Some("t"));
         mock.delete_async().await;
     }
+}
+
+#[tokio::test]
+async fn a_discriminated_union_reads_each_answer_as_the_alternative_its_value_names() {
+    use ok_discriminated_union::types::{Cat, CatKind, Dog, DogKind, Parrot, ParrotKind, Pet};
+    let server = MockServer::start_async().await;
+    // Every member but the discriminator is optional: without it, `Cat` (the first
+    // alternative) would take all three.
+    let answers = [
+        (1, json!({ "kind": "cat", "indoor": true })),
+        (2, json!({ "kind": "dog", "good": true })),
+        (3, json!({ "kind": "Parrot", "words": 12 })),
+    ];
+    for (id, body) in &answers {
+        server
+            .mock_async(|when, then| {
+                when.method(GET).path(format!("/pets/{id}"));
+                then.status(200).json_body(body.clone());
+            })
+            .await;
+    }
+    let client = client::<ok_discriminated_union::Client>(&server);
+    let mut read = Vec::new();
+    for (id, _) in &answers {
+        read.push(client.get_pet().id(*id).send().await.unwrap().into_inner());
+    }
+    assert_eq!(
+        read,
+        [
+            Pet::Cat(Cat {
+                kind: CatKind::Cat,
+                indoor: Some(true)
+            }),
+            Pet::Dog(Dog {
+                kind: DogKind::Dog,
+                good: Some(true)
+            }),
+            Pet::Parrot(Parrot {
+                kind: ParrotKind::Parrot,
+                words: Some(12)
+            }),
+        ]
+    );
+
+    // A value the discriminator does not name fits no alternative: a decode error that keeps
+    // the status and the body.
+    server
+        .mock_async(|when, then| {
+            when.method(GET).path("/pets/4");
+            then.status(200).json_body(json!({ "kind": "fish" }));
+        })
+        .await;
+    let error = client.get_pet().id(4).send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
+    assert!(String::from_utf8_lossy(error.body().unwrap_or_default()).contains("fish"));
+
+    let stored = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/pets/2")
+                .json_body(json!({ "kind": "dog", "good": false }));
+            then.status(204);
+        })
+        .await;
+    client
+        .put_pet()
+        .id(2)
+        .body(Pet::Dog(Dog {
+            kind: DogKind::Dog,
+            good: Some(false),
+        }))
+        .send()
+        .await
+        .unwrap();
+    stored.assert_async().await;
 }
 
 #[tokio::test]
