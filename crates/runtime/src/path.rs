@@ -24,17 +24,22 @@ const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
 /// `value` percent-encoded as one path segment. `parameter` names it in the error for an empty
 /// value, `.` or `..`, which cannot be sent as a segment of their own.
 pub fn path_segment(parameter: &str, value: &str) -> Result<String, Error> {
-    segment(parameter, value).map_err(|reason| Error::new(ErrorKind::InvalidRequest(reason)))
+    segment(parameter, value.to_owned())
+        .map_err(|reason| Error::new(ErrorKind::InvalidRequest(reason)))
 }
 
-/// As [`path_segment`], refusing with the reason alone.
-pub(crate) fn segment(parameter: &str, value: &str) -> Result<String, String> {
+/// As [`path_segment`], for a value the caller owns: kept as it is when nothing in it needs
+/// encoding (most ids), and refused with the reason alone.
+pub(crate) fn segment(parameter: &str, value: String) -> Result<String, String> {
     if value.is_empty() || value == "." || value == ".." {
         return Err(format!(
             "{parameter} `{value}` cannot be sent as a URL path segment"
         ));
     }
-    Ok(encode_path_segment(value))
+    Ok(match utf8_percent_encode(&value, ENCODED).into() {
+        std::borrow::Cow::Borrowed(_) => value,
+        std::borrow::Cow::Owned(encoded) => encoded,
+    })
 }
 
 /// `value` percent-encoded as [`path_segment`] sends it, without its checks: for matching a
