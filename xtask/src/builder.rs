@@ -52,7 +52,7 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::{Fields, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
 
-use crate::model::{BodyEncoding, Operation, ParameterLocation, Service, Success};
+use crate::model::{BodyEncoding, Operation, ParameterLocation, RequestBody, Service, Success};
 use crate::names;
 
 /// Replaces every operation's builder (struct and `impl`) with credkit's; `Err` names the
@@ -550,15 +550,10 @@ fn hand_over(operation: &Operation, input: &Input) -> Result<TokenStream, String
             .body
             .as_ref()
             .ok_or("the builder has a body the model does not")?;
-        let media = &body.media_type;
-        return match body.encoding {
-            BodyEncoding::Json => Ok(quote!(.json(value.try_into(), #media))),
-            BodyEncoding::Form => Ok(quote!(.form(value.try_into()))),
-            BodyEncoding::Bytes | BodyEncoding::Text => Ok(quote!(.raw(value.try_into(), #media))),
-            BodyEncoding::Multipart => {
-                Err("a multipart body must be an object, which typify builds".into())
-            }
-        };
+        if body.encoding == BodyEncoding::Multipart {
+            return Err("a multipart body must be an object, which typify builds".into());
+        }
+        return Ok(body_hand_over(body, quote!(value.try_into())));
     }
     let parameter = operation
         .parameters
@@ -724,6 +719,29 @@ pub(crate) fn bound_argument<'a>(
     })
 }
 
+/// What hands a body `value` (a `Result` of its type) to the `Call`, by its encoding: JSON, a
+/// form, bytes or text, or one multipart part per member of its type, files opened when the
+/// request is sent.
+fn body_hand_over(body: &RequestBody, value: TokenStream) -> TokenStream {
+    let media = &body.media_type;
+    match body.encoding {
+        BodyEncoding::Json => quote!(.json(#value, #media)),
+        BodyEncoding::Form => quote!(.form(#value)),
+        BodyEncoding::Bytes | BodyEncoding::Text => quote!(.raw(#value, #media)),
+        BodyEncoding::Multipart => {
+            let parts = body.members.iter().map(|member| {
+                let name = &member.name;
+                let field = format_ident!("{}", names::field_name(name));
+                match &member.file {
+                    Some(media) => quote!(.file(#name, body.#field, #media)),
+                    None => quote!(.value(#name, &body.#field)),
+                }
+            });
+            quote!(.multipart(#value, |body, form| form #(#parts)*))
+        }
+    }
+}
+
 /// The template: one operation's `send`.
 fn send_fn(
     operation: &Operation,
@@ -739,24 +757,8 @@ fn send_fn(
         (Some(built), Some(body)) => {
             let name = built_body(built).ok_or("the built body is not `types::builder::X`")?;
             let checked = quote!(credkit_runtime::contract::built::<types::#name, _>(self.1));
-            let media = &body.media_type;
-            match body.encoding {
-                BodyEncoding::Json => quote!(self.0.json(#checked, #media)),
-                BodyEncoding::Form => quote!(self.0.form(#checked)),
-                BodyEncoding::Bytes | BodyEncoding::Text => quote!(self.0.raw(#checked, #media)),
-                // One part per member of its type; files are opened when the request is sent.
-                BodyEncoding::Multipart => {
-                    let parts = body.members.iter().map(|member| {
-                        let name = &member.name;
-                        let field = format_ident!("{}", names::field_name(name));
-                        match &member.file {
-                            Some(media) => quote!(.file(#name, body.#field, #media)),
-                            None => quote!(.value(#name, &body.#field)),
-                        }
-                    });
-                    quote!(self.0.multipart(#checked, |body, form| form #(#parts)*))
-                }
-            }
+            let handed = body_hand_over(body, checked);
+            quote!(self.0 #handed)
         }
         (Some(_), None) => return Err("the builder has a body the model does not".into()),
         (None, _) => quote!(self.0),

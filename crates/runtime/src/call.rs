@@ -15,7 +15,7 @@
 use std::fmt::{self, Display};
 use std::marker::PhantomData;
 
-use progenitor_client::{ClientInfo, OperationInfo, QueryParam};
+use progenitor_client::{ClientInfo, QueryParam};
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -229,11 +229,9 @@ impl<'a, S> Call<'a, S> {
                 None
             }
         };
-        let (runtime, http, id) = (self.runtime, self.http, self.operation.id);
+        let (runtime, http, operation) = (self.runtime, self.http, *self.operation);
         let request = self.request(form)?;
-        let response = runtime
-            .execute(http, request, &OperationInfo { operation_id: id })
-            .await?;
+        let response = runtime.execute_operation(http, request, operation).await?;
         Ok((response, runtime.strict()))
     }
 
@@ -645,7 +643,7 @@ mod tests {
             for i in 0..n {
                 // The value as the old generated code had it: `id.to_string()`, then encoded.
                 let id: String = "B4HUPE820".into();
-                let id = crate::path::path_segment("credentials_id", &id).unwrap();
+                let id = crate::path::encode_path_segment(&id);
                 let url = format!("{}/credentials/{}/pin", "https://example.test/v1", id);
                 let body = serde_json::to_vec(&json!({ "new_pin": i })).unwrap();
                 let request = client

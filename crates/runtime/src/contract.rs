@@ -8,7 +8,7 @@ pub use crate::decode::{
     absent, empty, empty_variant, error_from_response, json_response, json_response_refusable,
     json_variant, present, stream, text_response,
 };
-pub use crate::input::{input, optional};
+pub use crate::input::input;
 pub use crate::multipart::{FileParts, Multipart};
-pub use crate::path::{encode_path_segment, path_segment};
+pub use crate::path::encode_path_segment;
 pub use crate::shape::{Member, Node, Shape};

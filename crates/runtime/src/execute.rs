@@ -136,10 +136,21 @@ impl Runtime {
     pub async fn execute(
         &self,
         http: &reqwest::Client,
-        mut request: reqwest::Request,
+        request: reqwest::Request,
         info: &OperationInfo,
     ) -> Result<reqwest::Response, Error> {
-        let operation = self.operation(info.operation_id);
+        self.execute_operation(http, request, self.operation(info.operation_id))
+            .await
+    }
+
+    /// As [`Runtime::execute`], for a call that holds its operation's entry already (a
+    /// generated builder's `contract::Call`): no lookup by id on every call.
+    pub(crate) async fn execute_operation(
+        &self,
+        http: &reqwest::Client,
+        mut request: reqwest::Request,
+        operation: OperationMeta,
+    ) -> Result<reqwest::Response, Error> {
         let context = CallContext {
             service: self.service.name,
             operation: operation.id,

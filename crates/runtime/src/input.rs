@@ -14,18 +14,9 @@ where
     value.try_into().map_err(|e| format!("invalid {name}: {e}"))
 }
 
-/// As [`input`], for an optional input: the value, now set.
-pub fn optional<T, V>(value: V, name: &str) -> Result<Option<T>, String>
-where
-    V: TryInto<T>,
-    V::Error: Display,
-{
-    input(value, name).map(Some)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{input, optional};
+    use super::input;
 
     #[test]
     fn a_value_that_converts_is_kept_and_one_that_does_not_says_which_input_and_why() {
@@ -33,10 +24,6 @@ mod tests {
         assert_eq!(
             input::<u8, _>(300_i64, "count"),
             Err("invalid count: out of range integral type conversion attempted".to_owned())
-        );
-        assert_eq!(optional::<u8, _>(7_i64, "count"), Ok(Some(7)));
-        assert!(
-            optional::<u8, _>(-1_i64, "count").is_err_and(|e| e.starts_with("invalid count: "))
         );
     }
 }

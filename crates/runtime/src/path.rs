@@ -3,12 +3,10 @@
 //! progenitor's `encode_path` leaves `\` and `.` as they are. A URL parser treats `\` as `/` in
 //! `http(s)` URLs and resolves `.` and `..` segments (also when written `%2e`), so an id such as
 //! `..` or `a\b` would change which resource is addressed. Every generated `send` uses
-//! [`path_segment`] instead: it encodes everything but the unreserved characters of RFC 3986,
+//! [`segment`] instead (through `contract::Call`): it encodes everything but the unreserved characters of RFC 3986,
 //! `@` and `:` (PEC addresses are ids), and refuses the values no encoding can keep in place.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-
-use crate::error::{Error, ErrorKind};
 
 /// Characters sent as they are: RFC 3986 `unreserved`, and `@` and `:`, which a path segment
 /// may hold as they are and which no server framework gives a meaning of its own (unlike `;`
@@ -21,15 +19,9 @@ const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'@')
     .remove(b':');
 
-/// `value` percent-encoded as one path segment. `parameter` names it in the error for an empty
-/// value, `.` or `..`, which cannot be sent as a segment of their own.
-pub fn path_segment(parameter: &str, value: &str) -> Result<String, Error> {
-    segment(parameter, value.to_owned())
-        .map_err(|reason| Error::new(ErrorKind::InvalidRequest(reason)))
-}
-
-/// As [`path_segment`], for a value the caller owns: kept as it is when nothing in it needs
-/// encoding (most ids), and refused with the reason alone.
+/// `value` percent-encoded as one path segment, or kept as it is when nothing in it needs
+/// encoding (most ids). `parameter` names it in the reason an empty value, `.` or `..` is
+/// refused: none can be sent as a segment of its own.
 pub(crate) fn segment(parameter: &str, value: String) -> Result<String, String> {
     if value.is_empty() || value == "." || value == ".." {
         return Err(format!(
@@ -42,7 +34,7 @@ pub(crate) fn segment(parameter: &str, value: String) -> Result<String, String> 
     })
 }
 
-/// `value` percent-encoded as [`path_segment`] sends it, without its checks: for matching a
+/// `value` percent-encoded as [`segment`] sends it, without its checks: for matching a
 /// path a client sent (the generated mock helpers).
 pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, ENCODED).to_string()
@@ -50,7 +42,11 @@ pub fn encode_path_segment(value: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::path_segment;
+    use super::segment;
+
+    fn path_segment(parameter: &str, value: &str) -> Result<String, String> {
+        segment(parameter, value.to_owned())
+    }
 
     #[test]
     fn everything_but_unreserved_characters_is_encoded() {
@@ -73,7 +69,7 @@ mod tests {
         for value in ["", ".", ".."] {
             let error = path_segment("credentials_id", value).unwrap_err();
             assert!(
-                error.to_string().contains("credentials_id"),
+                error.contains("credentials_id"),
                 "{error} names the parameter"
             );
         }
