@@ -34,8 +34,8 @@ pub(crate) fn segment(parameter: &str, value: String) -> Result<String, String> 
     })
 }
 
-/// `value` percent-encoded as [`segment`] sends it, without its checks: for matching a
-/// path a client sent (the generated mock helpers).
+/// `value` percent-encoded as a generated call sends it as a path segment, without its checks:
+/// for matching a path a client sent (the generated mock helpers).
 pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, ENCODED).to_string()
 }
