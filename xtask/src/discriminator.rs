@@ -6,13 +6,17 @@
 //! the schema's own name, as OpenAPI says; typify then generates an enum tagged by that
 //! property, and a value is read as the alternative its tag names.
 //!
-//! Only alternatives that are references to component objects with the property among their
-//! own `properties` are changed; others (inline alternatives, compositions) stay as they were.
+//! Only alternatives that are references to components are changed. One with the property among
+//! its own `properties` has it narrowed there; one that takes it from a member of its `allOf`
+//! (a base shared with other schemas) gains one more `allOf` member that narrows it, so the base
+//! stays as it is. An alternative that other schemas are built on, a property that is not plain
+//! text, and inline alternatives stay as they were.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
+use crate::json_tree::each_object;
 use crate::model::pointer_segment;
 
 /// Each component that is an alternative of a discriminated `oneOf` in `doc`, with its
@@ -45,35 +49,111 @@ pub fn tag_alternatives(doc: &mut Value) {
             }
         }
     }
+    // Narrowing a schema that others are built on (`allOf`) would narrow them too, to a value
+    // that is not theirs: such an alternative stays untagged.
+    let mut bases = BTreeSet::new();
+    composed_references(doc, &mut bases);
     for ((name, property), values) in values {
+        if bases.contains(&format!("#/components/schemas/{name}")) {
+            continue;
+        }
         let pointer = format!("/components/schemas/{}", pointer_segment(&name));
+        let Some(schema) = doc.pointer(&pointer) else {
+            continue;
+        };
+        let place = match declared(doc, schema, &property, 0) {
+            Some(Declared::NotText) | None => continue,
+            Some(place) => place,
+        };
         let Some(schema) = doc.pointer_mut(&pointer).and_then(Value::as_object_mut) else {
             continue;
         };
-        let Some(member) = schema
-            .get_mut("properties")
-            .and_then(|p| p.get_mut(&property))
-            .and_then(Value::as_object_mut)
-        else {
-            continue;
-        };
+        match place {
+            Declared::Own => {
+                if let Some(member) = schema
+                    .get_mut("properties")
+                    .and_then(|p| p.get_mut(&property))
+                    .and_then(Value::as_object_mut)
+                {
+                    member.insert("enum".to_owned(), json!(values));
+                }
+                let required = schema
+                    .entry("required")
+                    .or_insert_with(|| json!([]))
+                    .as_array_mut();
+                if let Some(required) = required
+                    && !required.iter().any(|r| r == property.as_str())
+                {
+                    required.push(json!(property));
+                }
+            }
+            // The property comes from a shared base: the alternative gains one more member of
+            // its `allOf`, which narrows it to the values, leaving the base (and the other
+            // alternatives built on it) as they are.
+            Declared::Composed => {
+                if let Some(all_of) = schema.get_mut("allOf").and_then(Value::as_array_mut) {
+                    all_of.push(json!({
+                        "type": "object",
+                        "properties": { property.clone(): { "type": "string", "enum": values } },
+                        "required": [property],
+                    }));
+                }
+            }
+            Declared::NotText => {}
+        }
+    }
+}
+
+/// How `schema` declares `property`.
+enum Declared {
+    /// Plain text among its own `properties`.
+    Own,
+    /// Plain text in a member of its `allOf` (a shared base, by reference or inline).
+    Composed,
+    /// With a type other than plain text (a reference, an enum, a number): left as it is.
+    NotText,
+}
+
+/// How `schema` (of `doc`) declares `property`, if it does; `depth` stops a cycle of
+/// references.
+fn declared(doc: &Value, schema: &Value, property: &str, depth: usize) -> Option<Declared> {
+    if depth > 8 {
+        return None;
+    }
+    let schema = match schema.get("$ref").and_then(Value::as_str) {
+        Some(reference) => doc.pointer(reference.strip_prefix('#')?)?,
+        None => schema,
+    };
+    if let Some(member) = schema.get("properties").and_then(|p| p.get(property)) {
         let is_text = member.get("type").and_then(Value::as_str) == Some("string")
             && member.get("enum").is_none()
             && member.get("$ref").is_none();
-        if !is_text {
-            continue;
-        }
-        member.insert("enum".to_owned(), json!(values));
-        let required = schema
-            .entry("required")
-            .or_insert_with(|| json!([]))
-            .as_array_mut();
-        if let Some(required) = required
-            && !required.iter().any(|r| r == property.as_str())
-        {
-            required.push(json!(property));
-        }
+        return Some(if is_text {
+            Declared::Own
+        } else {
+            Declared::NotText
+        });
     }
+    let members = schema.get("allOf").and_then(Value::as_array)?;
+    members
+        .iter()
+        .find_map(|member| declared(doc, member, property, depth + 1))
+        .map(|found| match found {
+            Declared::Own | Declared::Composed => Declared::Composed,
+            Declared::NotText => Declared::NotText,
+        })
+}
+
+/// Every reference that is a member of an `allOf` in `value`.
+fn composed_references(value: &Value, found: &mut BTreeSet<String>) {
+    each_object(value, &mut |object| {
+        let members = object.get("allOf").and_then(Value::as_array);
+        for member in members.into_iter().flatten() {
+            if let Some(reference) = member.get("$ref").and_then(Value::as_str) {
+                found.insert(reference.to_owned());
+            }
+        }
+    });
 }
 
 /// A discriminated `oneOf`: its property, its alternatives' references and its mapping (value
@@ -82,37 +162,30 @@ type Union = (String, Vec<String>, Vec<(String, String)>);
 
 /// Every `oneOf` with a `discriminator` in `value`.
 fn unions(value: &Value, found: &mut Vec<Union>) {
-    match value {
-        Value::Object(object) => {
-            if let (Some(alternatives), Some(property)) = (
-                object.get("oneOf").and_then(Value::as_array),
-                object
-                    .get("discriminator")
-                    .and_then(|d| d.get("propertyName"))
-                    .and_then(Value::as_str),
-            ) {
-                let references = alternatives
-                    .iter()
-                    .filter_map(|a| a.get("$ref").and_then(Value::as_str))
-                    .map(str::to_owned)
-                    .collect();
-                let mapping = object
-                    .get("discriminator")
-                    .and_then(|d| d.get("mapping"))
-                    .and_then(Value::as_object)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|(value, target)| {
-                        Some((value.clone(), target.as_str()?.to_owned()))
-                    })
-                    .collect();
-                found.push((property.to_owned(), references, mapping));
-            }
-            object.values().for_each(|child| unions(child, found));
-        }
-        Value::Array(items) => items.iter().for_each(|item| unions(item, found)),
-        _ => {}
-    }
+    each_object(value, &mut |object| {
+        let (Some(alternatives), Some(discriminator)) = (
+            object.get("oneOf").and_then(Value::as_array),
+            object.get("discriminator"),
+        ) else {
+            return;
+        };
+        let Some(property) = discriminator.get("propertyName").and_then(Value::as_str) else {
+            return;
+        };
+        let references = alternatives
+            .iter()
+            .filter_map(|a| a.get("$ref").and_then(Value::as_str))
+            .map(str::to_owned)
+            .collect();
+        let mapping = discriminator
+            .get("mapping")
+            .and_then(Value::as_object)
+            .into_iter()
+            .flatten()
+            .filter_map(|(value, target)| Some((value.clone(), target.as_str()?.to_owned())))
+            .collect();
+        found.push((property.to_owned(), references, mapping));
+    });
 }
 
 #[cfg(test)]
@@ -155,6 +228,53 @@ mod tests {
         assert_eq!(
             doc.pointer("/components/schemas/Parrot/required"),
             Some(&json!(["words", "kind"]))
+        );
+    }
+
+    #[test]
+    fn an_alternative_built_on_a_shared_base_gains_a_member_that_narrows_it() {
+        let mut doc = json!({ "components": { "schemas": {
+            "Pet": {
+                "oneOf": [
+                    { "$ref": "#/components/schemas/Rabbit" },
+                    { "$ref": "#/components/schemas/Hare" },
+                    { "$ref": "#/components/schemas/Cat" }
+                ],
+                "discriminator": { "propertyName": "kind" }
+            },
+            "Animal": { "type": "object", "properties": { "kind": { "type": "string" } } },
+            "Rabbit": { "allOf": [
+                { "$ref": "#/components/schemas/Animal" },
+                { "type": "object", "properties": { "ears": { "type": "integer" } } }
+            ] },
+            "Hare": { "allOf": [{ "$ref": "#/components/schemas/Rabbit" }] },
+            "Cat": { "allOf": [
+                { "$ref": "#/components/schemas/Animal" },
+                { "type": "object", "properties": { "indoor": { "type": "boolean" } } }
+            ] }
+        } } });
+        tag_alternatives(&mut doc);
+        let narrowing = |value: &str| {
+            json!({
+                "type": "object",
+                "properties": { "kind": { "type": "string", "enum": [value] } },
+                "required": ["kind"]
+            })
+        };
+        assert_eq!(
+            doc.pointer("/components/schemas/Cat/allOf/2"),
+            Some(&narrowing("Cat"))
+        );
+        // Through two levels of bases. `Rabbit` is itself a base of `Hare`: narrowed, it would
+        // narrow `Hare` to a value that is not its own, so it stays as it was, as does `Animal`.
+        assert_eq!(
+            doc.pointer("/components/schemas/Hare/allOf/1"),
+            Some(&narrowing("Hare"))
+        );
+        assert_eq!(doc.pointer("/components/schemas/Rabbit/allOf/2"), None);
+        assert_eq!(
+            doc.pointer("/components/schemas/Animal"),
+            Some(&json!({ "type": "object", "properties": { "kind": { "type": "string" } } }))
         );
     }
 

@@ -18,6 +18,7 @@ pub mod custom_types;
 pub mod discriminator;
 pub mod drift;
 pub mod generate;
+pub mod json_tree;
 pub mod metadata;
 pub mod mock;
 pub mod model;

@@ -20,6 +20,7 @@
 
 use serde_json::Value;
 
+use crate::json_tree::each_object_mut;
 use crate::model::{
     BodyEncoding, Callback, Operation, RequestBody, RequestTwin, Success, pointer_segment,
 };
@@ -338,26 +339,17 @@ fn drop_meaningless_formats(value: &mut Value) {
 /// members (a scalar, a composition), or two that give one member different schemas, leave the
 /// `anyOf` as it is.
 fn merge_object_unions(value: &mut Value, schemas: &Value) {
-    match value {
-        Value::Object(object) => {
-            if let Some(merged) = object
-                .get("anyOf")
-                .and_then(Value::as_array)
-                .and_then(|alternatives| merged_objects(alternatives, schemas))
-            {
-                object.remove("anyOf");
-                object.insert("type".to_owned(), Value::String("object".to_owned()));
-                object.extend(merged);
-            }
-            object
-                .values_mut()
-                .for_each(|child| merge_object_unions(child, schemas));
+    each_object_mut(value, &mut |object| {
+        if let Some(merged) = object
+            .get("anyOf")
+            .and_then(Value::as_array)
+            .and_then(|alternatives| merged_objects(alternatives, schemas))
+        {
+            object.remove("anyOf");
+            object.insert("type".to_owned(), Value::String("object".to_owned()));
+            object.extend(merged);
         }
-        Value::Array(items) => items
-            .iter_mut()
-            .for_each(|item| merge_object_unions(item, schemas)),
-        _ => {}
-    }
+    });
 }
 
 /// `properties` and `required` of one object accepting what each of `alternatives` accepts.

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
+use crate::json_tree::{each_object, each_object_mut};
 use crate::model::{RequestTwin, SchemaName, pointer_segment};
 use crate::names;
 use crate::spec::Spec;
@@ -162,24 +163,15 @@ fn references(value: &Value) -> Vec<String> {
 }
 
 fn collect_references(value: &Value, found: &mut Vec<String>) {
-    match value {
-        Value::Object(object) => {
-            if let Some(name) = object
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-            {
-                found.push(name.replace("~1", "/").replace("~0", "~"));
-            }
-            object
-                .values()
-                .for_each(|child| collect_references(child, found));
+    each_object(value, &mut |object| {
+        if let Some(name) = object
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+        {
+            found.push(name.replace("~1", "/").replace("~0", "~"));
         }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|item| collect_references(item, found)),
-        _ => {}
-    }
+    });
 }
 
 /// Removes, at every depth of `schema`, the members marked `mark`, from `properties` and from
@@ -299,23 +291,16 @@ pub fn requests_view(spec: &Spec, doc: &mut Value, twins: &[RequestTwin]) {
 
 /// Points every reference to a schema that has a twin at the twin.
 fn to_twins(value: &mut Value, renamed: &BTreeMap<String, String>) {
-    match value {
-        Value::Object(object) => {
-            let twin = object
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| r.strip_prefix("#/components/schemas/"))
-                .map(|name| name.replace("~1", "/").replace("~0", "~"))
-                .and_then(|name| renamed.get(&name));
-            if let Some(twin) = twin {
-                let reference = format!("#/components/schemas/{}", pointer_segment(twin));
-                object.insert("$ref".to_owned(), Value::String(reference));
-            }
-            object
-                .values_mut()
-                .for_each(|child| to_twins(child, renamed));
+    each_object_mut(value, &mut |object| {
+        let twin = object
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(|name| name.replace("~1", "/").replace("~0", "~"))
+            .and_then(|name| renamed.get(&name));
+        if let Some(twin) = twin {
+            let reference = format!("#/components/schemas/{}", pointer_segment(twin));
+            object.insert("$ref".to_owned(), Value::String(reference));
         }
-        Value::Array(items) => items.iter_mut().for_each(|item| to_twins(item, renamed)),
-        _ => {}
-    }
+    });
 }

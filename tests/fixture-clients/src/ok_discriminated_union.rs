@@ -9,6 +9,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///What every animal of the shop has; not an alternative itself.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Animal {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub kind: Option<String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: Option<String>,
+    }
+
     ///`Cat`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Cat {
@@ -189,6 +198,7 @@ pub mod types {
         Cat(Cat),
         Dog(Dog),
         Parrot(Parrot),
+        Rabbit(Rabbit),
     }
 
     impl ::std::convert::From<Cat> for Pet {
@@ -209,11 +219,77 @@ pub mod types {
         }
     }
 
+    impl ::std::convert::From<Rabbit> for Pet {
+        fn from(value: Rabbit) -> Self {
+            Self::Rabbit(value)
+        }
+    }
+
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: Option<String>,
+    }
+
+    ///`Rabbit`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct Rabbit {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ears: Option<i64>,
+        pub kind: RabbitKind,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: Option<String>,
+    }
+
+    ///`RabbitKind`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum RabbitKind {
+        #[serde(rename = "rabbit")]
+        Rabbit,
+    }
+
+    impl ::std::fmt::Display for RabbitKind {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Rabbit => f.write_str("rabbit"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for RabbitKind {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
+            match value {
+                "rabbit" => Ok(Self::Rabbit),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for RabbitKind {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<String> for RabbitKind {
+        type Error = self::error::ConversionError;
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
 
     /// Types for composing complex structures.
@@ -467,7 +543,7 @@ pub mod shapes {
     #[allow(unused_imports)]
     use credkit_runtime::contract::{Member, Node};
     pub static NODES: &[Node] = &[
-        Node::OneOf(&[1, 4, 5]),
+        Node::OneOf(&[1, 4, 5, 7]),
         Node::Object {
             name: "Cat",
             members: &[Member::new("indoor", 2, false), Member::new("kind", 3, false)],
@@ -483,6 +559,14 @@ pub mod shapes {
             members: &[Member::new("kind", 3, false), Member::new("words", 6, false)],
         },
         Node::Integer,
+        Node::Object {
+            name: "Rabbit",
+            members: &[
+                Member::new("kind", 3, false),
+                Member::new("name", 3, false),
+                Member::new("ears", 6, false),
+            ],
+        },
     ];
     /// The answer whose node is `NODES[index]`.
     pub fn at(index: u32) -> credkit_runtime::contract::Shape {

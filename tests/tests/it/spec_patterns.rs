@@ -154,14 +154,17 @@ async fn each_alternative_of_a_union_is_sent_as_itself() {
 
 #[tokio::test]
 async fn a_discriminated_union_reads_each_answer_as_the_alternative_its_value_names() {
-    use ok_discriminated_union::types::{Cat, CatKind, Dog, DogKind, Parrot, ParrotKind, Pet};
+    use ok_discriminated_union::types::{
+        Cat, CatKind, Dog, DogKind, Parrot, ParrotKind, Pet, Rabbit, RabbitKind,
+    };
     let server = MockServer::start_async().await;
     // Every member but the discriminator is optional: without it, `Cat` (the first
-    // alternative) would take all three.
+    // alternative) would take all four. `Rabbit` has `kind` from a base it shares.
     let answers = [
         (1, json!({ "kind": "cat", "indoor": true })),
         (2, json!({ "kind": "dog", "good": true })),
         (3, json!({ "kind": "Parrot", "words": 12 })),
+        (5, json!({ "kind": "rabbit", "name": "Bun", "ears": 2 })),
     ];
     for (id, body) in &answers {
         server
@@ -191,11 +194,16 @@ async fn a_discriminated_union_reads_each_answer_as_the_alternative_its_value_na
                 kind: ParrotKind::Parrot,
                 words: Some(12)
             }),
+            Pet::Rabbit(Rabbit {
+                kind: RabbitKind::Rabbit,
+                name: Some("Bun".into()),
+                ears: Some(2)
+            }),
         ]
     );
 
-    // A value the discriminator does not name fits no alternative: a decode error that keeps
-    // the status and the body.
+    // A value the discriminator does not name fits no alternative (an untagged `Rabbit`, whose
+    // `kind` is any text, would take it): a decode error that keeps the status and the body.
     server
         .mock_async(|when, then| {
             when.method(GET).path("/pets/4");
@@ -206,25 +214,36 @@ async fn a_discriminated_union_reads_each_answer_as_the_alternative_its_value_na
     assert_eq!(error.status().map(|s| s.as_u16()), Some(200));
     assert!(String::from_utf8_lossy(error.body().unwrap_or_default()).contains("fish"));
 
-    let stored = server
-        .mock_async(|when, then| {
-            when.method(PUT)
-                .path("/pets/2")
-                .json_body(json!({ "kind": "dog", "good": false }));
-            then.status(204);
-        })
-        .await;
-    client
-        .put_pet()
-        .id(2)
-        .body(Pet::Dog(Dog {
-            kind: DogKind::Dog,
-            good: Some(false),
-        }))
-        .send()
-        .await
-        .unwrap();
-    stored.assert_async().await;
+    // Each alternative is sent as itself, its discriminator included.
+    let stores = [
+        (
+            2,
+            Pet::Dog(Dog {
+                kind: DogKind::Dog,
+                good: Some(false),
+            }),
+            json!({ "kind": "dog", "good": false }),
+        ),
+        (
+            5,
+            Pet::Rabbit(Rabbit {
+                kind: RabbitKind::Rabbit,
+                name: None,
+                ears: Some(1),
+            }),
+            json!({ "kind": "rabbit", "ears": 1 }),
+        ),
+    ];
+    for (id, pet, sent) in stores {
+        let stored = server
+            .mock_async(|when, then| {
+                when.method(PUT).path(format!("/pets/{id}")).json_body(sent);
+                then.status(204);
+            })
+            .await;
+        client.put_pet().id(id).body(pet).send().await.unwrap();
+        stored.assert_async().await;
+    }
 }
 
 #[tokio::test]
