@@ -103,7 +103,9 @@ pub enum AuthScheme {
 }
 
 /// The environments a server may be tagged with (`x-credkit-environment`), as the runtime's
-/// `credkit_runtime::Environment` names them.
+/// `credkit_runtime::Environment` names them. A copy, so that the generator does not compile
+/// the runtime; the workspace test `the_generator_knows_exactly_the_runtime_environments`
+/// keeps the two alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Environment {
     Production,

@@ -935,3 +935,20 @@ fn release_plan_gives_each_crate_its_version_since_its_last_tag() {
     );
     assert_eq!(plan.stdout, expected);
 }
+
+/// The generator names the runtime's environments without depending on the runtime (it would
+/// compile reqwest and tokio for nothing): its list must be the runtime's, spelling and variant.
+#[test]
+fn the_generator_knows_exactly_the_runtime_environments() {
+    use credkit_runtime::Environment as Runtime;
+    use xtask::model::Environment as Generator;
+    let runtime: Vec<(String, String)> = Runtime::ALL
+        .iter()
+        .map(|e| (e.name().to_owned(), format!("{e:?}")))
+        .collect();
+    let generator: Vec<(String, String)> = Generator::ALL
+        .iter()
+        .map(|e| (e.as_str().to_owned(), e.variant().to_owned()))
+        .collect();
+    assert_eq!(generator, runtime);
+}
