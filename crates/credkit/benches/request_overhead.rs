@@ -17,6 +17,18 @@
 //!
 //! The client runs on this thread and the server on one of its own, so on two cores each has
 //! one. Loopback HTTP dominates both sides: the ratios bound the client's own work from above.
+//!
+//! Timings move with the machine's load. The client's own work can also be counted, which
+//! does not: with `REQUEST_OVERHEAD_WAY=<hand-written|retries-off|retries-on>` the benchmark
+//! only makes `REQUEST_OVERHEAD_CALLS` calls (default 1,000) of each of the six, one at a
+//! time, that way, and under callgrind each thread's instructions are counted apart:
+//!
+//! ```text
+//! REQUEST_OVERHEAD_WAY=hand-written valgrind --tool=callgrind --separate-threads=yes \
+//!     target/release/deps/request_overhead-<hash> --bench
+//! ```
+//!
+//! The main thread's count (the client's), divided by the calls, is the instructions per call.
 
 mod calls;
 mod median;
@@ -154,10 +166,13 @@ fn main() {
         .enable_all()
         .build()
         .expect("a tokio runtime");
-    runtime.block_on(run(server.base_url()));
+    match std::env::var("REQUEST_OVERHEAD_WAY") {
+        Ok(way) => runtime.block_on(count(server.base_url(), &way)),
+        Err(_) => runtime.block_on(run(server.base_url())),
+    }
 }
 
-async fn run(base_url: &str) {
+fn clients(base_url: &str) -> Clients {
     // The hand-written client sets the timeouts a credkit builder sets by default (a careful
     // hand-written client sets them too); each generated client has the builder's own.
     let http = reqwest::Client::builder()
@@ -165,11 +180,37 @@ async fn run(base_url: &str) {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("an HTTP client");
-    let clients = Clients {
+    Clients {
         hand_written: HandWritten::new(base_url, &http),
         retries_off: Generated::new(base_url, RetryPolicy::disabled()),
         retries_on: Generated::new(base_url, RetryPolicy::default()),
+    }
+}
+
+/// Only the calls of one way, one at a time, for counting instructions (module documentation).
+async fn count(base_url: &str, way: &str) {
+    let way = match way {
+        "hand-written" => Way::HandWritten,
+        "retries-off" => Way::RetriesOff,
+        "retries-on" => Way::RetriesOn,
+        other => {
+            panic!("REQUEST_OVERHEAD_WAY: {other} is none of hand-written, retries-off, retries-on")
+        }
     };
+    let calls: usize = std::env::var("REQUEST_OVERHEAD_CALLS")
+        .map(|n| n.parse().expect("REQUEST_OVERHEAD_CALLS: a number"))
+        .unwrap_or(1_000);
+    let clients = clients(base_url);
+    for call in Call::ALL {
+        for _ in 0..calls {
+            clients.send(way, call).await;
+        }
+    }
+    println!("{} calls", calls * Call::ALL.len());
+}
+
+async fn run(base_url: &str) {
+    let clients = clients(base_url);
     let trace_output = Tracing::ALL.map(|_| CountingSink::default());
     let mut latency_ratios = Vec::new();
     let mut throughput_ratios = Vec::new();

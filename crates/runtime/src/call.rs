@@ -16,7 +16,7 @@ use std::fmt::{self, Display};
 use std::marker::PhantomData;
 
 use progenitor_client::{ClientInfo, QueryParam};
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -43,10 +43,12 @@ pub struct Call<'a, S = ()> {
     /// Each query parameter's name (as the setter is called) and its `name=value` pairs,
     /// already encoded; one entry per parameter, replaced when it is set again.
     query: Vec<(&'static str, String)>,
-    headers: HeaderMap,
+    /// Header parameters, one value each (a list is one comma-joined value): a list rather than
+    /// a `HeaderMap`, a quarter of its size, as a builder is moved at every setter.
+    headers: Vec<(HeaderName, HeaderValue)>,
     body: Body,
     /// The first value a setter refused, as `send` reports it.
-    invalid: Option<String>,
+    invalid: Option<Box<str>>,
     state: PhantomData<fn() -> S>,
 }
 
@@ -78,7 +80,7 @@ impl<'a> Call<'a> {
             accept,
             segments: Vec::new(),
             query: Vec::new(),
-            headers: HeaderMap::new(),
+            headers: Vec::new(),
             body: Body::None,
             invalid: None,
             state: PhantomData,
@@ -157,7 +159,10 @@ impl<'a, S> Call<'a, S> {
                 HeaderValue::try_from(value),
             ) {
                 (Ok(header), Ok(value)) => {
-                    self.headers.insert(header, value);
+                    match self.headers.iter_mut().find(|(name, _)| *name == header) {
+                        Some(entry) => entry.1 = value,
+                        None => self.headers.push((header, value)),
+                    }
                 }
                 (Err(e), _) => self.refuse(format!("invalid {name}: {e}")),
                 (_, Err(e)) => self.refuse(format!("invalid {name}: {e}")),
@@ -223,7 +228,8 @@ impl<'a, S> Call<'a, S> {
     pub async fn send(mut self) -> Result<(reqwest::Response, bool), Error> {
         // A multipart body opens its files now; everything else was made when it was set.
         let form = match std::mem::replace(&mut self.body, Body::None) {
-            Body::Multipart(parts) => Some(parts.into_form().await?),
+            // Boxed, so that the common call does not carry its state.
+            Body::Multipart(parts) => Some(Box::pin(parts.into_form()).await?),
             body => {
                 self.body = body;
                 None
@@ -231,7 +237,9 @@ impl<'a, S> Call<'a, S> {
         };
         let (runtime, http, operation) = (self.runtime, self.http, *self.operation);
         let request = self.request(form)?;
-        let response = runtime.execute_operation(http, request, operation).await?;
+        // Boxed: the routine's state (about 2.4 KB) would otherwise be copied into each future
+        // that awaits it, up to the caller's, several times per call.
+        let response = Box::pin(runtime.execute_operation(http, request, operation)).await?;
         Ok((response, runtime.strict()))
     }
 
@@ -282,7 +290,7 @@ impl<'a, S> Call<'a, S> {
     /// The request, or the first refused value; `form` is the multipart body, its files open.
     fn request(self, form: Option<reqwest::multipart::Form>) -> Result<reqwest::Request, Error> {
         if let Some(reason) = self.invalid {
-            return Err(Error::new(ErrorKind::InvalidRequest(reason)));
+            return Err(Error::new(ErrorKind::InvalidRequest(reason.into())));
         }
         let mut url = String::with_capacity(self.base_url.len() + self.operation.path.len() + 16);
         url.push_str(self.base_url);
@@ -295,31 +303,48 @@ impl<'a, S> Call<'a, S> {
         }
         let method = reqwest::Method::from_bytes(self.operation.method.as_bytes())
             .map_err(|e| Error::new(ErrorKind::InvalidRequest(format!("method: {e}"))))?;
-        let mut builder = self.http.request(method, url);
-        if !self.accept.is_empty() {
-            builder = builder.header(ACCEPT, HeaderValue::from_static(self.accept));
+        // Made as `reqwest::Request` itself rather than through `RequestBuilder`, whose moves
+        // and conversions cost more than the rest of this routine (BENCHMARKS.md).
+        let url = reqwest::Url::parse(&url)
+            .map_err(|e| Error::new(ErrorKind::InvalidRequest(format!("the URL: {e}"))))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            // `RequestBuilder` would send them as basic authentication; the client's builder
+            // refuses such a base URL, and so does a call.
+            return Err(Error::new(ErrorKind::InvalidRequest(
+                "the base URL has credentials in it".into(),
+            )));
         }
-        builder = match self.body {
-            Body::None | Body::Multipart(_) => builder,
-            Body::Bytes(bytes, media_type) => builder
-                .header(CONTENT_TYPE, HeaderValue::from_static(media_type))
-                .body(bytes),
-            Body::Raw(body, media_type) => builder
-                .header(CONTENT_TYPE, HeaderValue::from_static(media_type))
-                .body(body),
+        let mut request = reqwest::Request::new(method, url);
+        if !self.accept.is_empty() {
+            request
+                .headers_mut()
+                .insert(ACCEPT, static_value(self.accept));
+        }
+        let body = match self.body {
+            Body::None | Body::Multipart(_) => None,
+            Body::Bytes(bytes, media_type) => Some((reqwest::Body::from(bytes), media_type)),
+            Body::Raw(body, media_type) => Some((body, media_type)),
             Body::StreamNotCopied => {
                 return Err(Error::new(ErrorKind::InvalidRequest(
                     "the body is a stream, which a copy of the builder cannot send: give the copy its own body".into(),
                 )));
             }
         };
+        if let Some((body, media_type)) = body {
+            let media_type = static_value(media_type);
+            request.headers_mut().insert(CONTENT_TYPE, media_type);
+            *request.body_mut() = Some(body);
+        }
         if let Some(form) = form {
-            builder = builder.multipart(form);
+            request = reqwest::RequestBuilder::from_parts(self.http.clone(), request)
+                .multipart(form)
+                .build()?;
         }
-        if !self.headers.is_empty() {
-            builder = builder.headers(self.headers);
+        // Header parameters last, each replacing what was there (as `RequestBuilder::headers`).
+        for (name, value) in self.headers {
+            request.headers_mut().insert(name, value);
         }
-        Ok(builder.build()?)
+        Ok(request)
     }
 
     /// `value`, or `None` after keeping the reason it was refused.
@@ -347,7 +372,18 @@ impl<'a, S> Call<'a, S> {
     }
 
     fn refuse(&mut self, reason: String) {
-        self.invalid.get_or_insert(reason);
+        self.invalid.get_or_insert(reason.into_boxed_str());
+    }
+}
+
+/// A media type of the generated code as a header value. `HeaderValue::from_static` checks
+/// each byte when it runs, so the one most calls send is made once, at compile time.
+fn static_value(media_type: &'static str) -> HeaderValue {
+    const JSON: HeaderValue = HeaderValue::from_static("application/json");
+    if media_type == "application/json" {
+        JSON
+    } else {
+        HeaderValue::from_static(media_type)
     }
 }
 
@@ -453,7 +489,14 @@ impl<S> fmt::Debug for Call<'_, S> {
                 "query",
                 &self.query.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
             )
-            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
+            )
             .field("body", &body)
             .field("invalid", &self.invalid)
             .finish()
@@ -466,6 +509,7 @@ mod tests {
     use serde_json::json;
 
     use super::{Call, expected, fill_template};
+    use crate::ErrorKind;
     use crate::{Auth, Missing, OperationMeta, RetryPolicy, Runtime, ServiceInfo, Set};
 
     static OPERATION: OperationMeta = OperationMeta {
@@ -489,14 +533,14 @@ mod tests {
         rate_limit: None,
     };
 
-    struct Client(reqwest::Client, Runtime);
+    struct Client(reqwest::Client, Runtime, &'static str);
 
     impl ClientInfo<Runtime> for Client {
         fn api_version() -> &'static str {
             "1"
         }
         fn baseurl(&self) -> &str {
-            "https://example.test/v1"
+            self.2
         }
         fn client(&self) -> &reqwest::Client {
             &self.0
@@ -510,6 +554,7 @@ mod tests {
         Client(
             reqwest::Client::new(),
             Runtime::new(&SERVICE, Auth::bearer("t0ken"), RetryPolicy::disabled()),
+            "https://example.test/v1",
         )
     }
 
@@ -541,6 +586,34 @@ mod tests {
         assert_eq!(request.headers()["content-type"], "application/json");
         let body = request.body().and_then(|b| b.as_bytes()).expect("bytes");
         assert_eq!(body, br#"{"new_pin":"654321"}"#);
+    }
+
+    #[test]
+    fn a_header_parameter_replaces_what_the_call_would_send_under_its_name() {
+        let client = client();
+        let call: Call<'_> = Call::new(&client, &OPERATION, "application/json")
+            .path("credentials_id", "credentials_id", ok("1"))
+            .header("format", "Accept", ok("text/csv"))
+            .header("format", "Accept", ok("application/pdf"))
+            .raw(ok("a,b"), "text/csv");
+        let request = call.request(None).expect("a request");
+        let accept: Vec<_> = request.headers().get_all("accept").iter().collect();
+        assert_eq!(accept, ["application/pdf"]);
+        assert_eq!(request.headers()["content-type"], "text/csv");
+    }
+
+    #[test]
+    fn a_base_url_with_credentials_is_refused_rather_than_sent_as_basic_authentication() {
+        let mut client = client();
+        client.2 = "https://user:pass@example.test/v1";
+        let call: Call<'_> =
+            Call::new(&client, &OPERATION, "").path("credentials_id", "credentials_id", ok("1"));
+        let error = call.request(None).unwrap_err();
+        assert!(
+            matches!(error.kind(), ErrorKind::InvalidRequest(reason) if reason.contains("credentials")),
+            "{error:?}"
+        );
+        assert!(!format!("{error:?}").contains("pass"), "{error:?}");
     }
 
     #[tokio::test]
@@ -624,46 +697,63 @@ mod tests {
     /// What building a request through `Call` costs beside the same request written out, as
     /// the generated code wrote it before (BENCHMARKS.md, "One request routine"):
     /// `cargo test --release -p credkit-runtime --lib -- --ignored --nocapture cost_of_building`.
+    /// `COST_OF_BUILDING=rounds,calls` (default `8,200000`) shortens it, for instance to count
+    /// instructions under `valgrind --tool=callgrind`, where each way is a function of its own.
     #[test]
     #[ignore]
     fn cost_of_building() {
         use std::time::Instant;
+        let (rounds, n) = std::env::var("COST_OF_BUILDING")
+            .ok()
+            .and_then(|v| {
+                let (rounds, n) = v.split_once(',')?;
+                Some((rounds.parse().ok()?, n.parse().ok()?))
+            })
+            .unwrap_or((8_u32, 200_000_u32));
         let client = client();
-        let n = 200_000;
-        for _ in 0..8 {
+        for _ in 0..rounds {
             let t = Instant::now();
             for i in 0..n {
-                let call: Call<'_> = Call::new(&client, &OPERATION, "application/json")
-                    .path("credentials_id", "credentials_id", ok("B4HUPE820"))
-                    .json(ok(json!({ "new_pin": i })), "application/json");
-                std::hint::black_box(call.request(None).unwrap());
+                std::hint::black_box(built_by_call(&client, i));
             }
-            let call_ns = t.elapsed().as_nanos() as f64 / n as f64;
+            let call_ns = t.elapsed().as_nanos() as f64 / f64::from(n);
             let t = Instant::now();
             for i in 0..n {
-                // The value as the old generated code had it: `id.to_string()`, then encoded.
-                let id: String = "B4HUPE820".into();
-                let id = crate::path::encode_path_segment(&id);
-                let url = format!("{}/credentials/{}/pin", "https://example.test/v1", id);
-                let body = serde_json::to_vec(&json!({ "new_pin": i })).unwrap();
-                let request = client
-                    .0
-                    .put(url)
-                    .header(
-                        reqwest::header::ACCEPT,
-                        reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .header(
-                        reqwest::header::CONTENT_TYPE,
-                        reqwest::header::HeaderValue::from_static("application/json"),
-                    )
-                    .body(body)
-                    .build()
-                    .unwrap();
-                std::hint::black_box(request);
+                std::hint::black_box(written_out(&client, i));
             }
-            let direct_ns = t.elapsed().as_nanos() as f64 / n as f64;
+            let direct_ns = t.elapsed().as_nanos() as f64 / f64::from(n);
             eprintln!("built by Call: {call_ns:.0} ns; written out: {direct_ns:.0} ns");
         }
+    }
+
+    #[inline(never)]
+    fn built_by_call(client: &Client, i: u32) -> reqwest::Request {
+        let call: Call<'_> = Call::new(client, &OPERATION, "application/json")
+            .path("credentials_id", "credentials_id", ok("B4HUPE820"))
+            .json(ok(json!({ "new_pin": i })), "application/json");
+        call.request(None).unwrap()
+    }
+
+    /// The request as the old generated code built it: `id.to_string()`, then encoded.
+    #[inline(never)]
+    fn written_out(client: &Client, i: u32) -> reqwest::Request {
+        let id: String = "B4HUPE820".into();
+        let id = crate::path::encode_path_segment(&id);
+        let url = format!("{}/credentials/{}/pin", "https://example.test/v1", id);
+        let body = serde_json::to_vec(&json!({ "new_pin": i })).unwrap();
+        client
+            .0
+            .put(url)
+            .header(
+                reqwest::header::ACCEPT,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .header(
+                reqwest::header::CONTENT_TYPE,
+                reqwest::header::HeaderValue::from_static("application/json"),
+            )
+            .body(body)
+            .build()
+            .unwrap()
     }
 }

@@ -25,16 +25,17 @@ impl Received {
     async fn read(mut response: reqwest::Response) -> Result<Self, Error> {
         let context = response.extensions().get::<CallContext>().copied();
         let status = response.status();
-        let headers = response.headers().clone();
+        // Taken, not copied: reading the body no longer needs them.
+        let headers = std::mem::take(response.headers_mut());
         // Read chunk by chunk, so that when the connection fails mid-body the error keeps
         // what had arrived.
-        let mut chunks = Vec::new();
+        let mut chunks = Chunks::default();
         loop {
             match response.chunk().await {
                 Ok(Some(chunk)) => chunks.push(chunk),
                 Ok(None) => break,
                 Err(e) => {
-                    return Err(Error::body_cut_off(e, status, headers, joined(chunks))
+                    return Err(Error::body_cut_off(e, status, headers, chunks.joined())
                         .in_call(context.as_ref()));
                 }
             }
@@ -43,7 +44,7 @@ impl Received {
             context,
             status,
             headers,
-            body: joined(chunks),
+            body: chunks.joined(),
         })
     }
 
@@ -108,11 +109,34 @@ impl Received {
 }
 
 /// The chunks of a body as one buffer; a body that came in one chunk is not copied.
-fn joined(mut chunks: Vec<bytes::Bytes>) -> bytes::Bytes {
-    match chunks.len() {
-        0 => bytes::Bytes::new(),
-        1 => chunks.remove(0),
-        _ => chunks.concat().into(),
+#[derive(Default)]
+struct Chunks {
+    first: bytes::Bytes,
+    /// Only when the body came in more than one chunk (most come in one).
+    more: Vec<bytes::Bytes>,
+}
+
+impl Chunks {
+    fn push(&mut self, chunk: bytes::Bytes) {
+        if self.first.is_empty() && self.more.is_empty() {
+            self.first = chunk;
+        } else {
+            self.more.push(chunk);
+        }
+    }
+
+    fn joined(self) -> bytes::Bytes {
+        if self.more.is_empty() {
+            return self.first;
+        }
+        let mut body = Vec::with_capacity(
+            self.first.len() + self.more.iter().map(bytes::Bytes::len).sum::<usize>(),
+        );
+        body.extend_from_slice(&self.first);
+        self.more
+            .iter()
+            .for_each(|chunk| body.extend_from_slice(chunk));
+        body.into()
     }
 }
 
@@ -151,12 +175,9 @@ pub async fn json_variant<T: DeserializeOwned, A>(
 }
 
 /// The bodiless status of an answer with a variant per status.
-pub fn empty_variant<A>(response: reqwest::Response, answer: A) -> Result<Answer<A>, Error> {
-    Ok(Answer::new(
-        answer,
-        response.status(),
-        response.headers().clone(),
-    ))
+pub fn empty_variant<A>(mut response: reqwest::Response, answer: A) -> Result<Answer<A>, Error> {
+    let headers = std::mem::take(response.headers_mut());
+    Ok(Answer::new(answer, response.status(), headers))
 }
 
 /// A success without a body.
@@ -165,8 +186,8 @@ pub fn empty(response: reqwest::Response) -> Result<Answer<()>, Error> {
 }
 
 /// A success whose body is streamed as it arrives (a download).
-pub fn stream(response: reqwest::Response) -> Result<Answer<ByteStream>, Error> {
-    let (status, headers) = (response.status(), response.headers().clone());
+pub fn stream(mut response: reqwest::Response) -> Result<Answer<ByteStream>, Error> {
+    let (status, headers) = (response.status(), std::mem::take(response.headers_mut()));
     let bytes = ByteStream::new(Box::pin(response.bytes_stream()));
     Ok(Answer::new(bytes, status, headers))
 }
@@ -276,7 +297,24 @@ pub async fn error_from_response(response: reqwest::Response) -> Error {
 
 #[cfg(test)]
 mod tests {
-    use super::member_is_false;
+    use bytes::Bytes;
+
+    use super::{Chunks, member_is_false};
+
+    #[test]
+    fn chunks_join_in_order_and_one_chunk_is_not_copied() {
+        let joined = |parts: &[&'static str]| {
+            let mut chunks = Chunks::default();
+            parts
+                .iter()
+                .for_each(|p| chunks.push(Bytes::from_static(p.as_bytes())));
+            chunks.joined()
+        };
+        assert_eq!(joined(&[]), "");
+        assert_eq!(joined(&["", "ab", "", "cd", "e"]), "abcde");
+        let only = "{\"a\": 1}";
+        assert_eq!(joined(&[only]).as_ptr(), only.as_ptr());
+    }
 
     #[test]
     fn only_a_false_member_of_the_top_object_refuses() {
