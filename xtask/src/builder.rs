@@ -581,12 +581,16 @@ fn by_status_answer(name: &str, success: &Success) -> Option<TokenStream> {
     let variants = variants.iter().map(|variant| {
         let status = format_ident!("Status{}", variant.status);
         let doc = format!("`{}`", variant.status);
-        match &variant.schema {
-            Some(schema) => {
+        match (&variant.schema, &variant.text) {
+            (Some(schema), _) => {
                 let ty = format_ident!("{}", schema.rust);
                 quote!(#[doc = #doc] #status(types::#ty))
             }
-            None => quote!(#[doc = #doc] #status),
+            (None, Some(media_type)) => {
+                let doc = format!("`{}`, `{media_type}`", variant.status);
+                quote!(#[doc = #doc] #status(::std::string::String))
+            }
+            (None, None) => quote!(#[doc = #doc] #status),
         }
     });
     Some(quote! {
@@ -852,12 +856,13 @@ fn send_fn(
                 .iter()
                 .map(|variant| {
                     let status = format_ident!("Status{}", variant.status);
-                    let body = match variant.schema {
-                        Some(_) => {
+                    let body = match (&variant.schema, &variant.text) {
+                        (Some(_), _) => {
                             let reading = shape(Some(variant.status))?;
                             quote!(credkit_runtime::contract::json_variant(response, #reading, strict, #enum_ident::#status).await)
                         }
-                        None => quote!(credkit_runtime::contract::empty_variant(response, #enum_ident::#status)),
+                        (None, Some(_)) => quote!(credkit_runtime::contract::text_variant(response, #enum_ident::#status).await),
+                        (None, None) => quote!(credkit_runtime::contract::empty_variant(response, #enum_ident::#status)),
                     };
                     Ok((std::slice::from_ref(&variant.status), body))
                 })

@@ -446,8 +446,8 @@ pub enum Success {
     /// A JSON body for the `json` statuses, none for the `empty` ones (`200` beside `204`):
     /// the answer is `Option<T>`, `None` for those.
     JsonOrEmpty { json: Vec<u16>, empty: Vec<u16> },
-    /// Statuses with different JSON schemas (and perhaps bodiless ones): the answer is an enum
-    /// with one variant per status, each keeping status and headers.
+    /// Statuses with different JSON schemas (and perhaps bodiless or text ones): the answer is
+    /// an enum with one variant per status, each keeping status and headers.
     ByStatus { variants: Vec<StatusVariant> },
 }
 
@@ -455,8 +455,10 @@ pub enum Success {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusVariant {
     pub status: u16,
-    /// The schema of its JSON body; `None` for a bodiless status.
+    /// The schema of its JSON body; `None` for a bodiless or text status.
     pub schema: Option<SchemaName>,
+    /// The media type of its text body (`text/plain`), read as a `String`.
+    pub text: Option<String>,
     /// The body's schema when the spec writes it inline: added to the components under
     /// `schema.spec` (a name of credkit's, [`crate::names::status_answer_type`]), so that
     /// typify generates its type.

@@ -59,38 +59,16 @@ pub fn api_surface(source: &str) -> Result<String, String> {
                     };
                     lines.push(format!("struct {}{fields}", s.ident));
                 }
-                Item::Enum(e) => {
-                    let untagged = e
-                        .attrs
-                        .iter()
-                        .any(|a| a.to_token_stream().to_string().contains("untagged"));
-                    let variants: Vec<String> = e
-                        .variants
-                        .iter()
-                        .map(|v| match &v.fields {
-                            Fields::Unit => v.ident.to_string(),
-                            Fields::Unnamed(u) => {
-                                format!(
-                                    "{}({})",
-                                    v.ident,
-                                    u.unnamed
-                                        .iter()
-                                        .map(|f| ty(&f.ty))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                )
-                            }
-                            Fields::Named(_) => format!("{} {{..}}", v.ident),
-                        })
-                        .collect();
-                    let tag = if untagged { " (untagged)" } else { "" };
-                    lines.push(format!(
-                        "enum {}{tag} {{ {} }}",
-                        e.ident,
-                        variants.join(", ")
-                    ));
-                }
+                Item::Enum(e) => lines.push(enum_line(e)),
                 _ => {}
+            }
+        }
+    }
+    // The answers of operations whose statuses answer differently, one variant per status.
+    if let Some(builder) = module(&file.items, "builder") {
+        for item in builder.content.iter().flat_map(|(_, items)| items) {
+            if let Item::Enum(e) = item {
+                lines.push(enum_line(e));
             }
         }
     }
@@ -118,6 +96,28 @@ pub fn api_surface(source: &str) -> Result<String, String> {
         lines.push(format!("quota SERVICE = {quota}"));
     }
     Ok(lines.join("\n") + "\n")
+}
+
+/// `enum Name (untagged) { A, B(T) }`.
+fn enum_line(e: &syn::ItemEnum) -> String {
+    let untagged = e
+        .attrs
+        .iter()
+        .any(|a| a.to_token_stream().to_string().contains("untagged"));
+    let variants: Vec<String> = e
+        .variants
+        .iter()
+        .map(|v| match &v.fields {
+            Fields::Unit => v.ident.to_string(),
+            Fields::Unnamed(u) => {
+                let fields: Vec<String> = u.unnamed.iter().map(|f| ty(&f.ty)).collect();
+                format!("{}({})", v.ident, fields.join(", "))
+            }
+            Fields::Named(_) => format!("{} {{..}}", v.ident),
+        })
+        .collect();
+    let tag = if untagged { " (untagged)" } else { "" };
+    format!("enum {}{tag} {{ {} }}", e.ident, variants.join(", "))
 }
 
 fn module<'a>(items: &'a [Item], name: &str) -> Option<&'a ItemMod> {

@@ -6,7 +6,7 @@
 pub use crate::call::{Call, built};
 pub use crate::decode::{
     absent, empty, empty_variant, error_from_response, json_response, json_response_refusable,
-    json_variant, present, stream, text_response,
+    json_variant, present, stream, text_response, text_variant,
 };
 pub use crate::input::input;
 pub use crate::multipart::{FileParts, Multipart};

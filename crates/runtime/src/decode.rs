@@ -143,11 +143,20 @@ impl Chunks {
 /// Reads a success response's text body (`text/plain`, `text/csv`, ...) as a `String`. A body
 /// that is not UTF-8 is a decode error that keeps status, headers and the raw bytes.
 pub async fn text_response(response: reqwest::Response) -> Result<Answer<String>, Error> {
+    text_variant(response, |text| text).await
+}
+
+/// As [`text_response`], for the text status of an answer with a variant per status, wrapped in
+/// that variant (`Answer::Status203`).
+pub async fn text_variant<A>(
+    response: reqwest::Response,
+    variant: impl FnOnce(String) -> A,
+) -> Result<Answer<A>, Error> {
     let received = Received::read(response).await?;
     match std::str::from_utf8(&received.body) {
         Ok(text) => {
             let text = text.to_owned();
-            Ok(received.value(text))
+            Ok(received.value(variant(text)))
         }
         Err(e) => {
             let source = <serde_json::Error as serde::de::Error>::custom(format!(

@@ -78,6 +78,9 @@ pub mod ok_success_member;
 pub mod ok_success_shapes;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_text_beside_json_answers;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_two_request_media_types;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]

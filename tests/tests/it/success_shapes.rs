@@ -244,6 +244,67 @@ async fn statuses_with_different_schemas_answer_one_variant_each() {
     );
 }
 
+/// A text status beside a JSON one and a bodiless one: its variant holds the text; a text that
+/// is not UTF-8 is a decode error keeping status and bytes.
+#[tokio::test]
+async fn a_text_status_beside_json_answers_is_a_variant_holding_the_text() {
+    use credkit_fixture_clients::ok_text_beside_json_answers::{
+        Client, builder::GetNoteAnswer, types,
+    };
+
+    let server = MockServer::start_async().await;
+    // Each note's id, status and body (media type and bytes).
+    type Sent = (&'static str, u16, Option<(&'static str, &'static [u8])>);
+    let answers: [Sent; 4] = [
+        (
+            "a",
+            200,
+            Some(("application/json", br#"{"text": "buy milk"}"#)),
+        ),
+        (
+            "b",
+            203,
+            Some(("text/plain; charset=utf-8", "compra il latte".as_bytes())),
+        ),
+        ("c", 204, None),
+        ("d", 203, Some(("text/plain", b"\xff\xfe"))),
+    ];
+    for (id, status, body) in answers {
+        server
+            .mock_async(|when, then| {
+                when.method(GET)
+                    .path(format!("/notes/{id}"))
+                    .header("accept", "application/json, text/plain");
+                let then = then.status(status).header("x-mirror", id);
+                if let Some((media_type, body)) = body {
+                    then.header("content-type", media_type).body(body);
+                }
+            })
+            .await;
+    }
+    let client = client::<Client>(&server);
+
+    let note = client.get_note().id("a").send().await.unwrap();
+    assert_eq!(
+        note.into_inner(),
+        GetNoteAnswer::Status200(types::Note {
+            text: Some("buy milk".into())
+        })
+    );
+    let mirrored = client.get_note().id("b").send().await.unwrap();
+    assert_eq!(mirrored.status(), 203);
+    assert_eq!(mirrored.headers()["x-mirror"], "b");
+    assert_eq!(
+        mirrored.into_inner(),
+        GetNoteAnswer::Status203("compra il latte".into())
+    );
+    let empty = client.get_note().id("c").send().await.unwrap();
+    assert_eq!(empty.into_inner(), GetNoteAnswer::Status204);
+    let error = client.get_note().id("d").send().await.unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(203));
+    assert_eq!(error.body(), Some(&b"\xff\xfe"[..]));
+}
+
 /// Statuses whose answers are written inline get a type each (hoisted into the components),
 /// beside a `$ref` status and a bodiless one; a body that fits no type of its status is a
 /// decode error keeping status and body.

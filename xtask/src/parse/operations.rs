@@ -352,23 +352,32 @@ fn success_kind(
     }
     let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
     messages.push(format!(
-        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON and bodiless statuses only (one variant per status); text and binary answers cannot sit beside other kinds",
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON statuses beside bodiless and text ones (one variant per status); a binary answer cannot sit beside other kinds",
         successes.len(),
         codes.join(", ")
     ));
     None
 }
 
-/// Statuses with different JSON schemas, and perhaps bodiless ones: one variant per status. A
-/// `$ref` to a component schema is that schema's type; an inline schema is hoisted into the
-/// components under a name of credkit's (`GetThing201Answer`), so that it gets a type of its
-/// own too (progenitor sees one success status only). `None` for any other mix (a text or
-/// binary answer, a `default`), or a status that is not a number.
+/// Statuses with different JSON schemas, and perhaps bodiless or text ones: one variant per
+/// status. A `$ref` to a component schema is that schema's type; an inline schema is hoisted
+/// into the components under a name of credkit's (`GetThing201Answer`), so that it gets a type
+/// of its own too (progenitor sees one success status only); a text body is a `String`.
+/// `None` for any other mix (a binary answer, which is a stream and no value, a `default`, no
+/// JSON status at all), or a status that is not a number.
 fn by_status(operation_id: &str, successes: &[(String, BodyKind)]) -> Option<Vec<StatusVariant>> {
-    successes
+    let variants: Vec<StatusVariant> = successes
         .iter()
         .map(|(code, body)| {
             let status = code.parse::<u16>().ok()?;
+            if let BodyKind::Text(media_type) = body {
+                return Some(StatusVariant {
+                    status,
+                    schema: None,
+                    text: Some(media_type.clone()),
+                    inline_schema: None,
+                });
+            }
             let (schema, inline_schema) = match body {
                 BodyKind::Empty => (None, None),
                 BodyKind::Json(schema) => match str_of(schema, "$ref")
@@ -397,10 +406,15 @@ fn by_status(operation_id: &str, successes: &[(String, BodyKind)]) -> Option<Vec
             Some(StatusVariant {
                 status,
                 schema,
+                text: None,
                 inline_schema,
             })
         })
-        .collect()
+        .collect::<Option<_>>()?;
+    variants
+        .iter()
+        .any(|v| v.schema.is_some())
+        .then_some(variants)
 }
 
 fn request_body(spec: &Spec, op: &Value, messages: &mut Vec<String>) -> Option<RequestBody> {
