@@ -64,18 +64,20 @@ pub fn emit(service: &Service) -> TokenStream {
         let functions = service.callbacks.iter().map(|callback| {
             let function = format_ident!("{}", callback.rust_name);
             let payload = format_ident!("{}", callback.payload.rust);
-            let doc = format!(
-                "The body of the `{}` callback of `{}`: the `{} {}` request {title} sends to your URL{}. Parses it from the bytes your server received.",
-                callback.name,
-                callback.operation,
-                callback.method,
-                callback.url,
-                if callback.summary.is_empty() {
-                    String::new()
-                } else {
-                    format!(" ({})", callback.summary.trim_end_matches('.'))
-                }
-            );
+            let summary = if callback.summary.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", callback.summary.trim_end_matches('.'))
+            };
+            let (name, method, url) = (&callback.name, &callback.method, &callback.url);
+            let doc = match &callback.operation {
+                Some(operation) => format!(
+                    "The body of the `{name}` callback of `{operation}`: the `{method} {url}` request {title} sends to your URL{summary}. Parses it from the bytes your server received."
+                ),
+                None => format!(
+                    "The body of the `{name}` webhook: the `{method}` request {title} sends to the URL you registered with it{summary}. Parses it from the bytes your server received."
+                ),
+            };
             quote! {
                 #[doc = #doc]
                 pub fn #function(body: &[u8]) -> ::std::result::Result<super::types::#payload, ::serde_json::Error> {
@@ -84,8 +86,9 @@ pub fn emit(service: &Service) -> TokenStream {
             }
         });
         quote! {
-            /// The requests the service sends to URLs of yours (the spec's callbacks): the type
-            /// of each body and a function that parses it, for the server that receives them.
+            /// The requests the service sends to URLs of yours (the spec's callbacks and
+            /// webhooks): the type of each body and a function that parses it, for the server
+            /// that receives them.
             pub mod callbacks {
                 #(#functions)*
             }

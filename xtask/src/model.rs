@@ -287,19 +287,21 @@ pub struct RequestTwin {
     pub twin: SchemaName,
 }
 
-/// A request the service sends to a URL the caller gave it (an OpenAPI callback): its body
-/// gets a type and a `parse` function, so that a receiver (axum or any server) can read it.
+/// A request the service sends to a URL the caller gave it (an OpenAPI callback, or a webhook):
+/// its body gets a type and a `parse` function, so that a receiver (axum or any server) can
+/// read it.
 #[derive(Debug, Clone)]
 pub struct Callback {
-    /// The operation that declares it (its operationId).
-    pub operation: String,
-    /// The callback's name in the spec.
+    /// The operation that declares it (its operationId); `None` for a webhook.
+    pub operation: Option<String>,
+    /// The callback's or webhook's name in the spec.
     pub name: String,
-    /// The parse function: `parse_<operation>_<callback>`.
+    /// The parse function: `parse_<operation>_<callback>`, `parse_<webhook>`.
     pub rust_name: String,
     /// Upper case: `POST`.
     pub method: String,
-    /// The URL expression (`{$request.body#/callbackUrl}`, or a literal URL).
+    /// The URL expression (`{$request.body#/callbackUrl}`, or a literal URL); empty for a
+    /// webhook, sent to the URL registered with the service.
     pub url: String,
     pub summary: String,
     /// The type of the body.

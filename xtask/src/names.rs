@@ -44,6 +44,12 @@ pub fn callback_payload_type(operation_id: &str, callback: &str) -> String {
     type_name(&format!("{operation_id}-{callback}-payload"))
 }
 
+/// The type of a webhook's inline body (`parcelMoved` → `ParcelMovedWebhookPayload`), hoisted
+/// like a callback's.
+pub fn webhook_payload_type(webhook: &str) -> String {
+    type_name(&format!("{webhook}-webhook-payload"))
+}
+
 /// The request twin of a component schema whose `readOnly` members requests leave out
 /// (`Account` → `AccountRequest`, see [`crate::read_write`]).
 pub fn request_twin_type(schema: &str) -> String {
@@ -159,6 +165,10 @@ mod tests {
         assert_eq!(
             callback_payload_type("subscribe", "device_notice"),
             "SubscribeDeviceNoticePayload"
+        );
+        assert_eq!(
+            webhook_payload_type("parcelMoved"),
+            "ParcelMovedWebhookPayload"
         );
         assert_eq!(request_twin_type("account"), "AccountRequest");
         assert_eq!(request_twin_type("bank-account"), "BankAccountRequest");

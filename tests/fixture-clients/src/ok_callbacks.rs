@@ -17,6 +17,13 @@ pub mod types {
         pub device: String,
     }
 
+    ///`DeviceRetiredWebhookPayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct DeviceRetiredWebhookPayload {
+        pub device: String,
+        pub retired_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+
     ///`Problem`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Problem {
@@ -272,8 +279,9 @@ pub mod prelude {
     pub use self::super::Client;
 }
 
-/// The requests the service sends to URLs of yours (the spec's callbacks): the type
-/// of each body and a function that parses it, for the server that receives them.
+/// The requests the service sends to URLs of yours (the spec's callbacks and
+/// webhooks): the type of each body and a function that parses it, for the server
+/// that receives them.
 pub mod callbacks {
     ///The body of the `device notice` callback of `subscribe`: the `POST {$request.body#/callback_url}` request Fixture sends to your URL (A device changed). Parses it from the bytes your server received.
     pub fn parse_subscribe_device_notice(
@@ -289,6 +297,16 @@ pub mod callbacks {
     pub fn parse_subscribe_sync(
         body: &[u8],
     ) -> ::std::result::Result<super::types::SyncEvent, ::serde_json::Error> {
+        ::serde_json::from_slice(body)
+    }
+
+    ///The body of the `deviceRetired` webhook: the `POST` request Fixture sends to the URL you registered with it (A device left service). Parses it from the bytes your server received.
+    pub fn parse_device_retired(
+        body: &[u8],
+    ) -> ::std::result::Result<
+        super::types::DeviceRetiredWebhookPayload,
+        ::serde_json::Error,
+    > {
         ::serde_json::from_slice(body)
     }
 }

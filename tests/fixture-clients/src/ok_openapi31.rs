@@ -92,6 +92,13 @@ pub mod types {
         }
     }
 
+    ///`ParcelLostWebhookPayload`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ParcelLostWebhookPayload {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub last_seen: Option<String>,
+    }
+
     ///`ParcelTracking`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
@@ -447,6 +454,28 @@ pub mod builder {
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+
+/// The requests the service sends to URLs of yours (the spec's callbacks and
+/// webhooks): the type of each body and a function that parses it, for the server
+/// that receives them.
+pub mod callbacks {
+    ///The body of the `parcelLost` webhook: the `POST` request Fixture sends to the URL you registered with it. Parses it from the bytes your server received.
+    pub fn parse_parcel_lost(
+        body: &[u8],
+    ) -> ::std::result::Result<
+        super::types::ParcelLostWebhookPayload,
+        ::serde_json::Error,
+    > {
+        ::serde_json::from_slice(body)
+    }
+
+    ///The body of the `parcelMoved` webhook: the `POST` request Fixture sends to the URL you registered with it. Parses it from the bytes your server received.
+    pub fn parse_parcel_moved(
+        body: &[u8],
+    ) -> ::std::result::Result<super::types::Parcel, ::serde_json::Error> {
+        ::serde_json::from_slice(body)
+    }
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it

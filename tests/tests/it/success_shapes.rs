@@ -195,6 +195,36 @@ fn callback_bodies_parse_into_their_types() {
     assert!(callbacks::parse_subscribe_sync(br#"{"synced":"yesterday"}"#).is_err());
 }
 
+/// A webhook's body (a request the service sends to a URL registered with it) parses the same
+/// way: an inline body of an OpenAPI 3.0 `x-webhooks`, and a referenced one of a 3.1 `webhooks`.
+#[test]
+fn webhook_bodies_parse_into_their_types() {
+    use credkit_fixture_clients::{ok_callbacks, ok_openapi31};
+
+    let retired = ok_callbacks::callbacks::parse_device_retired(
+        br#"{"device":"B4HUPE820","retired_at":"2026-11-30T06:30:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        retired,
+        ok_callbacks::types::DeviceRetiredWebhookPayload {
+            device: "B4HUPE820".into(),
+            retired_at: "2026-11-30T06:30:00Z".parse().unwrap(),
+        }
+    );
+    let missing =
+        ok_callbacks::callbacks::parse_device_retired(br#"{"device":"B4HUPE820"}"#).unwrap_err();
+    assert!(missing.to_string().contains("retired_at"), "{missing}");
+
+    let moved = ok_openapi31::callbacks::parse_parcel_moved(
+        br#"{"kind":"parcel","weight":1.5,"note":null,"tracking":null}"#,
+    )
+    .unwrap();
+    assert_eq!(moved.kind, ok_openapi31::types::ParcelKind::Parcel);
+    assert_eq!(moved.weight, 1.5);
+    assert!(ok_openapi31::callbacks::parse_parcel_moved(br#"{"kind":"box"}"#).is_err());
+}
+
 /// Statuses with different schemas answer an enum with a variant per status, each keeping the
 /// status and headers it came with.
 #[tokio::test]

@@ -12,7 +12,8 @@
 //! | `const: v` | `enum: [v]` |
 //! | `exclusiveMinimum: n` (a number) | `minimum: n` + `exclusiveMinimum: true` (same for maximum) |
 //! | `contentMediaType` / `contentEncoding: base64` on a string | `format: binary` / `format: byte` |
-//! | `webhooks`, `jsonSchemaDialect`, `info.summary`, `info.license.identifier`, `components.pathItems`, `$schema`, `$comment` | dropped (nothing is generated from them) |
+//! | `webhooks` | `x-webhooks`, read as callbacks are (a payload type and a parse function each) |
+//! | `jsonSchemaDialect`, `info.summary`, `info.license.identifier`, `components.pathItems`, `$schema`, `$comment` | dropped (nothing is generated from them) |
 //!
 //! Refused: `type` lists of two non-null types or of `null` alone, `$ref` with sibling
 //! keywords other than `description` and `summary` (3.1 applies them beside the reference),
@@ -57,7 +58,7 @@ const REFUSED: [&str; 18] = [
 
 /// Keys whose value is a map of names (members, paths, statuses, media types, ...): its keys
 /// are never keywords.
-const NAME_MAPS: [&str; 15] = [
+const NAME_MAPS: [&str; 16] = [
     "properties",
     "schemas",
     "paths",
@@ -73,6 +74,7 @@ const NAME_MAPS: [&str; 15] = [
     "scopes",
     "requestBodies",
     "parameters",
+    "webhooks",
 ];
 
 /// Keys whose value is data (an example, a default, enum values), never a schema.
@@ -95,9 +97,7 @@ pub fn down_convert(doc: &Value) -> Converted {
     let mut converted = doc.clone();
     converted["openapi"] = json!("3.0.3");
     if let Some(top) = converted.as_object_mut() {
-        for key in ["webhooks", "jsonSchemaDialect"] {
-            converter.drop_key(top, "", key);
-        }
+        converter.drop_key(top, "", "jsonSchemaDialect");
     }
     for (parent, key) in [
         ("/info", "summary"),
@@ -109,6 +109,15 @@ pub fn down_convert(doc: &Value) -> Converted {
         }
     }
     converter.walk(&mut converted, String::new(), false);
+    // Webhooks have no place in 3.0. Converted like the rest, they move to the extension 3.0
+    // specs use for them, which is read as the callbacks are (a payload type and a parse
+    // function each).
+    if let Some(top) = converted.as_object_mut()
+        && let Some(webhooks) = top.remove("webhooks")
+    {
+        top.insert("x-webhooks".to_owned(), webhooks);
+        converter.converted("/webhooks", "moved to `x-webhooks`");
+    }
     if converter.refused.is_empty() {
         Ok(Some((converted, converter.conversions)))
     } else {

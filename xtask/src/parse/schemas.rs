@@ -48,10 +48,11 @@ pub(super) fn check_hoisted_names(
                 .iter()
                 .filter(|c| c.inline_schema.is_some())
                 .map(|c| {
-                    (
-                        c.payload.rust.clone(),
-                        format!("the body of callback `{}` of `{}`", c.name, c.operation),
-                    )
+                    let of = match &c.operation {
+                        Some(operation) => format!("callback `{}` of `{operation}`", c.name),
+                        None => format!("webhook `{}`", c.name),
+                    };
+                    (c.payload.rust.clone(), format!("the body of {of}"))
                 }),
         )
         .collect();
