@@ -101,6 +101,8 @@ fn generate_explain_lists_each_openapi_31_conversion_with_its_place() {
         .collect();
     for expected in [
         "  /openapi: `3.1.0` → `3.0.3`",
+        "  /webhooks/parcelLost: `$ref: #/components/pathItems/ParcelLost` → a copy of it",
+        "  /components/pathItems: dropped (OpenAPI 3.1 only; nothing is generated from it)",
         "  /webhooks/parcelLost/post/requestBody/content/application~1json/schema/properties/last_seen: `type: [string, null]` → `type: string` + `nullable: true`",
         "  /webhooks: moved to `x-webhooks`",
         "  /components/schemas/Parcel/properties/note: `type: [string, null]` → `type: string` + `nullable: true`",

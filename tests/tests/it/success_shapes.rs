@@ -196,7 +196,7 @@ fn callback_bodies_parse_into_their_types() {
 }
 
 /// A webhook's body (a request the service sends to a URL registered with it) parses the same
-/// way: an inline body of an OpenAPI 3.0 `x-webhooks`, and a referenced one of a 3.1 `webhooks`.
+/// way: an inline body of an OpenAPI 3.0 `x-webhooks`, and bodies of a 3.1 `webhooks`.
 #[test]
 fn webhook_bodies_parse_into_their_types() {
     use credkit_fixture_clients::{ok_callbacks, ok_openapi31};
@@ -223,6 +223,10 @@ fn webhook_bodies_parse_into_their_types() {
     assert_eq!(moved.kind, ok_openapi31::types::ParcelKind::Parcel);
     assert_eq!(moved.weight, 1.5);
     assert!(ok_openapi31::callbacks::parse_parcel_moved(br#"{"kind":"box"}"#).is_err());
+    // A webhook written as a reference to `components.pathItems`, its body nullable in 3.1's
+    // spelling.
+    let lost = ok_openapi31::callbacks::parse_parcel_lost(br#"{"last_seen":null}"#).unwrap();
+    assert_eq!(lost.last_seen, None);
 }
 
 /// Statuses with different schemas answer an enum with a variant per status, each keeping the

@@ -12,7 +12,7 @@
 //! | `const: v` | `enum: [v]` |
 //! | `exclusiveMinimum: n` (a number) | `minimum: n` + `exclusiveMinimum: true` (same for maximum) |
 //! | `contentMediaType` / `contentEncoding: base64` on a string | `format: binary` / `format: byte` |
-//! | `webhooks` | `x-webhooks`, read as callbacks are (a payload type and a parse function each) |
+//! | `webhooks` | `x-webhooks`, read as callbacks are (a payload type and a parse function each); a `$ref` to `components.pathItems` becomes a copy of the path item |
 //! | `jsonSchemaDialect`, `info.summary`, `info.license.identifier`, `components.pathItems`, `$schema`, `$comment` | dropped (nothing is generated from them) |
 //!
 //! Refused: `type` lists of two non-null types or of `null` alone, `$ref` with sibling
@@ -99,6 +99,7 @@ pub fn down_convert(doc: &Value) -> Converted {
     if let Some(top) = converted.as_object_mut() {
         converter.drop_key(top, "", "jsonSchemaDialect");
     }
+    inline_webhook_path_items(&mut converted, &mut converter);
     for (parent, key) in [
         ("/info", "summary"),
         ("/info/license", "identifier"),
@@ -122,6 +123,29 @@ pub fn down_convert(doc: &Value) -> Converted {
         Ok(Some((converted, converter.conversions)))
     } else {
         Err(converter.refused)
+    }
+}
+
+/// A webhook that refers to a path item of `components.pathItems` (3.1 only, dropped below)
+/// gets a copy of it in its place.
+fn inline_webhook_path_items(doc: &mut Value, converter: &mut Converter) {
+    let path_items = doc.pointer("/components/pathItems").cloned();
+    let Some(webhooks) = doc.get_mut("webhooks").and_then(Value::as_object_mut) else {
+        return;
+    };
+    for (name, webhook) in webhooks.iter_mut() {
+        let Some(reference) = webhook.get("$ref").and_then(Value::as_str) else {
+            continue;
+        };
+        let Some(target) = reference
+            .strip_prefix("#/components/pathItems/")
+            .and_then(|item| path_items.as_ref()?.get(item))
+        else {
+            continue;
+        };
+        let change = format!("`$ref: {reference}` → a copy of it");
+        *webhook = target.clone();
+        converter.converted(&format!("/webhooks/{}", pointer_segment(name)), change);
     }
 }
 
