@@ -158,12 +158,7 @@ impl<'a, S> Call<'a, S> {
                 HeaderName::from_bytes(wire.as_bytes()),
                 HeaderValue::try_from(value),
             ) {
-                (Ok(header), Ok(value)) => {
-                    match self.headers.iter_mut().find(|(name, _)| *name == header) {
-                        Some(entry) => entry.1 = value,
-                        None => self.headers.push((header, value)),
-                    }
-                }
+                (Ok(header), Ok(value)) => replace(&mut self.headers, header, value),
                 (Err(e), _) => self.refuse(format!("invalid {name}: {e}")),
                 (_, Err(e)) => self.refuse(format!("invalid {name}: {e}")),
             }
@@ -398,7 +393,7 @@ fn expected(response: &reqwest::Response, statuses: &[u16]) -> bool {
 }
 
 /// Sets `key`'s value in `entries`, keeping the place of its first setting.
-fn replace(entries: &mut Vec<(&'static str, String)>, key: &'static str, value: String) {
+fn replace<K: PartialEq, V>(entries: &mut Vec<(K, V)>, key: K, value: V) {
     match entries.iter_mut().find(|(k, _)| *k == key) {
         Some(entry) => entry.1 = value,
         None => entries.push((key, value)),
