@@ -52,7 +52,9 @@ use proc_macro2::TokenStream;
 use quote::{ToTokens, format_ident, quote};
 use syn::{Fields, GenericArgument, ImplItem, Item, PathArguments, ReturnType, Type};
 
-use crate::model::{BodyEncoding, Operation, ParameterLocation, RequestBody, Service, Success};
+use crate::model::{
+    BodyEncoding, Operation, ParameterLocation, RequestBody, Service, StatusBody, Success,
+};
 use crate::names;
 
 /// Replaces every operation's builder (struct and `impl`) with credkit's; `Err` names the
@@ -581,16 +583,16 @@ fn by_status_answer(name: &str, success: &Success) -> Option<TokenStream> {
     let variants = variants.iter().map(|variant| {
         let status = format_ident!("Status{}", variant.status);
         let doc = format!("`{}`", variant.status);
-        match (&variant.schema, &variant.text) {
-            (Some(schema), _) => {
+        match &variant.body {
+            StatusBody::Json { schema, .. } => {
                 let ty = format_ident!("{}", schema.rust);
                 quote!(#[doc = #doc] #status(types::#ty))
             }
-            (None, Some(media_type)) => {
+            StatusBody::Text(media_type) => {
                 let doc = format!("`{}`, `{media_type}`", variant.status);
                 quote!(#[doc = #doc] #status(::std::string::String))
             }
-            (None, None) => quote!(#[doc = #doc] #status),
+            StatusBody::Empty => quote!(#[doc = #doc] #status),
         }
     });
     Some(quote! {
@@ -856,13 +858,13 @@ fn send_fn(
                 .iter()
                 .map(|variant| {
                     let status = format_ident!("Status{}", variant.status);
-                    let body = match (&variant.schema, &variant.text) {
-                        (Some(_), _) => {
+                    let body = match variant.body {
+                        StatusBody::Json { .. } => {
                             let reading = shape(Some(variant.status))?;
                             quote!(credkit_runtime::contract::json_variant(response, #reading, strict, #enum_ident::#status).await)
                         }
-                        (None, Some(_)) => quote!(credkit_runtime::contract::text_variant(response, #enum_ident::#status).await),
-                        (None, None) => quote!(credkit_runtime::contract::empty_variant(response, #enum_ident::#status)),
+                        StatusBody::Text(_) => quote!(credkit_runtime::contract::text_variant(response, #enum_ident::#status).await),
+                        StatusBody::Empty => quote!(credkit_runtime::contract::empty_variant(response, #enum_ident::#status)),
                     };
                     Ok((std::slice::from_ref(&variant.status), body))
                 })

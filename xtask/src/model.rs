@@ -457,14 +457,44 @@ pub enum Success {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatusVariant {
     pub status: u16,
-    /// The schema of its JSON body; `None` for a bodiless or text status.
-    pub schema: Option<SchemaName>,
-    /// The media type of its text body (`text/plain`), read as a `String`.
-    pub text: Option<String>,
-    /// The body's schema when the spec writes it inline: added to the components under
-    /// `schema.spec` (a name of credkit's, [`crate::names::status_answer_type`]), so that
-    /// typify generates its type.
-    pub inline_schema: Option<Value>,
+    pub body: StatusBody,
+}
+
+/// The body of one status of a [`Success::ByStatus`] answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusBody {
+    /// No body.
+    Empty,
+    /// JSON of `schema`. `inline_schema` is the schema when the spec writes it inline: added to
+    /// the components under `schema.spec` (a name of credkit's,
+    /// [`crate::names::status_answer_type`]), so that typify generates its type.
+    Json {
+        schema: SchemaName,
+        inline_schema: Option<Value>,
+    },
+    /// Text of this media type (`text/plain`), read as a `String`.
+    Text(String),
+}
+
+impl StatusVariant {
+    /// The schema of its JSON body, if it has one.
+    pub fn schema(&self) -> Option<&SchemaName> {
+        match &self.body {
+            StatusBody::Json { schema, .. } => Some(schema),
+            _ => None,
+        }
+    }
+
+    /// Its JSON body's schema as the spec writes it inline, with the name it is hoisted under.
+    pub fn inline_schema(&self) -> Option<(&SchemaName, &Value)> {
+        match &self.body {
+            StatusBody::Json {
+                schema,
+                inline_schema: Some(inline),
+            } => Some((schema, inline)),
+            _ => None,
+        }
+    }
 }
 
 impl Success {

@@ -22,7 +22,8 @@ use serde_json::Value;
 
 use crate::json_tree::each_object_mut;
 use crate::model::{
-    BodyEncoding, Callback, Operation, RequestBody, RequestTwin, Success, pointer_segment,
+    BodyEncoding, Callback, Operation, RequestBody, RequestTwin, StatusVariant, Success,
+    pointer_segment,
 };
 use crate::names;
 use crate::problem::Problem;
@@ -46,7 +47,7 @@ pub fn for_progenitor(
     let mut hoisted: Vec<(String, Value)> = callbacks
         .iter()
         .filter_map(|c| Some((&c.payload, c.inline_schema.as_ref()?)))
-        .chain(answers.filter_map(|v| Some((v.schema.as_ref()?, v.inline_schema.as_ref()?))))
+        .chain(answers.filter_map(StatusVariant::inline_schema))
         .map(|(name, schema)| (name.spec.clone(), schema.clone()))
         .collect();
     // The file members of multipart bodies refer to one component, which typify replaces.
@@ -174,7 +175,7 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
     // one success type), by reference to the schema hoisted from it if it was inline;
     // credkit's `send` decodes each status into its own type.
     let only = match success {
-        Some(Success::ByStatus { variants }) => variants.iter().find(|v| v.schema.is_some()),
+        Some(Success::ByStatus { variants }) => variants.iter().find(|v| v.schema().is_some()),
         _ => None,
     };
     responses.retain(|code, _| {
@@ -182,8 +183,8 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
             && !empty.contains(code)
             && only.is_none_or(|only| only.status.to_string() == *code)
     });
-    if let Some(variant) = only.filter(|v| v.inline_schema.is_some())
-        && let Some(name) = &variant.schema
+    if let Some(variant) = only
+        && let Some((name, _)) = variant.inline_schema()
     {
         responses.insert(
             variant.status.to_string(),

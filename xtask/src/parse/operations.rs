@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Problems;
 use crate::model::{
     BodyEncoding, BodyMember, Operation, Parameter, ParameterLocation, RequestBody, SchemaName,
-    StatusVariant, Success, str_of,
+    StatusBody, StatusVariant, Success, str_of,
 };
 use crate::names;
 use crate::spec::Spec;
@@ -370,50 +370,38 @@ fn by_status(operation_id: &str, successes: &[(String, BodyKind)]) -> Option<Vec
         .iter()
         .map(|(code, body)| {
             let status = code.parse::<u16>().ok()?;
-            if let BodyKind::Text(media_type) = body {
-                return Some(StatusVariant {
-                    status,
-                    schema: None,
-                    text: Some(media_type.clone()),
-                    inline_schema: None,
-                });
-            }
-            let (schema, inline_schema) = match body {
-                BodyKind::Empty => (None, None),
+            let body = match body {
+                BodyKind::Empty => StatusBody::Empty,
+                BodyKind::Text(media_type) => StatusBody::Text(media_type.clone()),
                 BodyKind::Json(schema) => match str_of(schema, "$ref")
                     .and_then(|r| r.strip_prefix("#/components/schemas/"))
                 {
-                    Some(name) => (
-                        Some(SchemaName {
+                    Some(name) => StatusBody::Json {
+                        schema: SchemaName {
                             spec: name.to_owned(),
                             rust: names::type_name(name),
-                        }),
-                        None,
-                    ),
+                        },
+                        inline_schema: None,
+                    },
                     None => {
                         let rust = names::status_answer_type(operation_id, status);
-                        (
-                            Some(SchemaName {
+                        StatusBody::Json {
+                            schema: SchemaName {
                                 spec: rust.clone(),
                                 rust,
-                            }),
-                            Some(schema.clone()),
-                        )
+                            },
+                            inline_schema: Some(schema.clone()),
+                        }
                     }
                 },
-                BodyKind::Binary(_) | BodyKind::Text(_) => return None,
+                BodyKind::Binary(_) => return None,
             };
-            Some(StatusVariant {
-                status,
-                schema,
-                text: None,
-                inline_schema,
-            })
+            Some(StatusVariant { status, body })
         })
         .collect::<Option<_>>()?;
     variants
         .iter()
-        .any(|v| v.schema.is_some())
+        .any(|v| v.schema().is_some())
         .then_some(variants)
 }
 

@@ -90,8 +90,8 @@ pub(super) fn check_hoisted_names(
         let Success::ByStatus { variants } = &operation.success else {
             continue;
         };
-        for variant in variants.iter().filter(|v| v.inline_schema.is_some()) {
-            let Some(name) = &variant.schema else {
+        for variant in variants {
+            let Some((name, _)) = variant.inline_schema() else {
                 continue;
             };
             let place = format!(
