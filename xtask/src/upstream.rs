@@ -6,6 +6,7 @@
 //! differs, 2 when the comparison could not be made (usage, a spec that does not parse, a
 //! definition that cannot be fetched or read).
 
+#[cfg(feature = "upstream")]
 pub mod fetch;
 pub mod render;
 
@@ -77,10 +78,15 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
 
 /// Runs `cargo xtask upstream <args>` against the workspace at `root`.
 pub fn run(args: &[String], root: &Path) -> Outcome {
-    let args = match parse_args(args) {
-        Ok(args) => args,
+    let parsed = match parse_args(args) {
+        Ok(parsed) => parsed,
         Err(message) => return Outcome::fail(2, format!("error: {message}\n\n{USAGE}")),
     };
+    #[cfg(not(feature = "upstream"))]
+    if parsed.from.is_none() {
+        return with_downloads(args, root);
+    }
+    let args = parsed;
     let all = match workspace::services(root) {
         Ok(all) => all,
         Err(e) => return Outcome::fail(2, format!("error: cannot list specs/: {e}\n")),
@@ -134,6 +140,41 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     outcome
 }
 
+/// Runs this command again in the generator built with its `upstream` feature, which has the
+/// HTTPS client: the generator's everyday build (`cargo xtask generate`) leaves out the TLS stack,
+/// the longest part of its first build, and the first download builds it instead.
+#[cfg(not(feature = "upstream"))]
+fn with_downloads(args: &[String], root: &Path) -> Outcome {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args([
+            "run",
+            "--quiet",
+            "--package",
+            "xtask",
+            "--features",
+            "upstream",
+        ])
+        .arg("--manifest-path")
+        .arg(workspace::root().join("Cargo.toml"))
+        .arg("--")
+        .arg("--root")
+        .arg(root)
+        .arg("upstream")
+        .args(args)
+        .status();
+    match status {
+        Ok(status) => Outcome {
+            code: status
+                .code()
+                .and_then(|c| u8::try_from(c).ok())
+                .unwrap_or(2),
+            ..Outcome::default()
+        },
+        Err(e) => Outcome::fail(2, format!("error: cannot run cargo to download: {e}\n")),
+    }
+}
+
 /// One service compared with its published definition; `None` when its spec names none.
 fn compare(
     root: &Path,
@@ -163,11 +204,14 @@ fn compare(
             };
             (file.to_owned(), text, format)
         }
+        #[cfg(feature = "upstream")]
         None => {
             let text = fetch::text(&upstream.url, &fetch::Trust::Platform)
                 .map_err(|e| format!("cannot fetch {}: {e}", upstream.url))?;
             (upstream.url.clone(), text, upstream.format)
         }
+        #[cfg(not(feature = "upstream"))]
+        None => unreachable!("`run` hands downloads to the build with the `upstream` feature"),
     };
     let published = read(&text, format)
         .map_err(|e| format!("{source} is not a {} document: {e}", format.as_str()))?;
