@@ -13,6 +13,7 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
        cargo xtask surface SERVICE
        cargo xtask bench [--no-build-cost] [--scale [--sizes N,..]]
        cargo xtask upstream [SERVICE..] [--from FILE] [--format text|markdown|json]
+       cargo xtask corpus DIR [--timeout SECONDS]
 
   --root DIR          work on the workspace (or a copy of it) at DIR instead of the one this
                       xtask was built in
@@ -45,6 +46,10 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
                       only declared deviations differ, 1 on drift, 2 when it cannot compare
   upstream --from     read the published definition from FILE (one SERVICE) instead of
                       fetching it
+  corpus              try new-service on each .yaml, .yml and .json definition in DIR, each
+                      in a scratch copy of the workspace (never the workspace itself), and
+                      print a table: accepted or refused (with the first reasons),
+                      operations exposed, client lines, time (default limit 300 s each)
 ";
 
 /// What a command printed and its exit code.
@@ -75,6 +80,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
         Some("release-plan") => release_plan(&args[1..], root),
         Some("bench") => crate::bench::run(&args[1..], root),
         Some("upstream") => crate::upstream::run(&args[1..], root),
+        Some("corpus") => crate::corpus::run(&args[1..], root),
         Some("-h" | "--help" | "help") => Outcome {
             stdout: USAGE.to_owned(),
             ..Outcome::default()

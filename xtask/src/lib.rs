@@ -13,6 +13,7 @@ pub mod changelog;
 pub mod cli;
 pub mod command_line;
 pub mod compat;
+pub mod corpus;
 pub mod crates;
 pub mod custom_types;
 pub mod discriminator;
