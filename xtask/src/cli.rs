@@ -21,7 +21,8 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
                       nothing is written unless every selected spec generates
   generate --check    exit 1 with a unified diff when a committed file differs from its spec
   generate --explain  also list what was changed in memory to read each spec: each
-                      conversion of an OpenAPI 3.1 spec to 3.0, with its JSON pointer
+                      conversion of an OpenAPI 3.1 spec to 3.0, with its JSON pointer,
+                      and each default taken where the spec is silent
   SERVICE             only these services (file stems of specs/*.yaml), e.g. rentri-ca;
                       without, also the clients of tests/fixtures/generator/ok_*.yaml
                       (tests/fixture-clients, compiled by the workspace build) and the
@@ -219,6 +220,7 @@ fn explanation(root: &Path, selected: &[workspace::Service], everything: bool) -
         let Ok(spec) = crate::Spec::load(&root.join(file), file) else {
             continue;
         };
+        let defaults = crate::defaults::taken(&spec);
         match crate::parse::down_convert(&spec.doc) {
             Ok(Some((_, conversions))) => {
                 let _ = writeln!(out, "{file}: read as OpenAPI 3.0 after these conversions:");
@@ -226,9 +228,19 @@ fn explanation(root: &Path, selected: &[workspace::Service], everything: bool) -
                     let _ = writeln!(out, "  {}: {}", c.pointer, c.change);
                 }
             }
-            Ok(None) => unchanged += 1,
+            Ok(None) if defaults.is_empty() => unchanged += 1,
+            Ok(None) => {}
             // Refusals are reported by the generation itself, with their places.
             Err(_) => {}
+        }
+        if !defaults.is_empty() {
+            let _ = writeln!(
+                out,
+                "{file}: takes these defaults (the rules: xtask/src/defaults.rs):"
+            );
+            for taken in defaults {
+                let _ = writeln!(out, "  {}: {}", taken.pointer, taken.what);
+            }
         }
     }
     let _ = writeln!(out, "{unchanged} spec(s) read as written");

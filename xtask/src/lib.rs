@@ -16,6 +16,7 @@ pub mod compat;
 pub mod corpus;
 pub mod crates;
 pub mod custom_types;
+pub mod defaults;
 pub mod discriminator;
 pub mod drift;
 pub mod generate;

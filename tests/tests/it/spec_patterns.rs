@@ -4,11 +4,12 @@
 //! a digit (`ok_awkward_names.yaml`, `ok_camel_case_operation_id.yaml`), `oneOf` unions in a
 //! request (`ok_unions.yaml`), a `oneOf` told apart by its discriminator alone
 //! (`ok_discriminated_union.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
-//! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`).
+//! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`),
+//! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`).
 
 use credkit_fixture_clients::{
     ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
-    ok_discriminated_union, ok_nullable_ref, ok_unions,
+    ok_discriminated_union, ok_idempotent_by_method, ok_nullable_ref, ok_unions,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
@@ -298,4 +299,73 @@ async fn a_deprecated_operation_still_works_and_an_uncompilable_pattern_is_not_c
     );
     // A checked pattern refuses a value that does not match, before anything is sent.
     assert!(ok_deprecated_and_patterns::types::DeviceCode::try_from("abc".to_owned()).is_err());
+}
+
+/// A spec that does not say whether an operation may be replayed gets the method's rule (GET
+/// may, POST may not), and `x-credkit-idempotent` overrides it either way: after a `502`, which
+/// the request may have reached, only the replayable ones are sent again.
+#[tokio::test]
+async fn without_a_mark_the_method_decides_whether_an_operation_is_replayed() {
+    use ok_idempotent_by_method::types::Counter;
+    let server = MockServer::start_async().await;
+    let mocks = [
+        ("GET", "read_counter", 2),
+        ("POST", "bump_counter", 1),
+        ("DELETE", "drain_counter", 1),
+        ("PATCH", "set_counter", 2),
+    ];
+    let mut mounted = Vec::new();
+    for (method, _, _) in &mocks {
+        mounted.push(
+            server
+                .mock_async(|when, then| {
+                    when.method(*method).path("/counters/c1");
+                    then.status(502).body("bad gateway");
+                })
+                .await,
+        );
+    }
+    let client = ok_idempotent_by_method::Client::builder()
+        .base_url(server.base_url())
+        .token("token")
+        .retry_policy(
+            RetryPolicy::default()
+                .max_attempts(2)
+                .initial_backoff(std::time::Duration::from_millis(1)),
+        )
+        .build()
+        .unwrap();
+
+    let statuses = [
+        client.read_counter().id("c1").send().await.map(drop),
+        client.bump_counter().id("c1").send().await.map(drop),
+        client.drain_counter().id("c1").send().await.map(drop),
+        client
+            .set_counter()
+            .id("c1")
+            .body(Counter { value: Some(3) })
+            .send()
+            .await
+            .map(drop),
+    ]
+    .map(|answer| answer.unwrap_err().status().map(|s| s.as_u16()));
+
+    for (((_, operation, requests), mock), status) in mocks.iter().zip(&mounted).zip(statuses) {
+        assert_eq!(status, Some(502), "{operation}");
+        assert_eq!(mock.calls_async().await, *requests, "{operation}");
+    }
+    let replayable: Vec<(&str, bool)> = ok_idempotent_by_method::SERVICE
+        .operations
+        .iter()
+        .map(|op| (op.id, op.idempotent))
+        .collect();
+    assert_eq!(
+        replayable,
+        [
+            ("read_counter", true),
+            ("bump_counter", false),
+            ("drain_counter", false),
+            ("set_counter", true),
+        ]
+    );
 }

@@ -61,13 +61,9 @@ pub(super) fn operations(
                 Some(rust)
             }
         };
-        let idempotent = op.get("x-credkit-idempotent").and_then(Value::as_bool);
-        if idempotent.is_none() {
-            messages.push(
-                    "missing `x-credkit-idempotent: true|false`: say whether the operation may be replayed after a failure that may have reached the server"
-                        .into(),
-                );
-        }
+        let idempotent = crate::defaults::idempotent(declared.method, op)
+            .map_err(|message| messages.push(message))
+            .ok();
         let (success, error_statuses, accept) = responses(
             spec,
             op,
