@@ -5,7 +5,7 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::{Credkit, TOKEN, against, file, has_script, scratch, sparkfly_exchange};
+use crate::{Credkit, TOKEN, against, file, has_script, scratch, sparkfly_auth, sparkfly_exchange};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 
@@ -82,6 +82,84 @@ fn a_dry_run_needs_no_credentials_and_asks_for_none() {
         .success();
     assert!(!run.stdout.contains("authorization"), "{}", run.shown());
     any.assert_calls(0);
+}
+
+#[test]
+fn authenticate_prints_the_token_it_obtained_and_every_other_output_keeps_it_redacted() {
+    let server = MockServer::start();
+    let exchange = sparkfly_auth(&server, "fresh-session-t0ken");
+    let key = format!("@{}", file(&scratch("authenticate"), "key", b"k3y\n"));
+    let with_key = |extra: &[&str]| {
+        let line = [
+            "sparkfly",
+            "authenticate",
+            "--x-auth-identity",
+            "me",
+            "--x-auth-key",
+            &key,
+        ];
+        Credkit::new(&line)
+            .args(extra.iter().copied())
+            .env("SPARKFLY_BASE_URL", server.base_url())
+            .run()
+    };
+    let run = with_key(&[]).success();
+    assert_eq!(run.json(), json!({ "token": "fresh-session-t0ken" }));
+
+    // -i: the header stays redacted in the head, the token is the body printed after it.
+    let run = with_key(&["-i"]).success();
+    let (head, body) = run.stdout.split_once("\n\n").unwrap();
+    assert!(
+        head.contains("\nx-auth-token: <redacted>"),
+        "{}",
+        run.shown()
+    );
+    assert_eq!(body, "{\"token\":\"fresh-session-t0ken\"}\n");
+
+    // -v: the tracing on stderr shows neither the token nor the key.
+    let run = with_key(&["-v"]).success();
+    run.stderr_has("credkit.request");
+    assert!(
+        !run.stderr.contains("fresh-session-t0ken"),
+        "{}",
+        run.shown()
+    );
+    assert!(!run.stderr.contains("k3y"), "{}", run.shown());
+    exchange.assert_calls(3);
+
+    // A dry run sends nothing, and shows the key redacted.
+    let run = with_key(&["--dry-run"]).success();
+    run.stdout_has("\nx-auth-key: <redacted>\n");
+    assert!(!run.stdout.contains("k3y"), "{}", run.shown());
+    exchange.assert_calls(3);
+
+    // The help says so.
+    let run = Credkit::new(&["sparkfly", "authenticate", "--help"])
+        .run()
+        .success();
+    run.stdout_has("Prints the token of the x-auth-token answer header as JSON on stdout");
+}
+
+#[test]
+fn authenticate_without_the_token_header_is_an_answer_that_does_not_decode() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/auth");
+        then.status(204);
+    });
+    let run = Credkit::new(&[
+        "sparkfly",
+        "authenticate",
+        "--x-auth-identity",
+        "me",
+        "--x-auth-key",
+        "k3y",
+    ])
+    .env("SPARKFLY_BASE_URL", server.base_url())
+    .run()
+    .code(5);
+    run.stderr_has("error: sparkfly authenticate: the server answered 204 No Content without the token (no x-auth-token header)");
+    assert_eq!(run.stdout, "");
 }
 
 #[test]
