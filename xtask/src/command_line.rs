@@ -38,13 +38,14 @@ pub const TARGET: &str = "crates/cli/src/generated.rs";
 /// parameter spelled like one is renamed `--<name>-<location>`, a body member spelled like one
 /// is left to `--body`. The command line's test of its whole command tree catches a flag
 /// missing here.
-const RESERVED: [&str; 18] = [
+const RESERVED: [&str; 19] = [
     "base-url",
     "body",
     "certificate",
     "certificate-password-command",
     "dry-run",
     "environment",
+    "format",
     "help",
     "identity",
     "include",

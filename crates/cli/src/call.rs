@@ -54,6 +54,7 @@ pub struct Options {
     pub raw: bool,
     pub strict: bool,
     pub verbose: u8,
+    pub format: output::Format,
 }
 
 impl Options {
@@ -64,6 +65,11 @@ impl Options {
             raw: matches.get_flag(flag::RAW),
             strict: matches.get_flag(flag::STRICT),
             verbose: matches.get_count(flag::VERBOSE),
+            format: output::Format::named(
+                matches
+                    .get_one::<String>(flag::FORMAT)
+                    .map_or("json", String::as_str),
+            ),
         }
     }
 }
@@ -362,7 +368,7 @@ impl<'a> Call<'a> {
         if self.options.raw {
             output::bytes(&self.tap.raw_body())
         } else {
-            output::json(&answer.into_inner())
+            output::value(&answer.into_inner(), self.options.format)
         }
         .map_err(|e| self.local(e))
     }
@@ -405,7 +411,8 @@ impl<'a> Call<'a> {
                 ),
                 body: None,
             })?;
-        output::json(&serde_json::json!({ "token": token })).map_err(|e| self.local(e))
+        output::value(&serde_json::json!({ "token": token }), self.options.format)
+            .map_err(|e| self.local(e))
     }
 
     /// Streams a file answer to `--output` (through `<FILE>.part`, with a progress bar on a

@@ -21,6 +21,7 @@ pub mod flag {
     pub const STRICT: &str = "strict";
     pub const VERBOSE: &str = "verbose";
     pub const TIMEOUT: &str = "timeout";
+    pub const FORMAT: &str = "format";
     pub const BODY: &str = "body";
     pub const OUTPUT: &str = "output";
 }
@@ -106,7 +107,7 @@ fn tree() -> Command {
         )
 }
 
-fn global_flags() -> [Arg; 10] {
+fn global_flags() -> [Arg; 11] {
     let global = |id: &'static str| {
         Arg::new(id)
             .long(id)
@@ -140,6 +141,10 @@ fn global_flags() -> [Arg; 10] {
         global(flag::STRICT)
             .action(ArgAction::SetTrue)
             .help("Fail (exit 5) when an answer member does not fit its type, instead of reading it leniently"),
+        global(flag::FORMAT)
+            .value_name("FORMAT")
+            .value_parser(crate::output::Format::NAMES)
+            .help("Print the answer as json (the default: indented on a terminal, one line when piped), yaml, or ndjson (one JSON line per item of a list)"),
         global(flag::TIMEOUT)
             .value_name("SECONDS")
             .value_parser(value_parser!(u64).range(1..))

@@ -453,3 +453,42 @@ fn secret_flags_come_from_stdin_or_a_file_and_a_dry_run_redacts_them() {
         .code(2);
     both_stdin.stderr_has("--body - and a secret flag's - both read stdin");
 }
+
+#[test]
+fn format_prints_a_list_as_yaml_or_one_json_line_per_item() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/v1.0/credentials");
+        then.status(200).json_body(json!({
+            "credentials": [{ "credential": { "id": 1 } }, { "credential": { "id": 2 } }],
+            "page": 1
+        }));
+    });
+    let list = |format: &str| {
+        against(
+            &server,
+            &["sparkfly", "list-credentials", "--format", format],
+        )
+        .run()
+        .success()
+    };
+    assert_eq!(
+        list("ndjson").stdout,
+        "{\"credential\":{\"id\":1}}\n{\"credential\":{\"id\":2}}\n"
+    );
+    assert_eq!(
+        list("yaml").stdout,
+        "credentials:\n- credential:\n    id: 1\n- credential:\n    id: 2\npage: 1\n"
+    );
+    assert_eq!(
+        list("json").json(),
+        json!({"credentials": [{"credential": {"id": 1}}, {"credential": {"id": 2}}], "page": 1})
+    );
+    let run = against(
+        &server,
+        &["sparkfly", "list-credentials", "--format", "xml"],
+    )
+    .run()
+    .code(2);
+    run.stderr_has("[possible values: json, yaml, ndjson]");
+}
