@@ -556,7 +556,7 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.ends_with("(a URL of 100020 bytes; at most 65534 can be sent)"),
+            text.ends_with("(a URL of 100019 bytes; at most 65534 can be sent)"),
             "{text}"
         );
         assert!(!text.contains("aaaa"), "{text}");
