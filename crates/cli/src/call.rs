@@ -225,12 +225,11 @@ impl<'a> Call<'a> {
             .map(|raw| {
                 raw.parse().map_err(|e| {
                     // A secret's value is not repeated.
-                    let shown = if self.secrets.contains_key(flag) {
-                        ""
+                    if self.secrets.contains_key(flag) {
+                        Failure::usage(format!("--{flag}: {e}"))
                     } else {
-                        raw
-                    };
-                    Failure::usage(format!("--{flag} {shown}: {e}"))
+                        Failure::usage(format!("--{flag} {raw}: {e}"))
+                    }
                 })
             })
             .transpose()

@@ -36,7 +36,10 @@ fn a_pin_is_checked_in_a_body_as_it_is_in_a_query() {
     .stdin(b"123\n")
     .run()
     .code(2);
-    run.stderr_has("error: --pin : Pin must be at least 6 characters");
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: --pin: Pin must be at least 6 characters"
+    );
     // The body member, from its flag.
     let change_pin = [
         "rentri-ca",
