@@ -138,6 +138,37 @@ fn an_open_enum_lists_the_values_it_knows_and_takes_others() {
         .success();
     run.stdout_has("the service may send and take others");
     run.stdout_has("DOMICILIODIGITALE");
+    // A role the spec does not list is sent as given.
+    let run = Credkit::new(&[
+        "pec",
+        "create-registry-communication",
+        "--casella-pec",
+        "a@legalmail.it",
+        "--cellulare",
+        "3331234567",
+        "--cf",
+        "RSSMRA80A01H501U",
+        "--cf-piva",
+        "12345678901",
+        "--cognome",
+        "rossi",
+        "--comune",
+        "roma",
+        "--email",
+        "m@x.it",
+        "--nome",
+        "mario",
+        "--provincia",
+        "RM",
+        "--qualifica",
+        "PROCURATORE",
+        "--ragione-sociale",
+        "Rossi Srl",
+        "--dry-run",
+    ])
+    .run()
+    .success();
+    run.stdout_has("\"qualifica\":\"PROCURATORE\"");
 }
 
 #[test]
