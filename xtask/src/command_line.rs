@@ -21,9 +21,13 @@ use syn::visit_mut::VisitMut;
 use syn::{ImplItem, Item, ReturnType, Type};
 
 use crate::model::{BodyEncoding, Operation, ParameterLocation, Success};
+
+mod client_types;
+
 use crate::problem::Problem;
 use crate::spec::Spec;
 use crate::workspace::{self, Output};
+use client_types::ClientTypes;
 
 /// The command line's crate.
 pub const CRATE: &str = "crates/cli";
@@ -34,13 +38,14 @@ pub const TARGET: &str = "crates/cli/src/generated.rs";
 /// parameter spelled like one is renamed `--<name>-<location>`, a body member spelled like one
 /// is left to `--body`. The command line's test of its whole command tree catches a flag
 /// missing here.
-const RESERVED: [&str; 17] = [
+const RESERVED: [&str; 19] = [
     "base-url",
     "body",
     "certificate",
     "certificate-password-command",
     "dry-run",
     "environment",
+    "format",
     "help",
     "identity",
     "include",
@@ -49,6 +54,7 @@ const RESERVED: [&str; 17] = [
     "private-key",
     "profile",
     "raw",
+    "timeout",
     "token",
     "verbose",
     "version",
@@ -126,11 +132,15 @@ pub fn outputs(
          //! The operations of every service: what each command takes and which builder it calls.\n\n{body}"
     );
     let manifest = format!("{CRATE}/Cargo.toml");
+    let features: Vec<String> = services
+        .iter()
+        .filter_map(|entry| workspace::facade_feature(&facade, &entry.name))
+        .collect();
     let manifest_text = crate::crates::replace_block(
         &read(&manifest),
         "#",
         "dependencies",
-        &dependencies_block(&contents),
+        &dependencies_block(&contents, &facade, &features),
     )
     .map_err(|m| {
         vec![Problem::new(
@@ -151,10 +161,29 @@ pub fn outputs(
     ])
 }
 
-/// The crates the generated file names besides the facade: the types of some parameters.
-fn dependencies_block(generated: &str) -> String {
-    let mut lines = String::from(
-        "# Crates of parameter types the generated commands name besides the facade's.\n",
+/// The facade, with the feature of every service (a service is opt-in in the facade: the
+/// command line has them all) and RENTRI's ModI signing, and the crates the generated file
+/// names besides the facade: the types of some parameters.
+fn dependencies_block(generated: &str, facade: &str, features: &[String]) -> String {
+    let version = facade
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or("0.1.0");
+    let features: Vec<String> = std::iter::once("rentri-ca-modi")
+        .chain(
+            features
+                .iter()
+                .map(String::as_str)
+                .filter(|f| *f != "rentri-ca-modi"),
+        )
+        .map(|f| format!("\"{f}\""))
+        .collect();
+    let mut lines = format!(
+        "# Every service, RENTRI's ModI signing and (by default) rustls.\n\
+         credkit = {{ path = \"../credkit\", version = \"{version}\", features = [{}] }}\n\
+         # Crates of parameter types the generated commands name besides the facade's.\n",
+        features.join(", ")
     );
     for package in ["uuid", "chrono"] {
         if generated.contains(&format!("::{package}::")) {
@@ -182,12 +211,13 @@ fn command_parts(
     let client = syn::parse_file(&read(&entry.target))
         .map_err(|e| problem(format!("{} does not parse: {e}", entry.target)))?;
     let module = format_ident!("{}", name.replace('-', "_"));
+    let types = ClientTypes::of(&client);
     let mut operations = Vec::new();
     let mut arms = Vec::new();
     for operation in &service.operations {
         let place = |m: String| Problem::new(&entry.spec, Some(operation.location()), m);
         let setters = setters(&client, operation, &module).map_err(place)?;
-        operations.push(operation_entry(operation));
+        operations.push(operation_entry(operation, &setters, &types, &module));
         arms.push(send_arm(&name, &module, operation, &setters));
     }
     let table = quote! {
@@ -237,8 +267,23 @@ fn member_flags(operation: &Operation) -> Vec<Option<String>> {
         .collect()
 }
 
-/// The operation's entry in the table.
-fn operation_entry(operation: &Operation) -> TokenStream {
+/// `values: &[..], open: ..` of an input of type `ty`: the values of an enum, listed in help
+/// and offered by completion (only those, unless the enum is open).
+fn values(ty: Option<&Type>, types: &ClientTypes<'_>) -> TokenStream {
+    let values = ty.and_then(|ty| types.values(ty));
+    let (known, open) = values.map_or((Vec::new(), false), |v| (v.known, v.open));
+    quote!(values: &[#(#known),*], open: #open)
+}
+
+/// The operation's entry in the table. `setters` give each input's type, `types` what the
+/// client's types check.
+fn operation_entry(
+    operation: &Operation,
+    setters: &[Setter],
+    types: &ClientTypes<'_>,
+    module: &syn::Ident,
+) -> TokenStream {
+    let setter = |field: &str| setters.iter().find(|s| s.field == field).map(|s| &s.ty);
     let name = command_name(operation);
     let (id, summary, description) = (
         &operation.rust_name,
@@ -252,10 +297,12 @@ fn operation_entry(operation: &Operation) -> TokenStream {
         .zip(parameter_flags(operation))
         .map(|(p, flag)| {
             let (description, required, secret) = (&p.description, p.required, p.secret);
+            let values = values(setter(&p.rust_name), types);
             quote! {
-                Parameter { flag: #flag, description: #description, required: #required, secret: #secret }
+                Parameter { flag: #flag, description: #description, required: #required, secret: #secret, #values }
             }
         });
+    let body_type = setter("body");
     let body = match &operation.body {
         None => quote!(None),
         Some(body) => {
@@ -268,8 +315,22 @@ fn operation_entry(operation: &Operation) -> TokenStream {
                     let flag = flag?;
                     let (name, description) = (&m.name, &m.description);
                     let (required, text, secret) = (m.required, m.text, m.secret);
+                    let ty = body_type.and_then(|body| types.member_type(body, name));
+                    let values = values(ty.as_ref(), types);
+                    // A string member of a type that checks strings is checked as that type,
+                    // before sending, as the same type is when it is a parameter.
+                    let checked = ty.as_ref().filter(|ty| text && types.parses(ty));
+                    let check = match checked.and_then(|ty| types.defined(ty)) {
+                        Some(ident) => {
+                            quote!(Some(crate::call::check::<credkit::#module::types::#ident>))
+                        }
+                        None => quote!(None),
+                    };
                     Some(quote! {
-                        Member { flag: #flag, name: #name, description: #description, required: #required, text: #text, secret: #secret }
+                        Member {
+                            flag: #flag, name: #name, description: #description, required: #required, text: #text,
+                            secret: #secret, #values, check: #check,
+                        }
                     })
                 });
             let media_type = &body.media_type;
@@ -564,7 +625,7 @@ paths:
                 let setters = setters(&client, operation, &module)
                     .unwrap_or_else(|e| panic!("{stem} {}: {e}", operation.spec_id));
                 sends.push_str(&send_arm(&stem, &module, operation, &setters).to_string());
-                operation_entry(operation);
+                operation_entry(operation, &setters, &ClientTypes::of(&client), &module);
             }
         }
         let sends = sends.replace(' ', "");

@@ -218,8 +218,9 @@ fn workspace_member(text: &str, name: &str) -> Result<String, String> {
     Ok(text.replace(facade, &format!("\"crates/{name}\", {facade}")))
 }
 
-/// Adds the service to the facade's manifest: default feature, feature and `mock` forwarding
-/// (its dependency and TLS forwarding are generated blocks).
+/// Adds the service to the facade's manifest: its feature, opt-in (users who want it name
+/// it; the command line, which has every service, names them all), and `mock` forwarding (its
+/// dependency and TLS forwarding are generated blocks).
 fn facade_manifest(
     text: &str,
     feature: &str,
@@ -228,13 +229,8 @@ fn facade_manifest(
     title: &str,
 ) -> Result<String, String> {
     let mut out = String::new();
-    let (mut default, mut mock) = (false, false);
+    let mut mock = false;
     for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("default = [") {
-            out.push_str(&format!("default = [\"{feature}\", {rest}\n"));
-            default = true;
-            continue;
-        }
         if line.starts_with("## `mock::MockServerExt`") {
             out.push_str(&format!(
                 "## The {title} client, as `credkit::{module}`.\n{feature} = [\"dep:{package}\"]\n"
@@ -248,10 +244,10 @@ fn facade_manifest(
         out.push_str(line);
         out.push('\n');
     }
-    if default && mock {
+    if mock {
         Ok(out)
     } else {
-        Err("expected the lines `default = [` and `mock = [`".into())
+        Err("expected the line `mock = [`".into())
     }
 }
 
@@ -267,7 +263,7 @@ fn facade_root(
         .find(anchor)
         .ok_or_else(|| format!("expected the line `{anchor}`"))?;
     Ok(format!(
-        "{}#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\npub use {crate_ident} as {module};\n\n{}",
+        "{}#[cfg(feature = \"{feature}\")]\n#[cfg_attr(docsrs, doc(cfg(feature = \"{feature}\")))]\n#[doc(inline)]\npub use {crate_ident} as {module};\n\n{}",
         &text[..at],
         &text[at..]
     ))

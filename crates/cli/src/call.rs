@@ -54,6 +54,7 @@ pub struct Options {
     pub raw: bool,
     pub strict: bool,
     pub verbose: u8,
+    pub format: output::Format,
 }
 
 impl Options {
@@ -64,6 +65,11 @@ impl Options {
             raw: matches.get_flag(flag::RAW),
             strict: matches.get_flag(flag::STRICT),
             verbose: matches.get_count(flag::VERBOSE),
+            format: output::Format::named(
+                matches
+                    .get_one::<String>(flag::FORMAT)
+                    .map_or("json", String::as_str),
+            ),
         }
     }
 }
@@ -186,9 +192,12 @@ impl<'a> Call<'a> {
     }
 
     fn builder<C: GeneratedClient>(&self) -> Result<ClientBuilder<C>, Failure> {
-        let builder = ClientBuilder::<C>::new()
+        let mut builder = ClientBuilder::<C>::new()
             .interceptor(self.tap.clone())
             .strict(self.options.strict);
+        if let Some(seconds) = self.matches.get_one::<u64>(flag::TIMEOUT) {
+            builder = builder.timeout(std::time::Duration::from_secs(*seconds));
+        }
         Ok(match self.settings.target()? {
             Target::Default => builder,
             Target::Environment(environment) => builder.environment(environment),
@@ -216,12 +225,11 @@ impl<'a> Call<'a> {
             .map(|raw| {
                 raw.parse().map_err(|e| {
                     // A secret's value is not repeated.
-                    let shown = if self.secrets.contains_key(flag) {
-                        ""
+                    if self.secrets.contains_key(flag) {
+                        Failure::usage(format!("--{flag}: {e}"))
                     } else {
-                        raw
-                    };
-                    Failure::usage(format!("--{flag} {shown}: {e}"))
+                        Failure::usage(format!("--{flag} {raw}: {e}"))
+                    }
                 })
             })
             .transpose()
@@ -263,6 +271,9 @@ impl<'a> Call<'a> {
                 })?;
             members.insert(member.name.to_owned(), value);
         }
+        if let Some(Value::Object(members)) = &object {
+            self.check_members(body.members, members)?;
+        }
         match object {
             None if body.required => Err(self.no_body()),
             None => Ok(None),
@@ -273,6 +284,45 @@ impl<'a> Call<'a> {
                     path => Failure::usage(format!("the request body, {path}: {}", e.inner())),
                 }),
         }
+    }
+
+    /// Checks the string members of the body, from `--body` or their flags, as the client's
+    /// types check a string: each failure names the flag, or the member when it came from the
+    /// file. A secret's value is not repeated.
+    fn check_members(
+        &self,
+        members: &[crate::table::Member],
+        object: &serde_json::Map<String, Value>,
+    ) -> Result<(), Failure> {
+        for member in members {
+            let Some(Value::String(value)) = object.get(member.name) else {
+                continue;
+            };
+            let refused = if !member.open
+                && !member.values.is_empty()
+                && !member.values.contains(&value.as_str())
+            {
+                Some(format!("not one of {}", member.values.join(", ")))
+            } else {
+                member.check.and_then(|check| check(value).err())
+            };
+            if let Some(reason) = refused {
+                let shown = if member.secret {
+                    String::new()
+                } else {
+                    format!(" `{value}`")
+                };
+                let place = if self.matches.value_source(member.flag)
+                    == Some(clap::parser::ValueSource::CommandLine)
+                {
+                    format!("--{}", member.flag)
+                } else {
+                    format!("the request body, {}", member.name)
+                };
+                return Err(Failure::usage(format!("{place}{shown}: {reason}")));
+            }
+        }
+        Ok(())
     }
 
     /// The request body of an operation whose builder cannot be sent without one (a body type
@@ -317,7 +367,7 @@ impl<'a> Call<'a> {
         if self.options.raw {
             output::bytes(&self.tap.raw_body())
         } else {
-            output::json(&answer.into_inner())
+            output::value(&answer.into_inner(), self.options.format)
         }
         .map_err(|e| self.local(e))
     }
@@ -334,9 +384,34 @@ impl<'a> Call<'a> {
         output::bytes(answer.into_inner().as_bytes()).map_err(|e| self.local(e))
     }
 
-    /// A bodiless answer: only `--include` prints anything.
+    /// A bodiless answer: nothing is printed (but the head under `--include`), unless the
+    /// operation issues a token ([`issued_token_header`]): that token is the command's purpose,
+    /// printed as JSON, `{"token": "…"}`.
     pub fn empty(&self, result: Result<credkit::Answer<()>, Error>) -> Result<(), Failure> {
-        self.answered(result).map(drop)
+        let Some(answer) = self.answered(result)? else {
+            return Ok(());
+        };
+        let Some(header) = issued_token_header(self.service.info, self.operation) else {
+            return Ok(());
+        };
+        let token = answer
+            .headers()
+            .get(header)
+            .and_then(|v| v.to_str().ok())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| Failure {
+                code: 5,
+                message: format!(
+                    "{} {}: the server answered {} without the token (no {header} header)",
+                    self.service.name,
+                    self.operation.name,
+                    answer.status()
+                ),
+                body: None,
+            })?;
+        output::value(&serde_json::json!({ "token": token }), self.options.format)
+            .map_err(|e| self.local(e))
     }
 
     /// Streams a file answer to `--output` (through `<FILE>.part`, with a progress bar on a
@@ -407,6 +482,14 @@ impl<'a> Call<'a> {
                     && let (Some(status), Some(headers)) = (error.status(), error.headers())
                 {
                     output::head(status, headers, self.tap.service()).map_err(|e| self.local(e))?;
+                }
+                // --raw prints what the server sent whatever it was (an error page, an answer
+                // that does not decode, the part of a body that arrived); the exit code still
+                // says what happened.
+                if self.options.raw
+                    && let Some(body) = error.body().filter(|body| !body.is_empty())
+                {
+                    output::bytes(body).map_err(|e| self.local(e))?;
                 }
                 Err(self.failure(error))
             }
@@ -496,6 +579,34 @@ fn read_secrets(
         secrets.insert(flag, value);
     }
     Ok(secrets)
+}
+
+/// Checks `value` as the client's type `T` checks a string when built from one: the table's
+/// [`crate::table::Member::check`].
+pub fn check<T>(value: &str) -> Result<(), String>
+where
+    T: FromStr,
+    T::Err: std::fmt::Display,
+{
+    value.parse::<T>().map(drop).map_err(|e| e.to_string())
+}
+
+/// The response header in which `operation` hands out the service's token, when it does: an
+/// operation sent without credentials (`security: []`) whose answer has no body, of a service
+/// whose token travels in a header of its own (Sparkfly's `GET /auth` and `X-Auth-Token`).
+pub fn issued_token_header(
+    service: &credkit::ServiceInfo,
+    operation: &Operation,
+) -> Option<&'static str> {
+    let anonymous = service
+        .operation(operation.id)
+        .is_some_and(|op| op.anonymous);
+    match service.auth {
+        credkit::AuthScheme::Header(header) if anonymous && operation.answer == Answer::Empty => {
+            Some(header)
+        }
+        _ => None,
+    }
 }
 
 /// A JSON file, or stdin for `-`.

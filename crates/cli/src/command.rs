@@ -1,6 +1,9 @@
 //! The command tree: `credkit <service> <operation> [FLAGS]`, built from the generated table,
 //! with the flags every command accepts and `credkit completions <shell>`.
 
+use clap::builder::{
+    PossibleValue, PossibleValuesParser, StringValueParser, TypedValueParser, ValueParser,
+};
 use clap::{Arg, ArgAction, Command, value_parser};
 
 use crate::generated::SERVICES;
@@ -17,6 +20,8 @@ pub mod flag {
     pub const RAW: &str = "raw";
     pub const STRICT: &str = "strict";
     pub const VERBOSE: &str = "verbose";
+    pub const TIMEOUT: &str = "timeout";
+    pub const FORMAT: &str = "format";
     pub const BODY: &str = "body";
     pub const OUTPUT: &str = "output";
 }
@@ -25,15 +30,60 @@ const ABOUT: &str =
     "Calls the credential services of credkit from the command line, one command each.";
 
 const AFTER_HELP: &str = "\
-Configuration, first found wins: the flags; the variables the libraries read (<SERVICE>_TOKEN,
-<SERVICE>_ENVIRONMENT, <SERVICE>_BASE_URL, e.g. OPENAPI_PEC_TOKEN); the profile file
-($CREDKIT_CONFIG, or $XDG_CONFIG_HOME/credkit/config.toml, or ~/.config/credkit/config.toml).
+Configuration, first found wins: the flags; the variables the service's library reads
+(OPENAPI_PEC_TOKEN, RENTRI_CA_ENVIRONMENT, ...: `credkit <service> --help` lists them); the
+profile file ($CREDKIT_CONFIG, or $XDG_CONFIG_HOME/credkit/config.toml, or
+~/.config/credkit/config.toml).
 
 Exit codes: 0 success, 2 usage or configuration, 3 the server refused (4xx, or a PEC answer
 with success: false), 4 server or transport failure, 5 an answer that does not decode.";
 
 /// The whole command tree.
 pub fn root() -> Command {
+    let mut root = tree();
+    // The flags every command takes are declared once, at the root; each service's copy then
+    // names that service's variables and environments.
+    root.build();
+    for service in SERVICES {
+        root = root.mut_subcommand(service.name, |command| {
+            let command = of_service(command, service);
+            service.operations.iter().fold(command, |command, op| {
+                command.mut_subcommand(op.name, |op| of_service(op, service))
+            })
+        });
+    }
+    root
+}
+
+/// The global flags of `command` with the variables and environments of `service`. (Changed
+/// in place, in their order: the command is built, and its index of flags must stay true.)
+fn of_service(command: Command, service: &Service) -> Command {
+    let prefix = service.info.env_prefix;
+    let environments: Vec<&'static str> =
+        service.info.servers.iter().map(|(e, _)| e.name()).collect();
+    command.mut_args(|arg| match arg.get_id().as_str() {
+        flag::ENVIRONMENT => arg
+            .value_parser(PossibleValuesParser::new(environments.clone()))
+            .help(format!(
+                "The service's environment (default {}) [{prefix}_ENVIRONMENT]",
+                environments.first().copied().unwrap_or("production")
+            )),
+        flag::BASE_URL => arg.help(format!(
+            "A base URL instead of the environment's [{prefix}_BASE_URL]"
+        )),
+        flag::TOKEN => arg.help(format!(
+            "The API token [{prefix}_TOKEN]; prefer the variable or token_command: other users can read flags in the process list"
+        )),
+        flag::PROFILE => arg.help(format!(
+            "Use [profiles.NAME.{0}] of the profile file instead of [{0}] [CREDKIT_PROFILE]",
+            service.name
+        )),
+        _ => arg,
+    })
+}
+
+/// The command tree, its global flags described for any service.
+fn tree() -> Command {
     Command::new("credkit")
         .version(env!("CARGO_PKG_VERSION"))
         .about(ABOUT)
@@ -57,7 +107,7 @@ pub fn root() -> Command {
         )
 }
 
-fn global_flags() -> [Arg; 9] {
+fn global_flags() -> [Arg; 11] {
     let global = |id: &'static str| {
         Arg::new(id)
             .long(id)
@@ -68,13 +118,13 @@ fn global_flags() -> [Arg; 9] {
         global(flag::ENVIRONMENT)
             .value_name("NAME")
             .value_parser(["production", "demo", "sandbox", "staging"])
-            .help("The service's environment (default production) [<SERVICE>_ENVIRONMENT]"),
+            .help("The service's environment (default production) [the service's variable, e.g. OPENAPI_PEC_ENVIRONMENT]"),
         global(flag::BASE_URL)
             .value_name("URL")
-            .help("A base URL instead of the environment's [<SERVICE>_BASE_URL]"),
+            .help("A base URL instead of the environment's [the service's variable, e.g. OPENAPI_PEC_BASE_URL]"),
         global(flag::TOKEN)
             .value_name("TOKEN")
-            .help("The API token [<SERVICE>_TOKEN]; prefer the variable or token_command: other users can read flags in the process list"),
+            .help("The API token [the service's variable, e.g. OPENAPI_PEC_TOKEN]; prefer the variable or token_command: other users can read flags in the process list"),
         global(flag::PROFILE)
             .value_name("NAME")
             .help("Use [profiles.NAME.<service>] of the profile file instead of [<service>] [CREDKIT_PROFILE]"),
@@ -87,10 +137,18 @@ fn global_flags() -> [Arg; 9] {
             .help("Print the answer's status and headers (credentials redacted) before its body"),
         global(flag::RAW)
             .action(ArgAction::SetTrue)
-            .help("Print the server's bytes as they came, not the decoded answer"),
+            .help("Print the server's bytes as they came, not the decoded answer: an error page or an answer that does not decode too (the exit code still says what happened)"),
         global(flag::STRICT)
             .action(ArgAction::SetTrue)
             .help("Fail (exit 5) when an answer member does not fit its type, instead of reading it leniently"),
+        global(flag::FORMAT)
+            .value_name("FORMAT")
+            .value_parser(crate::output::Format::NAMES)
+            .help("Print the answer as json (the default: indented on a terminal, one line when piped), yaml, or ndjson (one JSON line per item of a list)"),
+        global(flag::TIMEOUT)
+            .value_name("SECONDS")
+            .value_parser(value_parser!(u64).range(1..))
+            .help("Give up on a request (each attempt, its answer's body included) after SECONDS (default 60)"),
         global(flag::VERBOSE)
             .short('v')
             .action(ArgAction::Count)
@@ -100,16 +158,24 @@ fn global_flags() -> [Arg; 9] {
 
 /// `credkit <service>`: its operations, and the flags only it has.
 fn service(service: &'static Service) -> Command {
+    let prefix = service.info.env_prefix;
+    let environments: Vec<&str> = service.info.servers.iter().map(|(e, _)| e.name()).collect();
     let command = Command::new(service.name)
         .about(service.info.title)
+        .after_help(format!(
+            "Settings, first found wins: the flags; the variables {prefix}_TOKEN, \
+             {prefix}_ENVIRONMENT ({}) and {prefix}_BASE_URL; the section [{}] of the profile file.",
+            environments.join(", "),
+            service.name
+        ))
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .subcommands(service.operations.iter().map(operation));
+        .subcommands(service.operations.iter().map(|op| operation(service, op)));
     crate::services::flags(service.name, command)
 }
 
 /// `credkit <service> <operation>`: a flag per parameter, the body, the answer's file.
-fn operation(operation: &'static Operation) -> Command {
+fn operation(service: &'static Service, operation: &'static Operation) -> Command {
     let deprecated =
         (!operation.deprecated.is_empty()).then(|| format!("Deprecated: {}", operation.deprecated));
     let mut command = Command::new(operation.name)
@@ -135,9 +201,11 @@ fn operation(operation: &'static Operation) -> Command {
                 Arg::new(parameter.flag).long(parameter.flag),
                 parameter.description,
                 parameter.secret,
+                parameter.open && !parameter.values.is_empty(),
             )
             .value_name(value_name(parameter.flag))
-            .required(parameter.required),
+            .required(parameter.required)
+            .value_parser(values(parameter.values, parameter.open)),
         );
     }
     if let Some(body) = &operation.body {
@@ -162,8 +230,10 @@ fn operation(operation: &'static Operation) -> Command {
                 Arg::new(member.flag).long(member.flag),
                 member.description,
                 member.secret,
+                member.open && !member.values.is_empty(),
             )
             .value_name(value_name(member.flag))
+            .value_parser(values(member.values, member.open))
             .help_heading(if member.required {
                 "Body members (required unless in --body)"
             } else {
@@ -171,6 +241,14 @@ fn operation(operation: &'static Operation) -> Command {
             });
             command = command.arg(arg);
         }
+    }
+    if let Some(header) = crate::call::issued_token_header(service.info, operation) {
+        command = command.after_help(format!(
+            "Prints the token of the {header} answer header as JSON on stdout, {{\"token\": \"...\"}}: \
+             the one output of credkit that shows a secret (-i, -v and --dry-run keep it redacted). \
+             Later commands take it from {}_TOKEN or --token.",
+            service.info.env_prefix
+        ));
     }
     if operation.answer == Answer::Binary {
         command = command.arg(
@@ -206,9 +284,11 @@ fn about(operation: &Operation) -> String {
 
 /// An argument with a spec's description: its first paragraph as help, all of it as long help;
 /// a secret's says how to keep its value off the command line.
-fn described(arg: Arg, description: &str, secret: bool) -> Arg {
+fn described(arg: Arg, description: &str, secret: bool, open: bool) -> Arg {
     let note = if secret {
         format!(" {}", crate::secret_flag::HELP)
+    } else if open {
+        " The values below are those known; the service may send and take others.".to_owned()
     } else {
         String::new()
     };
@@ -223,6 +303,41 @@ fn described(arg: Arg, description: &str, secret: bool) -> Arg {
 fn first_paragraph(text: &str) -> String {
     let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
     paragraph.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The values a flag takes: any text, or an enum's values, listed in help and offered by
+/// completion; a closed enum's only (a typo is refused before anything is sent), an open
+/// enum's and any other.
+fn values(values: &'static [&'static str], open: bool) -> ValueParser {
+    match (values, open) {
+        ([], _) => ValueParser::string(),
+        (values, false) => PossibleValuesParser::new(values).into(),
+        (values, true) => ValueParser::new(OpenValues(values)),
+    }
+}
+
+/// The values of an open enum: its known values are listed and offered by completion, any
+/// text is taken.
+#[derive(Clone)]
+struct OpenValues(&'static [&'static str]);
+
+impl TypedValueParser for OpenValues {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        command: &Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        StringValueParser::new().parse_ref(command, arg, value)
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|value| PossibleValue::new(*value)),
+        ))
+    }
 }
 
 /// `CREDENTIALS_ID`: how help shows a flag's value.

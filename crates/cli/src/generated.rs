@@ -44,6 +44,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "casella-pec",
@@ -52,6 +55,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestCasellaPec,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "cellulare",
@@ -60,6 +70,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestCellulare,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "cf",
@@ -68,6 +85,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestCf,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "cf-piva",
@@ -76,6 +100,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestCfPiva,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "cognome",
@@ -84,6 +115,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestCognome,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "comune",
@@ -92,6 +130,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestComune,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "email",
@@ -100,6 +145,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestEmail,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "nome",
@@ -108,6 +160,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestNome,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "pec-amministratore",
@@ -116,6 +175,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "provincia",
@@ -124,6 +186,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestProvincia,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "qualifica",
@@ -132,6 +201,19 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[
+                                "AMMINISTRATORE",
+                                "COMMISSARIO_GIUDIZIARIO",
+                                "CURATORE_FALLIMENTARE",
+                                "LEGALE_RAPPRESENTANTE",
+                                "LIQUIDATORE",
+                                "SOCIO",
+                                "TITOLARE",
+                            ],
+                            open: true,
+                            check: Some(
+                                crate::call::check::<credkit::pec::types::ApplicantRole>,
+                            ),
                         },
                         Member {
                             flag: "ragione-sociale",
@@ -140,6 +222,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::CreateRegistryCommunicationRequestRagioneSociale,
+                                >,
+                            ),
                         },
                     ],
                 }),
@@ -159,6 +248,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -178,6 +269,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -192,6 +285,9 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                     ],
                 }),
@@ -211,6 +307,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -230,6 +328,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Domain to check, e.g. `legalmail.it`.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -268,6 +368,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "callback",
@@ -276,6 +379,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "cap-titolare",
@@ -284,6 +390,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestCapTitolare,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "casella-pec",
@@ -292,6 +405,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestCasellaPec,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "cellulare",
@@ -300,6 +420,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "cf-piva-titolare",
@@ -308,6 +431,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "codice-fiscale-richiedente",
@@ -316,6 +442,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestCodiceFiscaleRichiedente,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "cognome-richiedente",
@@ -324,6 +457,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestCognomeRichiedente,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "comune-nascita-richiedente",
@@ -332,6 +472,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "comune-titolare",
@@ -340,6 +483,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestComuneTitolare,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "data-nascita-richiedente",
@@ -348,6 +498,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestDataNascitaRichiedente,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "data-rilascio-documento",
@@ -356,6 +513,13 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestDataRilascioDocumento,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "data-scadenza-documento",
@@ -364,6 +528,13 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestDataScadenzaDocumento,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "denominazione-titolare",
@@ -372,6 +543,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "documento-rilasciato-da",
@@ -380,6 +554,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "email",
@@ -388,6 +565,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestEmail,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "indirizzo-titolare",
@@ -396,6 +580,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestIndirizzoTitolare,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "nazione-nascita-richiedente",
@@ -404,6 +595,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestNazioneNascitaRichiedente,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "nazione-titolare",
@@ -412,6 +610,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestNazioneTitolare,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "nome-richiedente",
@@ -420,6 +625,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestNomeRichiedente,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "numero-documento",
@@ -428,6 +640,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "provincia-nascita-richiedente",
@@ -436,6 +651,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "provincia-titolare",
@@ -444,6 +662,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestProvinciaTitolare,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "sesso-richiedente",
@@ -452,6 +677,11 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &["M", "F"],
+                            open: true,
+                            check: Some(
+                                crate::call::check::<credkit::pec::types::Gender>,
+                            ),
                         },
                         Member {
                             flag: "sottotipo-cliente",
@@ -460,6 +690,39 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[
+                                "SI",
+                                "IN",
+                                "CM",
+                                "TE",
+                                "ES",
+                                "ME",
+                                "AL",
+                                "CF",
+                                "ED",
+                                "TM",
+                                "MA",
+                                "AR",
+                                "TL",
+                                "FI",
+                                "X",
+                                "PC",
+                                "PR",
+                                "PN",
+                                "PT",
+                                "PA",
+                                "PL",
+                                "LR",
+                                "LP",
+                                "LC",
+                                "LM",
+                                "LA",
+                                "LI",
+                            ],
+                            open: true,
+                            check: Some(
+                                crate::call::check::<credkit::pec::types::CustomerSubtype>,
+                            ),
                         },
                         Member {
                             flag: "sottotipo-cliente-altro",
@@ -468,6 +731,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "telefono",
@@ -476,6 +742,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::RegisterMailboxRequestTelefono,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "tipo-casella",
@@ -484,6 +757,18 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[
+                                "STANDARD",
+                                "BRONZE",
+                                "SILVER",
+                                "GOLD",
+                                "DOMICILIODIGITALE",
+                                "PECMASSIVA",
+                            ],
+                            open: true,
+                            check: Some(
+                                crate::call::check::<credkit::pec::types::MailboxType>,
+                            ),
                         },
                         Member {
                             flag: "tipo-cliente",
@@ -492,6 +777,11 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &["IM", "PS", "PL", "PC", "A", "PV", "X"],
+                            open: true,
+                            check: Some(
+                                crate::call::check::<credkit::pec::types::CustomerType>,
+                            ),
                         },
                         Member {
                             flag: "tipo-documento",
@@ -500,6 +790,13 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: false,
+                            values: &["CARTA_D_IDENTITA", "PATENTE", "PASSAPORTO"],
+                            open: true,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::IdentityDocumentType,
+                                >,
+                            ),
                         },
                     ],
                 }),
@@ -519,6 +816,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -538,6 +837,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -557,6 +858,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -571,6 +874,9 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                     ],
                 }),
@@ -590,6 +896,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -604,6 +912,9 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "spazio-conservazione",
@@ -612,6 +923,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                     ],
                 }),
@@ -631,6 +945,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -645,6 +961,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "spazio-disco",
@@ -653,6 +972,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "spazio-storico",
@@ -661,6 +983,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                     ],
                 }),
@@ -680,6 +1005,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -699,6 +1026,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -718,6 +1047,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -732,6 +1063,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::AddMailboxUserRequestCognome,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "descrizione",
@@ -740,6 +1078,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::AddMailboxUserRequestDescrizione,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "email-gestione-password",
@@ -748,6 +1093,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::AddMailboxUserRequestEmailGestionePassword,
+                                >,
+                            ),
                         },
                         Member {
                             flag: "nome",
@@ -756,6 +1108,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::AddMailboxUserRequestNome,
+                                >,
+                            ),
                         },
                     ],
                 }),
@@ -775,12 +1134,16 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                     Parameter {
                         flag: "anni",
                         description: "Number of years to renew for; the service uses 1 when omitted.",
                         required: false,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -800,6 +1163,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -814,6 +1179,13 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: false,
+                            values: &["STANDARD", "BRONZE", "SILVER", "GOLD"],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<
+                                    credkit::pec::types::MailboxUpgradeType,
+                                >,
+                            ),
                         },
                     ],
                 }),
@@ -833,6 +1205,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Full mailbox address, e.g. `prova_pec@legalmail.it`.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -858,12 +1232,16 @@ pub const SERVICES: &[Service] = &[
                         description: "Token read from the boarding QR code.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                     Parameter {
                         flag: "pin",
                         description: "Boarding PIN (6 characters).",
                         required: true,
                         secret: true,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -883,6 +1261,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the credentials.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -902,6 +1282,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -921,6 +1303,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -935,6 +1319,11 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: true,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<credkit::rentri_ca::types::Pin>,
+                            ),
                         },
                         Member {
                             flag: "new-pin",
@@ -943,6 +1332,11 @@ pub const SERVICES: &[Service] = &[
                             required: true,
                             text: true,
                             secret: true,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<credkit::rentri_ca::types::Pin>,
+                            ),
                         },
                     ],
                 }),
@@ -962,6 +1356,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -976,6 +1372,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "new-pin",
@@ -984,6 +1383,11 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: true,
                             secret: true,
+                            values: &[],
+                            open: false,
+                            check: Some(
+                                crate::call::check::<credkit::rentri_ca::types::Pin>,
+                            ),
                         },
                     ],
                 }),
@@ -1003,12 +1407,16 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the credentials (9 characters, e.g. `B4HUPE820`).",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                     Parameter {
                         flag: "num-iscr-sito",
                         description: "Registration number of the local unit to remove. The published definition says\nexactly 22 characters, the official guide shows a 23-character example\n(`OP123XXXXXXXX00-PD00001`): credkit checks neither and lets the server decide.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1028,6 +1436,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Identifier of the credentials.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1053,12 +1463,16 @@ pub const SERVICES: &[Service] = &[
                         description: "Identity (account id) issued by Sparkfly.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                     Parameter {
                         flag: "x-auth-key",
                         description: "API key issued by Sparkfly for the account (sent as a sensitive header).",
                         required: true,
                         secret: true,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1078,18 +1492,24 @@ pub const SERVICES: &[Service] = &[
                         description: "Only the credentials of this member.",
                         required: false,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                     Parameter {
                         flag: "offer-id",
                         description: "Only the credentials attached to this offer.",
                         required: false,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                     Parameter {
                         flag: "store-id",
                         description: "Only the credentials of this store.",
                         required: false,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1116,6 +1536,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "printable",
@@ -1124,6 +1547,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                     ],
                 }),
@@ -1143,12 +1569,16 @@ pub const SERVICES: &[Service] = &[
                         description: "The member.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                     Parameter {
                         flag: "offer-id",
                         description: "The offer.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1168,6 +1598,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Id of the credential.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1187,6 +1619,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Id of the credential.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: Some(Body {
@@ -1201,6 +1635,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                         Member {
                             flag: "printable",
@@ -1209,6 +1646,9 @@ pub const SERVICES: &[Service] = &[
                             required: false,
                             text: false,
                             secret: false,
+                            values: &[],
+                            open: false,
+                            check: None,
                         },
                     ],
                 }),
@@ -1228,6 +1668,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Id of the credential.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1247,6 +1689,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Id of the credential.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,
@@ -1266,6 +1710,8 @@ pub const SERVICES: &[Service] = &[
                         description: "Id of the credential.",
                         required: true,
                         secret: false,
+                        values: &[],
+                        open: false,
                     },
                 ],
                 body: None,

@@ -170,23 +170,80 @@ fn reader_gone(written: std::io::Result<()>) -> std::io::Result<()> {
     }
 }
 
-/// A value as JSON: indented on a terminal, one line when piped; nothing for `null` (an
-/// answer without content).
-pub fn json(value: &impl Serialize) -> std::io::Result<()> {
+/// How an answer is printed (`--format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// JSON: indented on a terminal, one line when piped.
+    Json,
+    /// YAML.
+    Yaml,
+    /// One JSON line per item of a list answer ([`list`]; a single line for any other
+    /// answer), for tools that read a stream of records.
+    Ndjson,
+}
+
+impl Format {
+    /// The names `--format` takes, the default first.
+    pub const NAMES: [&str; 3] = ["json", "yaml", "ndjson"];
+
+    pub fn named(name: &str) -> Self {
+        match name {
+            "yaml" => Self::Yaml,
+            "ndjson" => Self::Ndjson,
+            _ => Self::Json,
+        }
+    }
+}
+
+/// A value in `format`; nothing for `null` (an answer without content).
+pub fn value(value: &impl Serialize, format: Format) -> std::io::Result<()> {
     let value = serde_json::to_value(value)?;
     if value.is_null() {
         return Ok(());
     }
+    let text = formatted(&value, format, std::io::stdout().is_terminal())?;
     let mut out = std::io::stdout().lock();
-    let written = if std::io::stdout().is_terminal() {
-        serde_json::to_writer_pretty(&mut out, &value)
-    } else {
-        serde_json::to_writer(&mut out, &value)
+    reader_gone(out.write_all(text.as_bytes()).and_then(|()| out.flush()))
+}
+
+/// The items of a list answer: the answer itself when it is a list, or its only member that
+/// is one (PEC's `data` in its envelope, Sparkfly's `credentials` beside the page numbers).
+fn list(value: &serde_json::Value) -> Option<&Vec<serde_json::Value>> {
+    match value {
+        serde_json::Value::Array(items) => Some(items),
+        serde_json::Value::Object(members) => {
+            let mut lists = members.values().filter_map(serde_json::Value::as_array);
+            match (lists.next(), lists.next()) {
+                (Some(items), None) => Some(items),
+                _ => None,
+            }
+        }
+        _ => None,
     }
-    .map_err(std::io::Error::from)
-    .and_then(|()| writeln!(out))
-    .and_then(|()| out.flush());
-    reader_gone(written)
+}
+
+/// `value` as `format` prints it, ending with a newline.
+fn formatted(value: &serde_json::Value, format: Format, terminal: bool) -> std::io::Result<String> {
+    let mut text = match (format, value) {
+        (Format::Json, value) if terminal => serde_json::to_string_pretty(value)?,
+        (Format::Json, value) => serde_json::to_string(value)?,
+        (Format::Yaml, value) => {
+            let yaml = serde_yaml::to_string(value).map_err(std::io::Error::other)?;
+            return Ok(yaml);
+        }
+        (Format::Ndjson, value) => match list(value) {
+            Some(items) => {
+                let lines: Result<Vec<String>, _> =
+                    items.iter().map(serde_json::to_string).collect();
+                lines?.join("\n")
+            }
+            None => serde_json::to_string(value)?,
+        },
+    };
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    Ok(text)
 }
 
 /// Bytes as they came.
@@ -257,7 +314,45 @@ pub fn without_call(error: &Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::redacted_body;
+    use super::{Format, formatted, redacted_body};
+    use serde_json::json;
+
+    #[test]
+    fn an_answer_is_printed_as_json_yaml_or_one_json_line_per_item() {
+        let list = json!([{"id": 1, "stato": "Attivo"}, {"id": 2}]);
+        assert_eq!(
+            formatted(&list, Format::Json, false).unwrap(),
+            "[{\"id\":1,\"stato\":\"Attivo\"},{\"id\":2}]\n"
+        );
+        assert_eq!(
+            formatted(&list, Format::Ndjson, false).unwrap(),
+            "{\"id\":1,\"stato\":\"Attivo\"}\n{\"id\":2}\n"
+        );
+        assert_eq!(
+            formatted(&list, Format::Yaml, true).unwrap(),
+            "- id: 1\n  stato: Attivo\n- id: 2\n"
+        );
+        let envelope = json!({"data": [{"id": 1}, {"id": 2}], "success": true, "message": ""});
+        assert_eq!(
+            formatted(&envelope, Format::Ndjson, false).unwrap(),
+            "{\"id\":1}\n{\"id\":2}\n"
+        );
+        let two_lists = json!({"a": [1], "b": [2]});
+        assert_eq!(
+            formatted(&two_lists, Format::Ndjson, false).unwrap(),
+            "{\"a\":[1],\"b\":[2]}\n"
+        );
+        let one = json!({"id": 1});
+        assert_eq!(
+            formatted(&one, Format::Ndjson, true).unwrap(),
+            "{\"id\":1}\n"
+        );
+        assert_eq!(formatted(&json!([]), Format::Ndjson, false).unwrap(), "");
+        assert_eq!(
+            formatted(&one, Format::Json, true).unwrap(),
+            "{\n  \"id\": 1\n}\n"
+        );
+    }
 
     #[test]
     fn a_dry_run_shows_secret_members_redacted_and_other_bodies_as_they_are() {

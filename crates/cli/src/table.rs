@@ -37,6 +37,12 @@ pub struct Parameter {
     /// An `x-credkit-secret` value: read from stdin (`-`) or a file (`@FILE`) rather than
     /// written where `ps` and shell history show it (`crate::secret_flag`).
     pub secret: bool,
+    /// The values of an enum, as sent: listed in help, offered by completion; empty for a
+    /// parameter of another type.
+    pub values: &'static [&'static str],
+    /// Values besides `values` are accepted (an `x-credkit-open-enum`); otherwise the command
+    /// line refuses them before sending.
+    pub open: bool,
 }
 
 /// A request body: `--body FILE`, and for a JSON or form body a flag per top-level member.
@@ -52,6 +58,9 @@ pub struct Body {
     pub members: &'static [Member],
 }
 
+/// Checks a value as a type of the client does when built from a string: why it is refused.
+pub type Check = fn(&str) -> Result<(), String>;
+
 /// A top-level member of a request body.
 #[derive(Debug)]
 pub struct Member {
@@ -64,6 +73,14 @@ pub struct Member {
     pub text: bool,
     /// An `x-credkit-secret` value, as [`Parameter::secret`].
     pub secret: bool,
+    /// As [`Parameter::values`].
+    pub values: &'static [&'static str],
+    /// As [`Parameter::open`].
+    pub open: bool,
+    /// Checks a string value as the client's type of the member does when it is built from a
+    /// string (its length, pattern or values), so that a member is checked before sending as
+    /// a parameter of the same type is: `crate::call::check::<T>`.
+    pub check: Option<Check>,
 }
 
 /// What a successful call answers.

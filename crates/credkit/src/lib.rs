@@ -6,20 +6,23 @@ compile_error!("credkit talks to https services: enable the `rustls` or the `nat
 
 #[cfg(feature = "rentri-ca")]
 #[cfg_attr(docsrs, doc(cfg(feature = "rentri-ca")))]
+#[doc(inline)]
 pub use credkit_rentri_ca as rentri_ca;
 
 #[cfg(feature = "sparkfly")]
 #[cfg_attr(docsrs, doc(cfg(feature = "sparkfly")))]
+#[doc(inline)]
 pub use credkit_sparkfly as sparkfly;
 
 #[cfg(feature = "pec")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pec")))]
+#[doc(inline)]
 pub use credkit_openapi_pec as pec;
 
 pub use credkit_runtime::{
-    Answer, ApiError, Auth, AuthError, Authenticator, ClientBuilder, DecodeError, Environment,
-    Error, ErrorKind, FilePart, GeneratedClient, Input, Interceptor, Missing, ReadAs, RetryPolicy,
-    Secret, Sent, ServiceInfo, Set, USER_AGENT, Unfit, redirect_policy,
+    Answer, ApiError, Auth, AuthError, AuthScheme, Authenticator, ClientBuilder, DecodeError,
+    Environment, Error, ErrorKind, FilePart, GeneratedClient, Input, Interceptor, Missing, ReadAs,
+    RetryPolicy, Secret, Sent, ServiceInfo, Set, USER_AGENT, Unfit, redirect_policy,
 };
 
 pub use credkit_runtime::{

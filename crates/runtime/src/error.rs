@@ -11,6 +11,8 @@ use serde::de::DeserializeOwned;
 use crate::auth::AuthError;
 use crate::rate_limit::RateLimitError;
 
+mod transport;
+
 /// What went wrong in a call, with the service and operation it happened in.
 ///
 /// Whatever the server answered (problem+json, an empty body, an HTML page from a proxy,
@@ -28,6 +30,9 @@ struct Inner {
     /// For a [`ErrorKind::Transport`] error that happened while the body was being read: what
     /// had arrived of the answer.
     partial: Option<Partial>,
+    /// For a [`ErrorKind::Transport`] error: `host:port` of the request, named by `Display`
+    /// (the URL itself is dropped: its query may carry a secret).
+    origin: Option<String>,
 }
 
 /// The status, headers and the part of the body that arrived before a connection failed.
@@ -98,6 +103,7 @@ impl Error {
             service: None,
             operation: None,
             partial: None,
+            origin: None,
         }))
     }
 
@@ -229,7 +235,8 @@ impl Error {
     }
 
     /// A short message from the body, for people: the `detail`, `title`, `message` or `error`
-    /// member of a JSON body, or the start of a text body.
+    /// member of a JSON body, the `<title>` of an HTML page, or the first line of a text
+    /// body; at most 200 characters. The whole body is [`Error::body`].
     pub fn message(&self) -> Option<String> {
         match &self.0.kind {
             ErrorKind::Api(e) => body_message(&e.body),
@@ -272,11 +279,27 @@ fn body_message(body: &[u8]) -> Option<String> {
             });
     }
     let text = String::from_utf8_lossy(body);
-    let text = text.trim();
-    Some(match text.char_indices().nth(MAX_TEXT) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_owned(),
+    let summary = html_title(&text).unwrap_or_else(|| {
+        text.lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or_default()
+    });
+    let summary = summary.split_whitespace().collect::<Vec<_>>().join(" ");
+    Some(match summary.char_indices().nth(MAX_TEXT) {
+        Some((cut, _)) => format!("{}…", &summary[..cut]),
+        None => summary,
     })
+}
+
+/// The `<title>` of an HTML page (a proxy's or a web server's error page), when it has a
+/// non-empty one.
+fn html_title(text: &str) -> Option<&str> {
+    let lower = text.to_ascii_lowercase();
+    let open = lower.find("<title")?;
+    let start = open + lower[open..].find('>')? + 1;
+    let end = start + lower[start..].find("</title")?;
+    Some(text[start..end].trim()).filter(|title| !title.is_empty())
 }
 
 impl fmt::Display for Error {
@@ -293,11 +316,12 @@ impl fmt::Display for Error {
             ErrorKind::Transport(e) => match &self.0.partial {
                 Some(p) => write!(
                     f,
-                    "the server answered {} but the body was cut off after {} bytes: {e}",
+                    "the server answered {} but the body was cut off after {} bytes: {}",
                     p.status,
-                    p.body.len()
+                    p.body.len(),
+                    transport::deepest(e)
                 ),
-                None => write!(f, "no usable response: {e}"),
+                None => f.write_str(&transport::describe(e, self.0.origin.as_deref())),
             },
             ErrorKind::Api(e) => {
                 write!(f, "the server answered {}", e.status)?;
@@ -409,8 +433,30 @@ impl fmt::Debug for DecodeError {
 
 impl From<reqwest::Error> for Error {
     fn from(error: reqwest::Error) -> Self {
+        let origin = error.url().and_then(transport::origin);
+        let url_length = error.url().map(|url| url.as_str().len());
         // The URL may carry secrets in its query string (RENTRI's boarding PIN).
-        Self::new(ErrorKind::Transport(error.without_url()))
+        let error = error.without_url();
+        // A request reqwest cannot make (a URL longer than HTTP allows, a header it refuses)
+        // was never sent: the caller's input, not the network.
+        if error.is_builder() {
+            let length = url_length
+                .filter(|length| *length > transport::MAX_URL)
+                .map(|length| {
+                    format!(
+                        " (a URL of {length} bytes; at most {} can be sent)",
+                        transport::MAX_URL
+                    )
+                })
+                .unwrap_or_default();
+            return Self::new(ErrorKind::InvalidRequest(format!(
+                "the request cannot be built: {}{length}",
+                transport::deepest(&error)
+            )));
+        }
+        let mut error = Self::new(ErrorKind::Transport(error));
+        error.0.origin = origin;
+        error
     }
 }
 
@@ -455,5 +501,112 @@ impl From<progenitor_client::Error<()>> for Error {
             })),
             P::InvalidUpgrade(e) => e.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn api(status: u16, body: &'static str) -> Error {
+        Error::new(ErrorKind::Api(ApiError {
+            status: StatusCode::from_u16(status).unwrap(),
+            headers: HeaderMap::new(),
+            body: Bytes::from_static(body.as_bytes()),
+        }))
+    }
+
+    #[test]
+    fn an_html_error_page_is_summarised_by_its_title() {
+        let page = "<!DOCTYPE html>\n<html><head>\n<TITLE>502 Bad Gateway\n</TITLE></head>\n<body><h1>Bad Gateway</h1><p>The proxy server received an invalid response.</p></body></html>";
+        assert_eq!(
+            api(502, page).to_string(),
+            "the server answered 502 Bad Gateway: 502 Bad Gateway"
+        );
+    }
+
+    #[test]
+    fn a_text_error_is_summarised_by_its_first_line_of_at_most_200_characters() {
+        let error = api(503, "\n  Service Unavailable  \nTry again later.\n");
+        assert_eq!(error.message().as_deref(), Some("Service Unavailable"));
+        let long = Box::leak("x".repeat(300).into_boxed_str());
+        let message = api(500, long).message().unwrap();
+        assert_eq!(message, format!("{}…", "x".repeat(200)));
+        // An HTML page without a title: its first line.
+        let error = api(500, "<html><body>Internal error</body></html>\n<p>more</p>");
+        assert_eq!(
+            error.message().as_deref(),
+            Some("<html><body>Internal error</body></html>")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_request_reqwest_cannot_build_is_an_invalid_request_naming_its_cause() {
+        let long = format!("http://127.0.0.1:9/{}", "a".repeat(100_000));
+        let client = reqwest::Client::new();
+        let request = client.get(&long).build().unwrap();
+        let error = Error::from(client.execute(request).await.unwrap_err());
+        assert!(
+            matches!(error.kind(), ErrorKind::InvalidRequest(_)),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(
+            text.starts_with("invalid request, nothing was sent: the request cannot be built: "),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("(a URL of 100019 bytes; at most 65534 can be sent)"),
+            "{text}"
+        );
+        assert!(!text.contains("aaaa"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_named_with_where_it_went() {
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = closed.local_addr().unwrap();
+        drop(closed);
+        let error = reqwest::get(format!("http://{address}/x?pin=123456"))
+            .await
+            .unwrap_err();
+        let error = Error::from(error);
+        assert_eq!(
+            error.to_string(),
+            format!("connection refused by {address}")
+        );
+        assert!(error.is_retryable());
+    }
+
+    #[tokio::test]
+    async fn a_name_that_does_not_resolve_is_named() {
+        let error = Error::from(reqwest::get("http://nowhere.invalid/").await.unwrap_err());
+        let text = error.to_string();
+        assert!(
+            text.starts_with("the name nowhere.invalid was not resolved: "),
+            "{text}"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_silent_server_is_a_timeout_waiting_for_the_answer() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let error = Error::from(
+            client
+                .get(format!("http://{address}/"))
+                .send()
+                .await
+                .unwrap_err(),
+        );
+        assert_eq!(
+            error.to_string(),
+            format!("timed out waiting for the answer of {address}")
+        );
+        drop(listener);
     }
 }

@@ -606,10 +606,19 @@ fn new_service_adds_a_crate_and_registers_it_everywhere() {
         "\"credkit-scratch-vault?/rustls\"",
         "\"credkit-scratch-vault?/native-tls\"",
         "mock = [\"credkit-scratch-vault?/mock\", ",
-        "default = [\"scratch-vault\", ",
     ] {
         assert!(facade.contains(line), "{line} in\n{facade}");
     }
+    // Opt-in: a new service is not in the facade's defaults; the command line names it.
+    assert!(
+        facade.contains("\ndefault = [\"rentri-ca\", \"sparkfly\", \"pec\", \"rustls\"]\n"),
+        "{facade}"
+    );
+    let cli = scratch.read("crates/cli/Cargo.toml");
+    assert!(
+        cli.contains("features = [\"rentri-ca-modi\", \"pec\", \"rentri-ca\", \"scratch-vault\", \"sparkfly\"]"),
+        "{cli}"
+    );
     assert!(
         scratch
             .read("crates/credkit/src/lib.rs")

@@ -75,20 +75,167 @@ fn a_5xx_answer_is_a_server_failure() {
     );
 }
 
-#[test]
-fn no_answer_at_all_is_a_transport_failure() {
-    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let base_url = format!("http://{}", closed.local_addr().unwrap());
-    drop(closed);
-    let run = Credkit::new(&["pec", "renew-mailbox", "--id", ID, "--base-url", &base_url])
+/// A loopback server that reads one request and answers `reply` (then closes), or never
+/// answers when `reply` is `None`; its base URL.
+fn raw_server(reply: Option<&'static [u8]>) -> String {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base_url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut request = [0; 4096];
+        let _ = stream.read(&mut request);
+        match reply {
+            Some(reply) => {
+                let _ = stream.write_all(reply);
+            }
+            // Held open, silent, until the test process ends.
+            None => std::thread::sleep(std::time::Duration::from_secs(120)),
+        }
+    });
+    base_url
+}
+
+/// `credkit pec <args>` against `base_url` with a token.
+fn pec_at(base_url: &str, args: &[&str]) -> Run {
+    Credkit::new(&[&["pec"], args].concat())
+        .env("OPENAPI_PEC_BASE_URL", base_url)
         .env("OPENAPI_PEC_TOKEN", "t0ken")
         .run()
-        .code(4);
+}
+
+#[test]
+fn a_refused_connection_is_named_with_where_it_went() {
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = closed.local_addr().unwrap();
+    drop(closed);
+    let run = pec_at(&format!("http://{address}"), &["renew-mailbox", "--id", ID]).code(4);
+    assert_eq!(
+        one_line(&run),
+        format!("error: pec renew-mailbox: connection refused by {address}")
+    );
+}
+
+#[test]
+fn a_name_that_does_not_resolve_is_named() {
+    let run = pec_at("https://nowhere.invalid", &["renew-mailbox", "--id", ID]).code(4);
     assert!(
-        one_line(&run).starts_with("error: pec renew-mailbox: no usable response"),
+        one_line(&run)
+            .starts_with("error: pec renew-mailbox: the name nowhere.invalid was not resolved: "),
         "{}",
         run.shown()
     );
+}
+
+#[test]
+fn a_tls_handshake_that_fails_is_a_tls_failure_with_its_cause() {
+    // An https URL to a server that speaks plain HTTP.
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(200);
+    });
+    let address = server.address();
+    let run = pec_at(
+        &format!("https://{address}"),
+        &["renew-mailbox", "--id", ID],
+    )
+    .code(4);
+    assert!(
+        one_line(&run).starts_with(&format!(
+            "error: pec renew-mailbox: TLS failure with {address}: "
+        )),
+        "{}",
+        run.shown()
+    );
+    any.assert_calls(0);
+}
+
+#[test]
+fn a_silent_server_is_a_timeout_after_the_time_given() {
+    let base_url = raw_server(None);
+    let started = std::time::Instant::now();
+    // Renewing is not idempotent: one attempt.
+    let run = pec_at(&base_url, &["renew-mailbox", "--id", ID, "--timeout", "1"]).code(4);
+    let address = base_url.trim_start_matches("http://");
+    assert_eq!(
+        one_line(&run),
+        format!("error: pec renew-mailbox: timed out waiting for the answer of {address}")
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    // A time of 0 is refused before anything is sent.
+    let run = pec_at(&base_url, &["renew-mailbox", "--id", ID, "--timeout", "0"]).code(2);
+    run.stderr_has("--timeout");
+}
+
+#[test]
+fn a_body_cut_off_says_after_how_many_bytes_and_raw_prints_them() {
+    const CUT: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 500\r\n\r\n{\"success\": true, \"data\"";
+    let run = pec_at(&raw_server(Some(CUT)), &["renew-mailbox", "--id", ID]).code(4);
+    assert!(
+        one_line(&run).starts_with(
+            "error: pec renew-mailbox: the server answered 200 OK but the body was cut off after 24 bytes"
+        ),
+        "{}",
+        run.shown()
+    );
+    let run = pec_at(
+        &raw_server(Some(CUT)),
+        &["renew-mailbox", "--id", ID, "--raw"],
+    )
+    .code(4);
+    assert_eq!(run.stdout, "{\"success\": true, \"data\"");
+}
+
+#[test]
+fn a_request_that_cannot_be_built_is_a_usage_error_and_nothing_is_sent() {
+    let server = MockServer::start();
+    let any = server.mock(|_, then| {
+        then.status(200);
+    });
+    let id = "a".repeat(100_000);
+    let run = pec(&server, &["get-mailbox", "--id", &id]).code(2);
+    let line = one_line(&run);
+    assert!(
+        line.starts_with("error: pec get-mailbox: invalid request, nothing was sent: the request cannot be built: "),
+        "{}",
+        run.shown()
+    );
+    assert!(line.len() < 300, "{line}");
+    any.assert_calls(0);
+}
+
+#[test]
+fn an_html_error_page_is_summarised_by_its_title_and_shown_whole_with_verbose_or_raw() {
+    let server = MockServer::start();
+    let page = "<html>\n<head><title>502 Bad Gateway</title></head>\n<body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body>\n</html>\n";
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}/rinnovo"));
+        then.status(502)
+            .header("content-type", "text/html")
+            .body(page);
+    });
+    let run = pec(&server, &["renew-mailbox", "--id", ID]).code(4);
+    assert_eq!(
+        one_line(&run),
+        "error: pec renew-mailbox: the server answered 502 Bad Gateway: 502 Bad Gateway"
+    );
+    let run = pec(&server, &["renew-mailbox", "--id", ID, "-v"]).code(4);
+    run.stderr_has(page);
+    let run = pec(&server, &["renew-mailbox", "--id", ID, "--raw"]).code(4);
+    assert_eq!(run.stdout, page);
+}
+
+#[test]
+fn raw_prints_an_answer_that_does_not_decode_as_it_came_and_exits_5() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path(format!("/pec/{ID}"));
+        then.status(200).body("[\"not\", \"a\", \"mailbox\"]");
+    });
+    let run = pec(&server, &["get-mailbox", "--id", ID, "--raw"]).code(5);
+    assert_eq!(run.stdout, "[\"not\", \"a\", \"mailbox\"]");
 }
 
 #[test]
@@ -133,17 +280,11 @@ fn usage_errors_exit_2_and_send_nothing() {
     // A body member its schema refuses, named by its place.
     let run = pec(
         &server,
-        &[
-            "change-mailbox-type",
-            "--id",
-            ID,
-            "--tipo-casella",
-            "PLATINUM",
-        ],
+        &["change-mailbox-space", "--id", ID, "--spazio-disco", "lots"],
     )
     .code(2);
     assert!(
-        one_line(&run).starts_with("error: the request body, tipo_casella: "),
+        one_line(&run).starts_with("error: the request body, spazio_disco: "),
         "{}",
         run.shown()
     );

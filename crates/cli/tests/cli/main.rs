@@ -7,6 +7,7 @@
 
 mod failures;
 mod help;
+mod inputs;
 mod operations;
 mod output;
 mod settings;
@@ -207,6 +208,18 @@ pub fn sparkfly_exchange(server: &httpmock::MockServer, key: &str, extra: &[&str
     ])
     .args(extra.iter().copied())
     .env("SPARKFLY_BASE_URL", server.base_url())
+}
+
+/// Sparkfly's `GET /auth` on `server`, for the identity `me` and the key `k3y`, answering
+/// `token` in `X-Auth-Token`.
+pub fn sparkfly_auth<'a>(server: &'a httpmock::MockServer, token: &str) -> httpmock::Mock<'a> {
+    server.mock(|when, then| {
+        when.method(httpmock::Method::GET)
+            .path("/auth")
+            .header("x-auth-identity", "me")
+            .header("x-auth-key", "k3y");
+        then.status(204).header("x-auth-token", token);
+    })
 }
 
 /// `credkit <args>` with no configuration.

@@ -22,6 +22,8 @@ enum Answer {
     Empty,
     /// A file, written to `--output`.
     File(&'static [u8]),
+    /// No body, a token in the service's token header: printed as `{"token": ...}`.
+    Token(&'static str),
 }
 
 /// One command and the request it must send.
@@ -151,7 +153,7 @@ fn cases(dir: &std::path::Path) -> Vec<Case> {
             "GET",
             "/auth",
             204,
-            Answer::Empty,
+            Answer::Token("issued-t0ken"),
         ),
         case(
             &["sparkfly", "list-credentials", "--member-id", "7", "--store-id", "9"],
@@ -452,6 +454,11 @@ fn every_operation_sends_what_the_library_sends_and_prints_the_answer() {
                     then.header("content-type", "application/pdf").body(*bytes);
                 }
                 Answer::Empty => {}
+                Answer::Token(token) => {
+                    if let credkit_runtime::AuthScheme::Header(name) = info.auth {
+                        then.header(name, *token);
+                    }
+                }
             }
         });
         let output = dir.join(format!("{operation}.pdf"));
@@ -467,6 +474,13 @@ fn every_operation_sends_what_the_library_sends_and_prints_the_answer() {
         match &case.answer {
             Answer::Json(value) => assert_eq!(&run.json(), value, "{service} {operation}"),
             Answer::Empty => assert_eq!(run.stdout, "", "{service} {operation}"),
+            Answer::Token(token) => {
+                assert_eq!(
+                    run.json(),
+                    json!({ "token": token }),
+                    "{service} {operation}"
+                );
+            }
             Answer::File(bytes) => {
                 assert_eq!(run.stdout, "", "{service} {operation}");
                 assert_eq!(

@@ -5,7 +5,7 @@
 use httpmock::prelude::*;
 use serde_json::json;
 
-use crate::{Credkit, TOKEN, against, file, has_script, scratch, sparkfly_exchange};
+use crate::{Credkit, TOKEN, against, file, has_script, scratch, sparkfly_auth, sparkfly_exchange};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 
@@ -82,6 +82,84 @@ fn a_dry_run_needs_no_credentials_and_asks_for_none() {
         .success();
     assert!(!run.stdout.contains("authorization"), "{}", run.shown());
     any.assert_calls(0);
+}
+
+#[test]
+fn authenticate_prints_the_token_it_obtained_and_every_other_output_keeps_it_redacted() {
+    let server = MockServer::start();
+    let exchange = sparkfly_auth(&server, "fresh-session-t0ken");
+    let key = format!("@{}", file(&scratch("authenticate"), "key", b"k3y\n"));
+    let with_key = |extra: &[&str]| {
+        let line = [
+            "sparkfly",
+            "authenticate",
+            "--x-auth-identity",
+            "me",
+            "--x-auth-key",
+            &key,
+        ];
+        Credkit::new(&line)
+            .args(extra.iter().copied())
+            .env("SPARKFLY_BASE_URL", server.base_url())
+            .run()
+    };
+    let run = with_key(&[]).success();
+    assert_eq!(run.json(), json!({ "token": "fresh-session-t0ken" }));
+
+    // -i: the header stays redacted in the head, the token is the body printed after it.
+    let run = with_key(&["-i"]).success();
+    let (head, body) = run.stdout.split_once("\n\n").unwrap();
+    assert!(
+        head.contains("\nx-auth-token: <redacted>"),
+        "{}",
+        run.shown()
+    );
+    assert_eq!(body, "{\"token\":\"fresh-session-t0ken\"}\n");
+
+    // -v: the tracing on stderr shows neither the token nor the key.
+    let run = with_key(&["-v"]).success();
+    run.stderr_has("credkit.request");
+    assert!(
+        !run.stderr.contains("fresh-session-t0ken"),
+        "{}",
+        run.shown()
+    );
+    assert!(!run.stderr.contains("k3y"), "{}", run.shown());
+    exchange.assert_calls(3);
+
+    // A dry run sends nothing, and shows the key redacted.
+    let run = with_key(&["--dry-run"]).success();
+    run.stdout_has("\nx-auth-key: <redacted>\n");
+    assert!(!run.stdout.contains("k3y"), "{}", run.shown());
+    exchange.assert_calls(3);
+
+    // The help says so.
+    let run = Credkit::new(&["sparkfly", "authenticate", "--help"])
+        .run()
+        .success();
+    run.stdout_has("Prints the token of the x-auth-token answer header as JSON on stdout");
+}
+
+#[test]
+fn authenticate_without_the_token_header_is_an_answer_that_does_not_decode() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/auth");
+        then.status(204);
+    });
+    let run = Credkit::new(&[
+        "sparkfly",
+        "authenticate",
+        "--x-auth-identity",
+        "me",
+        "--x-auth-key",
+        "k3y",
+    ])
+    .env("SPARKFLY_BASE_URL", server.base_url())
+    .run()
+    .code(5);
+    run.stderr_has("error: sparkfly authenticate: the server answered 204 No Content without the token (no x-auth-token header)");
+    assert_eq!(run.stdout, "");
 }
 
 #[test]
@@ -374,4 +452,43 @@ fn secret_flags_come_from_stdin_or_a_file_and_a_dry_run_redacts_them() {
         .run()
         .code(2);
     both_stdin.stderr_has("--body - and a secret flag's - both read stdin");
+}
+
+#[test]
+fn format_prints_a_list_as_yaml_or_one_json_line_per_item() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/v1.0/credentials");
+        then.status(200).json_body(json!({
+            "credentials": [{ "credential": { "id": 1 } }, { "credential": { "id": 2 } }],
+            "page": 1
+        }));
+    });
+    let list = |format: &str| {
+        against(
+            &server,
+            &["sparkfly", "list-credentials", "--format", format],
+        )
+        .run()
+        .success()
+    };
+    assert_eq!(
+        list("ndjson").stdout,
+        "{\"credential\":{\"id\":1}}\n{\"credential\":{\"id\":2}}\n"
+    );
+    assert_eq!(
+        list("yaml").stdout,
+        "credentials:\n- credential:\n    id: 1\n- credential:\n    id: 2\npage: 1\n"
+    );
+    assert_eq!(
+        list("json").json(),
+        json!({"credentials": [{"credential": {"id": 1}}, {"credential": {"id": 2}}], "page": 1})
+    );
+    let run = against(
+        &server,
+        &["sparkfly", "list-credentials", "--format", "xml"],
+    )
+    .run()
+    .code(2);
+    run.stderr_has("[possible values: json, yaml, ndjson]");
 }

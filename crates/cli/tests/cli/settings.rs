@@ -12,7 +12,7 @@ mod modi_operator;
 
 use modi_operator::{OPERATOR_ID, Operator};
 
-use crate::{Credkit, Run, file, scratch};
+use crate::{Credkit, Run, file, scratch, sparkfly_auth};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 
@@ -273,13 +273,7 @@ fn rentri_requests_are_signed_with_the_certificate_from_a_p12_and_its_password_c
 #[test]
 fn sparkfly_exchanges_identity_and_key_for_its_token_first() {
     let server = MockServer::start();
-    let exchange = server.mock(|when, then| {
-        when.method(GET)
-            .path("/auth")
-            .header("x-auth-identity", "me")
-            .header("x-auth-key", "k3y");
-        then.status(204).header("x-auth-token", "exchanged");
-    });
+    let exchange = sparkfly_auth(&server, "exchanged");
     let call = server.mock(|when, then| {
         when.method(GET)
             .path("/v1.0/credentials/12")
