@@ -28,6 +28,7 @@ pub mod normalize;
 pub mod parse;
 pub mod problem;
 pub mod read_write;
+pub mod schema_refs;
 pub mod shapes;
 pub mod short_names;
 pub mod spec;
