@@ -19,6 +19,7 @@ pub mod discriminator;
 pub mod drift;
 pub mod generate;
 pub mod json_tree;
+pub mod member_names;
 pub mod metadata;
 pub mod mock;
 pub mod model;
