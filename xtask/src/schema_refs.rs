@@ -20,26 +20,36 @@ pub fn component(pointer: &str) -> Option<String> {
         .map(|name| name.replace("~1", "/").replace("~0", "~"))
 }
 
-/// Every value on `value`'s chain of local references, `value` first and what the chain ends
-/// at last; `None` when a reference does not resolve or the chain comes back on itself.
-pub fn chain<'a>(root: &'a Value, value: &'a Value) -> Option<Vec<&'a Value>> {
+/// `value`'s chain of local references: each value on it, `value` first.
+pub struct Chain<'a> {
+    pub hops: Vec<&'a Value>,
+    /// The last hop is no reference; false when a reference does not resolve (or leaves the
+    /// file) or the chain comes back on itself, the last hop being the reference that does.
+    pub ends: bool,
+}
+
+/// Follows `value`'s chain of local references as far as it leads somewhere new.
+pub fn chain<'a>(root: &'a Value, value: &'a Value) -> Chain<'a> {
     let mut passed: Vec<&str> = Vec::new();
     let mut hops = vec![value];
     let mut current = value;
     while let Some(pointer) = target(current) {
-        if passed.contains(&pointer) {
-            return None;
+        match root.pointer(pointer) {
+            Some(next) if !passed.contains(&pointer) => {
+                passed.push(pointer);
+                current = next;
+                hops.push(current);
+            }
+            _ => return Chain { hops, ends: false },
         }
-        passed.push(pointer);
-        current = root.pointer(pointer)?;
-        hops.push(current);
     }
-    Some(hops)
+    Chain { hops, ends: true }
 }
 
 /// What `value`'s chain of references ends at (`value` itself when it is no reference).
 pub fn follow<'a>(root: &'a Value, value: &'a Value) -> Option<&'a Value> {
-    chain(root, value).and_then(|hops| hops.last().copied())
+    let chain = chain(root, value);
+    chain.ends.then(|| chain.hops.last().copied()).flatten()
 }
 
 /// `schema` followed, and every schema its `allOf` reaches (through references and nested
@@ -234,7 +244,7 @@ mod tests {
         }}});
         let a = json!({ "$ref": "#/components/schemas/A" });
         assert_eq!(follow(&root, &a), Some(&json!({ "type": "string" })));
-        assert_eq!(chain(&root, &a).map(|hops| hops.len()), Some(3));
+        assert_eq!(chain(&root, &a).hops.len(), 3);
         let looping = json!({ "$ref": "#/components/schemas/Loop" });
         assert_eq!(follow(&root, &looping), None);
         let dangling = json!({ "$ref": "#/components/schemas/Nowhere" });
