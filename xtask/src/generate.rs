@@ -56,6 +56,10 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
 
     let types = builder::module_items(&mut file, "types")
         .ok_or_else(|| vec![spec.problem(None, "progenitor's output has no `types` module")])?;
+    let twice = crate::type_names::declared_twice(spec, service, types);
+    if !twice.is_empty() {
+        return Err(twice);
+    }
     if let Some(error_schema) = &service.error_schema
         && !declares(types, &error_schema.rust)
     {

@@ -36,6 +36,7 @@ pub mod spec;
 pub mod surface;
 pub mod tag_features;
 pub mod type_builders;
+pub mod type_names;
 pub mod upstream;
 pub mod workspace;
 
