@@ -9,6 +9,22 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`AttachScanBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    pub struct AttachScanBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub note: Option<String>,
+        #[serde(rename = "Note", skip_serializing_if = "::std::option::Option::is_none")]
+        pub note_2: Option<String>,
+        pub scan: credkit_runtime::FilePart,
+    }
+
+    impl AttachScanBody {
+        pub fn builder() -> builder::AttachScanBody {
+            Default::default()
+        }
+    }
+
     ///`ErrorBody`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ErrorBody {
@@ -140,6 +156,61 @@ pub mod types {
     pub mod builder {
         use credkit_runtime::Input;
         use credkit_runtime::contract::input;
+        #[derive(Clone, Debug)]
+        pub struct AttachScanBody {
+            note: Result<Option<String>, String>,
+            note_2: Result<Option<String>, String>,
+            scan: Result<credkit_runtime::FilePart, String>,
+        }
+
+        impl Default for AttachScanBody {
+            fn default() -> Self {
+                Self {
+                    note: Ok(Default::default()),
+                    note_2: Ok(Default::default()),
+                    scan: Err("no value supplied for scan".to_string()),
+                }
+            }
+        }
+
+        impl AttachScanBody {
+            pub fn note(mut self, value: impl Input<Option<String>>) -> Self {
+                self.note = input(value, "note");
+                self
+            }
+            pub fn note_2(mut self, value: impl Input<Option<String>>) -> Self {
+                self.note_2 = input(value, "note_2");
+                self
+            }
+            pub fn scan(mut self, value: impl Input<credkit_runtime::FilePart>) -> Self {
+                self.scan = input(value, "scan");
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<AttachScanBody> for super::AttachScanBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AttachScanBody,
+            ) -> Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    note: value.note?,
+                    note_2: value.note_2?,
+                    scan: value.scan?,
+                })
+            }
+        }
+
+        impl ::std::convert::From<super::AttachScanBody> for AttachScanBody {
+            fn from(value: super::AttachScanBody) -> Self {
+                Self {
+                    note: Ok(value.note),
+                    note_2: Ok(value.note_2),
+                    scan: Ok(value.scan),
+                }
+            }
+        }
+
         #[derive(Clone, Debug)]
         pub struct LedgerEntry {
             crate_: Result<Option<i64>, String>,
@@ -537,6 +608,11 @@ Sends a `GET` request to `/entries/{entry-id}`*/
     pub fn client(&self) -> builder::Client<'_> {
         builder::Client::new(self)
     }
+
+    ///Sends a `POST` request to `/entries/{entry-id}/scans`
+    pub fn attach_scan(&self) -> builder::AttachScan<'_> {
+        builder::AttachScan::new(self)
+    }
 }
 
 /// Types for composing operation parameters.
@@ -613,6 +689,58 @@ pub mod builder {
             self.0.send_json(&[200u16], super::shapes::at(0)).await
         }
     }
+
+    ///Builder for [`Client::attach_scan`](super::Client::attach_scan): `POST /entries/{entry-id}/scans`.
+    #[derive(Debug, Clone)]
+    pub struct AttachScan<'a, EntryIdInput = Missing>(
+        Call<'a, EntryIdInput>,
+        Result<types::builder::AttachScanBody, String>,
+    );
+    impl<'a> AttachScan<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(call(client, 2, ""), Ok(Default::default()))
+        }
+    }
+
+    impl<'a, EntryIdInput> AttachScan<'a, EntryIdInput> {
+        pub fn entry_id(self, value: impl Input<String>) -> AttachScan<'a, Set> {
+            AttachScan(
+                self.0.path("entry_id", "entry-id", value.try_into()).set(),
+                self.1,
+            )
+        }
+
+        pub fn body(self, value: impl Input<types::builder::AttachScanBody>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
+                types::builder::AttachScanBody,
+            ) -> types::builder::AttachScanBody,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+    }
+
+    impl<'a> AttachScan<'a, Set> {
+        ///Sends the request; exists once `entry_id` is set (until then the builder's type parameter is `Missing`), so a call that lacks one does not compile.
+        pub async fn send(self) -> Sent<()> {
+            self.0
+                .multipart(
+                    built::<types::AttachScanBody, _>(self.1),
+                    |body, form| {
+                        form
+                            .value("Note", &body.note_2)
+                            .value("note", &body.note)
+                            .file("scan", body.scan, "")
+                    },
+                )
+                .send_empty(&[204u16])
+                .await
+        }
+    }
 }
 
 /// Items consumers will typically use such as the Client.
@@ -632,6 +760,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     operations: &[
         OperationMeta::new("new", "POST", "/entries"),
         OperationMeta::new("client", "GET", "/entries/{entry-id}").idempotent(),
+        OperationMeta::new("attach_scan", "POST", "/entries/{entry-id}/scans"),
     ],
     credential_headers: &[],
     follow_redirects: true,

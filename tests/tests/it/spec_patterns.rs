@@ -163,6 +163,36 @@ async fn members_spelled_alike_get_a_field_each_and_keep_their_names_on_the_wire
 }
 
 #[tokio::test]
+async fn multipart_parts_spelled_alike_are_sent_under_their_own_names() {
+    use ok_names_that_meet::types::AttachScanBody;
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/entries/e-1/scans")
+                .body_includes("name=\"note\"\r\n\r\nlower\r\n")
+                .body_includes("name=\"Note\"\r\n\r\nUpper\r\n")
+                .body_includes("name=\"scan\"; filename=\"scan\"");
+            then.status(204);
+        })
+        .await;
+    let body = AttachScanBody {
+        note: Some("lower".into()),
+        note_2: Some("Upper".into()),
+        scan: credkit_runtime::FilePart::bytes(b"%PDF".to_vec()),
+    };
+    let answer = client::<ok_names_that_meet::Client>(&server)
+        .attach_scan()
+        .entry_id("e-1")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 204);
+    mock.assert_async().await;
+}
+
+#[tokio::test]
 async fn a_camel_case_operation_id_is_a_snake_case_method() {
     let server = MockServer::start_async().await;
     let mock = server
