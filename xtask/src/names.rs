@@ -2,6 +2,9 @@
 //! credkit emits beside their output (`SERVICE`, `ServiceError`, custom types, mocks) names the
 //! same items whatever the spec's naming: `problem-details` → `ProblemDetails`,
 //! `getThing` → `get_thing`, `type` → `type_`, `2fa` → `X2fa` (a type) or `_2fa` (a method).
+//! Where two spec names would meet in one Rust name, the choice is made here too: the fields
+//! of an object's members ([`member_fields`]), and the names the generated client and each
+//! operation's builder keep for themselves ([`client_item`], [`builder_item`]).
 
 use heck::{ToPascalCase, ToSnakeCase};
 use unicode_ident::{is_xid_continue, is_xid_start};
