@@ -737,7 +737,7 @@ fn body_hand_over(body: &RequestBody, value: TokenStream) -> TokenStream {
         BodyEncoding::Multipart => {
             let parts = body.members.iter().map(|member| {
                 let name = &member.name;
-                let field = format_ident!("{}", names::field_name(name));
+                let field = format_ident!("{}", member.field);
                 match &member.file {
                     Some(media) => quote!(.file(#name, body.#field, #media)),
                     None => quote!(.value(#name, &body.#field)),

@@ -61,7 +61,7 @@ pub fn tag_alternatives(doc: &mut Value) {
         let Some(schema) = doc.pointer(&pointer) else {
             continue;
         };
-        let place = match declared(doc, schema, &property, 0) {
+        let place = match declared(doc, schema, &property) {
             Some(Declared::NotText) | None => continue,
             Some(place) => place,
         };
@@ -114,34 +114,34 @@ enum Declared {
     NotText,
 }
 
-/// How `schema` (of `doc`) declares `property`, if it does; `depth` stops a cycle of
-/// references.
-fn declared(doc: &Value, schema: &Value, property: &str, depth: usize) -> Option<Declared> {
-    if depth > 8 {
-        return None;
-    }
-    let schema = match schema.get("$ref").and_then(Value::as_str) {
-        Some(reference) => doc.pointer(reference.strip_prefix('#')?)?,
-        None => schema,
-    };
-    if let Some(member) = schema.get("properties").and_then(|p| p.get(property)) {
+/// How `schema` (of `doc`) declares `property`, if it does: among its own `properties`, else in
+/// the first part of its `allOf` (followed through references, `crate::schema_refs`) that does.
+fn declared(doc: &Value, schema: &Value, property: &str) -> Option<Declared> {
+    let schema = crate::schema_refs::follow(doc, schema)?;
+    let kind = |part: &Value| {
+        let member = part.get("properties")?.get(property)?;
         let is_text = member.get("type").and_then(Value::as_str) == Some("string")
             && member.get("enum").is_none()
             && member.get("$ref").is_none();
+        Some(is_text)
+    };
+    if let Some(is_text) = kind(schema) {
         return Some(if is_text {
             Declared::Own
         } else {
             Declared::NotText
         });
     }
-    let members = schema.get("allOf").and_then(Value::as_array)?;
-    members
+    let parts = crate::schema_refs::all_of_parts(doc, schema);
+    let is_text = parts
         .iter()
-        .find_map(|member| declared(doc, member, property, depth + 1))
-        .map(|found| match found {
-            Declared::Own | Declared::Composed => Declared::Composed,
-            Declared::NotText => Declared::NotText,
-        })
+        .filter(|part| !std::ptr::eq(**part, schema))
+        .find_map(|part| kind(part))?;
+    Some(if is_text {
+        Declared::Composed
+    } else {
+        Declared::NotText
+    })
 }
 
 /// Every reference that is a member of an `allOf` in `value`.

@@ -49,12 +49,17 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     builder::generate_builders(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
     builder::move_argument_docs(&mut file);
+    drop_unvalidated_constructors(&mut file);
     crate::type_builders::keep_request_builders(&mut file);
     crate::tag_features::gate_methods(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot gate by tag: {m}"))])?;
 
     let types = builder::module_items(&mut file, "types")
         .ok_or_else(|| vec![spec.problem(None, "progenitor's output has no `types` module")])?;
+    let twice = crate::type_names::declared_twice(spec, service, types);
+    if !twice.is_empty() {
+        return Err(twice);
+    }
     if let Some(error_schema) = &service.error_schema
         && !declares(types, &error_schema.rust)
     {
@@ -87,6 +92,18 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     shorten_names(&mut file);
 
     render(spec, &file, "the generated code")
+}
+
+/// Removes progenitor's `Client::new` and `Client::new_with_client`: they take any base URL and
+/// runtime, skipping what `Client::builder()` checks (an https URL, the credentials, the
+/// environment). The builder makes the client through `GeneratedClient::from_parts`.
+fn drop_unvalidated_constructors(file: &mut syn::File) {
+    file.items.retain(|item| {
+        !matches!(item, Item::Impl(block)
+            if block.trait_.is_none()
+                && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
+                && block.items.iter().any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new_with_client")))
+    });
 }
 
 /// Short names in the modules that repeat them per operation and per type (`short_names.rs`).
@@ -145,7 +162,7 @@ pub(crate) fn run_progenitor(
         .map_err(|error| {
             vec![spec.problem(None, format!("progenitor refused the spec{what}: {error}"))]
         })?;
-    syn::parse2(tokens).map_err(|e| {
+    syn::parse2(crate::member_names::restore_wire_names(tokens)).map_err(|e| {
         vec![spec.problem(
             None,
             format!("progenitor produced unparsable code{what}: {e}"),

@@ -132,7 +132,7 @@ pub fn emit(service: &Service) -> TokenStream {
             const SERVICE: &'static credkit_runtime::ServiceInfo = &SERVICE;
 
             fn from_parts(base_url: &str, http: reqwest::Client, runtime: credkit_runtime::Runtime) -> Self {
-                Self::new_with_client(base_url, http, runtime)
+                Self { baseurl: base_url.to_owned(), client: http, inner: runtime }
             }
 
             fn runtime(&self) -> &credkit_runtime::Runtime {

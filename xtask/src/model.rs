@@ -392,6 +392,8 @@ pub struct RequestBody {
 pub struct BodyMember {
     /// As sent in the JSON object: `current_pin`.
     pub name: String,
+    /// The field of the body's Rust type that holds it ([`crate::names::member_fields`]).
+    pub field: String,
     /// Listed in the object's `required`.
     pub required: bool,
     /// The member's `description` (or its schema's), trimmed; empty when neither has one.

@@ -2,6 +2,9 @@
 //! credkit emits beside their output (`SERVICE`, `ServiceError`, custom types, mocks) names the
 //! same items whatever the spec's naming: `problem-details` → `ProblemDetails`,
 //! `getThing` → `get_thing`, `type` → `type_`, `2fa` → `X2fa` (a type) or `_2fa` (a method).
+//! Where two spec names would meet in one Rust name, the choice is made here too: the fields
+//! of an object's members ([`member_fields`]), and the names the generated client and each
+//! operation's builder keep for themselves ([`client_item`], [`builder_item`]).
 
 use heck::{ToPascalCase, ToSnakeCase};
 use unicode_ident::{is_xid_continue, is_xid_start};
@@ -69,9 +72,99 @@ pub fn mock_when_name(id: &str) -> String {
     )
 }
 
+/// What the generated `Client` itself has under the method name `rust`, which an operation's
+/// method cannot take. (progenitor's `new` and `new_with_client` are removed, so an operation
+/// may be called `new`; `client`, `baseurl` and `inner` are methods of a trait, which an
+/// inherent method of that name does not clash with.)
+pub fn client_item(rust: &str) -> Option<&'static str> {
+    (rust == "builder").then_some("`Client::builder()`, which makes a client")
+}
+
+/// What every operation's builder has under the setter name `rust` (`body` and `body_map` only
+/// when the operation has a body), which a parameter's setter cannot take.
+pub fn builder_item(rust: &str, has_body: bool) -> Option<&'static str> {
+    match rust {
+        "new" => Some("its constructor `new`"),
+        "send" => Some("`send`, which sends the request"),
+        "body" | "body_map" if has_body => Some("the request body's setters `body` and `body_map`"),
+        _ => None,
+    }
+}
+
 /// The field or setter progenitor generates for a parameter or member `name`.
 pub fn field_name(name: &str) -> String {
     recase(name, ToSnakeCase::to_snake_case, "_")
+}
+
+/// The field typify generates for the member `name` of an object (`2nd` → `x2nd`).
+pub fn member_field(name: &str) -> String {
+    recase(name, ToSnakeCase::to_snake_case, "x")
+}
+
+/// The Rust fields of one object's members, `wire` in the order typify merges them: each is
+/// spelled as typify spells it (as [`field_name`], but `x2nd`, not `_2nd`) unless another member, or a field typify adds
+/// itself (`taken`: `extra`, the flattened map of `additionalProperties`), would get the same
+/// name. Of members spelled alike (`name` and `Name`, `user_name` and `userName`, `self` and
+/// `Self`, `''` and `$`), the one already spelled so keeps it (else the first), and each other
+/// gets the first free `_2`, `_3`, ... (`name_2`, `self_2`, `x_2`).
+pub fn member_fields(wire: &[&str], taken: &[&str]) -> Vec<String> {
+    let spelled: Vec<String> = wire.iter().map(|name| member_field(name)).collect();
+    let keeps = |index: usize| {
+        let alike = |other: usize| spelled[other] == spelled[index];
+        !taken.contains(&spelled[index].as_str())
+            && match (0..wire.len()).find(|&other| alike(other) && wire[other] == spelled[other]) {
+                Some(exact) => exact == index,
+                None => (0..wire.len()).find(|&other| alike(other)) == Some(index),
+            }
+    };
+    let mut used: Vec<String> = taken.iter().map(|t| (*t).to_owned()).collect();
+    used.extend(
+        (0..wire.len())
+            .filter(|&i| keeps(i))
+            .map(|i| spelled[i].clone()),
+    );
+    (0..wire.len())
+        .map(|index| {
+            if keeps(index) {
+                return spelled[index].clone();
+            }
+            let stem = spelled[index].trim_end_matches('_');
+            let free = (2..)
+                .map(|n| format!("{stem}_{n}"))
+                .find(|candidate| !used.contains(candidate))
+                .expect("an unused number exists");
+            used.push(free.clone());
+            free
+        })
+        .collect()
+}
+
+/// Where a member key that typify reads as `field` starts carrying its wire name (see
+/// [`member_key`]): a private-use character, which no spec name uses and which typify's
+/// spelling drops.
+const WIRE_MARK: char = '\u{E000}';
+/// The wire name's characters follow, each moved into the supplementary private use area.
+const WIRE_OFFSET: u32 = 0xF0000;
+
+/// The member key credkit gives typify for a member whose Rust field is `field` rather than
+/// typify's spelling of `wire`: typify spells it `field` and writes it into the field's
+/// `#[serde(rename)]`, where [`wire_name`] finds `wire` again. `None` for a wire name with a
+/// character beyond the basic plane (no room to carry it).
+pub fn member_key(field: &str, wire: &str) -> Option<String> {
+    let carried: String = wire
+        .chars()
+        .map(|c| char::from_u32(WIRE_OFFSET + c as u32).filter(|_| c as u32 <= 0xFFFF))
+        .collect::<Option<_>>()?;
+    Some(format!("{field}{WIRE_MARK}{carried}"))
+}
+
+/// The wire name a key of [`member_key`] carries; `None` for any other text.
+pub fn wire_name(key: &str) -> Option<String> {
+    let (_, carried) = key.split_once(WIRE_MARK)?;
+    carried
+        .chars()
+        .map(|c| char::from_u32((c as u32).checked_sub(WIRE_OFFSET)?))
+        .collect()
 }
 
 /// `documenti_errati` → `DocumentiErrati`, `STANDARD` → `Standard`, `2FA` → `V2fa`: the variants
@@ -132,6 +225,51 @@ mod tests {
         assert_eq!(variant_name("in attesa-di"), "InAttesaDi");
         assert_eq!(variant_name("2FA"), "V2fa");
         assert_eq!(variant_name("self"), "Self_");
+    }
+
+    #[test]
+    fn members_spelled_alike_get_one_field_each_and_the_exact_spelling_keeps_its_name() {
+        let wire = [
+            "Name",
+            "name",
+            "userName",
+            "user_name",
+            "self",
+            "Self",
+            "",
+            "$",
+            "extra",
+            "2nd",
+            "name_2",
+        ];
+        assert_eq!(
+            member_fields(&wire, &["extra"]),
+            [
+                "name_3",
+                "name",
+                "user_name_2",
+                "user_name",
+                "self_",
+                "self_2",
+                "x",
+                "x_2",
+                "extra_2",
+                "x2nd",
+                "name_2",
+            ]
+        );
+        // Each chosen field is what typify makes of the key credkit hands it, and the key
+        // carries the wire name back.
+        for (field, wire) in member_fields(&wire, &["extra"]).iter().zip(&wire) {
+            let key = member_key(field, wire).unwrap();
+            assert_eq!(
+                &recase(&key, ToSnakeCase::to_snake_case, "x"),
+                field,
+                "{wire}"
+            );
+            assert_eq!(wire_name(&key).as_deref(), Some(*wire));
+        }
+        assert_eq!(wire_name("name"), None);
     }
 
     #[test]

@@ -114,6 +114,7 @@ pub fn for_progenitor(
         .unwrap_or_default();
     merge_object_unions(&mut doc, &schemas);
     keep_unsupported_patterns_as_documentation(&mut doc);
+    crate::member_names::distinct_fields(&mut doc);
 
     let mut problems = Vec::new();
     for (name, schema) in doc

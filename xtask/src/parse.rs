@@ -7,6 +7,7 @@
 //! and of its schemas, are reported in one run.
 
 mod callbacks;
+mod cycles;
 mod nodes;
 mod openapi31;
 mod operations;
@@ -51,14 +52,19 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
             doc,
             ..spec.clone()
         }),
-        Err(refused) => {
-            return Err(refused
-                .into_iter()
-                .map(|(place, message)| spec.problem(Some(place), message))
-                .collect());
-        }
+        Err(refused) => return Err(located(spec, refused)),
     };
     let spec = converted.as_ref().unwrap_or(spec);
+    // Before any pass follows a reference: a loop of `allOf` would never end.
+    let settled = match cycles::settle(&spec.doc) {
+        Ok(None) => None,
+        Ok(Some(doc)) => Some(Spec {
+            doc,
+            ..spec.clone()
+        }),
+        Err(refused) => return Err(located(spec, refused)),
+    };
+    let spec = settled.as_ref().unwrap_or(spec);
     let mut problems = Problems {
         spec,
         found: Vec::new(),
@@ -162,6 +168,14 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
         }
         _ => Err(found),
     }
+}
+
+/// Problems at `(place, message)`, naming `spec`'s file.
+fn located(spec: &Spec, refused: Vec<(String, String)>) -> Vec<Problem> {
+    refused
+        .into_iter()
+        .map(|(place, message)| spec.problem(Some(place), message))
+        .collect()
 }
 
 fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {

@@ -98,15 +98,11 @@ impl Spec {
         operations
     }
 
-    /// Follows a local `$ref` (`#/components/...`) once; other values are returned as they are.
+    /// Follows a chain of local `$ref`s (`#/components/...`) to its end; other values are
+    /// returned as they are. `None` when a reference does not resolve or comes back on itself
+    /// ([`crate::schema_refs::follow`]).
     pub fn resolve<'a>(&'a self, value: &'a Value) -> Option<&'a Value> {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(reference) => {
-                let pointer = reference.strip_prefix('#')?;
-                self.doc.pointer(pointer)
-            }
-            None => Some(value),
-        }
+        crate::schema_refs::follow(&self.doc, value)
     }
 
     /// `info.<key>` as a string.

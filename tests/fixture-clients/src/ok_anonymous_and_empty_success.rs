@@ -65,42 +65,6 @@ pub struct Client {
     pub(crate) inner: credkit_runtime::Runtime,
 }
 
-impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str, inner: credkit_runtime::Runtime) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap(), inner)
-    }
-
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(
-        baseurl: &str,
-        client: reqwest::Client,
-        inner: credkit_runtime::Runtime,
-    ) -> Self {
-        Self {
-            baseurl: baseurl.to_string(),
-            client,
-            inner,
-        }
-    }
-}
-
 impl ClientInfo<credkit_runtime::Runtime> for Client {
     fn api_version() -> &'static str {
         "1"
@@ -219,7 +183,11 @@ impl credkit_runtime::GeneratedClient for Client {
         http: reqwest::Client,
         runtime: credkit_runtime::Runtime,
     ) -> Self {
-        Self::new_with_client(base_url, http, runtime)
+        Self {
+            baseurl: base_url.to_owned(),
+            client: http,
+            inner: runtime,
+        }
     }
 
     fn runtime(&self) -> &credkit_runtime::Runtime {

@@ -1,7 +1,9 @@
 //! The naming and schema patterns of real specs, over HTTP, through the clients generated from
 //! the generator's fixtures: operations sharing a path under other names, camelCase and
 //! kebab-case ids and paths, parameters and members named like Rust keywords or starting with
-//! a digit (`ok_awkward_names.yaml`, `ok_camel_case_operation_id.yaml`), `oneOf` unions in a
+//! a digit (`ok_awkward_names.yaml`, `ok_camel_case_operation_id.yaml`), members that meet
+//! once they are Rust and a member that extends its own type (`ok_names_that_meet.yaml`),
+//! `oneOf` unions in a
 //! request (`ok_unions.yaml`), a `oneOf` told apart by its discriminator alone
 //! (`ok_discriminated_union.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
 //! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`),
@@ -9,7 +11,8 @@
 
 use credkit_fixture_clients::{
     ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
-    ok_discriminated_union, ok_idempotent_by_method, ok_nullable_ref, ok_unions,
+    ok_discriminated_union, ok_idempotent_by_method, ok_names_that_meet, ok_nullable_ref,
+    ok_unions,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
@@ -93,6 +96,102 @@ async fn awkward_names_reach_the_wire_as_the_spec_spells_them() {
     for mock in [get, delete, check, type_] {
         mock.assert_async().await;
     }
+}
+
+#[tokio::test]
+async fn members_spelled_alike_get_a_field_each_and_keep_their_names_on_the_wire() {
+    use ok_names_that_meet::types::{LedgerEntry, LedgerEntryParent};
+    let server = MockServer::start_async().await;
+    // Every member as the spec spells it: twins by case or punctuation, keywords, a digit
+    // first, names with no letter, and the self-extending `parent` with its own `depth`.
+    let entry = json!({
+        "id": "e-1", "Id": 41, "name": "rent", "Name": "Rent", "user_name": "ada",
+        "userName": "Ada", "self": "/entries/e-1", "Self": true, "type": "debit", "crate": 3,
+        "super": "books", "2nd-line": "flat 2", "": "blank", "$": 12.5,
+    });
+    let mut stored = entry.clone();
+    stored["parent"] = json!({ "id": "e-0", "Id": 40, "depth": 1, "Name": "Deposit" });
+    let open = server
+        .mock_async(|when, then| {
+            when.method(POST).path("/entries").json_body(entry.clone());
+            then.status(201).json_body(stored.clone());
+        })
+        .await;
+    let read = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/entries/e%201");
+            then.status(200)
+                .json_body(json!({ "id": "e 1", "Id": 7, "self": "/entries/e%201" }));
+        })
+        .await;
+    let client = client::<ok_names_that_meet::Client>(&server);
+
+    // An operation called `new` beside the client's constructors, and one called `client`.
+    let sent = LedgerEntry {
+        id: "e-1".into(),
+        id_2: 41,
+        name: Some("rent".into()),
+        name_2: Some("Rent".into()),
+        user_name: Some("ada".into()),
+        user_name_2: Some("Ada".into()),
+        self_: Some(true),
+        self_2: Some("/entries/e-1".into()),
+        type_: Some("debit".into()),
+        crate_: Some(3),
+        super_: Some("books".into()),
+        x2nd_line: Some("flat 2".into()),
+        x: Some("blank".into()),
+        x_2: Some(12.5),
+        parent: None,
+    };
+    let answer = client.new().body(sent.clone()).send().await.unwrap();
+    let parent: &LedgerEntryParent = answer.parent.as_deref().unwrap();
+    assert_eq!(
+        (parent.id.as_str(), parent.id_2, parent.depth),
+        ("e-0", 40, Some(1))
+    );
+    assert_eq!(parent.name_2.as_deref(), Some("Deposit"));
+    assert_eq!(parent.name, None);
+    let mut expected = sent;
+    expected.parent.clone_from(&answer.parent);
+    assert_eq!(*answer, expected);
+
+    let read_back = client.client().entry_id("e 1").send().await.unwrap();
+    assert_eq!((read_back.id.as_str(), read_back.id_2), ("e 1", 7));
+    assert_eq!(read_back.self_2.as_deref(), Some("/entries/e%201"));
+    assert_eq!(read_back.self_, None);
+    open.assert_async().await;
+    read.assert_async().await;
+}
+
+#[tokio::test]
+async fn multipart_parts_spelled_alike_are_sent_under_their_own_names() {
+    use ok_names_that_meet::types::AttachScanBody;
+    let server = MockServer::start_async().await;
+    let mock = server
+        .mock_async(|when, then| {
+            when.method(POST)
+                .path("/entries/e-1/scans")
+                .body_includes("name=\"note\"\r\n\r\nlower\r\n")
+                .body_includes("name=\"Note\"\r\n\r\nUpper\r\n")
+                .body_includes("name=\"scan\"; filename=\"scan\"");
+            then.status(204);
+        })
+        .await;
+    let body = AttachScanBody {
+        note: Some("lower".into()),
+        note_2: Some("Upper".into()),
+        scan: credkit_runtime::FilePart::bytes(b"%PDF".to_vec()),
+    };
+    let answer = client::<ok_names_that_meet::Client>(&server)
+        .attach_scan()
+        .entry_id("e-1")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 204);
+    mock.assert_async().await;
 }
 
 #[tokio::test]

@@ -7,9 +7,6 @@ use serde_json::Value;
 use super::schema::{Document, Kind, Schema, view};
 use super::{Class, Difference};
 
-/// How deep nested members are followed (a recursive schema stops there).
-const MAX_DEPTH: usize = 16;
-
 /// Which way a schema travels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {
@@ -53,7 +50,7 @@ impl<'a> Members<'a, '_> {
             required,
             deviation,
         };
-        self.node(ours, theirs, &root, 0);
+        self.node(ours, theirs, &root, &mut Vec::new());
     }
 
     /// `request member \`ChangePinRequest.new_pin\``, or the root's name.
@@ -75,7 +72,15 @@ impl<'a> Members<'a, '_> {
         ));
     }
 
-    fn node(&mut self, ours: &'a Value, theirs: &'a Value, at: &Node<'a>, depth: usize) {
+    /// Compares `ours` with `theirs`, and their members and items; `entered` holds the pairs
+    /// being compared, so that a recursive schema is compared once, not again inside itself.
+    fn node(
+        &mut self,
+        ours: &'a Value,
+        theirs: &'a Value,
+        at: &Node<'a>,
+        entered: &mut Vec<(*const Value, *const Value)>,
+    ) {
         let o = view(self.ours, ours);
         let t = view(self.theirs, theirs);
         let at = Node {
@@ -104,9 +109,11 @@ impl<'a> Members<'a, '_> {
         }
         self.nullable(&o, &t, &at);
         self.values(&o, &t, &at);
-        if depth >= MAX_DEPTH {
+        let pair = (std::ptr::from_ref(ours), std::ptr::from_ref(theirs));
+        if entered.contains(&pair) {
             return;
         }
+        entered.push(pair);
         match (&o.kind, &t.kind) {
             (Kind::Array(Some(ours)), Kind::Array(Some(theirs))) => {
                 let items = Node {
@@ -114,7 +121,7 @@ impl<'a> Members<'a, '_> {
                     required: true,
                     deviation: at.deviation,
                 };
-                self.node(ours, theirs, &items, depth + 1);
+                self.node(ours, theirs, &items, entered);
             }
             (
                 Kind::Object {
@@ -149,7 +156,7 @@ impl<'a> Members<'a, '_> {
                         ),
                         Some((_, their_member)) => {
                             self.required(theirs_required.contains(name), &member_at);
-                            self.node(member, their_member, &member_at, depth + 1);
+                            self.node(member, their_member, &member_at, entered);
                         }
                     }
                 }
@@ -179,6 +186,7 @@ impl<'a> Members<'a, '_> {
             }
             _ => {}
         }
+        entered.pop();
     }
 
     /// Required here (`at.required`) and upstream (`theirs`). An answer member credkit keeps

@@ -9,9 +9,6 @@ use serde_json::Value;
 
 use crate::parse::DEVIATION;
 
-/// How many `$ref`s one chain may follow before it is taken as a loop.
-const MAX_HOPS: usize = 32;
-
 /// One OpenAPI document, raw: the hand-written spec or the published definition.
 #[derive(Clone, Copy)]
 pub struct Document<'a> {
@@ -35,37 +32,24 @@ impl<'a> Document<'a> {
         Self { root }
     }
 
-    /// Follows `value`'s chain of local references.
+    /// Follows `value`'s chain of local references (`crate::schema_refs::chain`).
     pub fn follow(&self, value: &'a Value) -> Followed<'a> {
-        let mut followed = Followed {
-            value: Some(value),
-            component: None,
-            deviation: None,
-            nullable: false,
-        };
-        let mut current = value;
-        for _ in 0..MAX_HOPS {
-            if followed.deviation.is_none() {
-                followed.deviation = current.get(DEVIATION).and_then(Value::as_str);
-            }
-            followed.nullable |= current.get("nullable").and_then(Value::as_bool) == Some(true);
-            let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
-                followed.value = Some(current);
-                return followed;
-            };
-            if let Some(name) = reference.strip_prefix("#/components/schemas/") {
-                followed.component = Some(name.replace("~1", "/").replace("~0", "~"));
-            }
-            match reference
-                .strip_prefix('#')
-                .and_then(|p| self.root.pointer(p))
-            {
-                Some(next) => current = next,
-                None => break,
-            }
+        let chain = crate::schema_refs::chain(self.root, value);
+        let hops = &chain.hops;
+        Followed {
+            value: chain.ends.then(|| hops.last().copied()).flatten(),
+            component: hops
+                .iter()
+                .rev()
+                .filter_map(|hop| crate::schema_refs::target(hop))
+                .find_map(crate::schema_refs::component),
+            deviation: hops
+                .iter()
+                .find_map(|hop| hop.get(DEVIATION).and_then(Value::as_str)),
+            nullable: hops
+                .iter()
+                .any(|hop| hop.get("nullable").and_then(Value::as_bool) == Some(true)),
         }
-        followed.value = None;
-        followed
     }
 }
 
@@ -117,12 +101,17 @@ impl Schema<'_> {
 
 /// The view of the schema `value` of `doc`.
 pub fn view<'a>(doc: Document<'a>, value: &'a Value) -> Schema<'a> {
-    view_at(doc, value, 0)
+    view_at(doc, value, &mut Vec::new())
 }
 
-fn view_at<'a>(doc: Document<'a>, value: &'a Value, depth: usize) -> Schema<'a> {
+/// The view of `value`; `entered` holds the schemas whose view is being made, so that an
+/// `allOf` or a union that comes back to one of them is read as any value, not entered again.
+fn view_at<'a>(doc: Document<'a>, value: &'a Value, entered: &mut Vec<*const Value>) -> Schema<'a> {
     let followed = doc.follow(value);
-    let Some(node) = followed.value else {
+    let node = followed
+        .value
+        .filter(|node| !entered.contains(&std::ptr::from_ref(*node)));
+    let Some(node) = node else {
         return Schema {
             kind: Kind::Any,
             nullable: followed.nullable,
@@ -132,7 +121,8 @@ fn view_at<'a>(doc: Document<'a>, value: &'a Value, depth: usize) -> Schema<'a> 
             component: followed.component,
         };
     };
-    let own = own_kind(doc, node, depth);
+    entered.push(std::ptr::from_ref(node));
+    let own = own_kind(doc, node, entered);
     let mut schema = Schema {
         kind: own,
         nullable: followed.nullable,
@@ -148,9 +138,9 @@ fn view_at<'a>(doc: Document<'a>, value: &'a Value, depth: usize) -> Schema<'a> 
         component: followed.component,
     };
     let parts = node.get("allOf").and_then(Value::as_array);
-    if let Some(parts) = parts.filter(|_| depth < MAX_HOPS) {
+    if let Some(parts) = parts {
         for part in parts {
-            let part = view_at(doc, part, depth + 1);
+            let part = view_at(doc, part, entered);
             // `{nullable: true, allOf: [$ref: Thing]}` is a `Thing`, named after it.
             if parts.len() == 1 && schema.component.is_none() {
                 schema.component.clone_from(&part.component);
@@ -158,19 +148,20 @@ fn view_at<'a>(doc: Document<'a>, value: &'a Value, depth: usize) -> Schema<'a> 
             merge(&mut schema, part);
         }
     }
+    entered.pop();
     schema
 }
 
 /// What the node says by itself, before its `allOf`.
-fn own_kind<'a>(doc: Document<'a>, node: &'a Value, depth: usize) -> Kind<'a> {
+fn own_kind<'a>(doc: Document<'a>, node: &'a Value, entered: &mut Vec<*const Value>) -> Kind<'a> {
     let branches = node
         .get("oneOf")
         .or_else(|| node.get("anyOf"))
         .and_then(Value::as_array);
-    if let Some(branches) = branches.filter(|_| depth < MAX_HOPS) {
+    if let Some(branches) = branches {
         let names: BTreeSet<String> = branches
             .iter()
-            .map(|b| view_at(doc, b, depth + 1).type_name())
+            .map(|b| view_at(doc, b, entered).type_name())
             .collect();
         return Kind::Union(names.into_iter().collect());
     }

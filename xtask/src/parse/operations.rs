@@ -48,6 +48,11 @@ pub(super) fn operations(
             }
             Some(id) => {
                 let rust = names::method_name(id);
+                if let Some(item) = names::client_item(&rust) {
+                    messages.push(format!(
+                        "operationId `{id}` becomes the Rust method `{rust}`, which the client has already ({item}): rename it"
+                    ));
+                }
                 let first = rust_names.insert(rust.clone(), (id.to_owned(), location.clone()));
                 match first {
                         Some((first_id, first)) if first_id == id => messages.push(format!(
@@ -546,6 +551,12 @@ fn parameters(
         // An operation's parameter overrides the path item's of the same name and place.
         parameters.retain(|p| !(p.name == name && p.location == location));
         let rust_name = names::field_name(name);
+        let has_body = op.get("requestBody").is_some();
+        if let Some(item) = names::builder_item(&rust_name, has_body) {
+            messages.push(format!(
+                "parameter `{name}` becomes the Rust setter `{rust_name}`, which the operation's builder has already ({item}): rename it"
+            ));
+        }
         if let Some(other) = parameters.iter().find(|p| p.rust_name == rust_name) {
             messages.push(format!(
                 "parameters `{}` and `{name}` both become the Rust setter `{rust_name}`",
@@ -596,6 +607,19 @@ fn body_members(
         return Vec::new();
     };
     let required = required_members(object);
+    // The fields of the body's type: its members but those the server owns, named as typify
+    // is made to name them (`crate::member_names`).
+    let sent: Vec<&str> = crate::schema_refs::merged_properties(&spec.doc, object)
+        .iter()
+        .filter(|p| p.schema.get("readOnly").and_then(Value::as_bool) != Some(true))
+        .map(|p| p.name)
+        .collect();
+    let fields = names::member_fields(&sent, &[]);
+    let field_of = |name: &str| {
+        sent.iter()
+            .position(|sent| *sent == name)
+            .map_or_else(|| names::member_field(name), |i| fields[i].clone())
+    };
     let is_text = |member: &Value| {
         [member, through_all_of(member)]
             .into_iter()
@@ -611,6 +635,7 @@ fn body_members(
         .filter(|(_, member)| member.get("readOnly").and_then(Value::as_bool) != Some(true))
         .map(|(name, member)| BodyMember {
             name: name.clone(),
+            field: field_of(name),
             required: required.contains(&name.as_str()),
             description: described(spec, member, member),
             text: is_text(member),

@@ -155,48 +155,14 @@ impl Table {
     /// The members of an object schema and of every object it is `allOf` (later ones win, as
     /// typify merges them; a member required by any part is required).
     fn members(&mut self, spec: &Spec, schema: &Value) -> Vec<ShapeMember> {
-        let mut found = Vec::new();
-        merged_properties(spec, schema, &mut found, 0);
-        found
+        crate::schema_refs::merged_properties(&spec.doc, schema)
             .into_iter()
-            .map(|(name, property, required)| ShapeMember {
-                node: self.node(spec, property),
-                name,
-                required,
+            .map(|property| ShapeMember {
+                node: self.node(spec, property.schema),
+                name: property.name.to_owned(),
+                required: property.required,
             })
             .collect()
-    }
-}
-
-/// `(name, schema, required)` of each property of `schema` and of its `allOf` parts, in order,
-/// a later part's schema replacing an earlier one's.
-fn merged_properties<'a>(
-    spec: &'a Spec,
-    schema: &'a Value,
-    found: &mut Vec<(String, &'a Value, bool)>,
-    depth: u8,
-) {
-    let Some(schema) = spec.resolve(schema).filter(|_| depth < 16) else {
-        return;
-    };
-    for part in schema
-        .get("allOf")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        merged_properties(spec, part, found, depth + 1);
-    }
-    let properties = schema.get("properties").and_then(Value::as_object);
-    for (name, property) in properties.into_iter().flatten() {
-        match found.iter_mut().find(|(known, _, _)| known == name) {
-            Some(existing) => existing.1 = property,
-            None => found.push((name.clone(), property, false)),
-        }
-    }
-    let required = super::operations::required_members(schema);
-    for (name, _, is_required) in found.iter_mut() {
-        *is_required |= required.contains(&name.as_str());
     }
 }
 
