@@ -126,9 +126,8 @@ pub fn outputs(
          //! The operations of every service: what each command takes and which builder it calls.\n\n{body}"
     );
     let manifest = format!("{CRATE}/Cargo.toml");
-    let manifest_text = crate::crates::replace_block(
+    let manifest_text = crate::manifest::with_block(
         &read(&manifest),
-        "#",
         "dependencies",
         &dependencies_block(&contents),
     )

@@ -56,6 +56,12 @@ fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String
     };
     let mut messages = Vec::new();
     match reference.as_str() {
+        Some(local) if local.starts_with('#') && !local.starts_with("#/components/") => {
+            messages.push(format!(
+                "`$ref` {local} points at {}: refer to a component (`#/components/schemas/<Name>`, ...)",
+                if local.len() <= 2 { "the whole document" } else { "something that is not a component" }
+            ));
+        }
         Some(local) if local.starts_with('#') => {
             if local.strip_prefix('#').and_then(|p| spec.doc.pointer(p)).is_none() {
                 messages.push(format!(
