@@ -26,6 +26,7 @@ pub mod model;
 pub mod names;
 pub mod new_service;
 pub mod normalize;
+pub mod openapi_places;
 pub mod parse;
 pub mod problem;
 pub mod read_write;

@@ -36,10 +36,6 @@ impl Problems<'_> {
         self.found
             .push(self.spec.problem(Some(location.into()), message));
     }
-
-    fn document(&mut self, message: impl Into<String>) {
-        self.found.push(self.spec.problem(None, message));
-    }
 }
 
 /// The model of `spec`, or every problem of it. An OpenAPI 3.1 spec is first down-converted
@@ -171,7 +167,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
 fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
     let version = str_of(&spec.doc, "openapi").unwrap_or("(missing)");
     if !version.starts_with("3.0.") {
-        problems.document(format!(
+        problems.at("/openapi", format!(
             "OpenAPI version {version} is not supported: write `openapi: 3.0.3` (or 3.1.x, which is down-converted to 3.0)"
         ));
     }
@@ -193,7 +189,7 @@ fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
                 }
             }
         }
-        _ => problems.document("no paths: a service needs at least one operation"),
+        _ => problems.at("/paths", "no paths: a service needs at least one operation"),
     }
 }
 
@@ -205,7 +201,10 @@ fn servers(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Server> {
         .cloned()
         .unwrap_or_default();
     if listed.is_empty() {
-        problems.document("no servers: list each environment's base URL under `servers`");
+        problems.at(
+            "/servers",
+            "no servers: list each environment's base URL under `servers`",
+        );
     }
     let mut servers: Vec<Server> = Vec::new();
     for (index, server) in listed.iter().enumerate() {

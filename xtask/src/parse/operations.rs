@@ -539,7 +539,9 @@ fn parameters(
                 "header parameter {name:?} is not a header name (letters, digits and !#$%&'*+-.^_`|~, RFC 9110)"
             ));
         }
+        // A style other than the default is refused below, for what it is.
         if location == ParameterLocation::Query
+            && str_of(parameter, "style").is_none_or(|style| style == default_style)
             && parameter
                 .get("schema")
                 .and_then(|schema| spec.resolve(schema))
