@@ -55,9 +55,6 @@ fn deepest(value: &Value, mut inner: String, mut message: String) -> (String, St
                     let (deeper, why) = refusal::<openapiv3::Response>(r)?;
                     Some((format!("/{}{deeper}", pointer_segment(code)), why))
                 }),
-            ["schema" | "items" | "additionalProperties", ..] | [_, "properties"] => {
-                refusal::<openapiv3::Schema>(held)
-            }
             _ => None,
         };
         match refused {
@@ -80,4 +77,35 @@ fn refusal<T: DeserializeOwned>(value: &Value) -> Option<(String, String)> {
         crate::normalize::pointer(error.path()),
         error.inner().to_string(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::refused_operations;
+
+    #[test]
+    fn a_member_openapiv3_cannot_read_is_named_inside_its_operation() {
+        let doc = json!({ "paths": { "/a/{id}": {
+            "parameters": [{ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } }],
+            "get": { "summary": ["not", "text"], "responses": { "204": { "description": "ok" } } },
+            "post": { "responses": { "200": { "description": "ok", "content": {
+                "application/json": { "schema": { "type": "array", "items": { "type": "string", "maxLength": "long" } } }
+            } } } },
+            "put": { "responses": { "204": { "description": "ok" } } }
+        } } });
+        let found = refused_operations(&doc);
+        let places: Vec<&str> = found.iter().map(|(place, _)| place.as_str()).collect();
+        assert_eq!(
+            places,
+            [
+                "/paths/~1a~1{id}/get/summary",
+                // A schema flattens its members into untagged values: named as a whole.
+                "/paths/~1a~1{id}/post/responses/200/content/application~1json/schema",
+            ],
+            "{found:?}"
+        );
+        assert!(found[0].1.contains("expected a string"), "{found:?}");
+    }
 }
