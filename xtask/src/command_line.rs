@@ -136,9 +136,8 @@ pub fn outputs(
         .iter()
         .filter_map(|entry| workspace::facade_feature(&facade, &entry.name))
         .collect();
-    let manifest_text = crate::crates::replace_block(
+    let manifest_text = crate::manifest::with_block(
         &read(&manifest),
-        "#",
         "dependencies",
         &dependencies_block(&contents, &facade, &features),
     )

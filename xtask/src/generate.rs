@@ -142,26 +142,26 @@ pub(crate) fn render(spec: &Spec, file: &syn::File, what: &str) -> Result<String
 }
 
 /// Runs one progenitor generator; a panic, a refusal or unparsable output becomes a problem
-/// naming the spec (`what` says which output, "" for the client). A panic is located: each
-/// component schema is tried alone, and those progenitor cannot read are named by pointer.
+/// naming the spec (`what` says which output, "" for the client). A panic or a refusal is
+/// located: each component schema is tried alone, then each operation, and those progenitor
+/// cannot read are named by pointer.
 pub(crate) fn run_progenitor(
     spec: &Spec,
     service: &Service,
     what: &str,
     generator: impl FnOnce() -> progenitor_impl::Result<proc_macro2::TokenStream>,
 ) -> Result<syn::File, Vec<Problem>> {
+    let failed = |message: String| {
+        let located = parts_progenitor_cannot_read(spec, service);
+        if located.is_empty() {
+            vec![spec.problem(None, message)]
+        } else {
+            located
+        }
+    };
     let tokens = without_panicking(generator)
-        .map_err(|panic| {
-            let located = schemas_progenitor_cannot_read(spec, service);
-            if located.is_empty() {
-                vec![spec.problem(None, format!("progenitor panicked{what}: {panic}"))]
-            } else {
-                located
-            }
-        })?
-        .map_err(|error| {
-            vec![spec.problem(None, format!("progenitor refused the spec{what}: {error}"))]
-        })?;
+        .map_err(|panic| failed(format!("progenitor panicked{what}: {panic}")))?
+        .map_err(|error| failed(format!("progenitor refused the spec{what}: {error}")))?;
     syn::parse2(crate::member_names::restore_wire_names(tokens)).map_err(|e| {
         vec![spec.problem(
             None,
@@ -170,19 +170,41 @@ pub(crate) fn run_progenitor(
     })
 }
 
-/// The component schemas on which progenitor panics, each tried in a document where every
-/// other schema is `{}` (any value), so that references still resolve.
-fn schemas_progenitor_cannot_read(spec: &Spec, service: &Service) -> Vec<Problem> {
+/// The component schemas progenitor cannot read, each tried in a document where every other
+/// schema is `{}` (any value), so that references still resolve; when none is, the operations
+/// it cannot read, each tried alone beside every component.
+fn parts_progenitor_cannot_read(spec: &Spec, service: &Service) -> Vec<Problem> {
     let document = &service.progenitor_document;
-    let Some(components) = &document.components else {
-        return Vec::new();
-    };
     let settings = progenitor_settings(service);
+    let fails = |alone: &openapiv3::OpenAPI| -> Option<String> {
+        let outcome = without_panicking(|| Generator::new(&settings).generate_tokens(alone));
+        let message = match outcome {
+            Ok(Ok(_)) => return None,
+            Ok(Err(error)) => error.to_string(),
+            Err(panic) => panic,
+        };
+        let first_line = message.lines().next().unwrap_or_default().to_owned();
+        Some(match first_line.contains("does not conform") {
+            true => format!(
+                "{first_line}: an `enum` value or a `default` does not fit the schema's `type`"
+            ),
+            false => first_line,
+        })
+    };
+    let refuse = |place: String, what: &str, why: String| {
+        spec.problem(
+            Some(place),
+            format!(
+                "progenitor cannot read this {what} ({why}): simplify it or describe it another way"
+            ),
+        )
+    };
     let mut problems = Vec::new();
-    for name in components.schemas.keys() {
-        let schemas = components
-            .schemas
-            .iter()
+    let schemas = document.components.as_ref().map(|c| &c.schemas);
+    for name in schemas.into_iter().flat_map(|s| s.keys()) {
+        let schemas = schemas
+            .into_iter()
+            .flatten()
             .map(|(other, schema)| {
                 let kept = if other == name {
                     schema.clone()
@@ -204,19 +226,54 @@ fn schemas_progenitor_cannot_read(spec: &Spec, service: &Service) -> Vec<Problem
             }),
             ..Default::default()
         };
-        if let Err(panic) = without_panicking(|| Generator::new(&settings).generate_tokens(&alone))
-        {
-            let first_line = panic.lines().next().unwrap_or_default().to_owned();
-            problems.push(spec.problem(
-                Some(format!(
-                    "/components/schemas/{}",
-                    crate::model::pointer_segment(name)
-                )),
-                format!("progenitor cannot read this schema ({first_line}): simplify it or describe it another way"),
-            ));
+        if let Some(why) = fails(&alone) {
+            let place = format!(
+                "/components/schemas/{}",
+                crate::model::pointer_segment(name)
+            );
+            problems.push(refuse(place, "schema", why));
+        }
+    }
+    if !problems.is_empty() {
+        return problems;
+    }
+    for (path, item) in document.paths.paths.iter() {
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
+        for (method, _) in item.iter() {
+            let mut only = item.clone();
+            for other in crate::spec::METHODS.into_iter().filter(|m| *m != method) {
+                *operation_slot(&mut only, other) = None;
+            }
+            let mut alone = document.clone();
+            alone.paths.paths = [(path.clone(), openapiv3::ReferenceOr::Item(only))]
+                .into_iter()
+                .collect();
+            if let Some(why) = fails(&alone) {
+                let place = format!("/paths/{}/{method}", crate::model::pointer_segment(path));
+                problems.push(refuse(place, "operation", why));
+            }
         }
     }
     problems
+}
+
+/// The place of the operation of `method` in a path item.
+fn operation_slot<'a>(
+    item: &'a mut openapiv3::PathItem,
+    method: &str,
+) -> &'a mut Option<openapiv3::Operation> {
+    match method {
+        "get" => &mut item.get,
+        "put" => &mut item.put,
+        "post" => &mut item.post,
+        "delete" => &mut item.delete,
+        "options" => &mut item.options,
+        "head" => &mut item.head,
+        "patch" => &mut item.patch,
+        _ => &mut item.trace,
+    }
 }
 
 /// The first lines of every generated file: where it comes from, and not to edit it.

@@ -72,8 +72,9 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             return Err(format!("error: {taken} already exists\n"));
         }
     }
-    let text = std::fs::read_to_string(spec_path)
-        .map_err(|e| format!("error: cannot read {}: {e}\n", spec_path.display()))?;
+    // Problems name the file being edited, not the copy `specs/NAME.yaml` not yet written.
+    let passed = spec_path.display().to_string();
+    let text = Spec::read(spec_path, &passed).map_err(|p| format!("error: {p}\n"))?;
     let generated = Spec::parse(&text, &spec_file)
         .map_err(|p| vec![p])
         .and_then(|spec| {
@@ -83,7 +84,17 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             Ok((prepared.service, client, mock))
         });
     let (service, client, mock) = generated.map_err(|problems| {
-        let mut stderr: String = problems.iter().map(|p| format!("error: {p}\n")).collect();
+        let mut stderr: String = problems
+            .iter()
+            .map(|p| match p.file == spec_file {
+                true => crate::Problem {
+                    file: passed.clone(),
+                    ..p.clone()
+                },
+                false => p.clone(),
+            })
+            .map(|p| format!("error: {p}\n"))
+            .collect();
         stderr.push_str(&format!(
             "{} problem(s); no file was changed\n",
             problems.len()

@@ -136,10 +136,19 @@ pub fn for_progenitor(
             ));
         }
     }
-    match serde_path_to_error::deserialize(doc) {
+    match serde_path_to_error::deserialize(&doc) {
         Ok(api) if problems.is_empty() => Ok(api),
         Ok(_) => Err(problems),
         Err(e) => {
+            if problems.is_empty() {
+                // Inside an operation, serde names only the outermost untagged value (`/paths`).
+                for (place, message) in crate::openapi_places::refused_operations(&doc) {
+                    problems.push(spec.problem(
+                        Some(place),
+                        format!("not a valid OpenAPI 3.0 operation: {message}"),
+                    ));
+                }
+            }
             if problems.is_empty() {
                 let place = pointer(e.path());
                 problems.push(spec.problem(
@@ -436,7 +445,7 @@ fn keep_unsupported_patterns_as_documentation(value: &mut Value) {
 }
 
 /// The place openapiv3 refused, as a JSON pointer like the other problems (`/components/schemas/Thing`).
-fn pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut pointer = String::new();
     for segment in path.iter() {

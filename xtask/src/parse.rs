@@ -37,10 +37,6 @@ impl Problems<'_> {
         self.found
             .push(self.spec.problem(Some(location.into()), message));
     }
-
-    fn document(&mut self, message: impl Into<String>) {
-        self.found.push(self.spec.problem(None, message));
-    }
 }
 
 /// The model of `spec`, or every problem of it. An OpenAPI 3.1 spec is first down-converted
@@ -69,7 +65,11 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
         spec,
         found: Vec::new(),
     };
+    for duplicate in &spec.duplicate_keys {
+        problems.at(duplicate.pointer.clone(), duplicate.message());
+    }
     check_version_and_paths(spec, &mut problems);
+    check_security_requirements(spec, &mut problems);
     let servers = servers(spec, &mut problems);
     let auth = match auth_scheme(spec) {
         Ok(auth) => Some(auth),
@@ -181,7 +181,7 @@ fn located(spec: &Spec, refused: Vec<(String, String)>) -> Vec<Problem> {
 fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
     let version = str_of(&spec.doc, "openapi").unwrap_or("(missing)");
     if !version.starts_with("3.0.") {
-        problems.document(format!(
+        problems.at("/openapi", format!(
             "OpenAPI version {version} is not supported: write `openapi: 3.0.3` (or 3.1.x, which is down-converted to 3.0)"
         ));
     }
@@ -194,9 +194,16 @@ fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
                         "path item `$ref` is not supported: write the operations inline",
                     );
                 }
+                for key in item.as_object().into_iter().flat_map(|item| item.keys()) {
+                    if let Some(message) = path_item_key(key) {
+                        let place =
+                            format!("/paths/{}/{}", pointer_segment(path), pointer_segment(key));
+                        problems.at(place, message);
+                    }
+                }
             }
         }
-        _ => problems.document("no paths: a service needs at least one operation"),
+        _ => problems.at("/paths", "no paths: a service needs at least one operation"),
     }
 }
 
@@ -208,14 +215,23 @@ fn servers(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Server> {
         .cloned()
         .unwrap_or_default();
     if listed.is_empty() {
-        problems.document("no servers: list each environment's base URL under `servers`");
+        problems.at(
+            "/servers",
+            "no servers: list each environment's base URL under `servers`",
+        );
     }
     let mut servers: Vec<Server> = Vec::new();
-    for server in &listed {
+    for (index, server) in listed.iter().enumerate() {
         let url = str_of(server, "url").unwrap_or("(no url)");
         let place = format!("server {url}");
         if !url.starts_with("https://") {
             problems.at(place.clone(), "server URLs must be https");
+        }
+        if url.contains(['{', '}']) || server.get("variables").is_some() {
+            problems.at(
+                format!("/servers/{index}/url"),
+                format!("`{url}` has server variables: the generated client would send the braces; write each environment's URL in full, one server each"),
+            );
         }
         let tag = str_of(server, "x-credkit-environment");
         match tag.and_then(Environment::parse) {
@@ -261,6 +277,10 @@ fn auth_scheme(spec: &Spec) -> Result<AuthScheme, String> {
     match str_of(scheme, "type") {
         Some("http") if bearer => Ok(AuthScheme::Bearer),
         Some("apiKey") if str_of(scheme, "in") == Some("header") => match str_of(scheme, "name") {
+            Some(header) if !is_header_name(header) => Err(format!(
+                "security scheme `{name}`: {:?} is not a header name (letters, digits and !#$%&'*+-.^_`|~, RFC 9110)",
+                header
+            )),
             Some(header) => Ok(AuthScheme::Header(header.to_ascii_lowercase())),
             None => Err(format!("security scheme `{name}` has no header name")),
         },
@@ -293,5 +313,63 @@ fn error_schema(spec: &Spec, problems: &mut Problems<'_>) -> Option<Option<Schem
             spec: name.to_owned(),
             rust: names::type_name(name),
         })),
+    }
+}
+
+/// Why a key of a path item is refused, if it is: an HTTP method in upper case (openapiv3
+/// would drop the operation silently) or a key OpenAPI does not define there.
+fn path_item_key(key: &str) -> Option<String> {
+    const FIELDS: [&str; 5] = ["summary", "description", "servers", "parameters", "$ref"];
+    let lower = key.to_ascii_lowercase();
+    if crate::spec::METHODS.contains(&key) || FIELDS.contains(&key) || key.starts_with("x-") {
+        None
+    } else if crate::spec::METHODS.contains(&lower.as_str()) {
+        Some(format!(
+            "`{key}` is not an operation: methods are keys in lower case (`{lower}`)"
+        ))
+    } else {
+        Some(format!(
+            "`{key}` is not a field of a path item: write operations under `get`, `post`, ..."
+        ))
+    }
+}
+
+/// Whether `name` is a header field name: an RFC 9110 token, so no space, colon, CR or LF.
+pub(crate) fn is_header_name(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+}
+
+/// Every security requirement, of the spec and of each operation, names a declared scheme:
+/// openapiv3 and progenitor ignore one that does not, and the call would go out without it.
+fn check_security_requirements(spec: &Spec, problems: &mut Problems<'_>) {
+    let declared = spec.doc.pointer("/components/securitySchemes");
+    let mut places = vec![("/security".to_owned(), spec.doc.get("security"))];
+    for operation in spec.operations() {
+        places.push((
+            format!(
+                "/paths/{}/{}/security",
+                pointer_segment(operation.path),
+                operation.method
+            ),
+            operation.op.get("security"),
+        ));
+    }
+    for (place, requirements) in places {
+        let requirements = requirements.and_then(Value::as_array).into_iter().flatten();
+        for (index, requirement) in requirements.enumerate() {
+            for name in requirement.as_object().into_iter().flat_map(|r| r.keys()) {
+                if declared.and_then(|d| d.get(name)).is_none() {
+                    problems.at(
+                        format!("{place}/{index}"),
+                        format!(
+                            "security scheme `{name}` is not declared in components.securitySchemes"
+                        ),
+                    );
+                }
+            }
+        }
     }
 }

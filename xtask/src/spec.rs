@@ -19,6 +19,8 @@ pub struct Spec {
     /// The file, relative to the workspace root (`specs/rentri-ca.yaml`).
     pub file: String,
     pub doc: Value,
+    /// Keys written twice in the text (serde_yaml kept the last): the parser refuses them.
+    pub duplicate_keys: Vec<crate::spec_text::DuplicateKey>,
 }
 
 /// One operation of a spec.
@@ -46,9 +48,14 @@ impl<'a> Operation<'a> {
 impl Spec {
     /// Reads and parses `path`; `file` is how problems name it.
     pub fn load(path: &Path, file: &str) -> Result<Self, Problem> {
-        let text = std::fs::read_to_string(path)
+        Self::parse(&Self::read(path, file)?, file)
+    }
+
+    /// The text of the file at `path`; a byte that is not UTF-8 is named by line and column.
+    pub fn read(path: &Path, file: &str) -> Result<String, Problem> {
+        let bytes = std::fs::read(path)
             .map_err(|e| Problem::new(file, None, format!("cannot read: {e}")))?;
-        Self::parse(&text, file)
+        crate::spec_text::utf8(bytes).map_err(|message| Problem::new(file, None, message))
     }
 
     /// Parses spec text; `file` names it in problems and gives the service name.
@@ -71,6 +78,7 @@ impl Spec {
             service,
             file: file.to_owned(),
             doc,
+            duplicate_keys: crate::spec_text::duplicate_keys(text),
         })
     }
 

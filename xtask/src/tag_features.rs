@@ -414,6 +414,7 @@ mod tests {
             service: "synthetic".into(),
             file: "synthetic.yaml".into(),
             doc,
+            duplicate_keys: Vec::new(),
         }
     }
 

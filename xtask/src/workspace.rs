@@ -154,16 +154,14 @@ pub const FACADE_MANIFEST: &str = "crates/credkit/Cargo.toml";
 /// The facade's manifest `text` with its generated blocks written for these service crates:
 /// each one a dependency at its current version, and the TLS choice forwarded to each.
 pub fn facade_manifest(text: &str, members: &[crate::crates::Member]) -> Result<String, String> {
-    crate::crates::replace_block(
+    crate::manifest::with_block(
         text,
-        "#",
         "service dependencies",
         &crate::crates::facade_dependencies_block(members),
     )
     .and_then(|text| {
-        crate::crates::replace_block(
+        crate::manifest::with_block(
             &text,
-            "#",
             "tls features",
             &crate::crates::facade_tls_block(members),
         )
@@ -256,9 +254,41 @@ pub fn diff(target: &str, committed: &str, regenerated: &str) -> Option<String> 
     )
 }
 
+/// Why an output would leave the workspace unloadable, if it would: each Rust file must parse
+/// (syn) and each TOML file too (toml_edit), before anything is written.
+pub fn unloadable(outputs: &[Output]) -> Vec<Problem> {
+    outputs
+        .iter()
+        .filter_map(|output| {
+            let refused = if output.target.ends_with(".rs") {
+                syn::parse_file(&output.contents)
+                    .err()
+                    .map(|e| e.to_string())
+            } else if output.target.ends_with(".toml") {
+                crate::manifest::parse(&output.contents).err()
+            } else {
+                None
+            };
+            refused.map(|why| {
+                Problem::new(
+                    &output.target,
+                    None,
+                    format!("the generator would write a file that does not parse ({why}): nothing was written"),
+                )
+            })
+        })
+        .collect()
+}
+
 /// Writes each changed output through a temporary file and a rename, so that a reader never
-/// sees half a file. Returns the targets that changed.
+/// sees half a file; nothing at all when one of them would not parse ([`unloadable`]).
+/// Returns the targets that changed.
 pub fn write(root: &Path, outputs: &[Output]) -> std::io::Result<Vec<String>> {
+    let refused = unloadable(outputs);
+    if !refused.is_empty() {
+        let listed: Vec<String> = refused.iter().map(ToString::to_string).collect();
+        return Err(std::io::Error::other(listed.join("\n")));
+    }
     let mut changed = Vec::new();
     for output in outputs {
         let path = root.join(&output.target);
@@ -304,19 +334,13 @@ fn owned_parts(
         &crate::crates::lib_block(model),
     )
     .map_err(|m| refuse(&lib, m))?;
-    let manifest_text = crate::crates::replace_block(
+    let manifest_text = crate::manifest::with_block(
         &committed(root, &manifest),
-        "#",
         "dependencies",
         &crate::crates::dependencies_block(client, &crate_version(root, "runtime")),
     )
     .and_then(|text| {
-        crate::crates::replace_block(
-            &text,
-            "#",
-            "features",
-            &crate::crates::features_block(model),
-        )
+        crate::manifest::with_block(&text, "features", &crate::crates::features_block(model))
     })
     .map_err(|m| refuse(&manifest, m))?;
     Ok(vec![

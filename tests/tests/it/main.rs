@@ -6,6 +6,7 @@
 mod generator;
 mod hostile_callers;
 mod hostile_servers;
+mod loadable_workspace;
 mod openapi_pec;
 mod quota;
 mod rentri_ca;

@@ -25,6 +25,7 @@ pub(super) fn check_nodes(
             for message in check_ref(spec, object)
                 .into_iter()
                 .chain(check_type(object))
+                .chain(check_values_fit_type(object))
                 .chain(check_deviation(object))
             {
                 problems.at(place.clone(), message);
@@ -56,6 +57,12 @@ fn check_ref(spec: &Spec, object: &serde_json::Map<String, Value>) -> Vec<String
     };
     let mut messages = Vec::new();
     match reference.as_str() {
+        Some(local) if local.starts_with('#') && !local.starts_with("#/components/") => {
+            messages.push(format!(
+                "`$ref: {local}` points at {}: refer to a component (`#/components/schemas/<Name>`, ...)",
+                if local.len() <= 2 { "the whole document" } else { "something that is not a component" }
+            ));
+        }
         Some(local) if local.starts_with('#') => {
             if local.strip_prefix('#').and_then(|p| spec.doc.pointer(p)).is_none() {
                 messages.push(format!(
@@ -105,4 +112,34 @@ fn check_type(object: &serde_json::Map<String, Value>) -> Option<String> {
         "`type` is a list ({}): OpenAPI 3.0 takes one type; write `type: <one type>` and `nullable: true` for null",
         Value::Array(types.clone())
     ))
+}
+
+/// Each `enum` value and the `default` of a scalar schema fit its `type` (typify refuses the
+/// whole spec otherwise, naming no schema): `enum: [a, b]` on an integer, `default: abc` on one.
+fn check_values_fit_type(object: &serde_json::Map<String, Value>) -> Vec<String> {
+    let Some(kind) = object.get("type").and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    let fits = |value: &Value| match kind {
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "string" => value.is_string(),
+        "boolean" => value.is_boolean(),
+        _ => true,
+    } || value.is_null();
+    let listed = object
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten();
+    let mut messages: Vec<String> = listed
+        .filter(|value| !fits(value))
+        .map(|value| format!("`enum` value {value} is not of the schema's `type: {kind}`"))
+        .collect();
+    if let Some(default) = object.get("default").filter(|value| !fits(value)) {
+        messages.push(format!(
+            "`default: {default}` is not of the schema's `type: {kind}`"
+        ));
+    }
+    messages
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use super::Problems;
 use crate::model::{
     BodyEncoding, BodyMember, Operation, Parameter, ParameterLocation, RequestBody, SchemaName,
-    StatusBody, StatusVariant, Success, str_of,
+    StatusBody, StatusVariant, Success, pointer_segment, str_of,
 };
 use crate::names;
 use crate::spec::Spec;
@@ -78,6 +78,7 @@ pub(super) fn operations(
         );
         let body = request_body(spec, op, &mut messages);
         let parameters = parameters(spec, item, op, &mut messages);
+        path_template(spec, &declared, &mut messages);
         let anonymous = match op.get("security").and_then(Value::as_array) {
             Some(requirements) => requirements.is_empty(),
             None => !global_security,
@@ -534,6 +535,25 @@ fn parameters(
                 continue;
             }
         };
+        if location == ParameterLocation::Header && !super::is_header_name(name) {
+            messages.push(format!(
+                "header parameter {name:?} is not a header name (letters, digits and !#$%&'*+-.^_`|~, RFC 9110)"
+            ));
+        }
+        // A style other than the default is refused below, for what it is.
+        if location == ParameterLocation::Query
+            && str_of(parameter, "style").is_none_or(|style| style == default_style)
+            && parameter
+                .get("schema")
+                .and_then(|schema| spec.resolve(schema))
+                .is_some_and(|schema| {
+                    str_of(schema, "type") == Some("object") || schema.get("properties").is_some()
+                })
+        {
+            messages.push(format!(
+                "query parameter `{name}` is an object: the default style has no spelling for one; write each member as a parameter of its own"
+            ));
+        }
         if let Some(style) = str_of(parameter, "style")
             && style != default_style
         {
@@ -574,6 +594,64 @@ fn parameters(
         });
     }
     parameters
+}
+
+/// The path's template against the operation's path parameters, before progenitor sees them
+/// (it panics on a mismatch without naming the operation): each `{name}` has a path parameter
+/// spelled alike, each path parameter is in the template and is `required: true`.
+fn path_template(spec: &Spec, operation: &crate::spec::Operation<'_>, messages: &mut Vec<String>) {
+    let item_pointer = format!("/paths/{}", pointer_segment(operation.path));
+    let mut declared: Vec<(String, String, bool)> = Vec::new();
+    for (pointer, holder) in [
+        (item_pointer.clone(), operation.path_item),
+        (format!("{item_pointer}/{}", operation.method), operation.op),
+    ] {
+        let listed = holder.get("parameters").and_then(Value::as_array);
+        for (index, parameter) in listed.into_iter().flatten().enumerate() {
+            let Some(parameter) = spec.resolve(parameter) else {
+                continue;
+            };
+            if str_of(parameter, "in") != Some("path") {
+                continue;
+            }
+            let name = str_of(parameter, "name").unwrap_or_default().to_owned();
+            let required = parameter.get("required").and_then(Value::as_bool) == Some(true);
+            declared.retain(|(other, _, _)| *other != name);
+            declared.push((name, format!("{pointer}/parameters/{index}"), required));
+        }
+    }
+    let template: Vec<&str> = operation
+        .path
+        .split('{')
+        .skip(1)
+        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
+        .collect();
+    let like = |a: &str, b: &str| a != b && a.eq_ignore_ascii_case(b);
+    for name in &template {
+        if declared.iter().any(|(declared, _, _)| declared == name) {
+            continue;
+        }
+        match declared.iter().find(|(declared, _, _)| like(declared, name)) {
+            Some((declared, pointer, _)) => messages.push(format!(
+                "`{{{name}}}` in the path and the path parameter `{declared}` ({pointer}) differ in case: spell them alike"
+            )),
+            None => messages.push(format!(
+                "`{{{name}}}` in the path has no path parameter: declare it under parameters with `in: path, required: true`"
+            )),
+        }
+    }
+    for (name, pointer, required) in &declared {
+        if !template.iter().any(|t| t == name || like(t, name)) {
+            messages.push(format!(
+                "path parameter `{name}` ({pointer}) is not in the path: write `{{{name}}}` in it or say `in: query`"
+            ));
+        }
+        if !required {
+            messages.push(format!(
+                "path parameter `{name}` ({pointer}) is not `required: true`: a path parameter always is"
+            ));
+        }
+    }
 }
 
 /// `key` of `value` as a trimmed string; empty when absent.

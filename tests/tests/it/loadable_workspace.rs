@@ -1,0 +1,297 @@
+//! `cargo xtask generate` never leaves a workspace that cargo cannot load: removing any optional
+//! `x-credkit-*` key from any spec makes it either refuse, naming the spec and the place, or
+//! write files that `cargo metadata` reads (deleting RENTRI's `x-credkit-error-schema` once
+//! made it write a second `serde_json` key into the crate's manifest, after which no cargo
+//! command, `cargo xtask` included, could run until the file was repaired by hand); a manifest
+//! it cannot complete, and any output that would not parse, is refused with nothing written.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use xtask::workspace::Output;
+use xtask::{cli, workspace};
+
+/// The keys every spec must have (each server's environment, each operation's idempotence).
+const REQUIRED: [&str; 2] = ["x-credkit-environment", "x-credkit-idempotent"];
+
+/// A copy of every file git tracks in the workspace, removed when dropped.
+struct Copy(PathBuf);
+
+impl Copy {
+    fn new(name: &str) -> Self {
+        let root = workspace::root();
+        let dir = std::env::temp_dir().join(format!("credkit-keys-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let listed = Command::new("git")
+            .arg("-C")
+            .arg(&root)
+            .args(["ls-files", "-z"])
+            .output()
+            .unwrap();
+        assert!(listed.status.success(), "{listed:?}");
+        for file in String::from_utf8(listed.stdout).unwrap().split('\0') {
+            let from = root.join(file);
+            if file.is_empty() || !from.is_file() {
+                continue;
+            }
+            let to = dir.join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(from, to).unwrap();
+        }
+        Self(dir)
+    }
+}
+
+impl Drop for Copy {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The distinct `x-credkit-*` keys a spec's text writes, less the required ones.
+fn optional_keys(text: &str) -> Vec<String> {
+    let mut keys: Vec<String> = text
+        .lines()
+        .filter_map(|line| {
+            let key = line.trim_start().trim_start_matches("- ");
+            let key = key.strip_prefix("x-credkit-")?.split(':').next()?;
+            Some(format!("x-credkit-{key}"))
+        })
+        .filter(|key| !REQUIRED.contains(&key.as_str()) && !key.contains(' '))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// `text` without any line writing `key`, nor the lines of its block value (those indented
+/// deeper under it).
+fn without_key(text: &str, key: &str) -> String {
+    let mut kept = String::new();
+    let mut removing: Option<usize> = None;
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        if let Some(depth) = removing {
+            if line.trim().is_empty() || indent > depth {
+                continue;
+            }
+            removing = None;
+        }
+        let content = line.trim_start();
+        if content.starts_with(&format!("{key}:")) {
+            removing = Some(indent);
+            continue;
+        }
+        if let Some(rest) = content.strip_prefix("- ")
+            && rest.starts_with(&format!("{key}:"))
+        {
+            // The first member of a list item: the item keeps its other members.
+            kept.push_str(&format!("{}-\n", &line[..indent]));
+            removing = Some(indent + 2);
+            continue;
+        }
+        kept.push_str(line);
+        kept.push('\n');
+    }
+    kept
+}
+
+/// Whether cargo can read every manifest of the workspace at `root`, without building.
+fn cargo_loads(root: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = Command::new(cargo)
+        .current_dir(root)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .output()
+        .map_err(|e| e.to_string())?;
+    match output.status.success() {
+        true => Ok(()),
+        false => Err(String::from_utf8_lossy(&output.stderr).into_owned()),
+    }
+}
+
+#[test]
+fn removing_any_optional_key_of_a_spec_leaves_a_workspace_cargo_can_load() {
+    let services = workspace::services(&workspace::root()).unwrap();
+    let mut cases = 0;
+    for service in &services {
+        let text = std::fs::read_to_string(workspace::root().join(&service.spec)).unwrap();
+        let keys = optional_keys(&text);
+        assert!(keys.len() >= 2, "{}: {keys:?}", service.spec);
+        for key in keys {
+            let edited = without_key(&text, &key);
+            let left = edited
+                .lines()
+                .filter(|line| !line.trim_start().starts_with('#'))
+                .any(|line| line.contains(&format!("{key}:")));
+            assert!(!left, "{key} left in\n{edited}");
+            let copy = Copy::new(&format!("{}-{key}", service.name));
+            std::fs::write(copy.0.join(&service.spec), &edited).unwrap();
+            let outcome = cli::run(&["generate".to_owned(), service.name.clone()], &copy.0);
+            let case = format!("{} without {key}", service.spec);
+            if outcome.code == 0 {
+                cargo_loads(&copy.0).unwrap_or_else(|e| panic!("{case}: cargo cannot load: {e}"));
+            } else {
+                // Refused: every problem names the spec and a place in it, and nothing changed.
+                let refused = workspace::generate_all(&copy.0, std::slice::from_ref(service))
+                    .expect_err(&case);
+                for problem in &refused {
+                    assert_eq!(problem.file, service.spec, "{case}: {problem}");
+                    assert!(
+                        problem.location.is_some(),
+                        "{case}: {problem} names no place"
+                    );
+                }
+                assert!(
+                    outcome.stderr.contains("no file was changed"),
+                    "{case}: {outcome:?}"
+                );
+                cargo_loads(&copy.0).unwrap_or_else(|e| panic!("{case}: cargo cannot load: {e}"));
+            }
+            cases += 1;
+        }
+    }
+    assert!(cases >= 10, "only {cases} keys removed");
+}
+
+#[test]
+fn a_key_and_its_block_value_are_removed_and_nothing_else() {
+    let text = "info:\n  x-credkit-rate-limit:\n    requests: 1\n    period: 1s\n  title: T\nservers:\n  - x-credkit-deviation: why\n    url: https://a\n";
+    assert_eq!(
+        without_key(text, "x-credkit-rate-limit"),
+        "info:\n  title: T\nservers:\n  - x-credkit-deviation: why\n    url: https://a\n"
+    );
+    assert_eq!(
+        without_key(text, "x-credkit-deviation"),
+        "info:\n  x-credkit-rate-limit:\n    requests: 1\n    period: 1s\n  title: T\nservers:\n  -\n    url: https://a\n"
+    );
+    assert_eq!(
+        optional_keys(text),
+        ["x-credkit-deviation", "x-credkit-rate-limit"]
+    );
+}
+
+#[test]
+fn a_dependency_written_by_hand_as_optional_that_the_client_needs_is_refused_and_nothing_changes() {
+    let copy = Copy::new("optional-dependency");
+    let manifest = "crates/rentri-ca/Cargo.toml";
+    let before = std::fs::read_to_string(copy.0.join(manifest)).unwrap();
+    // The generated client names `reqwest::`; the maintainer made it optional by hand.
+    let edited = before.replacen(
+        "serde_json.workspace = true\n",
+        "serde_json.workspace = true\nreqwest = { workspace = true, optional = true }\n",
+        1,
+    );
+    assert_ne!(edited, before, "the test's edit must apply");
+    std::fs::write(copy.0.join(manifest), &edited).unwrap();
+
+    let outcome = cli::run(&["generate".to_owned(), "rentri-ca".to_owned()], &copy.0);
+
+    refused_with(
+        &outcome,
+        &[
+            "crates/rentri-ca/Cargo.toml writes `reqwest` in [dependencies] by hand as optional, and the generated block `dependencies` writes it too",
+            "no file was changed",
+        ],
+    );
+    assert_eq!(
+        std::fs::read_to_string(copy.0.join(manifest)).unwrap(),
+        edited
+    );
+}
+
+#[test]
+fn outputs_that_would_not_parse_are_refused_and_none_is_written() {
+    let copy = Copy::new("unparsable");
+    let lib = "crates/sparkfly/src/lib.rs";
+    let manifest = "crates/sparkfly/Cargo.toml";
+    let (lib_before, manifest_before) = (
+        std::fs::read_to_string(copy.0.join(lib)).unwrap(),
+        std::fs::read_to_string(copy.0.join(manifest)).unwrap(),
+    );
+    let outputs = [
+        Output {
+            target: "crates/sparkfly/README.md".to_owned(),
+            contents: "# changed\n".to_owned(),
+        },
+        Output {
+            target: lib.to_owned(),
+            contents: "pub fn broken( {\n".to_owned(),
+        },
+        Output {
+            target: manifest.to_owned(),
+            contents: "[package]\nname = \"a\"\nname = \"b\"\n".to_owned(),
+        },
+    ];
+
+    let refused = workspace::write(&copy.0, &outputs).unwrap_err().to_string();
+
+    assert!(
+        refused.contains(&format!(
+            "{lib}: the generator would write a file that does not parse"
+        )),
+        "{refused}"
+    );
+    assert!(
+        refused.contains(&format!(
+            "{manifest}: the generator would write a file that does not parse"
+        )),
+        "{refused}"
+    );
+    assert!(refused.contains("duplicate key"), "{refused}");
+    assert_eq!(
+        std::fs::read_to_string(copy.0.join(lib)).unwrap(),
+        lib_before
+    );
+    assert_eq!(
+        std::fs::read_to_string(copy.0.join(manifest)).unwrap(),
+        manifest_before
+    );
+    assert_ne!(
+        std::fs::read_to_string(copy.0.join("crates/sparkfly/README.md")).unwrap(),
+        "# changed\n"
+    );
+}
+
+/// `new-service` names the file the maintainer passed and is editing, with the place in it,
+/// not `specs/NAME.yaml`, which it has not written.
+#[test]
+fn new_service_names_the_spec_it_was_given() {
+    let copy = Copy::new("new-service-place");
+    let given = copy.0.join("vendor.yaml");
+    let fixture = workspace::root().join("tests/fixtures/generator/bad_upper_case_method.yaml");
+    std::fs::copy(fixture, &given).unwrap();
+
+    let args = ["new-service", "acme", "--spec", given.to_str().unwrap()];
+    let outcome = cli::run(&args.map(str::to_owned), &copy.0);
+
+    let named = format!(
+        "error: {}: /paths/~1parcels/POST: `POST` is not an operation",
+        given.display()
+    );
+    refused_with(&outcome, &[&named]);
+    assert!(
+        !outcome.stderr.contains("specs/acme.yaml"),
+        "{}",
+        outcome.stderr
+    );
+    assert!(!copy.0.join("specs/acme.yaml").exists());
+}
+
+/// The command exited 1 and said each of `texts`.
+fn refused_with(outcome: &cli::Outcome, texts: &[&str]) {
+    assert_eq!(outcome.code, 1, "{outcome:?}");
+    for text in texts {
+        assert!(
+            outcome.stderr.contains(text),
+            "{text}\nnot in\n{}",
+            outcome.stderr
+        );
+    }
+}
