@@ -4,11 +4,29 @@
 //!
 //! - `x-credkit-idempotent`: the method's own semantics (RFC 9110, section 9.2.2): GET, HEAD,
 //!   OPTIONS, TRACE, PUT and DELETE may be replayed; POST and PATCH may not.
+//! - `x-credkit-environment` of a server: a word of its description or host that names one
+//!   (`sandbox`; `demo`; `staging`, `stage`, `test`, `uat`; `production`, `prod`, `live`), else
+//!   production for the first server listed (the one OpenAPI calls the default). Any other
+//!   server must say which it is.
 
 use serde_json::Value;
 
-use crate::model::pointer_segment;
+use crate::model::{Environment, pointer_segment, str_of};
 use crate::spec::Spec;
+
+/// The words that name an environment, in a server's description or host.
+const ENVIRONMENT_WORDS: [(&str, Environment); 10] = [
+    ("sandbox", Environment::Sandbox),
+    ("demo", Environment::Demo),
+    ("staging", Environment::Staging),
+    ("stage", Environment::Staging),
+    ("test", Environment::Staging),
+    ("uat", Environment::Staging),
+    ("production", Environment::Production),
+    ("prod", Environment::Production),
+    ("live", Environment::Production),
+    ("api", Environment::Production),
+];
 
 /// The methods RFC 9110 calls idempotent.
 const IDEMPOTENT_METHODS: [&str; 6] = ["get", "head", "options", "trace", "put", "delete"];
@@ -34,9 +52,82 @@ pub fn idempotent(method: &str, op: &Value) -> Result<bool, String> {
     }
 }
 
-/// Every default the spec's operations take, in document order.
+/// The environment of the server at `index` of `servers`: its `x-credkit-environment`, else the
+/// rule above; `Err` says what is wrong with it or that it must say.
+pub fn environment(index: usize, server: &Value) -> Result<Environment, String> {
+    let expected = || Environment::ALL.map(Environment::as_str).join(", ");
+    match server.get("x-credkit-environment") {
+        Some(tag) => tag
+            .as_str()
+            .and_then(Environment::parse)
+            .ok_or_else(|| format!("`x-credkit-environment` is `{tag}`: expected one of {}", expected())),
+        None => inferred_environment(index, server).map(|(environment, _)| environment).ok_or_else(|| {
+            format!(
+                "`x-credkit-environment` is missing, and neither its description nor its host names an environment: expected one of {}",
+                expected()
+            )
+        }),
+    }
+}
+
+/// The environment the rule gives an unmarked server, and why.
+fn inferred_environment(index: usize, server: &Value) -> Option<(Environment, String)> {
+    let url = str_of(server, "url").unwrap_or_default();
+    let host = url
+        .split_once("://")
+        .map_or(url, |(_, rest)| rest)
+        .split(['/', ':'])
+        .next()
+        .unwrap_or_default();
+    let described = [
+        (
+            "description",
+            str_of(server, "description").unwrap_or_default(),
+        ),
+        ("host", host),
+    ];
+    for (source, text) in described {
+        let lower = text.to_ascii_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        // `api` alone says nothing in a description ("the API's sandbox").
+        let named = ENVIRONMENT_WORDS
+            .iter()
+            .filter(|(word, _)| source == "host" || *word != "api")
+            .find(|(word, _)| words.contains(word));
+        if let Some((word, environment)) = named {
+            return Some((*environment, format!("`{word}` in its {source}")));
+        }
+    }
+    (index == 0).then(|| {
+        (
+            Environment::Production,
+            "the first server listed".to_owned(),
+        )
+    })
+}
+
+/// Every default the spec takes, in document order.
 pub fn taken(spec: &Spec) -> Vec<Taken> {
-    spec.operations()
+    let servers = spec
+        .doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .enumerate()
+        .filter(|(_, server)| server.get("x-credkit-environment").is_none())
+        .filter_map(|(index, server)| {
+            let (environment, why) = inferred_environment(index, server)?;
+            Some(Taken {
+                pointer: format!("/servers/{index}"),
+                what: format!("x-credkit-environment: {} ({why})", environment.as_str()),
+            })
+        });
+    let operations = spec
+        .operations()
         .into_iter()
         .filter(|declared| declared.op.get("x-credkit-idempotent").is_none())
         .map(|declared| Taken {
@@ -50,8 +141,8 @@ pub fn taken(spec: &Spec) -> Vec<Taken> {
                 idempotent_method(declared.method),
                 rule(declared.method)
             ),
-        })
-        .collect()
+        });
+    servers.chain(operations).collect()
 }
 
 fn idempotent_method(method: &str) -> bool {
@@ -95,5 +186,52 @@ mod tests {
             refused.contains("PUT is idempotent by RFC 9110"),
             "{refused}"
         );
+    }
+
+    #[test]
+    fn a_server_s_environment_is_stated_named_by_a_word_or_the_first() {
+        use Environment::*;
+        let cases = [
+            (
+                0,
+                json!({"url": "https://x.example", "x-credkit-environment": "demo"}),
+                Ok(Demo),
+            ),
+            (0, json!({"url": "https://x.example"}), Ok(Production)),
+            (
+                1,
+                json!({"url": "https://sandbox.x.example/v1"}),
+                Ok(Sandbox),
+            ),
+            (
+                1,
+                json!({"url": "https://x.example", "description": "Test server"}),
+                Ok(Staging),
+            ),
+            (
+                0,
+                json!({"url": "https://x.example", "description": "Demo environment"}),
+                Ok(Demo),
+            ),
+            (1, json!({"url": "https://api.x.example"}), Ok(Production)),
+            (
+                1,
+                json!({"url": "https://x.example", "description": "The API's mirror"}),
+                Err(()),
+            ),
+            (1, json!({"url": "https://eu.x.example"}), Err(())),
+            (
+                0,
+                json!({"url": "https://x.example", "x-credkit-environment": "qa"}),
+                Err(()),
+            ),
+        ];
+        for (index, server, expected) in cases {
+            assert_eq!(
+                environment(index, &server).map_err(drop),
+                expected,
+                "{server}"
+            );
+        }
     }
 }

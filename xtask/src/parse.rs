@@ -21,7 +21,7 @@ pub use openapi31::{Conversion, down_convert};
 
 use serde_json::Value;
 
-use crate::model::{AuthScheme, Environment, SchemaName, Server, Service, pointer_segment, str_of};
+use crate::model::{AuthScheme, SchemaName, Server, Service, pointer_segment, str_of};
 use crate::names;
 use crate::problem::Problem;
 use crate::spec::Spec;
@@ -233,26 +233,21 @@ fn servers(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Server> {
                 format!("`{url}` has server variables: the generated client would send the braces; write each environment's URL in full, one server each"),
             );
         }
-        let tag = str_of(server, "x-credkit-environment");
-        match tag.and_then(Environment::parse) {
-            Some(environment) if servers.iter().any(|s| s.environment == environment) => {
+        match crate::defaults::environment(index, server) {
+            Ok(environment) if servers.iter().any(|s| s.environment == environment) => {
                 problems.at(
                     place,
-                    format!("environment `{}` is listed twice", environment.as_str()),
+                    format!(
+                        "environment `{}` is listed twice (name the others with `x-credkit-environment`)",
+                        environment.as_str()
+                    ),
                 );
             }
-            Some(environment) => servers.push(Server {
+            Ok(environment) => servers.push(Server {
                 environment,
                 url: url.trim_end_matches('/').to_owned(),
             }),
-            None => problems.at(
-                place,
-                format!(
-                    "`x-credkit-environment` is {}: expected one of {}",
-                    tag.map_or("missing".to_owned(), |e| format!("`{e}`")),
-                    Environment::ALL.map(Environment::as_str).join(", ")
-                ),
-            ),
+            Err(message) => problems.at(place, message),
         }
     }
     servers
