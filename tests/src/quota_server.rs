@@ -1,7 +1,10 @@
 //! A loopback server that keeps a quota the way RENTRI states its own: more than `requests`
 //! requests of one credential in any window of `period` are refused with `429`, and then every
-//! request of that credential is refused for `penalty` (`Retry-After`). What it accepted and
-//! refused is counted, so that a test can tell whether its callers kept to the quota.
+//! request of that credential is refused for `penalty` (`Retry-After`); a request during that
+//! silence is refused too and prolongs it. What it accepted and refused is counted, each
+//! refusal with what it broke, so that a test can tell whether its callers kept to the quota.
+//! It can also refuse one request of its own accord, as RENTRI does when other clients of the
+//! credential spent the quota, to see how callers keep the silence that follows.
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -9,17 +12,25 @@ use std::time::{Duration, Instant};
 
 use crate::raw_server::{RawServer, Reply};
 
-/// The short synthetic quota of the quota tests and benchmark, so that a burst over several
-/// windows takes seconds: 20 requests a second, then a second of refusals.
+/// The short synthetic quota of the quota tests, so that a burst over several windows takes
+/// seconds: 20 requests a second; after a 429, 2 s of silence (RENTRI's shape, at a fifth of
+/// its period).
 pub const SYNTHETIC: ServerQuota = ServerQuota {
     requests: 20,
     period: Duration::from_secs(1),
-    penalty: Duration::from_secs(1),
+    penalty: Duration::from_secs(2),
 };
 
 /// [`SYNTHETIC`] as clients are told it.
 pub const SYNTHETIC_QUOTA: credkit_runtime::Quota =
-    credkit_runtime::Quota::per(20, Duration::from_secs(1)).penalty(Duration::from_secs(1));
+    credkit_runtime::Quota::per(20, Duration::from_secs(1)).penalty(Duration::from_secs(2));
+
+/// RENTRI's published quota: 100 requests in 5 s; after a 429, 10 s of silence.
+pub const RENTRI: ServerQuota = ServerQuota {
+    requests: 100,
+    period: Duration::from_secs(5),
+    penalty: Duration::from_secs(10),
+};
 
 /// The quota the server keeps.
 #[derive(Clone, Copy, Debug)]
@@ -36,9 +47,37 @@ pub struct Tally {
     pub accepted: Vec<Instant>,
     /// When each refused (`429`) request arrived.
     pub refused: Vec<Instant>,
+    /// Refused requests that arrived with `requests` already in the window before them.
+    pub over_quota: Vec<Instant>,
+    /// Refused requests that arrived during a silence, each with how long after the `429`
+    /// that began the silence.
+    pub in_silence: Vec<Duration>,
+    /// When the server refused a request of its own accord.
+    pub refused_on_purpose: Vec<Instant>,
 }
 
 impl Tally {
+    /// Requests that arrived during a silence more than `in_flight` after the `429` that began
+    /// it: sent by a caller that should have known. Those sooner were on their way when the
+    /// `429` was answered (a burst has as many requests in flight as it has tasks).
+    pub fn in_silence_after(&self, in_flight: Duration) -> Vec<Duration> {
+        let mut late: Vec<Duration> = self
+            .in_silence
+            .iter()
+            .copied()
+            .filter(|after| *after > in_flight)
+            .collect();
+        late.sort_unstable();
+        late
+    }
+
+    /// The first accepted request after the last refusal, how long after it.
+    pub fn resumed_after_refusal(&self) -> Option<Duration> {
+        let refused = self.refused.last()?;
+        let next = self.accepted.iter().find(|t| *t > refused)?;
+        Some(*next - *refused)
+    }
+
     /// From the first to the last accepted request.
     pub fn span(&self) -> Duration {
         match (self.accepted.first(), self.accepted.last()) {
@@ -52,14 +91,16 @@ impl Tally {
 struct Credential {
     /// Accepted requests inside the last `period`.
     window: VecDeque<Instant>,
-    /// Refusing everything until then.
-    blocked_until: Option<Instant>,
+    /// The silence under way: when its `429` was answered, and until when it lasts.
+    silence: Option<(Instant, Instant)>,
 }
 
 #[derive(Default)]
 struct State {
     credentials: HashMap<String, Credential>,
     tally: Tally,
+    /// Requests seen, of every credential.
+    seen: usize,
 }
 
 /// The server; it stops when dropped.
@@ -72,12 +113,20 @@ impl QuotaServer {
     /// A server keeping `quota` per `Authorization` header, answering every accepted request
     /// `200` with `body` (JSON).
     pub async fn start(quota: ServerQuota, body: &'static str) -> Self {
+        Self::refusing(quota, body, None).await
+    }
+
+    /// The same server, which also refuses the `nth` request (from 1) with `429` of its own
+    /// accord, beginning a silence, as if other clients of the credential had spent the quota.
+    pub async fn refusing(quota: ServerQuota, body: &'static str, nth: Option<usize>) -> Self {
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
         let retry_after = quota.penalty.as_secs_f64().ceil().to_string();
         let raw = RawServer::start(move |request| {
             let now = Instant::now();
             let mut state = shared.lock().expect("not poisoned");
+            state.seen += 1;
+            let on_purpose = Some(state.seen) == nth;
             let who = request.header("authorization").unwrap_or("").to_owned();
             let credential = state.credentials.entry(who).or_default();
             while credential
@@ -87,12 +136,19 @@ impl QuotaServer {
             {
                 credential.window.pop_front();
             }
-            let blocked = credential.blocked_until.is_some_and(|until| now < until);
-            if blocked || credential.window.len() >= quota.requests {
-                if !blocked {
-                    credential.blocked_until = Some(now + quota.penalty);
+            let silence = credential.silence.filter(|(_, until)| now < *until);
+            let over_quota = credential.window.len() >= quota.requests;
+            if silence.is_some() || over_quota || on_purpose {
+                // A request during a silence prolongs it; any other refusal begins one.
+                let began = silence.map_or(now, |(began, _)| began);
+                credential.silence = Some((began, now + quota.penalty));
+                let tally = &mut state.tally;
+                tally.refused.push(now);
+                match silence {
+                    Some(_) => tally.in_silence.push(now - began),
+                    None if over_quota => tally.over_quota.push(now),
+                    None => tally.refused_on_purpose.push(now),
                 }
-                state.tally.refused.push(now);
                 return Reply::http(429, &[("retry-after", retry_after.as_str())], "");
             }
             credential.window.push_back(now);

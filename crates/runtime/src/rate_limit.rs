@@ -8,19 +8,24 @@
 //! - **The quota** comes from the spec (`x-credkit-rate-limit`: `SERVICE.rate_limit`, or the
 //!   operation's own) or from [`crate::ClientBuilder::rate_limit`]: [`RateLimit::custom`],
 //!   [`RateLimit::disabled`].
-//! - **Even spacing** (GCRA with a burst of one): turns are [`Quota::spacing`] apart,
-//!   `period × 1.1 / requests`, so that in any window of `period` at most `requests` reach the
-//!   server, with a tenth of the period as room for the jitter of the way there. A call waits
-//!   for its turn instead of being refused; a turn further away than what is left of the retry
-//!   budget is an [`crate::ErrorKind::RateLimited`] error that says how far it was.
+//! - **The quota's own pace** (a sliding log of the turns given): a turn is given when the last
+//!   window before it, the quota's period plus [`Quota::margin`], holds fewer than `requests`
+//!   turns. RENTRI's 100 in 5 s go at once, and then one as each leaves the window, so that no
+//!   window of the period ever holds more than the quota; the margin (a twentieth of the
+//!   period) is room for requests that take different times to reach the server, from one
+//!   machine or several. A call waits for its turn instead of being refused; a turn further away
+//!   than what is left of the retry budget is an [`crate::ErrorKind::RateLimited`] error that
+//!   says how far it was.
 //! - **Shared by credential**: the clients of a service with the same credential count against
 //!   one bucket, named by the service, the quota and a SHA-256 fingerprint of the credential
 //!   (never the credential itself). [`QuotaScope::Client`] gives each client its own.
 //! - **A `429` holds everyone back**: whichever call sees it, every call of its bucket waits for
-//!   the answer's `Retry-After`, or the quota's penalty, before the next turn.
+//!   the answer's `Retry-After`, or the quota's penalty, and the margin, before the next turn.
+//!   The hold wins over a turn booked before it: a call checks it again when its turn comes,
+//!   and waits for the hold's end if it falls inside it.
 //! - **Where buckets live** is a [`RateLimiter`]: [`LocalRateLimiter`] in this process (the
-//!   default, with the `governor` crate's GCRA), or `RedisRateLimiter` (feature `redis`) for
-//!   processes and machines that share a credential.
+//!   default), or `RedisRateLimiter` (feature `redis`) for processes and machines that share a
+//!   credential, with Redis's clock as the one clock of the fleet.
 
 mod local;
 #[cfg(feature = "redis")]
@@ -50,7 +55,7 @@ pub use redis::{RedisRateLimiter, WhenUnreachable};
 /// // 20 requests per second; after a 429, 2 s of silence.
 /// let quota = Quota::per(20, Duration::from_secs(1)).penalty(Duration::from_secs(2));
 /// assert_eq!(quota.scope, QuotaScope::Credential);
-/// assert_eq!(quota.spacing(), Duration::from_millis(55));
+/// assert_eq!(quota.margin(), Duration::from_millis(50));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Quota {
@@ -107,9 +112,28 @@ impl Quota {
         self
     }
 
-    /// The time between two turns: `period × 1.1 / requests`. Requests evenly spaced by
-    /// `period / requests` would already keep to the quota in every window; the tenth more
-    /// leaves room for requests that travel at different speeds to the server.
+    /// How much longer than the period the window of turns is, and how much longer than the
+    /// server's `Retry-After` a hold lasts: a twentieth of the period (250 ms for RENTRI's 5 s).
+    /// A request reaches the server some time after its turn, and not always the same time:
+    /// a connection is opened or not, the machines of a fleet are nearer or further from the
+    /// server and from Redis. Two requests a window apart at the client are then at least
+    /// `period` apart at the server as long as their ways there differ by less than the margin
+    /// (measured and discussed in BENCHMARKS.md, "Quotas").
+    pub fn margin(&self) -> Duration {
+        self.period / 20
+    }
+
+    /// The window in which at most `requests` turns are given: `period` and the margin.
+    pub(crate) fn window(&self) -> Duration {
+        self.period + self.margin()
+    }
+
+    /// The time between two turns of the even spacing the limiters used before they kept to
+    /// the quota's own pace: `period × 1.1 / requests`.
+    #[deprecated(
+        since = "0.1.0",
+        note = "turns are no longer evenly spaced: up to `requests` go at once, then one as each leaves the window of `period` and `margin()`"
+    )]
     pub fn spacing(&self) -> Duration {
         self.period.mul_f64(1.1) / self.requests.max(1)
     }
@@ -139,8 +163,9 @@ impl fmt::Display for Quota {
 /// Where the turns of a quota are counted: in this process ([`LocalRateLimiter`]) or in a
 /// store that processes share (`RedisRateLimiter`).
 ///
-/// A bucket is named by `key` (the service, the quota, a fingerprint of the credential); its
-/// turns are [`Quota::spacing`] apart.
+/// A bucket is named by `key` (the service, the quota, a fingerprint of the credential). In any
+/// window of the quota's period and [`Quota::margin`] it gives at most `requests` turns, and
+/// none while it is held after a `429`.
 pub trait RateLimiter: Send + Sync + fmt::Debug {
     /// Waits for the next turn of bucket `key` and returns how long it waited. When that turn is
     /// more than `max_wait` away it takes none and returns [`RateLimitError::WaitTooLong`] at
@@ -152,7 +177,9 @@ pub trait RateLimiter: Send + Sync + fmt::Debug {
         max_wait: Duration,
     ) -> BoxFuture<'a, Result<Duration, RateLimitError>>;
 
-    /// Holds every call of bucket `key` back for `pause`: the server answered `429`.
+    /// Holds every call of bucket `key` back for `pause`: the server answered `429`. A turn
+    /// that was booked before and falls inside the hold is not given: its caller waits for the
+    /// hold's end.
     fn pause<'a>(&'a self, key: &'a str, quota: &'a Quota, pause: Duration) -> BoxFuture<'a, ()>;
 }
 
@@ -343,13 +370,15 @@ impl Limits {
         }
     }
 
-    /// Holds the bucket of `operation` back after a `429`: for `Retry-After`, or the penalty.
+    /// Holds the bucket of `operation` back after a `429`: for `Retry-After`, or the penalty,
+    /// and the margin.
     pub(crate) async fn observe(&self, operation: &OperationMeta, response: &reqwest::Response) {
         if response.status() != reqwest::StatusCode::TOO_MANY_REQUESTS {
             return;
         }
         if let Some((quota, key)) = self.bucket(operation) {
-            let pause = crate::error::retry_after(response.headers()).unwrap_or(quota.penalty);
+            let pause = crate::error::retry_after(response.headers()).unwrap_or(quota.penalty)
+                + quota.margin();
             self.config.limiter.pause(&key, &quota, pause).await;
         }
     }
@@ -452,12 +481,9 @@ mod tests {
     }
 
     #[test]
-    fn spacing_leaves_a_tenth_of_the_period_for_jitter() {
-        assert_eq!(QUOTA.spacing(), Duration::from_millis(55));
-        assert_eq!(
-            Quota::per(3, Duration::from_secs(3)).spacing(),
-            Duration::from_millis(1100)
-        );
+    fn the_window_and_the_hold_have_a_twentieth_of_the_period_more() {
+        assert_eq!(QUOTA.margin(), Duration::from_millis(250));
+        assert_eq!(QUOTA.window(), Duration::from_millis(5250));
     }
 
     #[test]

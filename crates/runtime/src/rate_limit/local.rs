@@ -1,22 +1,18 @@
-//! Buckets in this process: the `governor` crate's GCRA, one direct limiter per bucket.
+//! Buckets in this process: a sliding log of the turns given in the last window.
 //!
-//! governor decides whether a turn is free now, and when the next one is; it cannot book a
-//! turn in the future. So the callers of a bucket queue (a FIFO lock) and only the first asks
-//! governor and sleeps until its turn: the others wait in arrival order, and a caller knows on
-//! arrival roughly how long its wait is (the callers ahead of it times the spacing), so that
-//! one beyond its budget is refused at once.
+//! A turn is free when the last window ([`Quota::window`]: the period and the margin) holds
+//! fewer than `requests` turns and no hold is under way. The callers of a bucket queue in
+//! arrival order (a FIFO lock): the first takes a free turn at once, or sleeps until the oldest
+//! turn of the window leaves it or the hold ends, and then looks at the log and the hold again,
+//! so that a hold set during its sleep wins. The log records when each turn was given, not
+//! when it was booked. A caller knows on arrival how long its wait is at least (the callers
+//! ahead of it take the free turns first), so that one beyond its budget is refused at once.
 
-use std::collections::HashMap;
-use std::num::NonZeroU32;
-use std::ops::Add;
+use std::collections::{HashMap, VecDeque};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::Duration;
 
-use governor::clock::{Clock, Reference};
-use governor::middleware::NoOpMiddleware;
-use governor::nanos::Nanos;
-use governor::state::{InMemoryState, NotKeyed};
 use tokio::time::Instant;
 
 use super::{Quota, RateLimitError, RateLimiter};
@@ -32,25 +28,24 @@ pub struct LocalRateLimiter {
 /// Idle buckets are dropped when there are more than this many.
 const KEPT: usize = 256;
 
-type Gcra =
-    governor::RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<TokioInstant>>;
-
 struct Bucket {
-    gcra: Gcra,
-    spacing: Duration,
+    /// At most this many turns...
+    requests: usize,
+    /// ...in any window this long.
+    window: Duration,
     /// Held by the caller whose turn is next; the others queue for it in arrival order.
     turn: tokio::sync::Mutex<()>,
     /// Callers waiting for a turn, the one holding `turn` included.
     waiting: AtomicUsize,
-    times: Mutex<Times>,
+    log: Mutex<Log>,
 }
 
 #[derive(Default)]
-struct Times {
+struct Log {
+    /// When each turn of the last window was given, oldest first.
+    turns: VecDeque<Instant>,
     /// No turn before this instant (a `429` was answered).
     held_until: Option<Instant>,
-    /// When the last turn was given.
-    last_turn: Option<Instant>,
 }
 
 impl std::fmt::Debug for LocalRateLimiter {
@@ -65,7 +60,8 @@ impl std::fmt::Debug for LocalRateLimiter {
 impl std::fmt::Debug for Bucket {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Bucket")
-            .field("spacing", &self.spacing)
+            .field("requests", &self.requests)
+            .field("window", &self.window)
             .field("waiting", &self.waiting)
             .finish_non_exhaustive()
     }
@@ -115,39 +111,58 @@ impl LocalRateLimiter {
             max_wait,
             quota: *quota,
         };
-        let held = bucket.held_until(not_before);
-        let queued = held.map_or(Duration::ZERO, |until| {
-            until.saturating_duration_since(arrived)
-        }) + bucket.spacing * u32::try_from(ahead).unwrap_or(u32::MAX);
+        let queued = bucket
+            .log()
+            .turn_after(ahead, &bucket, arrived, not_before)
+            .saturating_duration_since(arrived);
         if queued > max_wait {
             return Err(too_long(queued));
         }
         let _turn = bucket.turn.lock().await;
         loop {
             let now = Instant::now();
-            let wait = match bucket.held_until(not_before) {
-                Some(until) if until > now => until - now,
-                _ => match bucket.gcra.check() {
-                    Ok(()) => {
-                        bucket.times().last_turn = Some(now);
-                        return Ok(now - arrived);
-                    }
-                    Err(not_until) => not_until.wait_time_from(TokioInstant(now)),
-                },
+            let free = {
+                let mut log = bucket.log();
+                let free = log.turn_after(0, &bucket, now, not_before);
+                if free <= now {
+                    log.turns.push_back(now);
+                    return Ok(now - arrived);
+                }
+                free
             };
-            let total = now - arrived + wait;
+            let total = free - arrived;
             if total > max_wait {
                 return Err(too_long(total));
             }
-            tokio::time::sleep(wait).await;
+            tokio::time::sleep_until(free).await;
         }
     }
 
     /// No turn of bucket `key` before `until`.
     pub(crate) fn hold(&self, key: &str, quota: &Quota, until: Instant) {
         let bucket = self.bucket(key, quota);
-        let mut times = bucket.times();
-        times.held_until = Some(times.held_until.map_or(until, |held| held.max(until)));
+        let mut log = bucket.log();
+        log.held_until = Some(log.held_until.map_or(until, |held| held.max(until)));
+    }
+
+    /// Counts a turn given elsewhere (by Redis) at `at`, so that this process's own turns are
+    /// known here when counting falls back to it.
+    #[cfg(feature = "redis")]
+    pub(crate) fn record(&self, key: &str, quota: &Quota, at: Instant) {
+        let bucket = self.bucket(key, quota);
+        let mut log = bucket.log();
+        log.forget_before(at, bucket.window);
+        let later = log.turns.iter().rev().take_while(|t| **t > at).count();
+        let at_index = log.turns.len() - later;
+        log.turns.insert(at_index, at);
+    }
+
+    /// The earliest a turn of bucket `key` could be given by what this process knows.
+    #[cfg(feature = "redis")]
+    pub(crate) fn next_free(&self, key: &str, quota: &Quota) -> Instant {
+        let bucket = self.bucket(key, quota);
+        let now = Instant::now();
+        bucket.log().turn_after(0, &bucket, now, None)
     }
 }
 
@@ -169,35 +184,59 @@ impl RateLimiter for LocalRateLimiter {
 
 impl Bucket {
     fn new(quota: &Quota) -> Self {
-        let spacing = quota.spacing().max(Duration::from_nanos(1));
-        let gcra = governor::Quota::with_period(spacing)
-            .expect("the spacing is not zero")
-            .allow_burst(NonZeroU32::MIN);
         Self {
-            gcra: governor::RateLimiter::direct_with_clock(gcra, TokioClock),
-            spacing,
+            requests: usize::try_from(quota.requests.max(1)).unwrap_or(usize::MAX),
+            window: quota.window(),
             turn: tokio::sync::Mutex::new(()),
             waiting: AtomicUsize::new(0),
-            times: Mutex::default(),
+            log: Mutex::default(),
         }
     }
 
-    fn times(&self) -> std::sync::MutexGuard<'_, Times> {
-        self.times.lock().expect("not poisoned")
+    fn log(&self) -> std::sync::MutexGuard<'_, Log> {
+        self.log.lock().expect("not poisoned")
     }
 
-    fn held_until(&self, not_before: Option<Instant>) -> Option<Instant> {
-        self.times().held_until.max(not_before)
-    }
-
-    /// Whether a new bucket would behave the same: the last turn is a spacing old and nothing
-    /// is held back.
+    /// Whether a new bucket would behave the same: no turn in the last window, no hold.
     fn idle(&self, now: Instant) -> bool {
-        let times = self.times();
-        times
-            .last_turn
-            .is_none_or(|last| last + self.spacing <= now)
-            && times.held_until.is_none_or(|until| until <= now)
+        let log = self.log();
+        log.turns
+            .back()
+            .is_none_or(|last| *last + self.window <= now)
+            && log.held_until.is_none_or(|until| until <= now)
+    }
+}
+
+impl Log {
+    /// Drops the turns that left the window ending at `now`.
+    fn forget_before(&mut self, now: Instant, window: Duration) {
+        while self.turns.front().is_some_and(|t| *t + window <= now) {
+            self.turns.pop_front();
+        }
+    }
+
+    /// The earliest instant at which the turn of a caller with `ahead` callers before it can
+    /// come, seen from `now`: the callers ahead take the free turns first, and a turn is free
+    /// once the window before it holds fewer than `requests` turns and the hold is over.
+    fn turn_after(
+        &mut self,
+        ahead: usize,
+        bucket: &Bucket,
+        now: Instant,
+        not_before: Option<Instant>,
+    ) -> Instant {
+        self.forget_before(now, bucket.window);
+        let earliest = now
+            .max(self.held_until.unwrap_or(now))
+            .max(not_before.unwrap_or(now));
+        // The turns to come repeat the log's a window later: turn `n` of the callers waiting
+        // is `n / requests` windows after the log's turn `len + n % requests - requests`.
+        let (rounds, index) = (ahead / bucket.requests, ahead % bucket.requests);
+        let first = match (self.turns.len() + index).checked_sub(bucket.requests) {
+            Some(oldest) => earliest.max(self.turns[oldest] + bucket.window),
+            None => earliest,
+        };
+        first + bucket.window * u32::try_from(rounds).unwrap_or(u32::MAX)
     }
 }
 
@@ -210,46 +249,11 @@ impl Drop for Waiting<'_> {
     }
 }
 
-/// tokio's clock for governor, so that the waits follow tokio's time (and its paused clock in
-/// tests).
-#[derive(Clone, Copy, Debug, Default)]
-struct TokioClock;
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-struct TokioInstant(Instant);
-
-impl Add<Nanos> for TokioInstant {
-    type Output = Self;
-
-    fn add(self, nanos: Nanos) -> Self {
-        Self(self.0 + Duration::from(nanos))
-    }
-}
-
-impl Reference for TokioInstant {
-    fn duration_since(&self, earlier: Self) -> Nanos {
-        self.0.saturating_duration_since(earlier.0).into()
-    }
-
-    fn saturating_sub(&self, duration: Nanos) -> Self {
-        self.0
-            .checked_sub(Duration::from(duration))
-            .map_or(*self, Self)
-    }
-}
-
-impl Clock for TokioClock {
-    type Instant = TokioInstant;
-
-    fn now(&self) -> TokioInstant {
-        TokioInstant(Instant::now())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// 10 a second, a window of 1.05 s.
     const QUOTA: Quota = Quota::per(10, Duration::from_secs(1));
     const LONG: Duration = Duration::from_secs(3600);
 
@@ -276,10 +280,14 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn turns_are_evenly_spaced_and_in_any_period_at_most_the_quota() {
+    async fn the_quota_goes_at_once_then_a_window_later_and_no_window_holds_more() {
         let limiter = Arc::new(LocalRateLimiter::new());
         let turns = turns(&limiter, "a", 25).await;
-        let expected: Vec<u128> = (0..25).map(|n| n * 110).collect();
+        let expected: Vec<u128> = [0; 10]
+            .into_iter()
+            .chain([1050; 10])
+            .chain([2100; 5])
+            .collect();
         assert_eq!(turns, expected);
         for (i, first) in turns.iter().enumerate() {
             let in_window = turns[i..].iter().take_while(|t| **t < first + 1000).count();
@@ -291,20 +299,51 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn buckets_are_independent() {
+    async fn a_turn_comes_as_the_oldest_of_the_window_leaves_it() {
         let limiter = Arc::new(LocalRateLimiter::new());
-        let (a, b) = tokio::join!(turns(&limiter, "a", 3), turns(&limiter, "b", 3));
-        assert_eq!(a, [0, 110, 220]);
-        assert_eq!(b, [0, 110, 220]);
+        for _ in 0..5 {
+            limiter.acquire("a", &QUOTA, LONG).await.unwrap();
+        }
+        tokio::time::advance(Duration::from_millis(300)).await;
+        for _ in 0..5 {
+            limiter.acquire("a", &QUOTA, LONG).await.unwrap();
+        }
+        // Ten in the window: the next two come when the first five leave it, at 1.05 s.
+        let turns = turns(&limiter, "a", 7).await;
+        assert_eq!(turns, [750, 750, 750, 750, 750, 1050, 1050]);
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_pause_holds_back_every_caller_then_spacing_resumes() {
+    async fn buckets_are_independent() {
+        let limiter = Arc::new(LocalRateLimiter::new());
+        let (a, b) = tokio::join!(turns(&limiter, "a", 11), turns(&limiter, "b", 11));
+        assert_eq!(a[9..], [0, 1050]);
+        assert_eq!(b[9..], [0, 1050]);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_holds_back_every_caller_then_the_quota_goes_at_once() {
         let limiter = Arc::new(LocalRateLimiter::new());
         limiter.acquire("a", &QUOTA, LONG).await.unwrap();
         limiter.pause("a", &QUOTA, Duration::from_secs(2)).await;
-        let turns = turns(&limiter, "a", 3).await;
-        assert_eq!(turns, [2000, 2110, 2220]);
+        let turns = turns(&limiter, "a", 11).await;
+        assert_eq!(turns[..10], [2000; 10]);
+        assert_eq!(turns[10], 3050);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_pause_during_a_wait_holds_back_the_turn_that_was_coming() {
+        let limiter = Arc::new(LocalRateLimiter::new());
+        turns(&limiter, "a", 10).await;
+        let waiting = {
+            let limiter = Arc::clone(&limiter);
+            tokio::spawn(async move { limiter.acquire("a", &QUOTA, LONG).await.unwrap() })
+        };
+        tokio::task::yield_now().await;
+        // The turn was to come at 1.05 s; a 429 at 0.5 s holds everything until 2.5 s.
+        tokio::time::advance(Duration::from_millis(500)).await;
+        limiter.pause("a", &QUOTA, Duration::from_secs(2)).await;
+        assert_eq!(waiting.await.unwrap(), Duration::from_millis(2500));
     }
 
     #[tokio::test(start_paused = true)]
@@ -335,29 +374,29 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn the_queue_ahead_counts_against_the_budget() {
         let limiter = Arc::new(LocalRateLimiter::new());
-        let queued: Vec<_> = (0..10)
+        let queued: Vec<_> = (0..25)
             .map(|_| {
                 let limiter = Arc::clone(&limiter);
                 tokio::spawn(async move { limiter.acquire("a", &QUOTA, LONG).await })
             })
             .collect();
         tokio::task::yield_now().await;
-        // Ten callers ahead, 110 ms apart: this one's turn is about 1.1 s away.
+        // 25 callers ahead, ten a window: this one's turn is two windows away, at 2.1 s.
         let refused = limiter
-            .acquire("a", &QUOTA, Duration::from_millis(500))
+            .acquire("a", &QUOTA, Duration::from_secs(2))
             .await
             .unwrap_err();
         assert!(
-            matches!(refused, RateLimitError::WaitTooLong { wait, .. } if wait >= Duration::from_millis(990)),
+            matches!(refused, RateLimitError::WaitTooLong { wait, .. } if wait == Duration::from_millis(2100)),
             "{refused:?}"
         );
         for task in queued {
             task.await.unwrap().unwrap();
         }
-        // A refused caller took no turn: the next one comes right after the ten.
+        // A refused caller took no turn: the next one comes with the last five.
         assert_eq!(
             limiter.acquire("a", &QUOTA, LONG).await.unwrap(),
-            Duration::from_millis(110)
+            Duration::ZERO
         );
     }
 
@@ -368,7 +407,7 @@ mod tests {
         for n in 0..KEPT {
             limiter.acquire(&n.to_string(), &QUOTA, LONG).await.unwrap();
         }
-        tokio::time::advance(Duration::from_secs(1)).await;
+        tokio::time::advance(QUOTA.window()).await;
         limiter.acquire("new", &QUOTA, LONG).await.unwrap();
         let buckets = limiter.buckets.lock().unwrap();
         assert_eq!(buckets.len(), 2, "{:?}", buckets.keys());

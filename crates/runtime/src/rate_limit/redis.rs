@@ -1,14 +1,15 @@
-//! Buckets in Redis, shared by every process and machine that uses the same Redis: GCRA in one
-//! Lua script (`gcra.lua`), run atomically, with Redis's clock.
+//! Buckets in Redis, shared by every process and machine that uses the same Redis: a sliding log
+//! of booked turns in one Lua script (`sliding_log.lua`), run atomically, with Redis's clock.
 //!
-//! Unlike governor, the script books a turn in the future: each caller learns its wait in one
-//! round trip and sleeps it here, so callers of many processes never poll. When Redis cannot be
-//! reached the limiter does what [`WhenUnreachable`] says; it tries Redis again a second later,
-//! not on every call.
+//! The script books a turn, now or in the future: each caller learns its wait in one round trip
+//! and sleeps it here, so callers of many processes never poll. A caller that slept confirms its
+//! turn when it comes, in a second round trip: a `429` seen meanwhile by any process holds the
+//! credential and forgets the turns booked for later, and the confirmation then books again,
+//! after the hold. When Redis cannot be reached the limiter does what [`WhenUnreachable`] says;
+//! it tries Redis again a second later, not on every call.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -60,22 +61,20 @@ pub struct RedisRateLimiter {
     fallback: Arc<LocalRateLimiter>,
     /// Whether the outage under way was logged.
     down: AtomicBool,
-    state: Mutex<State>,
-}
-
-#[derive(Default)]
-struct State {
     /// Redis failed: not tried again before this instant, and why.
-    retry_at: Option<(Instant, String)>,
-    /// The last turn this process booked in each bucket, in Redis or here: after Redis lost its
-    /// buckets (a restart) or when counting falls back to this process, no turn comes sooner
-    /// than a spacing later, so that turns booked before and after do not overlap.
-    last_turns: HashMap<String, Instant>,
+    retry_at: Mutex<Option<(Instant, String)>>,
+    /// Names this limiter's bookings in Redis's log, with `bookings`.
+    id: u64,
+    bookings: AtomicU64,
 }
 
 /// What the script answered.
 enum Booking {
+    /// The turn is booked this long from now (it may have been booked again, after a hold).
     Turn(Duration),
+    /// The turn booked earlier has come and stands.
+    Confirmed,
+    /// Nothing booked: the turn would be this long from now.
     TooLong(Duration),
 }
 
@@ -89,13 +88,15 @@ impl RedisRateLimiter {
         Ok(Self {
             client,
             address,
-            script: redis::Script::new(include_str!("gcra.lua")),
+            script: redis::Script::new(include_str!("sliding_log.lua")),
             connection: tokio::sync::Mutex::new(None),
             when_unreachable: WhenUnreachable::default(),
             timeout: Duration::from_millis(500),
             fallback: LocalRateLimiter::global(),
             down: AtomicBool::new(false),
-            state: Mutex::default(),
+            retry_at: Mutex::default(),
+            id: fastrand::u64(..),
+            bookings: AtomicU64::new(0),
         })
     }
 
@@ -112,8 +113,8 @@ impl RedisRateLimiter {
         self
     }
 
-    fn state(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().expect("not poisoned")
+    fn retry_at(&self) -> std::sync::MutexGuard<'_, Option<(Instant, String)>> {
+        self.retry_at.lock().expect("not poisoned")
     }
 
     /// The connection, connecting first if there is none and Redis was not found down lately.
@@ -122,7 +123,7 @@ impl RedisRateLimiter {
         if let Some(connection) = connection.as_ref() {
             return Ok(connection.clone());
         }
-        if let Some((at, message)) = &self.state().retry_at
+        if let Some((at, message)) = &*self.retry_at()
             && Instant::now() < *at
         {
             return Err(message.clone());
@@ -147,7 +148,7 @@ impl RedisRateLimiter {
 
     /// Remembers that Redis failed, and warns once per outage.
     fn failed(&self, message: String) -> String {
-        self.state().retry_at = Some((Instant::now() + RETRY_REDIS_AFTER, message.clone()));
+        *self.retry_at() = Some((Instant::now() + RETRY_REDIS_AFTER, message.clone()));
         if !self.down.swap(true, Ordering::SeqCst) {
             match self.when_unreachable {
                 WhenUnreachable::FallBackToLocal => tracing::warn!(
@@ -161,11 +162,11 @@ impl RedisRateLimiter {
         message
     }
 
-    /// Runs the script with `args`, or says why it could not.
-    async fn run(&self, key: &str, args: &[u64], mode: &str) -> Result<(i64, i64), String> {
+    /// Runs the script in `mode` with `args`, or says why it could not.
+    async fn run(&self, key: &str, mode: &str, args: &[&str]) -> Result<(i64, i64), String> {
         let mut connection = self.connection().await?;
-        let mut invocation = self.script.key(key);
-        invocation.arg(mode);
+        let mut invocation = self.script.key(format!("{{{key}}}:log"));
+        invocation.key(format!("{{{key}}}:held")).arg(mode);
         for arg in args {
             invocation.arg(*arg);
         }
@@ -191,21 +192,33 @@ impl RedisRateLimiter {
         Err(self.failed(message))
     }
 
+    /// Books a turn (`book`), or confirms one booked before whose time has come (`confirm`).
     async fn book(
         &self,
+        mode: &str,
         key: &str,
         quota: &Quota,
         max_wait: Duration,
-        not_before: Option<Instant>,
+        id: &str,
     ) -> Result<Booking, String> {
-        let earliest = not_before.map_or(Duration::ZERO, |t| {
-            t.saturating_duration_since(Instant::now())
-        });
-        let args = [micros(quota.spacing()), micros(max_wait), micros(earliest)];
-        let (booked, wait) = self.run(key, &args, "acquire").await?;
+        // What this process alone knows (its own turns, a hold it saw) still counts when Redis
+        // lost its log: a restart, or an outage during which this process counted alone.
+        let earliest = self
+            .fallback
+            .next_free(key, quota)
+            .saturating_duration_since(Instant::now());
+        let args = [
+            quota.requests.to_string(),
+            micros(quota.window()).to_string(),
+            micros(max_wait).to_string(),
+            micros(earliest).to_string(),
+        ];
+        let args = [&args[0], &args[1], &args[2], &args[3], id];
+        let (status, wait) = self.run(key, mode, &args).await?;
         let wait = Duration::from_micros(wait.max(0).unsigned_abs());
-        Ok(match booked {
-            1 => Booking::Turn(wait),
+        Ok(match status {
+            1 if mode == "confirm" => Booking::Confirmed,
+            1 | 2 => Booking::Turn(wait),
             _ => Booking::TooLong(wait),
         })
     }
@@ -216,43 +229,48 @@ impl RedisRateLimiter {
         quota: &Quota,
         max_wait: Duration,
     ) -> Result<Duration, RateLimitError> {
-        let not_before = self
-            .state()
-            .last_turns
-            .get(key)
-            .map(|last| *last + quota.spacing());
-        match self.book(key, quota, max_wait, not_before).await {
-            Ok(Booking::Turn(wait)) => {
-                self.booked(key, Instant::now() + wait);
-                // tokio rounds every sleep up to its next millisecond, a zero one too.
-                if !wait.is_zero() {
+        let arrived = Instant::now();
+        let id = format!(
+            "{:016x}-{}",
+            self.id,
+            self.bookings.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut mode = "book";
+        // The sleeps until booked turns: what the quota cost, without Redis's round trips.
+        let mut waited = Duration::ZERO;
+        loop {
+            let left = max_wait.saturating_sub(arrived.elapsed());
+            let booking = match self.book(mode, key, quota, left, &id).await {
+                Ok(booking) => booking,
+                Err(message) => {
+                    return match self.when_unreachable {
+                        WhenUnreachable::FailClosed => Err(RateLimitError::Unavailable { message }),
+                        WhenUnreachable::FallBackToLocal => {
+                            let wait = self.fallback.acquire(key, quota, left).await?;
+                            Ok(waited + wait)
+                        }
+                    };
+                }
+            };
+            match booking {
+                Booking::Confirmed | Booking::Turn(Duration::ZERO) => {
+                    self.fallback.record(key, quota, Instant::now());
+                    return Ok(waited);
+                }
+                Booking::Turn(wait) => {
                     tokio::time::sleep(wait).await;
+                    waited += wait;
+                    mode = "confirm";
                 }
-                Ok(wait)
+                Booking::TooLong(wait) => {
+                    return Err(RateLimitError::WaitTooLong {
+                        wait: arrived.elapsed() + wait,
+                        max_wait,
+                        quota: *quota,
+                    });
+                }
             }
-            Ok(Booking::TooLong(wait)) => Err(RateLimitError::WaitTooLong {
-                wait,
-                max_wait,
-                quota: *quota,
-            }),
-            Err(message) => match self.when_unreachable {
-                WhenUnreachable::FailClosed => Err(RateLimitError::Unavailable { message }),
-                WhenUnreachable::FallBackToLocal => {
-                    let wait = self
-                        .fallback
-                        .acquire_after(key, quota, max_wait, not_before)
-                        .await?;
-                    self.booked(key, Instant::now());
-                    Ok(wait)
-                }
-            },
         }
-    }
-
-    fn booked(&self, key: &str, turn: Instant) {
-        let mut state = self.state();
-        let last = state.last_turns.entry(key.to_owned()).or_insert(turn);
-        *last = (*last).max(turn);
     }
 }
 
@@ -275,7 +293,7 @@ impl RateLimiter for RedisRateLimiter {
             // Held here too, in case counting falls back to this process during the pause.
             self.fallback.hold(key, quota, Instant::now() + pause);
             // Unreachable: already logged; the calls themselves fall back or fail.
-            let _ = self.run(key, &[micros(pause)], "pause").await;
+            let _ = self.run(key, "pause", &[&micros(pause).to_string()]).await;
         })
     }
 }
@@ -337,7 +355,7 @@ mod tests {
         let limiter = RedisRateLimiter::new(&nowhere()).unwrap();
         let key = format!("fallback-{}", fastrand::u64(..));
         let mut waits = Vec::new();
-        for _ in 0..3 {
+        for _ in 0..11 {
             waits.push(
                 limiter
                     .acquire(&key, &QUOTA, Duration::from_secs(60))
@@ -345,13 +363,7 @@ mod tests {
                     .unwrap(),
             );
         }
-        assert_eq!(
-            waits,
-            [
-                Duration::ZERO,
-                Duration::from_millis(110),
-                Duration::from_millis(110)
-            ]
-        );
+        assert_eq!(waits[..10], [Duration::ZERO; 10]);
+        assert_eq!(waits[10], QUOTA.window());
     }
 }
