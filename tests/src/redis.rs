@@ -1,8 +1,9 @@
 //! Redis for the tests of quotas shared by processes: the server `.ci/run` starts
 //! (`CREDKIT_TEST_REDIS_URL`), and servers of a test's own, which it may kill and restart.
 //!
-//! Without `CREDKIT_TEST_REDIS_URL` the tests that need Redis print a note and pass, except in
-//! CI (`CI=true`), where a missing Redis is a failure.
+//! Without `CREDKIT_TEST_REDIS_URL` when they are built, the tests that need Redis are reported
+//! as ignored, with the variable to set (`tests/build.rs`); in CI (`CI=true`) they always run,
+//! and a missing Redis is a failure. A variable that is gone by the time they run gets a note.
 
 use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};

@@ -9,7 +9,8 @@
 //! measured ratios are in BENCHMARKS.md.
 //!
 //! The Redis tests need `CREDKIT_TEST_REDIS_URL` (`.ci/run` starts a Redis and sets it);
-//! without it they print a note and pass, except in CI.
+//! without it they are reported as ignored, with the variable to set, except in CI, where they
+//! fail (`tests/build.rs`).
 
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
@@ -527,6 +528,10 @@ async fn three_processes(server: &QuotaServer, token: &str, url: &str) -> (Burst
     (burst, reports)
 }
 
+#[cfg_attr(
+    credkit_no_redis,
+    ignore = "needs Redis: set CREDKIT_TEST_REDIS_URL=redis://127.0.0.1:6379/ (bash .ci/run starts one)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_processes_sharing_a_credential_through_redis_keep_to_the_quota() {
     let Some(url) = shared_url("three_processes_sharing_a_credential_through_redis") else {
@@ -546,6 +551,10 @@ async fn three_processes_sharing_a_credential_through_redis_keep_to_the_quota() 
     assert!(waited >= CALLS / 2, "{reports:?}");
 }
 
+#[cfg_attr(
+    credkit_no_redis,
+    ignore = "needs Redis: set CREDKIT_TEST_REDIS_URL=redis://127.0.0.1:6379/ (bash .ci/run starts one)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_429_seen_by_one_of_three_processes_silences_all_of_them_until_its_end() {
     let Some(url) = shared_url("a_429_seen_by_one_of_three_processes") else {
@@ -561,6 +570,10 @@ async fn a_429_seen_by_one_of_three_processes_silences_all_of_them_until_its_end
     );
 }
 
+#[cfg_attr(
+    credkit_no_redis,
+    ignore = "needs Redis: set CREDKIT_TEST_REDIS_URL=redis://127.0.0.1:6379/ (bash .ci/run starts one)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hold_set_through_redis_wins_over_a_turn_another_limiter_booked() {
     let Some(url) = shared_url("a_hold_set_through_redis_wins") else {
@@ -594,6 +607,10 @@ async fn a_hold_set_through_redis_wins_over_a_turn_another_limiter_booked() {
     );
 }
 
+#[cfg_attr(
+    credkit_no_redis,
+    ignore = "needs Redis: set CREDKIT_TEST_REDIS_URL=redis://127.0.0.1:6379/ (bash .ci/run starts one)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_killed_mid_run_falls_back_to_this_process_without_a_refusal() {
     let Some(mut redis) = RedisServer::start("redis_killed_mid_run") else {
@@ -623,6 +640,10 @@ async fn redis_killed_mid_run_falls_back_to_this_process_without_a_refusal() {
     );
 }
 
+#[cfg_attr(
+    credkit_no_redis,
+    ignore = "needs Redis: set CREDKIT_TEST_REDIS_URL=redis://127.0.0.1:6379/ (bash .ci/run starts one)"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn redis_unreachable_fails_closed_and_recovers() {
     let Some(mut redis) = RedisServer::start("redis_unreachable_fails_closed") else {
