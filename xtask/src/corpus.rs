@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use crate::cli::{Outcome, USAGE};
+use crate::spec::METHODS;
 
 /// How long one definition may take unless `--timeout` says otherwise.
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
@@ -22,10 +23,6 @@ const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 const REASONS_SHOWN: usize = 3;
 /// The longest reason line shown.
 const REASON_WIDTH: usize = 200;
-/// The HTTP methods of an OpenAPI path item.
-const METHODS: [&str; 8] = [
-    "get", "put", "post", "delete", "options", "head", "patch", "trace",
-];
 
 /// What happened to one definition.
 enum Verdict {
