@@ -37,14 +37,26 @@ impl Prepared {
 
 /// Checks `spec` and generates its client module: the text of `crates/<service>/src/generated.rs`.
 pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
-    client(spec, &Prepared::new(spec)?)
+    Ok(client(spec, &Prepared::new(spec)?)?.code)
+}
+
+/// A generated client module and the crates it names.
+pub struct Client {
+    /// The text of the module.
+    pub code: String,
+    /// The crates it names, asked of typify ([`crate::crates::Uses`]).
+    pub uses: crate::crates::Uses,
 }
 
 /// The client module of a prepared spec.
-pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
+pub fn client(spec: &Spec, prepared: &Prepared) -> Result<Client, Vec<Problem>> {
     let Prepared { service, settings } = prepared;
+    let mut uses = crate::crates::Uses::default();
     let mut file = run_progenitor(spec, service, "", || {
-        Generator::new(settings).generate_tokens(&service.progenitor_document)
+        let mut generator = Generator::new(settings);
+        let tokens = generator.generate_tokens(&service.progenitor_document);
+        uses = crate::crates::Uses::of(generator.get_type_space(), service);
+        tokens
     })?;
     builder::generate_builders(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
@@ -91,7 +103,8 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     }
     shorten_names(&mut file);
 
-    render(spec, &file, "the generated code")
+    let code = render(spec, &file, "the generated code")?;
+    Ok(Client { code, uses })
 }
 
 /// Removes progenitor's `Client::new` and `Client::new_with_client`: they take any base URL and

@@ -102,7 +102,7 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
         stderr
     })?;
 
-    let listing = crate::surface::api_surface(&client).map_err(|e| format!("error: {e}\n"))?;
+    let listing = crate::surface::api_surface(&client.code).map_err(|e| format!("error: {e}\n"))?;
     let facade_feature = name.to_owned();
     let module = name.replace('-', "_");
     let package = service.package();
@@ -112,7 +112,7 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             format!("crates/{name}/Cargo.toml"),
             crates::new_manifest(
                 &service,
-                &client,
+                client.uses,
                 &workspace::crate_version(root, "runtime"),
             ),
         ),
@@ -135,7 +135,7 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
                 ),
             ),
         ),
-        (format!("crates/{name}/src/generated.rs"), client),
+        (format!("crates/{name}/src/generated.rs"), client.code),
         (format!("crates/{name}/src/mock.rs"), mock),
     ];
     let read = |file: &str| {
