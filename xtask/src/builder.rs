@@ -123,8 +123,9 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
 /// Moves what progenitor's documentation of each `Client` method says of each input (its
 /// "Arguments:" list) onto the builder's setter of that input, where a caller reads it as it
 /// writes the call, and cuts progenitor's `ignore`d example, which repeated the setters the
-/// builder lists.
-pub fn move_argument_docs(file: &mut syn::File) {
+/// builder lists. Returns how many `Client` methods it read.
+pub fn move_argument_docs(file: &mut syn::File) -> usize {
+    let mut methods = 0;
     let mut moved: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for item in &mut file.items {
         let Item::Impl(block) = item else { continue };
@@ -137,6 +138,7 @@ pub fn move_argument_docs(file: &mut syn::File) {
             let ImplItem::Fn(method) = member else {
                 continue;
             };
+            methods += 1;
             let builder = match &method.sig.output {
                 ReturnType::Type(_, ty) => match ty.as_ref() {
                     Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -163,7 +165,7 @@ pub fn move_argument_docs(file: &mut syn::File) {
         }
     }
     let Some(builders) = module_items(file, "builder") else {
-        return;
+        return methods;
     };
     for item in builders.iter_mut() {
         let Some(docs) = builder_of(item).and_then(|name| moved.get(&name)) else {
@@ -178,6 +180,7 @@ pub fn move_argument_docs(file: &mut syn::File) {
             }
         }
     }
+    methods
 }
 
 /// The documentation string of a `#[doc = ".."]` attribute.

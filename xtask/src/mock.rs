@@ -27,9 +27,8 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
         progenitor::Generator::new(&prepared.settings)
             .httpmock(&service.progenitor_document, "crate")
     })?;
-    // Each pass counts its matches against what the model says progenitor writes, so that a
-    // progenitor upgrade that changes the mocks' shape stops generation instead of leaving a
-    // helper half-rewritten.
+    // Each pass counts its matches against what the model says progenitor writes
+    // (`output_passes.rs` lists them all).
     let path_parameters = service
         .operations
         .iter()
@@ -75,38 +74,35 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
         removed: 0,
     };
     json_matches.visit_file_mut(&mut file);
+    use crate::output_passes::Count;
     let counts = [
-        (
-            "`regex::Regex::new(..).unwrap()` calls",
-            regex.rewritten,
-            service.operations.len() + path_parameters,
-        ),
-        ("path-value patterns", exact.rewritten, path_parameters),
-        (
-            "helpers of secret parameters",
-            secret.rewritten,
-            secrets.len(),
-        ),
-        ("JSON bodies of binary answers", bodies.rewritten, binary),
-        (
-            "JSON body matchers of multipart requests",
-            json_matches.removed,
-            multipart.len(),
-        ),
+        Count {
+            what: "`regex::Regex::new(..).unwrap()` calls",
+            found: regex.rewritten,
+            expected: service.operations.len() + path_parameters,
+        },
+        Count {
+            what: "path-value patterns",
+            found: exact.rewritten,
+            expected: path_parameters,
+        },
+        Count {
+            what: "helpers of secret parameters",
+            found: secret.rewritten,
+            expected: secrets.len(),
+        },
+        Count {
+            what: "JSON bodies of binary answers",
+            found: bodies.rewritten,
+            expected: binary,
+        },
+        Count {
+            what: "JSON body matchers of multipart requests",
+            found: json_matches.removed,
+            expected: multipart.len(),
+        },
     ];
-    let problems: Vec<Problem> = counts
-        .into_iter()
-        .filter(|(_, found, expected)| found != expected)
-        .map(|(what, found, expected)| {
-            spec.problem(
-                None,
-                format!("the mocks: found {found} {what}, expected {expected}: progenitor's httpmock output changed shape"),
-            )
-        })
-        .collect();
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    crate::output_passes::check(spec, "the mocks", &counts)?;
     render(spec, &file, "the mocks")
 }
 
