@@ -11,7 +11,7 @@ use std::process::Command;
 use xtask::workspace::Output;
 use xtask::{cli, workspace};
 
-/// A copy of every file git tracks in the workspace, removed when dropped.
+/// A copy of every file of the workspace git tracks or would track, removed when dropped.
 struct Copy(PathBuf);
 
 impl Copy {
@@ -19,21 +19,12 @@ impl Copy {
         let root = workspace::root();
         let dir = std::env::temp_dir().join(format!("credkit-keys-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let listed = Command::new("git")
-            .arg("-C")
-            .arg(&root)
-            .args(["ls-files", "-z"])
-            .output()
-            .unwrap();
-        assert!(listed.status.success(), "{listed:?}");
-        for file in String::from_utf8(listed.stdout).unwrap().split('\0') {
-            let from = root.join(file);
-            if file.is_empty() || !from.is_file() {
-                continue;
-            }
-            let to = dir.join(file);
+        // Files not yet committed too: a service just added by new-service is tested before
+        // its commit.
+        for file in xtask::corpus::workspace_files(&root).unwrap() {
+            let to = dir.join(&file);
             std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(from, to).unwrap();
+            std::fs::copy(root.join(&file), to).unwrap();
         }
         Self(dir)
     }
