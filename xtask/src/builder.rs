@@ -58,12 +58,13 @@ use crate::model::{
 use crate::names;
 
 /// Replaces every operation's builder (struct and `impl`) with credkit's; `Err` names the
-/// operation whose builder did not have the shape the template reads.
-pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usize, String> {
-    let flagged = match &service.success_member {
-        Some(member) => structs_with_field(file, member),
-        None => BTreeSet::new(),
-    };
+/// operation whose builder did not have the shape the template reads. `flagged`: the types
+/// that have the service's success member ([`structs_with_field`]).
+pub fn generate_builders(
+    file: &mut syn::File,
+    service: &Service,
+    flagged: &BTreeSet<String>,
+) -> Result<usize, String> {
     let builder = module_items(file, "builder")
         .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
     // progenitor's items in one pass, each operation's struct and `impl` set apart and the
@@ -94,7 +95,7 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
         let fields = struct_fields(&group, &name).map_err(place)?;
         let answer = take_builder(&mut group, &name).map_err(place)?;
         let inputs = inputs(operation, &fields).map_err(place)?;
-        let tokens = builder_items(operation, index, service, &name, &inputs, &answer, &flagged)
+        let tokens = builder_items(operation, index, service, &name, &inputs, &answer, flagged)
             .map_err(place)?;
         let mut items: syn::File =
             syn::parse2(tokens).map_err(|e| place(format!("the template gives no items: {e}")))?;
@@ -651,25 +652,17 @@ pub(crate) fn first_type_argument(ty: &Type) -> Option<Type> {
     }
 }
 
-/// The names of the structs of the `types` module that have a field `field`.
-fn structs_with_field(file: &mut syn::File, field: &str) -> BTreeSet<String> {
-    module_items(file, "types")
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Struct(s)
-                        if s.fields
-                            .iter()
-                            .any(|f| f.ident.as_ref().is_some_and(|i| i == field)) =>
-                    {
-                        Some(s.ident.to_string())
-                    }
-                    _ => None,
-                })
-                .collect()
+/// The structs typify wrote with a member whose field is `field` (the service's success
+/// member), asked of its type space.
+pub fn structs_with_field(types: &typify::TypeSpace, field: &str) -> BTreeSet<String> {
+    types
+        .iter_types()
+        .filter(|ty| match ty.details() {
+            typify::TypeDetails::Struct(s) => s.properties().any(|(name, _)| name == field),
+            _ => false,
         })
-        .unwrap_or_default()
+        .map(|ty| ty.name())
+        .collect()
 }
 
 /// `T` of the setter's argument `value: impl credkit_runtime::Input<T>`, or of its bound
