@@ -58,12 +58,13 @@ use crate::model::{
 use crate::names;
 
 /// Replaces every operation's builder (struct and `impl`) with credkit's; `Err` names the
-/// operation whose builder did not have the shape the template reads.
-pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usize, String> {
-    let flagged = match &service.success_member {
-        Some(member) => structs_with_field(file, member),
-        None => BTreeSet::new(),
-    };
+/// operation whose builder did not have the shape the template reads. `flagged`: the types
+/// that have the service's success member ([`structs_with_field`]).
+pub fn generate_builders(
+    file: &mut syn::File,
+    service: &Service,
+    flagged: &BTreeSet<String>,
+) -> Result<usize, String> {
     let builder = module_items(file, "builder")
         .ok_or("progenitor output has no `builder` module (is the builder interface selected?)")?;
     // progenitor's items in one pass, each operation's struct and `impl` set apart and the
@@ -94,7 +95,7 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
         let fields = struct_fields(&group, &name).map_err(place)?;
         let answer = take_builder(&mut group, &name).map_err(place)?;
         let inputs = inputs(operation, &fields).map_err(place)?;
-        let tokens = builder_items(operation, index, service, &name, &inputs, &answer, &flagged)
+        let tokens = builder_items(operation, index, service, &name, &inputs, &answer, flagged)
             .map_err(place)?;
         let mut items: syn::File =
             syn::parse2(tokens).map_err(|e| place(format!("the template gives no items: {e}")))?;
@@ -123,8 +124,9 @@ pub fn generate_builders(file: &mut syn::File, service: &Service) -> Result<usiz
 /// Moves what progenitor's documentation of each `Client` method says of each input (its
 /// "Arguments:" list) onto the builder's setter of that input, where a caller reads it as it
 /// writes the call, and cuts progenitor's `ignore`d example, which repeated the setters the
-/// builder lists.
-pub fn move_argument_docs(file: &mut syn::File) {
+/// builder lists. Returns how many `Client` methods it read.
+pub fn move_argument_docs(file: &mut syn::File) -> usize {
+    let mut methods = 0;
     let mut moved: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     for item in &mut file.items {
         let Item::Impl(block) = item else { continue };
@@ -137,6 +139,7 @@ pub fn move_argument_docs(file: &mut syn::File) {
             let ImplItem::Fn(method) = member else {
                 continue;
             };
+            methods += 1;
             let builder = match &method.sig.output {
                 ReturnType::Type(_, ty) => match ty.as_ref() {
                     Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
@@ -163,7 +166,7 @@ pub fn move_argument_docs(file: &mut syn::File) {
         }
     }
     let Some(builders) = module_items(file, "builder") else {
-        return;
+        return methods;
     };
     for item in builders.iter_mut() {
         let Some(docs) = builder_of(item).and_then(|name| moved.get(&name)) else {
@@ -178,6 +181,7 @@ pub fn move_argument_docs(file: &mut syn::File) {
             }
         }
     }
+    methods
 }
 
 /// The documentation string of a `#[doc = ".."]` attribute.
@@ -648,25 +652,17 @@ pub(crate) fn first_type_argument(ty: &Type) -> Option<Type> {
     }
 }
 
-/// The names of the structs of the `types` module that have a field `field`.
-fn structs_with_field(file: &mut syn::File, field: &str) -> BTreeSet<String> {
-    module_items(file, "types")
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Struct(s)
-                        if s.fields
-                            .iter()
-                            .any(|f| f.ident.as_ref().is_some_and(|i| i == field)) =>
-                    {
-                        Some(s.ident.to_string())
-                    }
-                    _ => None,
-                })
-                .collect()
+/// The structs typify wrote with a member whose field is `field` (the service's success
+/// member), asked of its type space.
+pub fn structs_with_field(types: &typify::TypeSpace, field: &str) -> BTreeSet<String> {
+    types
+        .iter_types()
+        .filter(|ty| match ty.details() {
+            typify::TypeDetails::Struct(s) => s.properties().any(|(name, _)| name == field),
+            _ => false,
         })
-        .unwrap_or_default()
+        .map(|ty| ty.name())
+        .collect()
 }
 
 /// `T` of the setter's argument `value: impl credkit_runtime::Input<T>`, or of its bound

@@ -119,7 +119,7 @@ fn definitions(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 }
 
 /// The workspace's files that a scratch copy needs: those git tracks or would track.
-fn workspace_files(root: &Path) -> Result<Vec<PathBuf>, String> {
+pub fn workspace_files(root: &Path) -> Result<Vec<PathBuf>, String> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)

@@ -81,32 +81,62 @@ pub use generated::{{ByteStream, Client, ClientInfo, SERVICE, ServiceError, buil
     )
 }
 
-/// Crates generated code may name, by the path it uses and the package that provides it.
-const USED: [(&str, &str); 8] = [
-    ("credkit_runtime", "credkit-runtime"),
-    ("progenitor_client", "progenitor-client"),
-    ("reqwest", "reqwest"),
-    ("serde", "serde"),
-    ("serde_json", "serde_json"),
-    ("chrono", "chrono"),
-    ("uuid", "uuid"),
-    ("regress", "regress"),
-];
+/// The crates a generated client names besides those every client names (the runtime,
+/// progenitor's client, reqwest): asked of typify's type space and of the model, never read
+/// from the printed code.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uses {
+    /// serde's derives: any type at all.
+    pub serde: bool,
+    /// A JSON value or map member, a service without an error schema (its errors are JSON
+    /// values) or a callback's parser.
+    pub serde_json: bool,
+    /// A `date` or `date-time` member.
+    pub chrono: bool,
+    /// A `uuid` member.
+    pub uuid: bool,
+    /// A string checked against a `pattern`.
+    pub regress: bool,
+}
 
-/// The manifest's dependency block: exactly the crates the generated client names, and
-/// `httpmock` for the mocks. The runtime is named at its current version, which a published
-/// crate's dependency needs.
-pub fn dependencies_block(client: &str, runtime_version: &str) -> String {
-    let mut lines = String::new();
-    for (path, package) in USED {
-        let used = client.contains(&format!("{path}::"));
-        if package == "credkit-runtime" {
-            lines.push_str(&format!(
-                "credkit-runtime = {{ path = \"../runtime\", version = \"{runtime_version}\" }}\n"
-            ));
-        } else if used {
-            lines.push_str(&format!("{package}.workspace = true\n"));
+impl Uses {
+    /// What the client of `service` names, given typify's type space for its document.
+    pub fn of(types: &typify::TypeSpace, service: &Service) -> Self {
+        Self {
+            serde: types.iter_types().next().is_some() || !service.custom_types.is_empty(),
+            serde_json: types.uses_serde_json()
+                || service.error_schema.is_none()
+                || !service.callbacks.is_empty(),
+            chrono: types.uses_chrono(),
+            uuid: types.uses_uuid(),
+            regress: types.uses_regress(),
         }
+    }
+
+    /// The packages, in the order the manifest lists them.
+    fn packages(self) -> impl Iterator<Item = &'static str> {
+        [
+            ("progenitor-client", true),
+            ("reqwest", true),
+            ("serde", self.serde),
+            ("serde_json", self.serde_json),
+            ("chrono", self.chrono),
+            ("uuid", self.uuid),
+            ("regress", self.regress),
+        ]
+        .into_iter()
+        .filter_map(|(package, used)| used.then_some(package))
+    }
+}
+
+/// The manifest's dependency block: the runtime, at its current version (which a published
+/// crate's dependency needs), exactly the crates the generated client names, and `httpmock`
+/// for the mocks.
+pub fn dependencies_block(uses: Uses, runtime_version: &str) -> String {
+    let mut lines =
+        format!("credkit-runtime = {{ path = \"../runtime\", version = \"{runtime_version}\" }}\n");
+    for package in uses.packages() {
+        lines.push_str(&format!("{package}.workspace = true\n"));
     }
     lines.push_str(
         "# The typed mock helpers (`mock` feature) only: never compiled by a client without it.\n\
@@ -188,7 +218,7 @@ pub fn facade_tls_block(members: &[Member]) -> String {
 pub const FIRST_VERSION: &str = "0.1.0";
 
 /// The manifest of a new service crate, with its generated blocks filled in.
-pub fn new_manifest(service: &Service, client: &str, runtime_version: &str) -> String {
+pub fn new_manifest(service: &Service, uses: Uses, runtime_version: &str) -> String {
     let package = service.package();
     let title = &service.title;
     format!(
@@ -221,7 +251,7 @@ workspace = true
         dependencies = block(
             "#",
             "dependencies",
-            &dependencies_block(client, runtime_version)
+            &dependencies_block(uses, runtime_version)
         ),
         features = block("#", "features", &features_block(service)),
     )
@@ -285,4 +315,44 @@ let client = Client::builder()
         name = service.name,
         major_minor = FIRST_VERSION.rsplit_once('.').map_or(FIRST_VERSION, |(mm, _)| mm),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::generate::{Prepared, client};
+    use crate::spec::Spec;
+
+    /// The crates asked of typify are the crates each accepted fixture's client names: none
+    /// missing (the crate would not build), none extra.
+    #[test]
+    fn every_fixture_client_names_exactly_the_crates_its_manifest_lists() {
+        let dir = crate::workspace::root().join("tests/fixtures/generator");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let stem = path.file_stem().unwrap().to_str().unwrap().to_owned();
+            if !stem.starts_with("ok_") || path.extension().is_none_or(|e| e != "yaml") {
+                continue;
+            }
+            let spec = Spec::load(&path, &stem).unwrap();
+            let generated = client(&spec, &Prepared::new(&spec).unwrap()).unwrap();
+            let named: Vec<&str> = super::Uses {
+                serde: true,
+                serde_json: true,
+                chrono: true,
+                uuid: true,
+                regress: true,
+            }
+            .packages()
+            .filter(|package| {
+                let path = package.replace('-', "_");
+                generated.code.contains(&format!("{path}::"))
+            })
+            .collect();
+            let listed: Vec<&str> = generated.uses.packages().collect();
+            assert_eq!(listed, named, "{stem}");
+            checked += 1;
+        }
+        assert!(checked > 0, "no accepted fixture in {}", dir.display());
+    }
 }

@@ -37,20 +37,55 @@ impl Prepared {
 
 /// Checks `spec` and generates its client module: the text of `crates/<service>/src/generated.rs`.
 pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
-    client(spec, &Prepared::new(spec)?)
+    Ok(client(spec, &Prepared::new(spec)?)?.code)
+}
+
+/// A generated client module and the crates it names.
+pub struct Client {
+    /// The text of the module.
+    pub code: String,
+    /// The crates it names, asked of typify ([`crate::crates::Uses`]).
+    pub uses: crate::crates::Uses,
 }
 
 /// The client module of a prepared spec.
-pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
+pub fn client(spec: &Spec, prepared: &Prepared) -> Result<Client, Vec<Problem>> {
     let Prepared { service, settings } = prepared;
+    let mut uses = crate::crates::Uses::default();
+    let mut typify_builders = 0;
+    let mut flagged = std::collections::BTreeSet::new();
     let mut file = run_progenitor(spec, service, "", || {
-        Generator::new(settings).generate_tokens(&service.progenitor_document)
+        let mut generator = Generator::new(settings);
+        let tokens = generator.generate_tokens(&service.progenitor_document);
+        let types = generator.get_type_space();
+        uses = crate::crates::Uses::of(types, service);
+        typify_builders = types.iter_types().filter(|t| t.builder().is_some()).count();
+        if let Some(member) = &service.success_member {
+            flagged = builder::structs_with_field(types, member);
+        }
+        tokens
     })?;
-    builder::generate_builders(&mut file, service)
+    // The passes over progenitor's output (`output_passes.rs`).
+    builder::generate_builders(&mut file, service, &flagged)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
-    builder::move_argument_docs(&mut file);
-    drop_unvalidated_constructors(&mut file);
-    crate::type_builders::keep_request_builders(&mut file);
+    let counts = [
+        crate::output_passes::Count {
+            what: "unvalidated constructors (`impl Client { new, new_with_client }`)",
+            found: drop_unvalidated_constructors(&mut file),
+            expected: 1,
+        },
+        crate::output_passes::Count {
+            what: "`Client` methods",
+            found: builder::move_argument_docs(&mut file),
+            expected: service.operations.len(),
+        },
+        crate::output_passes::Count {
+            what: "typify builders",
+            found: crate::type_builders::keep_request_builders(&mut file),
+            expected: typify_builders,
+        },
+    ];
+    crate::output_passes::check(spec, "the client", &counts)?;
     crate::tag_features::gate_methods(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot gate by tag: {m}"))])?;
 
@@ -91,19 +126,23 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     }
     shorten_names(&mut file);
 
-    render(spec, &file, "the generated code")
+    let code = render(spec, &file, "the generated code")?;
+    Ok(Client { code, uses })
 }
 
 /// Removes progenitor's `Client::new` and `Client::new_with_client`: they take any base URL and
 /// runtime, skipping what `Client::builder()` checks (an https URL, the credentials, the
-/// environment). The builder makes the client through `GeneratedClient::from_parts`.
-fn drop_unvalidated_constructors(file: &mut syn::File) {
+/// environment). The builder makes the client through `GeneratedClient::from_parts`. Returns
+/// how many such `impl` blocks went.
+fn drop_unvalidated_constructors(file: &mut syn::File) -> usize {
+    let before = file.items.len();
     file.items.retain(|item| {
         !matches!(item, Item::Impl(block)
             if block.trait_.is_none()
                 && matches!(&*block.self_ty, syn::Type::Path(p) if p.path.is_ident("Client"))
                 && block.items.iter().any(|i| matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new_with_client")))
     });
+    before - file.items.len()
 }
 
 /// Short names in the modules that repeat them per operation and per type (`short_names.rs`).

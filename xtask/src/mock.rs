@@ -3,11 +3,10 @@
 //! and custom types as the client, so `server.get_credentials_status(|when, then| ..)` takes the
 //! client's own parameter and response types.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use quote::ToTokens;
 use syn::visit_mut::VisitMut;
-use syn::{Expr, ImplItemFn, ItemImpl, Lit, parse_quote};
+use syn::{Expr, ItemImpl, Lit, parse_quote};
 
 use crate::generate::{Prepared, render, run_progenitor};
 use crate::model::{ParameterLocation, Service};
@@ -23,27 +22,30 @@ pub fn generate(spec: &Spec) -> Result<String, Vec<Problem>> {
 /// The mock module of a prepared spec.
 pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
     let service = &prepared.service;
-    let secrets = service.secret_type_paths();
     // `crate`: the module sits in the client crate, whose root re-exports `types`.
     let mut file = run_progenitor(spec, service, " for the mocks", || {
         progenitor::Generator::new(&prepared.settings)
             .httpmock(&service.progenitor_document, "crate")
     })?;
-    // Each pass counts its matches against what the model says progenitor writes, so that a
-    // progenitor upgrade that changes the mocks' shape stops generation instead of leaving a
-    // helper half-rewritten.
+    // Each pass counts its matches against what the model says progenitor writes
+    // (`output_passes.rs` lists them all).
     let path_parameters = service
         .operations
         .iter()
         .flat_map(|op| &op.parameters)
         .filter(|p| p.location == ParameterLocation::Path)
         .count();
-    let secret_parameters = service
+    // Each secret parameter's helper: the operation's `When` and the parameter's field name.
+    let secrets: BTreeSet<(String, String)> = service
         .operations
         .iter()
-        .flat_map(|op| &op.parameters)
-        .filter(|p| p.secret)
-        .count();
+        .flat_map(|op| {
+            op.parameters
+                .iter()
+                .filter(|p| p.secret)
+                .map(|p| (names::mock_when_name(&op.spec_id), p.rust_name.clone()))
+        })
+        .collect();
     let media = binary_successes(service);
     let binary = media.len();
 
@@ -72,38 +74,35 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
         removed: 0,
     };
     json_matches.visit_file_mut(&mut file);
+    use crate::output_passes::Count;
     let counts = [
-        (
-            "`regex::Regex::new(..).unwrap()` calls",
-            regex.rewritten,
-            service.operations.len() + path_parameters,
-        ),
-        ("path-value patterns", exact.rewritten, path_parameters),
-        (
-            "helpers of secret parameters",
-            secret.rewritten,
-            secret_parameters,
-        ),
-        ("JSON bodies of binary answers", bodies.rewritten, binary),
-        (
-            "JSON body matchers of multipart requests",
-            json_matches.removed,
-            multipart.len(),
-        ),
+        Count {
+            what: "`regex::Regex::new(..).unwrap()` calls",
+            found: regex.rewritten,
+            expected: service.operations.len() + path_parameters,
+        },
+        Count {
+            what: "path-value patterns",
+            found: exact.rewritten,
+            expected: path_parameters,
+        },
+        Count {
+            what: "helpers of secret parameters",
+            found: secret.rewritten,
+            expected: secrets.len(),
+        },
+        Count {
+            what: "JSON bodies of binary answers",
+            found: bodies.rewritten,
+            expected: binary,
+        },
+        Count {
+            what: "JSON body matchers of multipart requests",
+            found: json_matches.removed,
+            expected: multipart.len(),
+        },
     ];
-    let problems: Vec<Problem> = counts
-        .into_iter()
-        .filter(|(_, found, expected)| found != expected)
-        .map(|(what, found, expected)| {
-            spec.problem(
-                None,
-                format!("the mocks: found {found} {what}, expected {expected}: progenitor's httpmock output changed shape"),
-            )
-        })
-        .collect();
-    if !problems.is_empty() {
-        return Err(problems);
-    }
+    crate::output_passes::check(spec, "the mocks", &counts)?;
     render(spec, &file, "the mocks")
 }
 
@@ -145,8 +144,9 @@ impl VisitMut for WithoutRegexCrate {
 
 /// progenitor matches a path parameter with the pattern `format!("^/things/{}$", value)`: the
 /// value unencoded and unescaped, so `a/b c` or `a+b` would never match what the client sends
-/// (`a%2Fb%20c`, percent-encoded by `credkit_runtime::contract::path_segment`). The value is encoded the
-/// same way and its regex metacharacters escaped.
+/// (`a%2Fb%20c`, percent-encoded as every call encodes a path segment). The value is encoded the
+/// same way and its regex metacharacters escaped, by the runtime
+/// (`credkit_runtime::contract::path_segment_pattern`).
 #[derive(Default)]
 struct ExactPathValues {
     rewritten: usize,
@@ -162,15 +162,7 @@ impl VisitMut for ExactPathValues {
         block.stmts.insert(
             index,
             parse_quote! {
-                let value = credkit_runtime::contract::encode_path_segment(&value.to_string())
-                    .chars()
-                    .fold(String::new(), |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    });
+                let value = credkit_runtime::contract::path_segment_pattern(&value.to_string());
             },
         );
     }
@@ -198,31 +190,53 @@ fn path_pattern_of_value(stmt: &mut syn::Stmt) -> bool {
         return false;
     };
     let is_path_pattern = matches!(&pattern.lit, Lit::Str(s) if s.value().starts_with("^/"));
-    if !is_path_pattern || value.to_token_stream().to_string() != "value . to_string ()" {
+    let is_value_to_string = matches!(value, Expr::MethodCall(call)
+        if call.method == "to_string" && call.args.is_empty() && is_value(&call.receiver));
+    if !is_path_pattern || !is_value_to_string {
         return false;
     }
     mac.tokens = quote::quote!(#pattern, value);
     true
 }
 
+/// Whether `expr` is the helper's argument, `value`.
+fn is_value(expr: &Expr) -> bool {
+    matches!(expr, Expr::Path(p) if p.path.is_ident("value"))
+}
+
+/// The name of the type an `impl` block is of (`GetThingWhen`).
+fn self_name(item: &ItemImpl) -> Option<String> {
+    match &*item.self_ty {
+        syn::Type::Path(p) => Some(p.path.segments.last()?.ident.to_string()),
+        _ => None,
+    }
+}
+
 /// progenitor matches a parameter on `value.to_string()`; a secret's `Display` prints
-/// `<redacted>`, so a mock of a secret parameter would never match. Those helpers match on the
-/// exposed value: the test wrote it, and httpmock only compares it with the request.
+/// `<redacted>`, so a mock of a secret parameter would never match. Those helpers (named by the
+/// model: the operation's `When`, the parameter's field) match on the exposed value: the test
+/// wrote it, and httpmock only compares it with the request.
 struct MatchSecretsByValue<'a> {
-    secrets: &'a [String],
+    secrets: &'a BTreeSet<(String, String)>,
     rewritten: usize,
 }
 
 impl VisitMut for MatchSecretsByValue<'_> {
-    fn visit_impl_item_fn_mut(&mut self, function: &mut ImplItemFn) {
-        let signature = function.sig.to_token_stream().to_string().replace(' ', "");
-        if self
-            .secrets
-            .iter()
-            .any(|secret| signature.contains(secret.as_str()))
-        {
-            ExposeValue.visit_block_mut(&mut function.block);
-            self.rewritten += 1;
+    fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
+        let Some(name) = self_name(item) else {
+            return;
+        };
+        for impl_item in &mut item.items {
+            let syn::ImplItem::Fn(function) = impl_item else {
+                continue;
+            };
+            if self
+                .secrets
+                .contains(&(name.clone(), function.sig.ident.to_string()))
+            {
+                ExposeValue.visit_block_mut(&mut function.block);
+                self.rewritten += 1;
+            }
         }
     }
 }
@@ -235,7 +249,7 @@ impl VisitMut for ExposeValue {
         syn::visit_mut::visit_expr_mut(self, expr);
         if let Expr::MethodCall(call) = expr
             && call.method == "to_string"
-            && matches!(&*call.receiver, Expr::Path(p) if p.path.is_ident("value"))
+            && is_value(&call.receiver)
         {
             *expr = parse_quote!(value.expose().to_owned());
         }
@@ -265,8 +279,7 @@ struct BinaryBodies {
 
 impl VisitMut for BinaryBodies {
     fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
-        let name = item.self_ty.to_token_stream().to_string();
-        let Some(media) = self.media.get(&name) else {
+        let Some(media) = self_name(item).and_then(|name| self.media.get(&name)) else {
             return;
         };
         for impl_item in &mut item.items {
@@ -274,7 +287,10 @@ impl VisitMut for BinaryBodies {
                 continue;
             };
             let takes_json = function.sig.inputs.iter().any(|input| {
-                input.to_token_stream().to_string().replace(' ', "") == "value:::serde_json::Value"
+                matches!(input, syn::FnArg::Typed(typed)
+                    if matches!(&*typed.pat, syn::Pat::Ident(i) if i.ident == "value")
+                        && matches!(&*typed.ty, syn::Type::Path(p)
+                            if p.path.segments.iter().map(|s| s.ident.to_string()).eq(["serde_json", "Value"])))
             });
             if takes_json {
                 function.sig.inputs.pop();
@@ -324,8 +340,7 @@ struct WithoutJsonMatchOfMultipart<'a> {
 
 impl VisitMut for WithoutJsonMatchOfMultipart<'_> {
     fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
-        let name = item.self_ty.to_token_stream().to_string();
-        if !self.operations.contains(&name) {
+        if !self_name(item).is_some_and(|name| self.operations.contains(&name)) {
             return;
         }
         let before = item.items.len();

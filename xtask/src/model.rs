@@ -61,15 +61,6 @@ impl Service {
         self.package().replace('-', "_")
     }
 
-    /// The paths of the generated secret newtypes (`crate::generated::types::Pin`).
-    pub fn secret_type_paths(&self) -> Vec<String> {
-        self.custom_types
-            .iter()
-            .filter(|t| matches!(t.kind, CustomKind::Secret { .. }))
-            .map(|t| self.type_path(t))
-            .collect()
-    }
-
     /// The headers that carry this service's credentials, lower case, sorted: its security
     /// scheme's header and every secret header parameter.
     pub fn credential_headers(&self) -> Vec<String> {

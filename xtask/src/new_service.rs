@@ -72,6 +72,13 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             return Err(format!("error: {taken} already exists\n"));
         }
     }
+    let clashes = names_taken(root, name);
+    if !clashes.is_empty() {
+        return Err(clashes
+            .iter()
+            .map(|clash| format!("error: service name `{name}`: {clash}\n"))
+            .collect());
+    }
     // Problems name the file being edited, not the copy `specs/NAME.yaml` not yet written.
     let passed = spec_path.display().to_string();
     let text = Spec::read(spec_path, &passed).map_err(|p| format!("error: {p}\n"))?;
@@ -102,7 +109,7 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
         stderr
     })?;
 
-    let listing = crate::surface::api_surface(&client).map_err(|e| format!("error: {e}\n"))?;
+    let listing = crate::surface::api_surface(&client.code).map_err(|e| format!("error: {e}\n"))?;
     let facade_feature = name.to_owned();
     let module = name.replace('-', "_");
     let package = service.package();
@@ -112,7 +119,7 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
             format!("crates/{name}/Cargo.toml"),
             crates::new_manifest(
                 &service,
-                &client,
+                client.uses,
                 &workspace::crate_version(root, "runtime"),
             ),
         ),
@@ -135,7 +142,7 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
                 ),
             ),
         ),
-        (format!("crates/{name}/src/generated.rs"), client),
+        (format!("crates/{name}/src/generated.rs"), client.code),
         (format!("crates/{name}/src/mock.rs"), mock),
     ];
     let read = |file: &str| {
@@ -220,6 +227,59 @@ fn add(root: &Path, name: &str, spec_path: &Path) -> Result<Vec<String>, String>
     workspace::write(root, &outputs).map_err(|e| format!("error: writing: {e}\n"))
 }
 
+/// The command line's own top-level commands (`crates/cli/src/command.rs`), which a service's
+/// commands would shadow.
+const CLI_COMMANDS: [&str; 2] = ["completions", "help"];
+
+/// What the names a service takes (the package `credkit-NAME`, the facade feature `NAME`, the
+/// module `credkit::NAME`, the command `credkit NAME`) would meet in the workspace: each
+/// clash, said. A clash would otherwise give a manifest with a key written twice, a workspace
+/// with two packages of one name, or a re-export that does not parse.
+fn names_taken(root: &Path, name: &str) -> Vec<String> {
+    let manifest = |file: &str| -> Option<toml_edit::DocumentMut> {
+        std::fs::read_to_string(root.join(file)).ok()?.parse().ok()
+    };
+    let mut clashes = Vec::new();
+    let package = format!("credkit-{name}");
+    let members = manifest("Cargo.toml").and_then(|doc| {
+        let members = doc["workspace"]["members"].as_array()?;
+        Some(
+            members
+                .iter()
+                .filter_map(|m| m.as_str().map(str::to_owned))
+                .collect::<Vec<_>>(),
+        )
+    });
+    for member in members.unwrap_or_default() {
+        let file = format!("{member}/Cargo.toml");
+        if manifest(&file).is_some_and(|doc| doc["package"]["name"].as_str() == Some(&package)) {
+            clashes.push(format!(
+                "the package {package} is already in the workspace ({file})"
+            ));
+        }
+    }
+    if manifest(workspace::FACADE_MANIFEST).is_some_and(|doc| {
+        doc["features"]
+            .as_table()
+            .is_some_and(|f| f.contains_key(name))
+    }) {
+        clashes.push(format!(
+            "the facade already has a feature `{name}` ({})",
+            workspace::FACADE_MANIFEST
+        ));
+    }
+    let module = name.replace('-', "_");
+    if syn::parse_str::<syn::Ident>(&module).is_err() {
+        clashes.push(format!(
+            "`{module}` is a Rust keyword, and the facade would re-export the crate as `credkit::{module}`"
+        ));
+    }
+    if CLI_COMMANDS.contains(&name) {
+        clashes.push(format!("`credkit {name}` is a command of the command line"));
+    }
+    clashes
+}
+
 /// Inserts `crates/<name>` into `members` and `default-members`, before the facade.
 fn workspace_member(text: &str, name: &str) -> Result<String, String> {
     let facade = "\"crates/credkit\"";
@@ -278,4 +338,31 @@ fn facade_root(
         &text[..at],
         &text[at..]
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_taken;
+
+    #[test]
+    fn a_name_that_meets_one_the_workspace_has_is_refused_with_each_clash() {
+        let root = crate::workspace::root();
+        for (name, clash) in [
+            (
+                "tests",
+                "the package credkit-tests is already in the workspace (tests/Cargo.toml)",
+            ),
+            ("fixture-clients", "the package credkit-fixture-clients"),
+            ("mock", "the facade already has a feature `mock`"),
+            ("default", "the facade already has a feature `default`"),
+            ("rustls", "the facade already has a feature `rustls`"),
+            ("type", "`type` is a Rust keyword"),
+            ("completions", "`credkit completions` is a command"),
+        ] {
+            let found = names_taken(&root, name);
+            assert!(found.iter().any(|c| c.contains(clash)), "{name}: {found:?}");
+        }
+        assert_eq!(names_taken(&root, "scratch-vault"), Vec::<String>::new());
+        assert_eq!(names_taken(&root, "acme-2"), Vec::<String>::new());
+    }
 }

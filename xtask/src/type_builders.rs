@@ -13,7 +13,8 @@ use syn::{ImplItem, Item};
 use crate::tag_features::{declared, named_types, owner};
 
 /// Removes from `file`'s `types` module every typify builder (its struct, its `impl`s and its
-/// type's `builder()`) that no request body reaches; returns how many types keep theirs.
+/// type's `builder()`) that no request body reaches; returns how many builders typify wrote
+/// (structs of `types::builder`), kept or not.
 pub fn keep_request_builders(file: &mut syn::File) -> usize {
     let mut roots = BuiltBodies::default();
     for item in &file.items {
@@ -25,6 +26,15 @@ pub fn keep_request_builders(file: &mut syn::File) -> usize {
         return 0;
     };
     let names: BTreeSet<String> = types.iter().filter_map(declared).collect();
+    let written = types
+        .iter()
+        .filter_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
+            _ => None,
+        })
+        .flat_map(|(_, items)| items)
+        .filter(|item| matches!(item, Item::Struct(_)))
+        .count();
     // What each type's own items name (its members' types), builders apart.
     let edges: Vec<(String, BTreeSet<String>)> = types
         .iter()
@@ -74,7 +84,7 @@ pub fn keep_request_builders(file: &mut syn::File) -> usize {
             }
         }
     }
-    kept.iter().filter(|name| has_struct(types, name)).count()
+    written
 }
 
 /// typify's setter `fn member<T>(mut self, value: T) -> Self where T: TryInto<X>, T::Error:
@@ -108,12 +118,6 @@ fn is_builder_module(item: &Item) -> bool {
 fn is_builder_constructor(block: &syn::ItemImpl) -> bool {
     block.trait_.is_none()
         && matches!(block.items.as_slice(), [ImplItem::Fn(f)] if f.sig.ident == "builder")
-}
-
-fn has_struct(types: &[Item], name: &str) -> bool {
-    types
-        .iter()
-        .any(|item| matches!(item, Item::Struct(s) if s.ident == name))
 }
 
 /// The `X` of every path `types::builder::X` (or `builder::X` under `types`) outside `types`.
@@ -164,7 +168,8 @@ mod tests {
                 pub struct GetReceipt<'a> { answer: types::Receipt }
             }
         };
-        assert_eq!(keep_request_builders(&mut file), 2);
+        // Three builders written, Order's and Line's kept.
+        assert_eq!(keep_request_builders(&mut file), 3);
         let text = prettyplease::unparse(&file);
         assert!(
             text.contains("impl Order {\n        pub fn builder()"),

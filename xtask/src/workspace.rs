@@ -85,13 +85,13 @@ pub fn generate_all(root: &Path, services: &[Service]) -> Result<Vec<Output>, Ve
             });
         match generated {
             Ok((client, mock, model)) => {
-                match owned_parts(root, service, &model, &client) {
+                match owned_parts(root, service, &model, client.uses) {
                     Ok(parts) => outputs.extend(parts),
                     Err(problem) => problems.push(problem),
                 }
                 outputs.push(Output {
                     target: service.target.clone(),
-                    contents: client,
+                    contents: client.code,
                 });
                 outputs.push(Output {
                     target: service.mock.clone(),
@@ -204,6 +204,7 @@ pub fn fixture_clients(root: &Path) -> Result<Vec<Output>, Vec<Problem>> {
             .and_then(|spec| {
                 crate::generate::Prepared::at(&spec, &format!("crate::{stem}"))
                     .and_then(|prepared| crate::generate::client(&spec, &prepared))
+                    .map(|client| client.code)
             });
         match client {
             Ok(contents) => outputs.push(Output {
@@ -314,7 +315,7 @@ fn owned_parts(
     root: &Path,
     service: &Service,
     model: &crate::model::Service,
-    client: &str,
+    uses: crate::crates::Uses,
 ) -> Result<Vec<Output>, Problem> {
     let lib = format!("crates/{}/src/lib.rs", service.name);
     let manifest = format!("crates/{}/Cargo.toml", service.name);
@@ -337,7 +338,7 @@ fn owned_parts(
     let manifest_text = crate::manifest::with_block(
         &committed(root, &manifest),
         "dependencies",
-        &crate::crates::dependencies_block(client, &crate_version(root, "runtime")),
+        &crate::crates::dependencies_block(uses, &crate_version(root, "runtime")),
     )
     .and_then(|text| {
         crate::manifest::with_block(&text, "features", &crate::crates::features_block(model))

@@ -90,20 +90,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/comunica_pec/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -145,20 +134,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/comunica_pec/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -207,20 +185,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/comunica_pec/{}/procura_registro_imprese$", value);
             Self(self.0.path_matches(re))
         }
@@ -260,20 +227,9 @@ pub mod operations {
         }
 
         pub fn dominio(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/domini_pec/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -379,20 +335,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -430,20 +375,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -485,20 +419,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/attivazione$", value);
             Self(self.0.path_matches(re))
         }
@@ -544,20 +467,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/conservazione$", value);
             Self(self.0.path_matches(re))
         }
@@ -603,20 +515,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/modifica$", value);
             Self(self.0.path_matches(re))
         }
@@ -662,20 +563,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/modulo_attivazione$", value);
             Self(self.0.path_matches(re))
         }
@@ -717,20 +607,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/modulo_conservazione$", value);
             Self(self.0.path_matches(re))
         }
@@ -772,20 +651,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/multiutenza$", value);
             Self(self.0.path_matches(re))
         }
@@ -831,20 +699,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/rinnovo$", value);
             Self(self.0.path_matches(re))
         }
@@ -897,20 +754,9 @@ pub mod operations {
         }
 
         pub fn id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/pec/{}/trasformazione$", value);
             Self(self.0.path_matches(re))
         }
@@ -956,20 +802,9 @@ pub mod operations {
         }
 
         pub fn pec(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/verifica_pec/{}$", value);
             Self(self.0.path_matches(re))
         }

@@ -22,20 +22,9 @@ pub mod operations {
         }
 
         pub fn qrcode_token(self, value: &::uuid::Uuid) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/credentials/boarding/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -81,20 +70,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -139,20 +117,9 @@ pub mod operations {
             self,
             value: &types::DeleteCredentialsCredentialsId,
         ) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -188,20 +155,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &types::ChangePinCredentialsId) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/credentials/{}/change-pin$", value);
             Self(self.0.path_matches(re))
         }
@@ -241,20 +197,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &types::ResetPinCredentialsId) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/credentials/{}/reset-pin$", value);
             Self(self.0.path_matches(re))
         }
@@ -297,20 +242,9 @@ pub mod operations {
             self,
             value: &types::RemoveSiteAssociationCredentialsId,
         ) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/credentials/{}/rimuovi-associazione$", value);
             Self(self.0.path_matches(re))
         }
@@ -350,20 +284,9 @@ pub mod operations {
         }
 
         pub fn credentials_id(self, value: &str) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/credentials/{}/status$", value);
             Self(self.0.path_matches(re))
         }

@@ -10,5 +10,5 @@ pub use crate::decode::{
 };
 pub use crate::input::input;
 pub use crate::multipart::{FileParts, Multipart};
-pub use crate::path::encode_path_segment;
+pub use crate::path::{encode_path_segment, path_segment_pattern};
 pub use crate::shape::{Member, Node, Shape};

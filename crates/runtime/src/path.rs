@@ -40,9 +40,24 @@ pub fn encode_path_segment(value: &str) -> String {
     utf8_percent_encode(value, ENCODED).to_string()
 }
 
+/// [`encode_path_segment`] with the characters a regular expression gives a meaning escaped:
+/// what a generated mock helper writes in the path pattern it matches, so that it matches the
+/// segment a call sends for `value` and nothing else.
+pub fn path_segment_pattern(value: &str) -> String {
+    encode_path_segment(value)
+        .chars()
+        .fold(String::new(), |mut escaped, c| {
+            if "\\.+*?()|[]{}^$".contains(c) {
+                escaped.push('\\');
+            }
+            escaped.push(c);
+            escaped
+        })
+}
+
 #[cfg(test)]
 mod tests {
-    use super::segment;
+    use super::{path_segment_pattern, segment};
 
     fn path_segment(parameter: &str, value: &str) -> Result<String, String> {
         segment(parameter, value.to_owned())
@@ -62,6 +77,14 @@ mod tests {
             "prova_pec@legalmail.it"
         );
         assert_eq!(path_segment("id", "a;b+c").unwrap(), "a%3Bb%2Bc");
+    }
+
+    #[test]
+    fn a_mock_pattern_is_the_encoded_segment_with_regex_characters_escaped() {
+        assert_eq!(path_segment_pattern("B4HUPE820"), "B4HUPE820");
+        assert_eq!(path_segment_pattern("a.b~c"), "a\\.b~c");
+        assert_eq!(path_segment_pattern("a/b c+d"), "a%2Fb%20c%2Bd");
+        assert_eq!(path_segment_pattern("x@y.it"), "x@y\\.it");
     }
 
     #[test]

@@ -207,20 +207,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/v1.0/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -262,20 +251,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/v1.0/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -321,20 +299,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/v1.0/credentials/{}$", value);
             Self(self.0.path_matches(re))
         }
@@ -376,20 +343,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/v1.0/credentials/{}/redeem$", value);
             Self(self.0.path_matches(re))
         }
@@ -431,20 +387,9 @@ pub mod operations {
         }
 
         pub fn credential_id(self, value: i64) -> Self {
-            let value = credkit_runtime::contract::encode_path_segment(
-                    &value.to_string(),
-                )
-                .chars()
-                .fold(
-                    String::new(),
-                    |mut escaped, c| {
-                        if "\\.+*?()|[]{}^$".contains(c) {
-                            escaped.push('\\');
-                        }
-                        escaped.push(c);
-                        escaped
-                    },
-                );
+            let value = credkit_runtime::contract::path_segment_pattern(
+                &value.to_string(),
+            );
             let re = format!("^/v1.0/credentials/{}/void$", value);
             Self(self.0.path_matches(re))
         }

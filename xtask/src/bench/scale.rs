@@ -43,6 +43,8 @@ struct Output {
     name: &'static str,
     /// The client module, formatted.
     client: String,
+    /// The crates it names.
+    uses: crates::Uses,
     /// Median wall time of the generation, in seconds.
     seconds: f64,
     /// credkit's model of the spec: its crate's root and features.
@@ -101,36 +103,42 @@ fn generate_all(text: &str) -> Result<Vec<Output>, String> {
     let credkit = timed(|| {
         let spec = Spec::parse(text, "synthetic.yaml").map_err(|p| p.to_string())?;
         let prepared = Prepared::new(&spec).map_err(problems)?;
-        generate::client(&spec, &prepared).map_err(problems)
+        let client = generate::client(&spec, &prepared).map_err(problems)?;
+        Ok((client.code, client.uses))
     })?;
     let mocks = timed(|| {
         let spec = Spec::parse(text, "synthetic.yaml").map_err(|p| p.to_string())?;
         let prepared = Prepared::new(&spec).map_err(problems)?;
-        crate::mock::mocks(&spec, &prepared).map_err(problems)
+        let mocks = crate::mock::mocks(&spec, &prepared).map_err(problems)?;
+        // Never built: its crates are not asked.
+        Ok((mocks, crates::Uses::default()))
     })?;
     let spec = Spec::parse(text, "synthetic.yaml").map_err(|p| p.to_string())?;
     let model = Prepared::new(&spec).map_err(problems)?.service;
     let mut outputs = vec![
         Output {
             name: CREDKIT,
-            client: credkit.0,
+            client: credkit.0.0,
+            uses: credkit.0.1,
             seconds: credkit.1,
             model: Some(model),
         },
         Output {
             name: "credkit mocks",
-            client: mocks.0,
+            client: mocks.0.0,
+            uses: mocks.0.1,
             seconds: mocks.1,
             model: None,
         },
     ];
     for (name, interface) in BASELINES {
-        let (client, seconds) = timed(|| bare_progenitor(text, interface.clone()))?;
+        let ((client, uses), seconds) = timed(|| bare_progenitor(text, interface.clone()))?;
         outputs.insert(
             outputs.len() - 1,
             Output {
                 name,
                 client,
+                uses,
                 seconds,
                 model: None,
             },
@@ -139,28 +147,44 @@ fn generate_all(text: &str) -> Result<Vec<Output>, String> {
     Ok(outputs)
 }
 
-/// Bare progenitor's client for the spec `text`, formatted as credkit formats its own.
-fn bare_progenitor(text: &str, interface: InterfaceStyle) -> Result<String, String> {
+/// Bare progenitor's client for the spec `text`, formatted as credkit formats its own, and the
+/// crates it names.
+fn bare_progenitor(
+    text: &str,
+    interface: InterfaceStyle,
+) -> Result<(String, crates::Uses), String> {
     let document: openapiv3::OpenAPI =
         serde_json::from_str(text).map_err(|e| format!("openapiv3 cannot read it: {e}"))?;
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(interface)
         .with_tag(TagStyle::Merged);
-    let tokens = Generator::new(&settings)
+    let mut generator = Generator::new(&settings);
+    let tokens = generator
         .generate_tokens(&document)
         .map_err(|e| format!("progenitor refused it: {e}"))?;
+    let types = generator.get_type_space();
+    // progenitor's own builders and bodies name serde and serde_json whatever the types.
+    let uses = crates::Uses {
+        serde: true,
+        serde_json: true,
+        chrono: types.uses_chrono(),
+        uuid: types.uses_uuid(),
+        regress: types.uses_regress(),
+    };
     let file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("progenitor's output does not parse: {e}"))?;
-    progenitor_impl::space_out_items(prettyplease::unparse(&file))
-        .map_err(|e| format!("cannot format progenitor's output: {e}"))
+    let code = progenitor_impl::space_out_items(prettyplease::unparse(&file))
+        .map_err(|e| format!("cannot format progenitor's output: {e}"))?;
+    Ok((code, uses))
 }
 
 /// `f`'s result and the median of its wall times over `GENERATION_RUNS` runs.
-fn timed(f: impl Fn() -> Result<String, String>) -> Result<(String, f64), String> {
-    let mut samples = Vec::new();
-    let mut result = String::new();
-    for _ in 0..GENERATION_RUNS {
+fn timed<T>(f: impl Fn() -> Result<T, String>) -> Result<(T, f64), String> {
+    let started = Instant::now();
+    let mut result = f()?;
+    let mut samples = vec![started.elapsed().as_secs_f64()];
+    for _ in 1..GENERATION_RUNS {
         let started = Instant::now();
         result = f()?;
         samples.push(started.elapsed().as_secs_f64());
@@ -307,7 +331,7 @@ fn write_crate(scratch: &Path, output: &Output) -> Result<(), String> {
     let credkit = output.model.is_some();
     // The crates the code names, as a service crate's manifest lists them; the runtime
     // through the scratch workspace's table.
-    let dependencies: String = crates::dependencies_block(&output.client, "0")
+    let dependencies: String = crates::dependencies_block(output.uses, "0")
         .lines()
         .filter(|line| !line.starts_with('#') && !line.starts_with("httpmock"))
         .filter_map(|line| match line.starts_with("credkit-runtime") {
