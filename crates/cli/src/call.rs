@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::command::flag;
 use crate::config::{ProfileFile, Settings, Target};
+use crate::jq::Jq;
 use crate::output::{self, Tap};
 use crate::table::{Answer, Operation, Service};
 
@@ -84,6 +85,8 @@ pub struct Call<'a> {
     tap: Tap,
     /// The values of the operation's secret flags, read once (`crate::secret_flag`).
     secrets: BTreeMap<&'static str, String>,
+    /// `--jq`, compiled before anything is sent.
+    jq: Option<Jq>,
 }
 
 impl<'a> Call<'a> {
@@ -116,6 +119,10 @@ impl<'a> Call<'a> {
             .map(|member| member.name)
             .collect();
         let tap = Tap::new(service.info, secret_members, options.dry_run, raw);
+        let jq = matches
+            .get_one::<String>(flag::JQ)
+            .map(|code| Jq::compile(code).map_err(|e| Failure::usage(format!("--jq {code}: {e}"))))
+            .transpose()?;
         let secrets = read_secrets(operation, matches)?;
         Ok(Self {
             service,
@@ -125,6 +132,7 @@ impl<'a> Call<'a> {
             options,
             tap,
             secrets,
+            jq,
         })
     }
 
@@ -367,7 +375,7 @@ impl<'a> Call<'a> {
         if self.options.raw {
             output::bytes(&self.tap.raw_body())
         } else {
-            output::value(&answer.into_inner(), self.options.format)
+            output::value(&answer.into_inner(), self.options.format, self.jq.as_ref())
         }
         .map_err(|e| self.local(e))
     }
@@ -410,8 +418,12 @@ impl<'a> Call<'a> {
                 ),
                 body: None,
             })?;
-        output::value(&serde_json::json!({ "token": token }), self.options.format)
-            .map_err(|e| self.local(e))
+        output::value(
+            &serde_json::json!({ "token": token }),
+            self.options.format,
+            self.jq.as_ref(),
+        )
+        .map_err(|e| self.local(e))
     }
 
     /// Streams a file answer to `--output` (through `<FILE>.part`, with a progress bar on a

@@ -22,6 +22,7 @@ pub mod flag {
     pub const VERBOSE: &str = "verbose";
     pub const TIMEOUT: &str = "timeout";
     pub const FORMAT: &str = "format";
+    pub const JQ: &str = "jq";
     pub const BODY: &str = "body";
     pub const OUTPUT: &str = "output";
 }
@@ -107,7 +108,7 @@ fn tree() -> Command {
         )
 }
 
-fn global_flags() -> [Arg; 11] {
+fn global_flags() -> [Arg; 12] {
     let global = |id: &'static str| {
         Arg::new(id)
             .long(id)
@@ -144,7 +145,10 @@ fn global_flags() -> [Arg; 11] {
         global(flag::FORMAT)
             .value_name("FORMAT")
             .value_parser(crate::output::Format::NAMES)
-            .help("Print the answer as json (the default: indented on a terminal, one line when piped), yaml, or ndjson (one JSON line per item of a list)"),
+            .help("Print the answer as json (the default: indented and coloured on a terminal, one line when piped), yaml, ndjson (one JSON line per item of a list), or table (a row per item of a list)"),
+        global(flag::JQ)
+            .value_name("EXPR")
+            .help("Print what the jq filter EXPR makes of the answer (a string as its text, as jq -r); checked before anything is sent"),
         global(flag::TIMEOUT)
             .value_name("SECONDS")
             .value_parser(value_parser!(u64).range(1..))

@@ -5,14 +5,17 @@
 #![doc = include_str!("../README.md")]
 
 mod call;
+mod colour;
 mod command;
 mod config;
 #[rustfmt::skip]
 mod generated;
+mod jq;
 mod output;
 mod secret_flag;
 mod services;
 mod table;
+mod text_table;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -44,8 +47,10 @@ fn main() -> ExitCode {
     match run(name, operation, matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
+            use std::io::IsTerminal as _;
+            let label = colour::error_label(colour::wanted(std::io::stderr().is_terminal()));
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {}", failure.message);
+            let _ = writeln!(err, "{label} {}", failure.message);
             if let Some(body) = failure.body.filter(|b| verbose > 0 && !b.is_empty()) {
                 let _ = err.write_all(&body);
                 let _ = writeln!(err);
