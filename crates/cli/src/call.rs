@@ -118,7 +118,13 @@ impl<'a> Call<'a> {
             .filter(|member| member.secret)
             .map(|member| member.name)
             .collect();
-        let tap = Tap::new(service.info, secret_members, options.dry_run, raw);
+        let tap = Tap::new(
+            service.info,
+            secret_members,
+            options.dry_run,
+            raw,
+            options.include,
+        );
         let jq = matches
             .get_one::<String>(flag::JQ)
             .map(|code| Jq::compile(code).map_err(|e| Failure::usage(format!("--jq {code}: {e}"))))
@@ -373,7 +379,11 @@ impl<'a> Call<'a> {
             return Ok(());
         };
         if self.options.raw {
-            output::bytes(&self.tap.raw_body())
+            if self.tap.streamed() {
+                Ok(())
+            } else {
+                output::bytes(&self.tap.raw_body())
+            }
         } else {
             output::value(&answer.into_inner(), self.options.format, self.jq.as_ref())
         }
@@ -475,7 +485,7 @@ impl<'a> Call<'a> {
     ) -> Result<Option<credkit::Answer<T>>, Failure> {
         match result {
             Ok(answer) => {
-                if self.options.include {
+                if self.options.include && !self.tap.streamed() {
                     output::head(answer.status(), answer.headers(), self.tap.service())
                         .map_err(|e| self.local(e))?;
                 }
@@ -491,6 +501,7 @@ impl<'a> Call<'a> {
             }
             Err(error) => {
                 if self.options.include
+                    && !self.tap.streamed()
                     && let (Some(status), Some(headers)) = (error.status(), error.headers())
                 {
                     output::head(status, headers, self.tap.service()).map_err(|e| self.local(e))?;
@@ -499,6 +510,7 @@ impl<'a> Call<'a> {
                 // that does not decode, the part of a body that arrived); the exit code still
                 // says what happened.
                 if self.options.raw
+                    && !self.tap.streamed()
                     && let Some(body) = error.body().filter(|body| !body.is_empty())
                 {
                     output::bytes(body).map_err(|e| self.local(e))?;

@@ -4,6 +4,7 @@
 
 use std::io::{IsTerminal as _, Write as _};
 use std::ops::ControlFlow;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use credkit::{Error, ErrorKind, Interceptor, ServiceInfo};
@@ -17,8 +18,9 @@ use crate::jq::Jq;
 
 /// What the command line asks of every request and answer, through the runtime's
 /// [`Interceptor`]: a dry run prints the request as the library would send it, signed and
-/// authenticated, and keeps it from being sent; `--raw` keeps the bytes of the answer as they
-/// are read.
+/// authenticated, and keeps it from being sent; `--raw` writes a success's bytes to stdout as
+/// they are read (so that a large answer is never held twice), and keeps those of any other
+/// answer (a retried 503's page is replaced by the next answer's).
 #[derive(Clone)]
 pub struct Tap(Arc<TapState>);
 
@@ -28,7 +30,11 @@ struct TapState {
     secret_members: Vec<&'static str>,
     dry_run: bool,
     raw: bool,
+    /// `--include`: a streamed answer's status and headers are printed before its body.
+    include: bool,
     body: Mutex<Vec<u8>>,
+    /// Whether the last answer was written to stdout as it came (`raw` only).
+    streamed: AtomicBool,
 }
 
 impl Tap {
@@ -37,14 +43,22 @@ impl Tap {
         secret_members: Vec<&'static str>,
         dry_run: bool,
         raw: bool,
+        include: bool,
     ) -> Self {
         Self(Arc::new(TapState {
             service,
             secret_members,
             dry_run,
             raw,
+            include,
             body: Mutex::new(Vec::new()),
+            streamed: AtomicBool::new(false),
         }))
+    }
+
+    /// Whether the answer's head (under `--include`) and bytes were already written to stdout.
+    pub fn streamed(&self) -> bool {
+        self.0.streamed.load(Ordering::Relaxed)
     }
 
     pub fn service(&self) -> &'static ServiceInfo {
@@ -75,17 +89,26 @@ impl Interceptor for Tap {
         if !self.0.raw {
             return response;
         }
-        // The body is copied as it passes, so that the library reads (and decodes) the same
-        // stream it would have read; a later answer replaces an earlier one.
+        // The body is written or copied as it passes, so that the library reads (and decodes)
+        // the same stream it would have read; a later answer replaces an earlier one.
         let state = self.0.clone();
         state.body.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        let streamed = response.status().is_success();
+        state.streamed.store(streamed, Ordering::Relaxed);
+        if streamed && state.include {
+            let _ = head(response.status(), response.headers(), state.service);
+        }
         let mut rebuilt = http::Response::new(());
         *rebuilt.status_mut() = response.status();
         *rebuilt.version_mut() = response.version();
         *rebuilt.headers_mut() = response.headers().clone();
         *rebuilt.extensions_mut() = std::mem::take(response.extensions_mut());
         let stream = response.bytes_stream().inspect(move |chunk| {
-            if let Ok(chunk) = chunk {
+            let Ok(chunk) = chunk else { return };
+            if streamed {
+                // A reader that stopped reading is not the call's failure.
+                let _ = bytes(chunk);
+            } else {
                 let mut body = state.body.lock().unwrap_or_else(|e| e.into_inner());
                 body.extend_from_slice(chunk);
             }

@@ -236,6 +236,31 @@ fn raw_prints_the_servers_bytes_and_the_default_is_the_decoded_answer() {
         command.run().success()
     };
     assert_eq!(run(true).stdout, sent);
+    // Written as it comes, after the head under --include.
+    let included = against(
+        &server,
+        &[
+            "rentri-ca",
+            "get-credentials",
+            "--credentials-id",
+            "B4HUPE820",
+            "--raw",
+            "-i",
+        ],
+    )
+    .run()
+    .success();
+    assert!(
+        included.stdout.starts_with("HTTP/1.1 200 OK\n"),
+        "{}",
+        included.shown()
+    );
+    assert!(
+        included.stdout.ends_with(&format!("\n\n{sent}")),
+        "{}",
+        included.shown()
+    );
+    assert_eq!(included.stdout.matches("HTTP/1.1").count(), 1);
     // Decoded: members the client does not know are left out; one line when piped.
     assert_eq!(run(false).stdout, "{\"identifier\":\"B4HUPE820\"}\n");
 }
