@@ -94,6 +94,18 @@ fn tree() -> Command {
         .args(global_flags())
         .subcommands(SERVICES.iter().map(service))
         .subcommand(
+            Command::new("man")
+                .hide(true)
+                .about(
+                    "Writes the man pages of every command to DIR (credkit.1, credkit-pec.1, ...)",
+                )
+                .arg(
+                    Arg::new("dir")
+                        .required(true)
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                ),
+        )
+        .subcommand(
             Command::new("completions")
                 .about("Prints the completion script of a shell (bash, zsh, fish, ...)")
                 .long_about(

@@ -39,6 +39,9 @@ fn main() -> ExitCode {
     if name == "completions" {
         return completions(matches);
     }
+    if name == "man" {
+        return man(matches);
+    }
     let Some((operation, matches)) = matches.subcommand() else {
         return ExitCode::from(2);
     };
@@ -104,6 +107,36 @@ fn trace(verbose: u8) {
         .finish()
         .with(filter)
         .init();
+}
+
+/// `credkit man DIR` (hidden): a man page per command, as committed in `crates/cli/man/`
+/// (`tests/cli/man.rs` checks they are current).
+fn man(matches: &ArgMatches) -> ExitCode {
+    let Some(dir) = matches.get_one::<std::path::PathBuf>("dir") else {
+        return ExitCode::from(2);
+    };
+    match std::fs::create_dir_all(dir).and_then(|()| man_pages(&command::root(), "credkit", dir)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing man pages to {}: {e}", dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `NAME.1` for `command`, and `NAME-<sub>.1` for each command under it that a person types
+/// (not clap's `help`, whose pages would say what `--help` says, nor a hidden one).
+fn man_pages(command: &clap::Command, name: &str, dir: &std::path::Path) -> std::io::Result<()> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone().name(name.to_owned())).render(&mut page)?;
+    std::fs::write(dir.join(format!("{name}.1")), page)?;
+    for sub in command
+        .get_subcommands()
+        .filter(|sub| !sub.is_hide_set() && sub.get_name() != "help")
+    {
+        man_pages(sub, &format!("{name}-{}", sub.get_name()), dir)?;
+    }
+    Ok(())
 }
 
 /// `credkit completions <shell>`.
