@@ -118,6 +118,16 @@ fn tree() -> Command {
                         .value_parser(value_parser!(clap_complete::Shell)),
                 ),
         )
+        .subcommand(
+            Command::new("config")
+                .about("Writes the profile file")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("init")
+                        .about("Asks for a service's settings and writes its section of the profile file (mode 0600), a secret as a command that prints it where you prefer")
+                        .long_about("Asks for a service's settings (its environment and credentials) and writes its section of the profile file ($CREDKIT_CONFIG, or $XDG_CONFIG_HOME/credkit/config.toml, or ~/.config/credkit/config.toml): [SERVICE], or [profiles.NAME.SERVICE] with --profile. A secret is written as a command that prints it (token_command = \"pass show openapi\"), or as its value if you prefer; the file is written with mode 0600 either way, and its other sections are kept."),
+                ),
+        )
 }
 
 fn global_flags() -> [Arg; 12] {

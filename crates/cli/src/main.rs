@@ -8,6 +8,7 @@ mod call;
 mod colour;
 mod command;
 mod config;
+mod config_init;
 #[rustfmt::skip]
 mod generated;
 mod jq;
@@ -41,6 +42,24 @@ fn main() -> ExitCode {
     }
     if name == "man" {
         return man(matches);
+    }
+    if name == "config" {
+        let profile = matches.get_one::<String>(command::flag::PROFILE).cloned();
+        let written = config_init::run(
+            profile.as_deref(),
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        );
+        return match written {
+            Ok(place) => {
+                eprintln!("wrote {place}");
+                ExitCode::SUCCESS
+            }
+            Err(failure) => {
+                eprintln!("error: {}", failure.message);
+                ExitCode::from(failure.code)
+            }
+        };
     }
     let Some((operation, matches)) = matches.subcommand() else {
         return ExitCode::from(2);

@@ -6,6 +6,7 @@
 //! (`CARGO_BIN_EXE_credkit`), only for that package's own integration tests.
 
 mod completions;
+mod config_init;
 mod failures;
 mod help;
 mod inputs;
