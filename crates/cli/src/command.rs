@@ -94,6 +94,15 @@ fn tree() -> Command {
         .args(global_flags())
         .subcommands(SERVICES.iter().map(service))
         .subcommand(
+            Command::new("doctor")
+                .about("Checks a profile: credentials present, host reachable, TLS, the clock for ModI signatures")
+                .long_about("Checks what the commands of a service (every service without SERVICE) need, from the same flags, variables and profile file: the credentials (found, a *_command runs, RENTRI's certificate opens with its password), the host (its name resolves, a connection opens), TLS (an answer comes through it) and the clock beside the server's Date (RENTRI's ModI signatures hold 5 minutes). Exit 0 when every check passed; else 2 for credentials or settings, 4 for the network or the clock.")
+                .arg(
+                    Arg::new("service")
+                        .value_parser(SERVICES.iter().map(|s| s.name).collect::<Vec<_>>()),
+                ),
+        )
+        .subcommand(
             Command::new("man")
                 .hide(true)
                 .about(

@@ -9,6 +9,7 @@ mod colour;
 mod command;
 mod config;
 mod config_init;
+mod doctor;
 #[rustfmt::skip]
 mod generated;
 mod jq;
@@ -42,6 +43,15 @@ fn main() -> ExitCode {
     }
     if name == "man" {
         return man(matches);
+    }
+    if name == "doctor" {
+        return match doctor::run(matches) {
+            Ok(code) => ExitCode::from(code),
+            Err(failure) => {
+                eprintln!("error: {}", failure.message);
+                ExitCode::from(failure.code)
+            }
+        };
     }
     if name == "config" {
         let profile = matches.get_one::<String>(command::flag::PROFILE).cloned();

@@ -7,6 +7,7 @@
 
 mod completions;
 mod config_init;
+mod doctor;
 mod failures;
 mod help;
 mod inputs;
