@@ -239,6 +239,8 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
                 parameter.open && !parameter.values.is_empty(),
             )
             .value_name(value_name(parameter.flag))
+            // `--offset -1` is a value to check, not an unknown flag `-1`.
+            .allow_negative_numbers(true)
             .required(parameter.required)
             .value_parser(values(parameter.values, parameter.open)),
         );
@@ -268,6 +270,7 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
                 member.open && !member.values.is_empty(),
             )
             .value_name(value_name(member.flag))
+            .allow_negative_numbers(true)
             .value_parser(values(member.values, member.open))
             .help_heading(if member.required {
                 "Body members (required unless in --body)"
