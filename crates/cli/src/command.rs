@@ -280,14 +280,17 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
             command = command.arg(arg);
         }
     }
+    let mut after = Vec::new();
     if let Some(header) = crate::call::issued_token_header(service.info, operation) {
-        command = command.after_help(format!(
+        after.push(format!(
             "Prints the token of the {header} answer header as JSON on stdout, {{\"token\": \"...\"}}: \
              the one output of credkit that shows a secret (-i, -v and --dry-run keep it redacted). \
              Later commands take it from {}_TOKEN or --token.",
             service.info.env_prefix
         ));
     }
+    after.push(crate::example::of(service, operation));
+    command = command.after_help(after.join("\n\n"));
     if operation.answer == Answer::Binary {
         command = command.arg(
             Arg::new(flag::OUTPUT)

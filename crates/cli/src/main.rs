@@ -10,6 +10,7 @@ mod command;
 mod config;
 mod config_init;
 mod doctor;
+mod example;
 #[rustfmt::skip]
 mod generated;
 mod jq;
