@@ -296,9 +296,10 @@ fn operation_entry(
         .zip(parameter_flags(operation))
         .map(|(p, flag)| {
             let (description, required, secret) = (&p.description, p.required, p.secret);
+            let example = &p.example;
             let values = values(setter(&p.rust_name), types);
             quote! {
-                Parameter { flag: #flag, description: #description, required: #required, secret: #secret, #values }
+                Parameter { flag: #flag, description: #description, example: #example, required: #required, secret: #secret, #values }
             }
         });
     let body_type = setter("body");
@@ -312,7 +313,7 @@ fn operation_entry(
                 .zip(member_flags(operation))
                 .filter_map(|(m, flag)| {
                     let flag = flag?;
-                    let (name, description) = (&m.name, &m.description);
+                    let (name, description, example) = (&m.name, &m.description, &m.example);
                     let (required, text, secret) = (m.required, m.text, m.secret);
                     let ty = body_type.and_then(|body| types.member_type(body, name));
                     let values = values(ty.as_ref(), types);
@@ -327,7 +328,7 @@ fn operation_entry(
                     };
                     Some(quote! {
                         Member {
-                            flag: #flag, name: #name, description: #description, required: #required, text: #text,
+                            flag: #flag, name: #name, description: #description, example: #example, required: #required, text: #text,
                             secret: #secret, #values, check: #check,
                         }
                     })

@@ -362,6 +362,9 @@ pub struct Parameter {
     pub secret: bool,
     /// The parameter's `description` (or its schema's), trimmed; empty when neither has one.
     pub description: String,
+    /// The parameter's `example` (or its schema's) as it is typed: a string as it is, any
+    /// other value as JSON; empty when neither has one.
+    pub example: String,
 }
 
 /// The request body of an operation.
@@ -389,6 +392,8 @@ pub struct BodyMember {
     pub required: bool,
     /// The member's `description` (or its schema's), trimmed; empty when neither has one.
     pub description: String,
+    /// The member's `example` (or its schema's), as [`Parameter::example`].
+    pub example: String,
     /// Its schema is a string (directly, by `$ref` or through `allOf`): a value given as text
     /// is that string, never parsed as JSON.
     pub text: bool,

@@ -16,6 +16,7 @@ use serde_json::Value;
 
 use crate::command::flag;
 use crate::config::{ProfileFile, Settings, Target};
+use crate::jq::Jq;
 use crate::output::{self, Tap};
 use crate::table::{Answer, Operation, Service};
 
@@ -84,6 +85,8 @@ pub struct Call<'a> {
     tap: Tap,
     /// The values of the operation's secret flags, read once (`crate::secret_flag`).
     secrets: BTreeMap<&'static str, String>,
+    /// `--jq`, compiled before anything is sent.
+    jq: Option<Jq>,
 }
 
 impl<'a> Call<'a> {
@@ -115,7 +118,17 @@ impl<'a> Call<'a> {
             .filter(|member| member.secret)
             .map(|member| member.name)
             .collect();
-        let tap = Tap::new(service.info, secret_members, options.dry_run, raw);
+        let tap = Tap::new(
+            service.info,
+            secret_members,
+            options.dry_run,
+            raw,
+            options.include,
+        );
+        let jq = matches
+            .get_one::<String>(flag::JQ)
+            .map(|code| Jq::compile(code).map_err(|e| Failure::usage(format!("--jq {code}: {e}"))))
+            .transpose()?;
         let secrets = read_secrets(operation, matches)?;
         Ok(Self {
             service,
@@ -125,6 +138,7 @@ impl<'a> Call<'a> {
             options,
             tap,
             secrets,
+            jq,
         })
     }
 
@@ -365,9 +379,13 @@ impl<'a> Call<'a> {
             return Ok(());
         };
         if self.options.raw {
-            output::bytes(&self.tap.raw_body())
+            if self.tap.streamed() {
+                Ok(())
+            } else {
+                output::bytes(&self.tap.raw_body())
+            }
         } else {
-            output::value(&answer.into_inner(), self.options.format)
+            output::value(&answer.into_inner(), self.options.format, self.jq.as_ref())
         }
         .map_err(|e| self.local(e))
     }
@@ -410,8 +428,12 @@ impl<'a> Call<'a> {
                 ),
                 body: None,
             })?;
-        output::value(&serde_json::json!({ "token": token }), self.options.format)
-            .map_err(|e| self.local(e))
+        output::value(
+            &serde_json::json!({ "token": token }),
+            self.options.format,
+            self.jq.as_ref(),
+        )
+        .map_err(|e| self.local(e))
     }
 
     /// Streams a file answer to `--output` (through `<FILE>.part`, with a progress bar on a
@@ -463,7 +485,7 @@ impl<'a> Call<'a> {
     ) -> Result<Option<credkit::Answer<T>>, Failure> {
         match result {
             Ok(answer) => {
-                if self.options.include {
+                if self.options.include && !self.tap.streamed() {
                     output::head(answer.status(), answer.headers(), self.tap.service())
                         .map_err(|e| self.local(e))?;
                 }
@@ -479,6 +501,7 @@ impl<'a> Call<'a> {
             }
             Err(error) => {
                 if self.options.include
+                    && !self.tap.streamed()
                     && let (Some(status), Some(headers)) = (error.status(), error.headers())
                 {
                     output::head(status, headers, self.tap.service()).map_err(|e| self.local(e))?;
@@ -487,6 +510,7 @@ impl<'a> Call<'a> {
                 // that does not decode, the part of a body that arrived); the exit code still
                 // says what happened.
                 if self.options.raw
+                    && !self.tap.streamed()
                     && let Some(body) = error.body().filter(|body| !body.is_empty())
                 {
                     output::bytes(body).map_err(|e| self.local(e))?;

@@ -22,6 +22,7 @@ pub mod flag {
     pub const VERBOSE: &str = "verbose";
     pub const TIMEOUT: &str = "timeout";
     pub const FORMAT: &str = "format";
+    pub const JQ: &str = "jq";
     pub const BODY: &str = "body";
     pub const OUTPUT: &str = "output";
 }
@@ -93,6 +94,27 @@ fn tree() -> Command {
         .args(global_flags())
         .subcommands(SERVICES.iter().map(service))
         .subcommand(
+            Command::new("doctor")
+                .about("Checks a profile: credentials present, host reachable, TLS, the clock for ModI signatures")
+                .long_about("Checks what the commands of a service (every service without SERVICE) need, from the same flags, variables and profile file: the credentials (found, a *_command runs, RENTRI's certificate opens with its password), the host (its name resolves, a connection opens), TLS (an answer comes through it) and the clock beside the server's Date (RENTRI's ModI signatures hold 5 minutes). Exit 0 when every check passed; else 2 for credentials or settings, 4 for the network or the clock.")
+                .arg(
+                    Arg::new("service")
+                        .value_parser(SERVICES.iter().map(|s| s.name).collect::<Vec<_>>()),
+                ),
+        )
+        .subcommand(
+            Command::new("man")
+                .hide(true)
+                .about(
+                    "Writes the man pages of every command to DIR (credkit.1, credkit-pec.1, ...)",
+                )
+                .arg(
+                    Arg::new("dir")
+                        .required(true)
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                ),
+        )
+        .subcommand(
             Command::new("completions")
                 .about("Prints the completion script of a shell (bash, zsh, fish, ...)")
                 .long_about(
@@ -105,9 +127,19 @@ fn tree() -> Command {
                         .value_parser(value_parser!(clap_complete::Shell)),
                 ),
         )
+        .subcommand(
+            Command::new("config")
+                .about("Writes the profile file")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("init")
+                        .about("Asks for a service's settings and writes its section of the profile file (mode 0600), a secret as a command that prints it where you prefer")
+                        .long_about("Asks for a service's settings (its environment and credentials) and writes its section of the profile file ($CREDKIT_CONFIG, or $XDG_CONFIG_HOME/credkit/config.toml, or ~/.config/credkit/config.toml): [SERVICE], or [profiles.NAME.SERVICE] with --profile. A secret is written as a command that prints it (token_command = \"pass show openapi\"), or as its value if you prefer; the file is written with mode 0600 either way, and its other sections are kept."),
+                ),
+        )
 }
 
-fn global_flags() -> [Arg; 11] {
+fn global_flags() -> [Arg; 12] {
     let global = |id: &'static str| {
         Arg::new(id)
             .long(id)
@@ -144,7 +176,10 @@ fn global_flags() -> [Arg; 11] {
         global(flag::FORMAT)
             .value_name("FORMAT")
             .value_parser(crate::output::Format::NAMES)
-            .help("Print the answer as json (the default: indented on a terminal, one line when piped), yaml, or ndjson (one JSON line per item of a list)"),
+            .help("Print the answer as json (the default: indented and coloured on a terminal, one line when piped), yaml, ndjson (one JSON line per item of a list), or table (a row per item of a list)"),
+        global(flag::JQ)
+            .value_name("EXPR")
+            .help("Print what the jq filter EXPR makes of the answer (a string as its text, as jq -r); checked before anything is sent"),
         global(flag::TIMEOUT)
             .value_name("SECONDS")
             .value_parser(value_parser!(u64).range(1..))
@@ -204,6 +239,8 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
                 parameter.open && !parameter.values.is_empty(),
             )
             .value_name(value_name(parameter.flag))
+            // `--offset -1` is a value to check, not an unknown flag `-1`.
+            .allow_negative_numbers(true)
             .required(parameter.required)
             .value_parser(values(parameter.values, parameter.open)),
         );
@@ -233,6 +270,7 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
                 member.open && !member.values.is_empty(),
             )
             .value_name(value_name(member.flag))
+            .allow_negative_numbers(true)
             .value_parser(values(member.values, member.open))
             .help_heading(if member.required {
                 "Body members (required unless in --body)"
@@ -242,14 +280,17 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
             command = command.arg(arg);
         }
     }
+    let mut after = Vec::new();
     if let Some(header) = crate::call::issued_token_header(service.info, operation) {
-        command = command.after_help(format!(
+        after.push(format!(
             "Prints the token of the {header} answer header as JSON on stdout, {{\"token\": \"...\"}}: \
              the one output of credkit that shows a secret (-i, -v and --dry-run keep it redacted). \
              Later commands take it from {}_TOKEN or --token.",
             service.info.env_prefix
         ));
     }
+    after.push(crate::example::of(service, operation));
+    command = command.after_help(after.join("\n\n"));
     if operation.answer == Answer::Binary {
         command = command.arg(
             Arg::new(flag::OUTPUT)

@@ -165,7 +165,7 @@ impl ProfileFile {
 }
 
 /// `$XDG_CONFIG_HOME/credkit/config.toml`, or `~/.config/credkit/config.toml`.
-fn default_path() -> Option<PathBuf> {
+pub fn default_path() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CONFIG_HOME")
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)

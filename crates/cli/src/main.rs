@@ -5,14 +5,20 @@
 #![doc = include_str!("../README.md")]
 
 mod call;
+mod colour;
 mod command;
 mod config;
+mod config_init;
+mod doctor;
+mod example;
 #[rustfmt::skip]
 mod generated;
+mod jq;
 mod output;
 mod secret_flag;
 mod services;
 mod table;
+mod text_table;
 
 use std::io::Write as _;
 use std::process::ExitCode;
@@ -36,6 +42,36 @@ fn main() -> ExitCode {
     if name == "completions" {
         return completions(matches);
     }
+    if name == "man" {
+        return man(matches);
+    }
+    if name == "doctor" {
+        return match doctor::run(matches) {
+            Ok(code) => ExitCode::from(code),
+            Err(failure) => {
+                eprintln!("error: {}", failure.message);
+                ExitCode::from(failure.code)
+            }
+        };
+    }
+    if name == "config" {
+        let profile = matches.get_one::<String>(command::flag::PROFILE).cloned();
+        let written = config_init::run(
+            profile.as_deref(),
+            &mut std::io::stdin().lock(),
+            &mut std::io::stderr(),
+        );
+        return match written {
+            Ok(place) => {
+                eprintln!("wrote {place}");
+                ExitCode::SUCCESS
+            }
+            Err(failure) => {
+                eprintln!("error: {}", failure.message);
+                ExitCode::from(failure.code)
+            }
+        };
+    }
     let Some((operation, matches)) = matches.subcommand() else {
         return ExitCode::from(2);
     };
@@ -44,8 +80,10 @@ fn main() -> ExitCode {
     match run(name, operation, matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
+            use std::io::IsTerminal as _;
+            let label = colour::error_label(colour::wanted(std::io::stderr().is_terminal()));
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "error: {}", failure.message);
+            let _ = writeln!(err, "{label} {}", failure.message);
             if let Some(body) = failure.body.filter(|b| verbose > 0 && !b.is_empty()) {
                 let _ = err.write_all(&body);
                 let _ = writeln!(err);
@@ -99,6 +137,36 @@ fn trace(verbose: u8) {
         .finish()
         .with(filter)
         .init();
+}
+
+/// `credkit man DIR` (hidden): a man page per command, as committed in `crates/cli/man/`
+/// (`tests/cli/man.rs` checks they are current).
+fn man(matches: &ArgMatches) -> ExitCode {
+    let Some(dir) = matches.get_one::<std::path::PathBuf>("dir") else {
+        return ExitCode::from(2);
+    };
+    match std::fs::create_dir_all(dir).and_then(|()| man_pages(&command::root(), "credkit", dir)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: writing man pages to {}: {e}", dir.display());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `NAME.1` for `command`, and `NAME-<sub>.1` for each command under it that a person types
+/// (not clap's `help`, whose pages would say what `--help` says, nor a hidden one).
+fn man_pages(command: &clap::Command, name: &str, dir: &std::path::Path) -> std::io::Result<()> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(command.clone().name(name.to_owned())).render(&mut page)?;
+    std::fs::write(dir.join(format!("{name}.1")), page)?;
+    for sub in command
+        .get_subcommands()
+        .filter(|sub| !sub.is_hide_set() && sub.get_name() != "help")
+    {
+        man_pages(sub, &format!("{name}-{}", sub.get_name()), dir)?;
+    }
+    Ok(())
 }
 
 /// `credkit completions <shell>`.

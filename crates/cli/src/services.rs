@@ -126,7 +126,7 @@ pub fn credentials(
 
 /// `ModiSigner` from the certificate: a `.p12` and its password, or PEM (certificate and key
 /// in one file, or the key in `private_key`).
-fn modi_signer(settings: &Settings<'_>) -> Result<Option<Credentials>, Failure> {
+pub fn modi_signer(settings: &Settings<'_>) -> Result<Option<Credentials>, Failure> {
     let Some(path) = settings.path("certificate") else {
         return Ok(None);
     };

@@ -33,6 +33,8 @@ pub struct Operation {
 pub struct Parameter {
     pub flag: &'static str,
     pub description: &'static str,
+    /// The spec's example value, as typed on the command line; empty when it has none.
+    pub example: &'static str,
     pub required: bool,
     /// An `x-credkit-secret` value: read from stdin (`-`) or a file (`@FILE`) rather than
     /// written where `ps` and shell history show it (`crate::secret_flag`).
@@ -68,6 +70,8 @@ pub struct Member {
     /// As sent in the JSON object.
     pub name: &'static str,
     pub description: &'static str,
+    /// As [`Parameter::example`].
+    pub example: &'static str,
     pub required: bool,
     /// A string in the spec: the flag's value is sent as it is, never parsed as JSON.
     pub text: bool,

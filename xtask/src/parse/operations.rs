@@ -591,6 +591,7 @@ fn parameters(
                 || parameter.get("required").and_then(Value::as_bool) == Some(true),
             secret: is_secret(spec, schema),
             description: described(spec, parameter, schema),
+            example: example(spec, parameter, schema),
         });
     }
     parameters
@@ -672,6 +673,22 @@ fn described(spec: &Spec, node: &Value, schema: &Value) -> String {
         .unwrap_or_default()
 }
 
+/// The `example` of a parameter or member, or of its schema (through `$ref` and `allOf`), as
+/// a person types it: a string as it is, another value as JSON; empty when there is none.
+fn example(spec: &Spec, node: &Value, schema: &Value) -> String {
+    let found = node.get("example").or_else(|| {
+        [schema, through_all_of(schema)]
+            .into_iter()
+            .filter_map(|s| spec.resolve(s))
+            .find_map(|s| s.get("example"))
+    });
+    match found {
+        None | Some(Value::Null) => String::new(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
 /// The top-level members of a body schema that is an object with `properties` (through one
 /// `$ref`); none for any other schema. Of a multipart body, the files and the media type its
 /// `encoding` gives each (one concrete type, else none).
@@ -716,6 +733,7 @@ fn body_members(
             field: field_of(name),
             required: required.contains(&name.as_str()),
             description: described(spec, member, member),
+            example: example(spec, member, member),
             text: is_text(member),
             secret: is_secret(spec, member),
             file: (encoding == BodyEncoding::Multipart && is_file(spec, member)).then(|| {

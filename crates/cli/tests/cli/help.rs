@@ -90,3 +90,35 @@ fn completion_scripts_know_every_service_and_operation() {
     }
     credkit(&["completions", "tcsh"]).code(2);
 }
+
+#[test]
+fn each_operations_help_ends_with_an_example_from_the_spec() {
+    for (service, operations) in services() {
+        for operation in operations {
+            let help = credkit(&[service, &operation, "--help"]).success().stdout;
+            assert!(
+                help.contains(&format!("Example:\n  credkit {service} {operation}")),
+                "{service} {operation}:\n{help}"
+            );
+        }
+    }
+    // The spec's example, a description's "e.g.", an enum's first value, `-` for a secret.
+    let example = |args: &[&str]| {
+        let help = credkit(args).success().stdout;
+        help.split_once("Example:\n  ")
+            .unwrap()
+            .1
+            .lines()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(
+        example(&["rentri-ca", "change-pin", "--help"]),
+        "credkit rentri-ca change-pin --credentials-id B4HUPE820 --current-pin - --new-pin -"
+    );
+    assert_eq!(
+        example(&["pec", "change-mailbox-type", "--help"]),
+        "credkit pec change-mailbox-type --id 6040e4613a716838dc4eee0e --tipo-casella STANDARD"
+    );
+}

@@ -254,3 +254,44 @@ fn help_is_wrapped_to_the_terminal() {
     assert!(widest <= 60, "{widest} columns:\n{}", run.stdout);
     assert!(run.stdout.lines().count() > 100, "{}", run.stdout);
 }
+
+#[test]
+fn a_negative_number_is_a_value_to_check_and_a_range_refuses_it_naming_the_flag() {
+    let server = MockServer::start();
+    let any = any(&server);
+    // `anni` has `minimum: 1`: its type refuses 0 and -1, named by the flag.
+    for years in ["0", "-1"] {
+        let run = against(
+            &server,
+            &["pec", "renew-mailbox", "--id", ID, "--anni", years],
+        )
+        .run()
+        .code(2);
+        assert!(
+            run.stderr.starts_with(&format!("error: --anni {years}: ")),
+            "{}",
+            run.shown()
+        );
+    }
+    any.assert_calls(0);
+    // A negative number given to a member's flag reaches the member, not clap's flag parser.
+    let run = against(
+        &server,
+        &[
+            "pec",
+            "change-mailbox-space",
+            "--id",
+            ID,
+            "--spazio-disco",
+            "-5",
+            "--dry-run",
+        ],
+    )
+    .run();
+    assert!(
+        !run.stderr.contains("unexpected argument"),
+        "{}",
+        run.shown()
+    );
+    any.assert_calls(0);
+}

@@ -5,12 +5,17 @@
 //! (`tests/tests/it`): cargo builds a package's binary, and gives its path
 //! (`CARGO_BIN_EXE_credkit`), only for that package's own integration tests.
 
+mod completions;
+mod config_init;
+mod doctor;
 mod failures;
 mod help;
 mod inputs;
+mod man;
 mod operations;
 mod output;
 mod settings;
+mod terminal;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -236,6 +236,31 @@ fn raw_prints_the_servers_bytes_and_the_default_is_the_decoded_answer() {
         command.run().success()
     };
     assert_eq!(run(true).stdout, sent);
+    // Written as it comes, after the head under --include.
+    let included = against(
+        &server,
+        &[
+            "rentri-ca",
+            "get-credentials",
+            "--credentials-id",
+            "B4HUPE820",
+            "--raw",
+            "-i",
+        ],
+    )
+    .run()
+    .success();
+    assert!(
+        included.stdout.starts_with("HTTP/1.1 200 OK\n"),
+        "{}",
+        included.shown()
+    );
+    assert!(
+        included.stdout.ends_with(&format!("\n\n{sent}")),
+        "{}",
+        included.shown()
+    );
+    assert_eq!(included.stdout.matches("HTTP/1.1").count(), 1);
     // Decoded: members the client does not know are left out; one line when piped.
     assert_eq!(run(false).stdout, "{\"identifier\":\"B4HUPE820\"}\n");
 }
@@ -348,6 +373,7 @@ fn on_a_terminal_json_is_indented_and_a_download_shows_its_progress() {
             .body(vec![b'%'; 1024 * 1024]);
     });
     let run = against(&server, &["pec", "get-mailbox", "--id", ID])
+        .env("NO_COLOR", "1")
         .on_terminal()
         .run()
         .success();
@@ -355,6 +381,22 @@ fn on_a_terminal_json_is_indented_and_a_download_shows_its_progress() {
         run.stdout.replace("\r\n", "\n"),
         format!("{{\n  \"data\": {{\n    \"id\": \"{ID}\"\n  }},\n  \"success\": true\n}}\n")
     );
+    // Coloured as jq colours it, but for NO_COLOR, and never when piped.
+    let coloured = against(&server, &["pec", "get-mailbox", "--id", ID])
+        .on_terminal()
+        .run()
+        .success();
+    assert!(
+        coloured
+            .stdout
+            .contains(&format!("\x1b[1;34m\"id\"\x1b[0m: \x1b[32m\"{ID}\"\x1b[0m")),
+        "{}",
+        coloured.shown()
+    );
+    let piped = against(&server, &["pec", "get-mailbox", "--id", ID])
+        .run()
+        .success();
+    assert!(!piped.stdout.contains('\x1b'), "{}", piped.shown());
 
     let target = scratch("terminal-download").join("form.pdf");
     let run = download(&server, Some(&target))
@@ -490,5 +532,108 @@ fn format_prints_a_list_as_yaml_or_one_json_line_per_item() {
     )
     .run()
     .code(2);
-    run.stderr_has("[possible values: json, yaml, ndjson]");
+    run.stderr_has("[possible values: json, yaml, ndjson, table]");
+}
+
+#[test]
+fn format_table_prints_a_row_per_item_fitted_to_the_terminal() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/pec");
+        then.status(200).json_body(json!({
+            "success": true,
+            "message": "",
+            "data": [
+                { "id": "a1", "casella_pec": "mario@legalmail.it", "tipo_casella": "STANDARD" },
+                { "id": "b2", "casella_pec": "anna@legalmail.it", "owner": "acme" }
+            ]
+        }));
+    });
+    let run = against(&server, &["pec", "list-mailboxes", "--format", "table"])
+        .run()
+        .success();
+    assert_eq!(
+        run.stdout,
+        "id  casella_pec         tipo_casella  owner\n\
+         a1  mario@legalmail.it  STANDARD\n\
+         b2  anna@legalmail.it                 acme\n"
+    );
+    if !has_script() {
+        eprintln!("skipped on a terminal: util-linux's `script` is not installed");
+        return;
+    }
+    // On a terminal 30 columns wide, the widest columns are cut, and headers are bold.
+    let run = against(&server, &["pec", "list-mailboxes", "--format", "table"])
+        .env("COLUMNS", "30")
+        .on_terminal()
+        .run()
+        .success();
+    let text = run.stdout.replace("\r\n", "\n");
+    assert!(text.starts_with("\x1b[1mid\x1b[0m"), "{}", run.shown());
+    for line in text.lines().skip(1) {
+        assert!(line.chars().count() <= 30, "{line:?} in {}", run.shown());
+    }
+    run.stdout_has("a1  mario@le…  STANDARD");
+}
+
+#[test]
+fn jq_picks_from_the_answer_and_a_filter_that_does_not_compile_sends_nothing() {
+    let server = MockServer::start();
+    let list = server.mock(|when, then| {
+        when.method(GET).path("/pec");
+        then.status(200).json_body(json!({
+            "success": true,
+            "data": [
+                { "id": "a1", "casella_pec": "mario@legalmail.it" },
+                { "id": "b2", "casella_pec": "anna@legalmail.it" }
+            ]
+        }));
+    });
+    let run = against(
+        &server,
+        &["pec", "list-mailboxes", "--jq", ".data[].casella_pec"],
+    )
+    .run()
+    .success();
+    // Strings as their text, as jq -r prints them.
+    assert_eq!(run.stdout, "mario@legalmail.it\nanna@legalmail.it\n");
+    let run = against(
+        &server,
+        &[
+            "pec",
+            "list-mailboxes",
+            "--jq",
+            "[.data[] | {id}]",
+            "--format",
+            "ndjson",
+        ],
+    )
+    .run()
+    .success();
+    assert_eq!(run.stdout, "{\"id\":\"a1\"}\n{\"id\":\"b2\"}\n");
+    let run = against(
+        &server,
+        &["pec", "list-mailboxes", "--jq", ".data | length"],
+    )
+    .run()
+    .success();
+    assert_eq!(run.stdout, "2\n");
+    list.assert_calls(3);
+
+    let run = against(&server, &["pec", "list-mailboxes", "--jq", ".data["])
+        .run()
+        .code(2);
+    run.stderr_has("error: --jq .data[: expected");
+    let run = against(&server, &["pec", "list-mailboxes", "--jq", "nosuch(1)"])
+        .run()
+        .code(2);
+    run.stderr_has("nosuch");
+    list.assert_calls(3);
+
+    // A filter that fails on the answer says so, after the call.
+    let run = against(&server, &["pec", "list-mailboxes", "--jq", ".data + 1"])
+        .run()
+        .code(2);
+    run.stderr_has("error: pec list-mailboxes: --jq: cannot");
+    list.assert_calls(4);
 }

@@ -8,7 +8,7 @@ use httpmock::prelude::*;
 use serde_json::{Value, json};
 
 #[path = "../../../../tests/tests/it/rentri_ca/modi_operator.rs"]
-mod modi_operator;
+pub mod modi_operator;
 
 use modi_operator::{OPERATOR_ID, Operator};
 
