@@ -49,6 +49,8 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> 
     builder::generate_builders(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
     builder::move_argument_docs(&mut file);
+    crate::waiters::emit(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("cannot generate a waiter: {m}"))])?;
     drop_unvalidated_constructors(&mut file);
     crate::type_builders::keep_request_builders(&mut file);
     crate::tag_features::gate_methods(&mut file, service)
