@@ -5781,6 +5781,11 @@ pub mod waiters {
         max_delay: ::std::time::Duration::from_millis(900000u64),
         max_wait: ::std::time::Duration::from_millis(86400000u64),
     };
+    /// Every waiter of the service, in spec order.
+    pub static ALL: &[&credkit_runtime::WaiterSpec] = &[
+        &REGISTRY_COMMUNICATION_DONE,
+        &MAILBOX_ACTIVE,
+    ];
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it

@@ -1262,6 +1262,8 @@ pub mod waiters {
         max_delay: ::std::time::Duration::from_millis(60000u64),
         max_wait: ::std::time::Duration::from_millis(3600000u64),
     };
+    /// Every waiter of the service, in spec order.
+    pub static ALL: &[&credkit_runtime::WaiterSpec] = &[&CREDENTIALS_ACTIVE];
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it

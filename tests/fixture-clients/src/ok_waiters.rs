@@ -531,6 +531,8 @@ pub mod waiters {
         max_delay: ::std::time::Duration::from_millis(1000u64),
         max_wait: ::std::time::Duration::from_millis(3600000u64),
     };
+    /// Every waiter of the service, in spec order.
+    pub static ALL: &[&credkit_runtime::WaiterSpec] = &[&JOB_DONE, &JOB_PUBLISHED];
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it

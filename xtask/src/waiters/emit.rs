@@ -40,6 +40,7 @@ pub fn emit(file: &mut syn::File, service: &Service) -> Result<(), String> {
     let mut statics = Vec::new();
     let mut methods = Vec::new();
     let mut builders = Vec::new();
+    let mut constants = Vec::new();
     let builder =
         module_items(file, "builder").ok_or("progenitor output has no `builder` module")?;
     for waiter in &service.waiters {
@@ -51,6 +52,7 @@ pub fn emit(file: &mut syn::File, service: &Service) -> Result<(), String> {
             waiter_builder(builder, waiter, &operation, &name, &constant).map_err(place)?;
         builders.push(tokens);
         statics.push(waiter_static(waiter, &constant, service));
+        constants.push(constant.clone());
         let method = format_ident!("{}", waiter.method());
         let ident = format_ident!("{name}");
         let doc = format!(
@@ -86,6 +88,9 @@ pub fn emit(file: &mut syn::File, service: &Service) -> Result<(), String> {
         /// What each waiter reads and waits for (`x-credkit-waiters` in the spec).
         pub mod waiters {
             #(#statics)*
+
+            /// Every waiter of the service, in spec order.
+            pub static ALL: &[&credkit_runtime::WaiterSpec] = &[#(&#constants),*];
         }
     })
     .map_err(|e| format!("the waiters' statics do not parse: {e}"))?;
