@@ -79,47 +79,41 @@ fn ended<T: serde::Serialize>(waited: Result<Waited<T>, Error>, member: &str) ->
     }
 }
 
+/// Sends a waiter's builder polling every [`FAST`] for at most `max`, and says how it ended.
+macro_rules! waited {
+    ($builder:expr, $max:expr, $member:expr) => {
+        ended(
+            $builder
+                .first_delay(FAST)
+                .max_delay(FAST)
+                .max_wait($max)
+                .send()
+                .await,
+            $member,
+        )
+    };
+}
+
 /// Runs the waiter of `case` against `base_url`, polling every [`FAST`], for `max_wait`.
 async fn wait(case: &Case, base_url: &str, max_wait: Duration) -> Ended {
     const ID: &str = "6040e4613a716838dc4eee0e";
     let member = case.spec.member;
+    let rentri = || -> credkit_rentri_ca::Client { client_at(base_url, TOKEN) };
+    let pec = || -> credkit_openapi_pec::Client { client_at(base_url, TOKEN) };
     match case.spec.name {
-        "credentials_active" => {
-            let client: credkit_rentri_ca::Client = client_at(base_url, TOKEN);
-            let waited = client
+        "credentials_active" => waited!(
+            rentri()
                 .wait_until_credentials_active()
-                .credentials_id("B4HUPE820")
-                .first_delay(FAST)
-                .max_delay(FAST)
-                .max_wait(max_wait)
-                .send()
-                .await;
-            ended(waited, member)
-        }
-        "mailbox_active" => {
-            let client: credkit_openapi_pec::Client = client_at(base_url, TOKEN);
-            let waited = client
-                .wait_until_mailbox_active()
-                .id(ID)
-                .first_delay(FAST)
-                .max_delay(FAST)
-                .max_wait(max_wait)
-                .send()
-                .await;
-            ended(waited, member)
-        }
-        "registry_communication_done" => {
-            let client: credkit_openapi_pec::Client = client_at(base_url, TOKEN);
-            let waited = client
-                .wait_until_registry_communication_done()
-                .id(ID)
-                .first_delay(FAST)
-                .max_delay(FAST)
-                .max_wait(max_wait)
-                .send()
-                .await;
-            ended(waited, member)
-        }
+                .credentials_id("B4HUPE820"),
+            max_wait,
+            member
+        ),
+        "mailbox_active" => waited!(pec().wait_until_mailbox_active().id(ID), max_wait, member),
+        "registry_communication_done" => waited!(
+            pec().wait_until_registry_communication_done().id(ID),
+            max_wait,
+            member
+        ),
         other => panic!("waiter `{other}` has no case in waiters.rs: add it"),
     }
 }
