@@ -30,6 +30,18 @@ use crate::spec::Spec;
 
 pub use emit::{CLIENT_METHOD_PREFIX, emit};
 
+/// The command line's entry of a waiter (`crates/cli`'s `generated::WAITERS`): the facade's
+/// name of the service, the command, and the waiter's static.
+pub fn cli_entry(
+    service: &str,
+    command: &str,
+    module: &proc_macro2::Ident,
+    waiter: &Waiter,
+) -> proc_macro2::TokenStream {
+    let constant = quote::format_ident!("{}", waiter.name.to_ascii_uppercase());
+    quote::quote!((#service, #command, &credkit::#module::waiters::#constant),)
+}
+
 pub const EXTENSION: &str = "x-credkit-waiters";
 const MEMBERS: [&str; 8] = [
     "name",

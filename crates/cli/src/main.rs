@@ -13,6 +13,7 @@ mod output;
 mod secret_flag;
 mod services;
 mod table;
+mod wait;
 
 use std::io::Write as _;
 use std::process::ExitCode;

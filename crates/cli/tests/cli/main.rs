@@ -11,6 +11,7 @@ mod inputs;
 mod operations;
 mod output;
 mod settings;
+mod waiting;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
