@@ -7,7 +7,7 @@ use std::io::{Read as _, Write as _};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use crate::{Credkit, Run, TOKEN, has_script};
+use crate::{Credkit, TOKEN, has_script};
 
 const ID: &str = "6040e4613a716838dc4eee0e";
 
