@@ -104,6 +104,8 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    crate::waiters::mocks::emit(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("the mocks: {m}"))])?;
     render(spec, &file, "the mocks")
 }
 

@@ -18,6 +18,7 @@
 //! the only state a waiter does not know (it keeps waiting and reports it).
 
 mod emit;
+pub mod mocks;
 
 use std::collections::BTreeSet;
 

@@ -319,3 +319,69 @@ async fn a_dropped_waiter_sends_no_further_poll() {
         assert_eq!(server.requests().len(), polls, "{}", case.spec.name);
     }
 }
+
+/// The typed mocks play a resource's states, so that a user's waiting code can be tested.
+#[tokio::test]
+async fn the_typed_mocks_play_a_sequence_of_states_for_the_waiting_code() {
+    use credkit_openapi_pec::mock::WaiterMockExt as _;
+    use credkit_openapi_pec::types::{Casella, MailboxEnvelope, MailboxState};
+    use credkit_rentri_ca::mock::WaiterMockExt as _;
+    use credkit_rentri_ca::types::{CredentialsStatusResponse, Stato};
+
+    let server = httpmock::MockServer::start_async().await;
+    let status = |stato| CredentialsStatusResponse {
+        stato: Some(stato),
+        ..Default::default()
+    };
+    let mocks = server.credentials_active_states(
+        &[
+            status(Stato::Nuovo),
+            status(Stato::Nuovo),
+            status(Stato::Attivo),
+        ],
+        |when| when.credentials_id("B4HUPE820"),
+    );
+    let client: credkit_rentri_ca::Client = client_at(&server.base_url(), TOKEN);
+    let waited = client
+        .wait_until_credentials_active()
+        .credentials_id("B4HUPE820")
+        .first_delay(FAST)
+        .send()
+        .await
+        .unwrap();
+    assert!(matches!(&waited, Waited::Reached(answer) if answer.stato == Some(Stato::Attivo)));
+    assert_eq!(
+        mocks.iter().map(httpmock::Mock::calls).collect::<Vec<_>>(),
+        [1, 1, 1]
+    );
+
+    let server = httpmock::MockServer::start_async().await;
+    let mailbox = |stato| MailboxEnvelope {
+        data: Some(Casella {
+            stato: Some(stato),
+            ..Default::default()
+        }),
+        success: Some(true),
+        ..Default::default()
+    };
+    let mocks = server.mailbox_active_states(
+        &[
+            mailbox(MailboxState::InEvasione),
+            mailbox(MailboxState::Revocata),
+        ],
+        |when| when.id("6040e4613a716838dc4eee0e"),
+    );
+    let client: credkit_openapi_pec::Client = client_at(&server.base_url(), TOKEN);
+    let waited = client
+        .wait_until_mailbox_active()
+        .id("6040e4613a716838dc4eee0e")
+        .first_delay(FAST)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(waited.name(), "failed");
+    assert_eq!(
+        mocks.iter().map(httpmock::Mock::calls).collect::<Vec<_>>(),
+        [1, 1]
+    );
+}
