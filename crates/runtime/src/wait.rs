@@ -280,7 +280,11 @@ where
         }
         seen.next_delay = Some(delay);
         report(&settings, &seen);
-        tokio::time::sleep(delay).await;
+        // tokio's timer counts whole milliseconds: a zero delay would still wait for its next
+        // tick (about 1 ms, measured in BENCHMARKS.md, "Waiters").
+        if !delay.is_zero() {
+            tokio::time::sleep(delay).await;
+        }
     }
 }
 
