@@ -27,7 +27,6 @@ mod median;
 mod stub;
 
 use std::hash::{BuildHasher, RandomState};
-use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -39,6 +38,7 @@ use credkit_runtime::{
 use credkit_tests::quota_server::{
     Burst, QuotaServer, RENTRI, STATUS_BODY, Tally, burst, minimum_time,
 };
+use credkit_tests::workers::run_workers;
 use hyper::Method;
 use median::median;
 use stub::{Route, StubServer};
@@ -265,37 +265,19 @@ async fn run(way: Way, calls: usize, tasks: usize, refuse: Option<usize>) -> (Bu
         }
         Way::ThreeProcesses => {
             let url = std::env::var("CREDKIT_TEST_REDIS_URL").expect("Redis rows need it");
-            let this = std::env::current_exe().expect("the benchmark binary");
             let started = Instant::now();
-            let workers: Vec<_> = (0..3)
+            let jobs = (0..3)
                 .map(|n| {
                     let share = calls / 3 + usize::from(n < calls % 3);
-                    Command::new(&this)
-                        .env(
-                            WORKER,
-                            format!("{} {token} {share} {tasks} {url}", server.base_url()),
-                        )
-                        .stdin(Stdio::null())
-                        .stdout(Stdio::piped())
-                        .stderr(Stdio::inherit())
-                        .spawn()
-                        .expect("the benchmark runs again")
+                    format!("{} {token} {share} {tasks} {url}", server.base_url())
                 })
                 .collect();
-            let outputs = tokio::task::spawn_blocking(move || {
-                workers
-                    .into_iter()
-                    .map(|w| w.wait_with_output().expect("the worker ends"))
-                    .collect::<Vec<_>>()
-            })
-            .await
-            .unwrap();
+            let outputs = run_workers(WORKER, jobs).await;
             let mut burst = Burst {
                 elapsed: started.elapsed(),
                 ..Burst::default()
             };
-            for output in outputs {
-                let stdout = String::from_utf8_lossy(&output.stdout);
+            for stdout in outputs {
                 let (ok, failed) = stdout.trim().split_once(' ').expect("ok failed");
                 burst.ok += ok.parse::<usize>().unwrap();
                 let failed: usize = failed.parse().unwrap();

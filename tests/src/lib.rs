@@ -1,6 +1,7 @@
 //! What the workspace tests share: a client pointed at a mock server, a clock that records
 //! retry waits instead of sleeping, a server that answers with raw bytes, a call of every
-//! operation of every service, and an OpenAPI schema checker for the spec examples.
+//! operation of every service, an OpenAPI schema checker for the spec examples, and the
+//! benchmarks' worker processes.
 
 pub mod answer_samples;
 pub mod calls;
@@ -9,6 +10,7 @@ pub mod openapi_schema;
 pub mod quota_server;
 pub mod raw_server;
 pub mod redis;
+pub mod workers;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -119,6 +119,16 @@ impl QuotaServer {
     /// The same server, which also refuses the `nth` request (from 1) with `429` of its own
     /// accord, beginning a silence, as if other clients of the credential had spent the quota.
     pub async fn refusing(quota: ServerQuota, body: &'static str, nth: Option<usize>) -> Self {
+        Self::answering(quota, nth, move |_| body.to_owned()).await
+    }
+
+    /// The same server, answering each accepted request `200` with `answer(request)` (a
+    /// resource whose state changes over time).
+    pub async fn answering(
+        quota: ServerQuota,
+        nth: Option<usize>,
+        answer: impl Fn(&crate::raw_server::RawRequest) -> String + Send + Sync + 'static,
+    ) -> Self {
         let state = Arc::new(Mutex::new(State::default()));
         let shared = Arc::clone(&state);
         let retry_after = quota.penalty.as_secs_f64().ceil().to_string();
@@ -153,7 +163,11 @@ impl QuotaServer {
             }
             credential.window.push_back(now);
             state.tally.accepted.push(now);
-            Reply::http(200, &[("content-type", "application/json")], body)
+            Reply::http(
+                200,
+                &[("content-type", "application/json")],
+                answer(request),
+            )
         })
         .await;
         Self { raw, state }

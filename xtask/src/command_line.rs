@@ -38,7 +38,7 @@ pub const TARGET: &str = "crates/cli/src/generated.rs";
 /// parameter spelled like one is renamed `--<name>-<location>`, a body member spelled like one
 /// is left to `--body`. The command line's test of its whole command tree catches a flag
 /// missing here.
-const RESERVED: [&str; 19] = [
+const RESERVED: [&str; 22] = [
     "base-url",
     "body",
     "certificate",
@@ -58,6 +58,9 @@ const RESERVED: [&str; 19] = [
     "token",
     "verbose",
     "version",
+    "wait",
+    "max-wait",
+    "first-delay",
 ];
 
 /// The generated file and the command line manifest's generated block; nothing when the
@@ -82,12 +85,14 @@ pub fn outputs(
     let mut problems = Vec::new();
     let mut tables = Vec::new();
     let mut sends = Vec::new();
+    let mut waiters = Vec::new();
     for entry in services {
         let result = command_parts(entry, &facade, &read);
         match result {
-            Ok((table, send)) => {
+            Ok((table, send, waiter)) => {
                 tables.push(table);
                 sends.push(send);
+                waiters.push(waiter);
             }
             Err(problem) => problems.push(problem),
         }
@@ -101,6 +106,9 @@ pub fn outputs(
 
         /// Every service, as the facade names it, with its operations.
         pub const SERVICES: &[Service] = &[#(#tables),*];
+
+        /// The operations that have a waiter (`--wait`): service, command, waiter.
+        pub const WAITERS: &[(&str, &str, &credkit::WaiterSpec)] = &[#(#waiters)*];
 
         /// Sends the operation `call` was given, through its typed builder in the client. A
         /// deprecated operation is still a command: its help says so.
@@ -197,7 +205,7 @@ fn command_parts(
     entry: &workspace::Service,
     facade: &str,
     read: &dyn Fn(&str) -> String,
-) -> Result<(TokenStream, TokenStream), Problem> {
+) -> Result<(TokenStream, TokenStream, TokenStream), Problem> {
     let problem = |message: String| Problem::new(&entry.spec, None, message);
     let name = workspace::facade_feature(facade, &entry.name).ok_or_else(|| {
         problem(format!(
@@ -213,16 +221,24 @@ fn command_parts(
     let types = ClientTypes::of(&client);
     let mut operations = Vec::new();
     let mut arms = Vec::new();
+    let mut waiters = Vec::new();
     for operation in &service.operations {
         let place = |m: String| Problem::new(&entry.spec, Some(operation.location()), m);
         let setters = setters(&client, operation, &module).map_err(place)?;
         operations.push(operation_entry(operation, &setters, &types, &module));
-        arms.push(send_arm(&name, &module, operation, &setters));
+        let waiter = service
+            .waiters
+            .iter()
+            .find(|w| w.operation == operation.spec_id);
+        waiters.extend(
+            waiter.map(|w| crate::waiters::cli_entry(&name, &command_name(operation), &module, w)),
+        );
+        arms.push(send_arm(&name, &module, operation, &setters, waiter));
     }
     let table = quote! {
         Service { name: #name, info: &credkit::#module::SERVICE, operations: &[#(#operations),*] }
     };
-    Ok((table, quote!(#(#arms)*)))
+    Ok((table, quote!(#(#arms)*), quote!(#(#waiters)*)))
 }
 
 /// How an operation is named on the command line: its operationId in kebab case.
@@ -476,6 +492,7 @@ fn send_arm(
     module: &syn::Ident,
     operation: &Operation,
     setters: &[Setter],
+    waiter: Option<&crate::waiters::Waiter>,
 ) -> TokenStream {
     let name = command_name(operation);
     let method = format_ident!("{}", operation.rust_name);
@@ -530,7 +547,21 @@ fn send_arm(
         Success::Text { .. } => quote!(call.text(request.send().await)),
     };
     let client = quote!(credkit::#module::Client);
+    // With `--wait`, the waiter's builder takes the same setters (`crate::waiters`).
+    let waits = waiter.map(|waiter| {
+        let waiter = format_ident!("{}", waiter.method());
+        quote! {
+            (#service, #name) if call.waits() => {
+                let client = call.client::<#client>()?;
+                #binding = client.#waiter()#(#required)*;
+                #(#optional)*
+                let request = request.max_wait(call.max_wait()?).first_delay(call.first_delay()?);
+                call.waited(request.on_poll(call.observer()).send().await)
+            }
+        }
+    });
     quote! {
+        #waits
         (#service, #name) => {
             let client = call.client::<#client>()?;
             #binding = client.#method()#(#required)*;
@@ -624,7 +655,11 @@ paths:
             for operation in &service.operations {
                 let setters = setters(&client, operation, &module)
                     .unwrap_or_else(|e| panic!("{stem} {}: {e}", operation.spec_id));
-                sends.push_str(&send_arm(&stem, &module, operation, &setters).to_string());
+                let waiter = service
+                    .waiters
+                    .iter()
+                    .find(|w| w.operation == operation.spec_id);
+                sends.push_str(&send_arm(&stem, &module, operation, &setters, waiter).to_string());
                 operation_entry(operation, &setters, &ClientTypes::of(&client), &module);
             }
         }

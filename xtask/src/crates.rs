@@ -44,7 +44,7 @@ const RUNTIME_EXPORTS: &str = "Answer, Auth, AuthError, Authenticator, BoxFuture
 
 /// The crate root's block: the generated modules and the re-exports every service crate has
 /// (and `callbacks` for a service whose spec declares some, `FilePart` for one that uploads
-/// multipart bodies).
+/// multipart bodies, `waiters` and the types of a wait for one whose spec declares waiters).
 pub fn lib_block(service: &Service) -> String {
     let callbacks = if service.callbacks.is_empty() {
         ""
@@ -56,6 +56,12 @@ pub fn lib_block(service: &Service) -> String {
         ", FilePart"
     } else {
         ""
+    };
+    // What a waiter answers and how its polls are seen, for a service whose spec declares some.
+    let (wait_exports, waiters) = if service.waiters.is_empty() {
+        ("", "")
+    } else {
+        (", Poll, Verdict, WaitSettings, Waited", ", waiters")
     };
     format!(
         "#![cfg_attr(docsrs, feature(doc_cfg))]
@@ -74,9 +80,9 @@ mod generated;
 pub mod mock;
 
 #[rustfmt::skip]
-pub use credkit_runtime::{{{RUNTIME_EXPORTS}{file_part}}};
+pub use credkit_runtime::{{{RUNTIME_EXPORTS}{file_part}{wait_exports}}};
 #[rustfmt::skip]
-pub use generated::{{ByteStream, Client, ClientInfo, SERVICE, ServiceError, builder, {callbacks}prelude, servers, types}};
+pub use generated::{{ByteStream, Client, ClientInfo, SERVICE, ServiceError, builder, {callbacks}prelude, servers, types{waiters}}};
 "
     )
 }

@@ -86,6 +86,8 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<Client, Vec<Problem>> 
         },
     ];
     crate::output_passes::check(spec, "the client", &counts)?;
+    crate::waiters::emit(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("cannot generate a waiter: {m}"))])?;
     crate::tag_features::gate_methods(&mut file, service)
         .map_err(|m| vec![spec.problem(None, format!("cannot gate by tag: {m}"))])?;
 

@@ -44,6 +44,7 @@ pub mod tag_features;
 pub mod type_builders;
 pub mod type_names;
 pub mod upstream;
+pub mod waiters;
 pub mod workspace;
 
 pub use generate::generate;

@@ -103,6 +103,8 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
         },
     ];
     crate::output_passes::check(spec, "the mocks", &counts)?;
+    crate::waiters::mocks::emit(&mut file, service)
+        .map_err(|m| vec![spec.problem(None, format!("the mocks: {m}"))])?;
     render(spec, &file, "the mocks")
 }
 

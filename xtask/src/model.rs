@@ -32,6 +32,8 @@ pub struct Service {
     pub custom_types: Vec<CustomType>,
     /// The requests the service sends to URLs of the caller's (OpenAPI `callbacks`).
     pub callbacks: Vec<Callback>,
+    /// `x-credkit-waiters`: the waiters of the polled operations ([`crate::waiters`]).
+    pub waiters: Vec<crate::waiters::Waiter>,
     /// The schemas request bodies use through a twin without their `readOnly` members
     /// ([`crate::read_write`]).
     pub request_twins: Vec<RequestTwin>,

@@ -18,6 +18,7 @@ mod upstream;
 
 pub use nodes::DEVIATION;
 pub use openapi31::{Conversion, down_convert};
+pub(crate) use rate_limit::milliseconds;
 
 use serde_json::Value;
 
@@ -118,6 +119,10 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
         problems.at("info", message);
     }
     let callbacks = callbacks::callbacks(spec, &mut problems);
+    let (waiters, refused) = crate::waiters::waiters(spec, &operations);
+    for (place, message) in refused {
+        problems.at(place, message);
+    }
     let request_twins = crate::read_write::request_twins(spec);
     schemas::check_hoisted_names(spec, &operations, &callbacks, &request_twins, &mut problems);
     nodes::check_nodes(spec, &spec.doc, String::new(), &mut problems);
@@ -160,6 +165,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 rate_limit,
                 custom_types,
                 callbacks,
+                waiters,
                 request_twins,
                 shapes,
                 module_path: "crate::generated".to_owned(),

@@ -520,6 +520,78 @@ impl<'a> Call<'a> {
         }
     }
 
+    /// `--wait` was given (only the operations with a waiter have it).
+    pub fn waits(&self) -> bool {
+        crate::wait::waiter(self.service.name, self.operation.name).is_some()
+            && self.matches.get_flag(flag::WAIT)
+    }
+
+    /// `--max-wait`, or the waiter's own bound.
+    pub fn max_wait(&self) -> Result<std::time::Duration, Failure> {
+        self.wait_duration(flag::MAX_WAIT, |waiter| waiter.max_wait)
+    }
+
+    /// `--first-delay`, or the waiter's own.
+    pub fn first_delay(&self) -> Result<std::time::Duration, Failure> {
+        self.wait_duration(flag::FIRST_DELAY, |waiter| waiter.first_delay)
+    }
+
+    fn wait_duration(
+        &self,
+        flag: &str,
+        default: fn(&credkit::WaiterSpec) -> std::time::Duration,
+    ) -> Result<std::time::Duration, Failure> {
+        let waiter = crate::wait::waiter(self.service.name, self.operation.name);
+        match self.matches.get_one::<String>(flag) {
+            Some(text) => crate::wait::parse_duration(text).map_err(|m| {
+                Failure::usage(format!(
+                    "{} {}: --{flag} {m}",
+                    self.service.name, self.operation.name
+                ))
+            }),
+            None => Ok(waiter.map_or(std::time::Duration::ZERO, default)),
+        }
+    }
+
+    /// What shows each poll: its state, on stderr, when it changes and stderr is a terminal.
+    pub fn observer(&self) -> impl Fn(&credkit::Poll) + Send + Sync + 'static {
+        crate::wait::observer(std::io::stderr().is_terminal())
+    }
+
+    /// Prints the final answer of a wait as any answer, then says how it ended: exit 0 when
+    /// its state was reached, `wait::FAILED` or `wait::TIMED_OUT` otherwise.
+    pub fn waited<T: Serialize>(
+        &self,
+        result: Result<credkit::Waited<T>, Error>,
+    ) -> Result<(), Failure> {
+        let waited = match result {
+            Ok(waited) => waited,
+            // An error answer, or the request a dry run printed.
+            Err(error) => return self.answered::<T>(Err(error)).map(drop),
+        };
+        let Some(waiter) = crate::wait::waiter(self.service.name, self.operation.name) else {
+            return Err(Failure::usage("no waiter"));
+        };
+        let pointer = format!("/{}", waiter.member.replace('.', "/"));
+        let mut state = None;
+        if let Some(answer) = waited.answer() {
+            let value = serde_json::to_value(&**answer).map_err(|e| self.local(e.into()))?;
+            state = value
+                .pointer(&pointer)
+                .and_then(Value::as_str)
+                .map(str::to_owned);
+            output::value(&value, self.options.format).map_err(|e| self.local(e))?;
+        }
+        match crate::wait::verdict(&waited, waiter, state) {
+            None => Ok(()),
+            Some((code, message)) => Err(Failure {
+                code,
+                message: format!("{} {}: {message}", self.service.name, self.operation.name),
+                body: None,
+            }),
+        }
+    }
+
     /// The failure of a call, named by the command's service and operation.
     fn failure(&self, error: Error) -> Failure {
         self.failure_of(&error)

@@ -25,6 +25,9 @@ pub mod flag {
     pub const JQ: &str = "jq";
     pub const BODY: &str = "body";
     pub const OUTPUT: &str = "output";
+    pub const WAIT: &str = "wait";
+    pub const MAX_WAIT: &str = "max-wait";
+    pub const FIRST_DELAY: &str = "first-delay";
 }
 
 const ABOUT: &str =
@@ -37,7 +40,8 @@ profile file ($CREDKIT_CONFIG, or $XDG_CONFIG_HOME/credkit/config.toml, or
 ~/.config/credkit/config.toml).
 
 Exit codes: 0 success, 2 usage or configuration, 3 the server refused (4xx, or a PEC answer
-with success: false), 4 server or transport failure, 5 an answer that does not decode.";
+with success: false), 4 server or transport failure, 5 an answer that does not decode; with
+--wait, 6 the resource ended in a failure state, 7 the maximum wait passed first.";
 
 /// The whole command tree.
 pub fn root() -> Command {
@@ -288,6 +292,36 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
              Later commands take it from {}_TOKEN or --token.",
             service.info.env_prefix
         ));
+    }
+    if let Some(waiter) = crate::wait::waiter(service.name, operation.name) {
+        command = command
+            .arg(Arg::new(flag::WAIT).long(flag::WAIT).action(clap::ArgAction::SetTrue).help(format!(
+                "Poll until {} is {} (exit 0){}, or the maximum wait passes (exit 7); prints the final answer, and each change of state on a terminal's stderr",
+                waiter.member,
+                waiter.success.join(" or "),
+                if waiter.failure.is_empty() { String::new() } else { format!(", {} (exit 6)", waiter.failure.join(", ")) },
+            )))
+            .arg(
+                Arg::new(flag::MAX_WAIT)
+                    .long(flag::MAX_WAIT)
+                    .value_name("DURATION")
+                    .requires(flag::WAIT)
+                    .help(format!(
+                        "The longest wait with --wait: 90 (seconds), 30s, 15min, 2h [default {} s]",
+                        waiter.max_wait.as_secs()
+                    )),
+            )
+            .arg(
+                Arg::new(flag::FIRST_DELAY)
+                    .long(flag::FIRST_DELAY)
+                    .value_name("DURATION")
+                    .requires(flag::WAIT)
+                    .help(format!(
+                        "With --wait, the wait before the second poll, doubled after each poll up to {} s [default {} ms]",
+                        waiter.max_delay.as_secs(),
+                        waiter.first_delay.as_millis()
+                    )),
+            );
     }
     after.push(crate::example::of(service, operation));
     command = command.after_help(after.join("\n\n"));

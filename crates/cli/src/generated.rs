@@ -1820,6 +1820,20 @@ pub const SERVICES: &[Service] = &[
         ],
     },
 ];
+/// The operations that have a waiter (`--wait`): service, command, waiter.
+pub const WAITERS: &[(&str, &str, &credkit::WaiterSpec)] = &[
+    (
+        "pec",
+        "get-registry-communication",
+        &credkit::pec::waiters::REGISTRY_COMMUNICATION_DONE,
+    ),
+    ("pec", "get-mailbox", &credkit::pec::waiters::MAILBOX_ACTIVE),
+    (
+        "rentri-ca",
+        "get-credentials-status",
+        &credkit::rentri_ca::waiters::CREDENTIALS_ACTIVE,
+    ),
+];
 /// Sends the operation `call` was given, through its typed builder in the client. A
 /// deprecated operation is still a command: its help says so.
 #[allow(deprecated)]
@@ -1840,6 +1854,17 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
                 request = request.body(body);
             }
             call.json(request.send().await)
+        }
+
+        ("pec", "get-registry-communication") if call.waits() => {
+            let client = call.client::<credkit::pec::Client>()?;
+            let request = client
+                .wait_until_registry_communication_done()
+                .id(call.value::<String>("id")?);
+            let request = request
+                .max_wait(call.max_wait()?)
+                .first_delay(call.first_delay()?);
+            call.waited(request.on_poll(call.observer()).send().await)
         }
 
         ("pec", "get-registry-communication") => {
@@ -1896,6 +1921,17 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
                 request = request.body(body);
             }
             call.json(request.send().await)
+        }
+
+        ("pec", "get-mailbox") if call.waits() => {
+            let client = call.client::<credkit::pec::Client>()?;
+            let request = client
+                .wait_until_mailbox_active()
+                .id(call.value::<String>("id")?);
+            let request = request
+                .max_wait(call.max_wait()?)
+                .first_delay(call.first_delay()?);
+            call.waited(request.on_poll(call.observer()).send().await)
         }
 
         ("pec", "get-mailbox") => {
@@ -2080,6 +2116,17 @@ pub async fn send(call: &Call<'_>) -> Result<(), Failure> {
                 )
                 .num_iscr_sito(call.value::<String>("num-iscr-sito")?);
             call.empty(request.send().await)
+        }
+
+        ("rentri-ca", "get-credentials-status") if call.waits() => {
+            let client = call.client::<credkit::rentri_ca::Client>()?;
+            let request = client
+                .wait_until_credentials_active()
+                .credentials_id(call.value::<String>("credentials-id")?);
+            let request = request
+                .max_wait(call.max_wait()?)
+                .first_delay(call.first_delay()?);
+            call.waited(request.on_poll(call.observer()).send().await)
         }
 
         ("rentri-ca", "get-credentials-status") => {

@@ -19,6 +19,7 @@ mod secret_flag;
 mod services;
 mod table;
 mod text_table;
+mod wait;
 
 use std::io::Write as _;
 use std::process::ExitCode;

@@ -28,6 +28,7 @@ pub use credkit_runtime::{
 pub use credkit_runtime::{
     LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter,
 };
+pub use credkit_runtime::{Poll, Verdict, WaitSettings, Waited, WaiterSpec};
 #[cfg(feature = "redis")]
 #[cfg_attr(docsrs, doc(cfg(feature = "redis")))]
 pub use credkit_runtime::{RedisRateLimiter, WhenUnreachable};

@@ -5577,11 +5577,215 @@ pub mod builder {
             }
         }
     }
+
+    ///Builder for [`Client::wait_until_registry_communication_done`](super::Client::wait_until_registry_communication_done): polls [`GetRegistryCommunication`] until `data.stato` is `comunicazione_evasa`.
+    #[derive(Debug, Clone)]
+    pub struct WaitUntilRegistryCommunicationDone<'a, IdInput = Missing>(
+        GetRegistryCommunication<'a, IdInput>,
+        credkit_runtime::WaitSettings,
+    );
+    impl<'a, IdInput> WaitUntilRegistryCommunicationDone<'a, IdInput> {
+        /// The longest wait in all (the spec's unless set).
+        pub fn max_wait(self, max_wait: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_wait(max_wait))
+        }
+
+        /// The wait before the second poll, doubled after each poll.
+        pub fn first_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.first_delay(delay))
+        }
+
+        /// The longest wait between two polls.
+        pub fn max_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_delay(delay))
+        }
+
+        /// Calls `observer` after each poll, with the state it saw and the next delay.
+        pub fn on_poll(
+            self,
+            observer: impl Fn(&credkit_runtime::Poll) + Send + Sync + 'static,
+        ) -> Self {
+            Self(self.0, self.1.on_poll(observer))
+        }
+    }
+
+    impl<'a> WaitUntilRegistryCommunicationDone<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(
+                GetRegistryCommunication::new(client),
+                credkit_runtime::WaitSettings::new(
+                    &super::waiters::REGISTRY_COMMUNICATION_DONE,
+                ),
+            )
+        }
+    }
+
+    impl<'a, IdInput> WaitUntilRegistryCommunicationDone<'a, IdInput> {
+        ///Identifier of the communication request (24 hexadecimal characters, e.g. `60ad149c3a7168084f1d2b68`).
+        pub fn id(
+            self,
+            value: impl Input<String>,
+        ) -> WaitUntilRegistryCommunicationDone<'a, Set> {
+            WaitUntilRegistryCommunicationDone(self.0.id(value), self.1)
+        }
+    }
+
+    impl<'a> WaitUntilRegistryCommunicationDone<'a, Set> {
+        /// Polls until the state is a success or a failure, or the time is up;
+        /// an error only for what is not a normal end (an error answer other than
+        /// `429` and `503`, a network failure).
+        pub async fn send(
+            self,
+        ) -> Result<
+            credkit_runtime::Waited<types::RegistryCommunicationEnvelope>,
+            credkit_runtime::Error,
+        > {
+            let poll = self.0;
+            credkit_runtime::contract::wait(
+                    &super::waiters::REGISTRY_COMMUNICATION_DONE,
+                    self.1,
+                    move || poll.clone().send(),
+                    |answer: &types::RegistryCommunicationEnvelope| {
+                        answer
+                            .data
+                            .as_ref()
+                            .and_then(|member| member.stato.as_ref())
+                            .map(::std::string::ToString::to_string)
+                    },
+                )
+                .await
+        }
+    }
+
+    ///Builder for [`Client::wait_until_mailbox_active`](super::Client::wait_until_mailbox_active): polls [`GetMailbox`] until `data.stato` is `evasa`.
+    #[derive(Debug, Clone)]
+    pub struct WaitUntilMailboxActive<'a, IdInput = Missing>(
+        GetMailbox<'a, IdInput>,
+        credkit_runtime::WaitSettings,
+    );
+    impl<'a, IdInput> WaitUntilMailboxActive<'a, IdInput> {
+        /// The longest wait in all (the spec's unless set).
+        pub fn max_wait(self, max_wait: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_wait(max_wait))
+        }
+
+        /// The wait before the second poll, doubled after each poll.
+        pub fn first_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.first_delay(delay))
+        }
+
+        /// The longest wait between two polls.
+        pub fn max_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_delay(delay))
+        }
+
+        /// Calls `observer` after each poll, with the state it saw and the next delay.
+        pub fn on_poll(
+            self,
+            observer: impl Fn(&credkit_runtime::Poll) + Send + Sync + 'static,
+        ) -> Self {
+            Self(self.0, self.1.on_poll(observer))
+        }
+    }
+
+    impl<'a> WaitUntilMailboxActive<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(
+                GetMailbox::new(client),
+                credkit_runtime::WaitSettings::new(&super::waiters::MAILBOX_ACTIVE),
+            )
+        }
+    }
+
+    impl<'a, IdInput> WaitUntilMailboxActive<'a, IdInput> {
+        ///Identifier of the mailbox (24 hexadecimal characters, e.g. `6040e4613a716838dc4eee0e`).
+        pub fn id(self, value: impl Input<String>) -> WaitUntilMailboxActive<'a, Set> {
+            WaitUntilMailboxActive(self.0.id(value), self.1)
+        }
+    }
+
+    impl<'a> WaitUntilMailboxActive<'a, Set> {
+        /// Polls until the state is a success or a failure, or the time is up;
+        /// an error only for what is not a normal end (an error answer other than
+        /// `429` and `503`, a network failure).
+        pub async fn send(
+            self,
+        ) -> Result<
+            credkit_runtime::Waited<types::MailboxEnvelope>,
+            credkit_runtime::Error,
+        > {
+            let poll = self.0;
+            credkit_runtime::contract::wait(
+                    &super::waiters::MAILBOX_ACTIVE,
+                    self.1,
+                    move || poll.clone().send(),
+                    |answer: &types::MailboxEnvelope| {
+                        answer
+                            .data
+                            .as_ref()
+                            .and_then(|member| member.stato.as_ref())
+                            .map(::std::string::ToString::to_string)
+                    },
+                )
+                .await
+        }
+    }
 }
 
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+
+impl Client {
+    ///Waits until `data.stato` of `get_registry_communication`'s answer is `comunicazione_evasa`: polls it with backoff from 30 s up to 15 min between polls, within the client's quota, for at most 24 h unless `max_wait` says otherwise. Ends as `Failed` on no state (the spec declares none), as `TimedOut` when the time is up.
+    pub fn wait_until_registry_communication_done(
+        &self,
+    ) -> builder::WaitUntilRegistryCommunicationDone<'_> {
+        builder::WaitUntilRegistryCommunicationDone::new(self)
+    }
+
+    ///Waits until `data.stato` of `get_mailbox`'s answer is `evasa`: polls it with backoff from 30 s up to 15 min between polls, within the client's quota, for at most 24 h unless `max_wait` says otherwise. Ends as `Failed` on `revocata`, `chiusa`, `registrazione_annullata`, as `TimedOut` when the time is up.
+    pub fn wait_until_mailbox_active(&self) -> builder::WaitUntilMailboxActive<'_> {
+        builder::WaitUntilMailboxActive::new(self)
+    }
+}
+
+/// What each waiter reads and waits for (`x-credkit-waiters` in the spec).
+pub mod waiters {
+    ///The waiter `registry_communication_done`: `data.stato` of `get_registry_communication`'s answer.
+    pub static REGISTRY_COMMUNICATION_DONE: credkit_runtime::WaiterSpec = credkit_runtime::WaiterSpec {
+        name: "registry_communication_done",
+        operation: "get_registry_communication",
+        member: "data.stato",
+        success: &["comunicazione_evasa"],
+        failure: &[],
+        pending: &[
+            "codice_in_richiesta",
+            "in_attesa_di_documenti",
+            "documenti_caricati",
+        ],
+        first_delay: ::std::time::Duration::from_millis(30000u64),
+        max_delay: ::std::time::Duration::from_millis(900000u64),
+        max_wait: ::std::time::Duration::from_millis(86400000u64),
+    };
+    ///The waiter `mailbox_active`: `data.stato` of `get_mailbox`'s answer.
+    pub static MAILBOX_ACTIVE: credkit_runtime::WaiterSpec = credkit_runtime::WaiterSpec {
+        name: "mailbox_active",
+        operation: "get_mailbox",
+        member: "data.stato",
+        success: &["evasa"],
+        failure: &["revocata", "chiusa", "registrazione_annullata"],
+        pending: &["registrata", "in_evasione", "documenti_errati"],
+        first_delay: ::std::time::Duration::from_millis(30000u64),
+        max_delay: ::std::time::Duration::from_millis(900000u64),
+        max_wait: ::std::time::Duration::from_millis(86400000u64),
+    };
+    /// Every waiter of the service, in spec order.
+    pub static ALL: &[&credkit_runtime::WaiterSpec] = &[
+        &REGISTRY_COMMUNICATION_DONE,
+        &MAILBOX_ACTIVE,
+    ];
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it

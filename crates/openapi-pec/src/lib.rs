@@ -15,9 +15,9 @@ mod generated;
 pub mod mock;
 
 #[rustfmt::skip]
-pub use credkit_runtime::{Answer, Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Input, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Sent, Set, Unfit};
+pub use credkit_runtime::{Answer, Auth, AuthError, Authenticator, BoxFuture, ClientBuilder, Environment, Error, ErrorKind, GeneratedClient, Input, Missing, Quota, QuotaScope, RateLimit, ReadAs, RetryPolicy, Secret, Sent, Set, Unfit, Poll, Verdict, WaitSettings, Waited};
 #[rustfmt::skip]
-pub use generated::{ByteStream, Client, ClientInfo, SERVICE, ServiceError, builder, prelude, servers, types};
+pub use generated::{ByteStream, Client, ClientInfo, SERVICE, ServiceError, builder, prelude, servers, types, waiters};
 // credkit:end crate root
 
 mod dates;

@@ -1190,3 +1190,82 @@ impl MockServerExt for ::httpmock::MockServer {
         })
     }
 }
+
+/// Plays the states of each waiter's resource (`x-credkit-waiters`), for tests of the
+/// code that waits on them.
+pub trait WaiterMockExt {
+    ///Answers `get_registry_communication` with each of `answers` in turn, one call each and the last to every later call, for the code that runs `wait_until_registry_communication_done()`; `when` narrows the requests (their path parameters). One mock per answer, in order.
+    fn registry_communication_done_states<W>(
+        &self,
+        answers: &[crate::types::RegistryCommunicationEnvelope],
+        when: W,
+    ) -> Vec<::httpmock::Mock<'_>>
+    where
+        W: Fn(
+            operations::GetRegistryCommunicationWhen,
+        ) -> operations::GetRegistryCommunicationWhen;
+    ///Answers `get_mailbox` with each of `answers` in turn, one call each and the last to every later call, for the code that runs `wait_until_mailbox_active()`; `when` narrows the requests (their path parameters). One mock per answer, in order.
+    fn mailbox_active_states<W>(
+        &self,
+        answers: &[crate::types::MailboxEnvelope],
+        when: W,
+    ) -> Vec<::httpmock::Mock<'_>>
+    where
+        W: Fn(operations::GetMailboxWhen) -> operations::GetMailboxWhen;
+}
+
+impl WaiterMockExt for ::httpmock::MockServer {
+    fn registry_communication_done_states<W>(
+        &self,
+        answers: &[crate::types::RegistryCommunicationEnvelope],
+        when: W,
+    ) -> Vec<::httpmock::Mock<'_>>
+    where
+        W: Fn(
+            operations::GetRegistryCommunicationWhen,
+        ) -> operations::GetRegistryCommunicationWhen,
+    {
+        let last = answers.len().saturating_sub(1);
+        answers
+            .iter()
+            .enumerate()
+            .map(|(index, answer)| {
+                let mock = self
+                    .get_registry_communication(|matched, then| {
+                        let _ = when(matched);
+                        let _ = then.ok(answer);
+                    });
+                if index < last {
+                    mock.up_to_n_times(1);
+                }
+                mock
+            })
+            .collect()
+    }
+
+    fn mailbox_active_states<W>(
+        &self,
+        answers: &[crate::types::MailboxEnvelope],
+        when: W,
+    ) -> Vec<::httpmock::Mock<'_>>
+    where
+        W: Fn(operations::GetMailboxWhen) -> operations::GetMailboxWhen,
+    {
+        let last = answers.len().saturating_sub(1);
+        answers
+            .iter()
+            .enumerate()
+            .map(|(index, answer)| {
+                let mock = self
+                    .get_mailbox(|matched, then| {
+                        let _ = when(matched);
+                        let _ = then.ok(answer);
+                    });
+                if index < last {
+                    mock.up_to_n_times(1);
+                }
+                mock
+            })
+            .collect()
+    }
+}

@@ -1159,11 +1159,111 @@ exactly 22 characters, the official guide shows a 23-character example
             self.0.send_json(&[200u16], super::shapes::at(8)).await
         }
     }
+
+    ///Builder for [`Client::wait_until_credentials_active`](super::Client::wait_until_credentials_active): polls [`GetCredentialsStatus`] until `stato` is `Attivo`.
+    #[derive(Debug, Clone)]
+    pub struct WaitUntilCredentialsActive<'a, CredentialsIdInput = Missing>(
+        GetCredentialsStatus<'a, CredentialsIdInput>,
+        credkit_runtime::WaitSettings,
+    );
+    impl<'a, CredentialsIdInput> WaitUntilCredentialsActive<'a, CredentialsIdInput> {
+        /// The longest wait in all (the spec's unless set).
+        pub fn max_wait(self, max_wait: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_wait(max_wait))
+        }
+
+        /// The wait before the second poll, doubled after each poll.
+        pub fn first_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.first_delay(delay))
+        }
+
+        /// The longest wait between two polls.
+        pub fn max_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_delay(delay))
+        }
+
+        /// Calls `observer` after each poll, with the state it saw and the next delay.
+        pub fn on_poll(
+            self,
+            observer: impl Fn(&credkit_runtime::Poll) + Send + Sync + 'static,
+        ) -> Self {
+            Self(self.0, self.1.on_poll(observer))
+        }
+    }
+
+    impl<'a> WaitUntilCredentialsActive<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(
+                GetCredentialsStatus::new(client),
+                credkit_runtime::WaitSettings::new(&super::waiters::CREDENTIALS_ACTIVE),
+            )
+        }
+    }
+
+    impl<'a, CredentialsIdInput> WaitUntilCredentialsActive<'a, CredentialsIdInput> {
+        ///Identifier of the credentials.
+        pub fn credentials_id(
+            self,
+            value: impl Input<String>,
+        ) -> WaitUntilCredentialsActive<'a, Set> {
+            WaitUntilCredentialsActive(self.0.credentials_id(value), self.1)
+        }
+    }
+
+    impl<'a> WaitUntilCredentialsActive<'a, Set> {
+        /// Polls until the state is a success or a failure, or the time is up;
+        /// an error only for what is not a normal end (an error answer other than
+        /// `429` and `503`, a network failure).
+        pub async fn send(
+            self,
+        ) -> Result<
+            credkit_runtime::Waited<types::CredentialsStatusResponse>,
+            credkit_runtime::Error,
+        > {
+            let poll = self.0;
+            credkit_runtime::contract::wait(
+                    &super::waiters::CREDENTIALS_ACTIVE,
+                    self.1,
+                    move || poll.clone().send(),
+                    |answer: &types::CredentialsStatusResponse| {
+                        answer.stato.as_ref().map(::std::string::ToString::to_string)
+                    },
+                )
+                .await
+        }
+    }
 }
 
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+
+impl Client {
+    ///Waits until `stato` of `get_credentials_status`'s answer is `Attivo`: polls it with backoff from 5 s up to 1 min between polls, within the client's quota, for at most 1 h unless `max_wait` says otherwise. Ends as `Failed` on `Revocato`, `Eliminato`, `Scaduto`, as `TimedOut` when the time is up.
+    pub fn wait_until_credentials_active(
+        &self,
+    ) -> builder::WaitUntilCredentialsActive<'_> {
+        builder::WaitUntilCredentialsActive::new(self)
+    }
+}
+
+/// What each waiter reads and waits for (`x-credkit-waiters` in the spec).
+pub mod waiters {
+    ///The waiter `credentials_active`: `stato` of `get_credentials_status`'s answer.
+    pub static CREDENTIALS_ACTIVE: credkit_runtime::WaiterSpec = credkit_runtime::WaiterSpec {
+        name: "credentials_active",
+        operation: "get_credentials_status",
+        member: "stato",
+        success: &["Attivo"],
+        failure: &["Revocato", "Eliminato", "Scaduto"],
+        pending: &["Nuovo"],
+        first_delay: ::std::time::Duration::from_millis(5000u64),
+        max_delay: ::std::time::Duration::from_millis(60000u64),
+        max_wait: ::std::time::Duration::from_millis(3600000u64),
+    };
+    /// Every waiter of the service, in spec order.
+    pub static ALL: &[&credkit_runtime::WaiterSpec] = &[&CREDENTIALS_ACTIVE];
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it

@@ -438,3 +438,48 @@ impl MockServerExt for ::httpmock::MockServer {
         })
     }
 }
+
+/// Plays the states of each waiter's resource (`x-credkit-waiters`), for tests of the
+/// code that waits on them.
+pub trait WaiterMockExt {
+    ///Answers `get_credentials_status` with each of `answers` in turn, one call each and the last to every later call, for the code that runs `wait_until_credentials_active()`; `when` narrows the requests (their path parameters). One mock per answer, in order.
+    fn credentials_active_states<W>(
+        &self,
+        answers: &[crate::types::CredentialsStatusResponse],
+        when: W,
+    ) -> Vec<::httpmock::Mock<'_>>
+    where
+        W: Fn(
+            operations::GetCredentialsStatusWhen,
+        ) -> operations::GetCredentialsStatusWhen;
+}
+
+impl WaiterMockExt for ::httpmock::MockServer {
+    fn credentials_active_states<W>(
+        &self,
+        answers: &[crate::types::CredentialsStatusResponse],
+        when: W,
+    ) -> Vec<::httpmock::Mock<'_>>
+    where
+        W: Fn(
+            operations::GetCredentialsStatusWhen,
+        ) -> operations::GetCredentialsStatusWhen,
+    {
+        let last = answers.len().saturating_sub(1);
+        answers
+            .iter()
+            .enumerate()
+            .map(|(index, answer)| {
+                let mock = self
+                    .get_credentials_status(|matched, then| {
+                        let _ = when(matched);
+                        let _ = then.ok(answer);
+                    });
+                if index < last {
+                    mock.up_to_n_times(1);
+                }
+                mock
+            })
+            .collect()
+    }
+}

@@ -12,3 +12,4 @@ pub use crate::input::input;
 pub use crate::multipart::{FileParts, Multipart};
 pub use crate::path::{encode_path_segment, path_segment_pattern};
 pub use crate::shape::{Member, Node, Shape};
+pub use crate::wait::wait;

@@ -30,6 +30,7 @@ mod strict;
 mod text;
 mod tolerant;
 mod unfit;
+mod wait;
 
 pub use answer::{Answer, Sent};
 pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
@@ -47,6 +48,7 @@ pub use retry::{RetryPolicy, Sleeper};
 pub use secret::Secret;
 pub use service::{AuthScheme, CREDENTIAL_HEADERS, Environment, OperationMeta, ServiceInfo};
 pub use unfit::{ReadAs, Unfit};
+pub use wait::{Poll, Verdict, WaitSettings, Waited, WaiterSpec};
 
 /// The value of the `User-Agent` header sent by every client.
 pub const USER_AGENT: &str = concat!("credkit/", env!("CARGO_PKG_VERSION"));

@@ -167,13 +167,16 @@ impl RetryPolicy {
     /// Exponential backoff with "equal jitter": half fixed, half random, so that clients that
     /// failed together do not retry together.
     fn backoff(&self, attempt: u32) -> Duration {
-        let exponential = self
-            .initial_backoff
-            .saturating_mul(1u32 << (attempt - 1).min(16));
-        let capped = exponential.min(self.max_backoff);
-        let half = capped / 2;
-        half + half.mul_f64(fastrand::f64())
+        equal_jitter(self.initial_backoff, self.max_backoff, attempt - 1)
     }
+}
+
+/// `first` doubled `doublings` times, capped at `max`, with "equal jitter": half of it fixed,
+/// half random. Retries and waiters (`crate::wait`) back off alike.
+pub(crate) fn equal_jitter(first: Duration, max: Duration, doublings: u32) -> Duration {
+    let capped = first.saturating_mul(1u32 << doublings.min(16)).min(max);
+    let half = capped / 2;
+    half + half.mul_f64(fastrand::f64())
 }
 
 #[cfg(test)]

@@ -99,4 +99,7 @@ pub mod ok_union_objects;
 pub mod ok_unions;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_waiters;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_without_error_schema;

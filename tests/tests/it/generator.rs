@@ -418,7 +418,7 @@ fn the_generator_keeps_a_crates_manifest_and_root_in_sync() {
         .replace("uuid.workspace = true\n", "");
     assert_ne!(edited, fresh_manifest, "the test's edit must apply");
     scratch.write(manifest, &edited);
-    scratch.write(lib, &fresh_lib.replace(", servers, types}", ", types}"));
+    scratch.write(lib, &fresh_lib.replace(", servers, types", ", types"));
 
     let check = scratch.run(&["generate", "--check"]);
     assert_eq!(check.code, 1, "{check:?}");

@@ -22,3 +22,4 @@ mod standalone;
 mod success_shapes;
 mod tolerant_answers;
 mod upstream;
+mod waiters;

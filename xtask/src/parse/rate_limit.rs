@@ -101,7 +101,7 @@ pub(super) fn of(node: &Value) -> Result<Option<RateLimit>, Vec<String>> {
 }
 
 /// `5s` → 5000, `500ms` → 500, `1min` → 60000, `1h` → 3600000.
-fn milliseconds(text: &str) -> Option<u64> {
+pub(crate) fn milliseconds(text: &str) -> Option<u64> {
     let split = text.find(|c: char| !c.is_ascii_digit())?;
     let (number, unit) = text.split_at(split);
     let number: u64 = number.parse().ok()?;

@@ -16,6 +16,7 @@ mod operations;
 mod output;
 mod settings;
 mod terminal;
+mod waiting;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
