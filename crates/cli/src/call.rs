@@ -580,7 +580,8 @@ impl<'a> Call<'a> {
                 .pointer(&pointer)
                 .and_then(Value::as_str)
                 .map(str::to_owned);
-            output::value(&value, self.options.format).map_err(|e| self.local(e))?;
+            output::value(&value, self.options.format, self.jq.as_ref())
+                .map_err(|e| self.local(e))?;
         }
         match crate::wait::verdict(&waited, waiter, state) {
             None => Ok(()),
