@@ -30,6 +30,7 @@ pub mod names;
 pub mod new_service;
 pub mod normalize;
 pub mod openapi_places;
+pub mod operation_ids;
 pub mod parse;
 pub mod problem;
 pub mod read_write;
