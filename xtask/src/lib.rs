@@ -34,6 +34,7 @@ pub mod operation_ids;
 pub mod parse;
 pub mod problem;
 pub mod read_write;
+pub mod ref_siblings;
 pub mod schema_refs;
 pub mod shapes;
 pub mod short_names;

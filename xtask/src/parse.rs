@@ -9,7 +9,7 @@
 mod callbacks;
 mod cycles;
 mod nodes;
-mod openapi31;
+pub(crate) mod openapi31;
 mod operations;
 mod rate_limit;
 mod schemas;
@@ -44,6 +44,11 @@ impl Problems<'_> {
 /// The model of `spec`, or every problem of it. An OpenAPI 3.1 spec is first down-converted
 /// to 3.0 in memory ([`down_convert`]).
 pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
+    let wrapped = crate::ref_siblings::wrap(&spec.doc).map(|doc| Spec {
+        doc,
+        ..spec.clone()
+    });
+    let spec = wrapped.as_ref().unwrap_or(spec);
     let converted = match down_convert(&spec.doc) {
         Ok(None) => None,
         Ok(Some((doc, _))) => Some(Spec {

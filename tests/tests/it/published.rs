@@ -3,10 +3,13 @@
 //! operationIds, error bodies that differ, a redirection as the only answer), with servers
 //! written with variables, relative or over plain http (`ok_published_servers.yaml`), and with
 //! security schemes of every kind (`ok_published_security.yaml`), and answers offered in several
-//! media types (`ok_answer_media_types.yaml`).
+//! media types (`ok_answer_media_types.yaml`), a `$ref` with sibling keywords
+//! (`ok_ref_siblings.yaml`) and a request twin whose name is taken
+//! (`ok_request_twin_name_taken.yaml`).
 
 use credkit_fixture_clients::{
     ok_answer_media_types, ok_published_bookkeeping, ok_published_security, ok_published_servers,
+    ok_ref_siblings, ok_request_twin_name_taken,
 };
 use credkit_runtime::{Auth, Environment, ErrorKind, GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET};
@@ -328,4 +331,67 @@ async fn an_answer_offered_in_several_media_types_is_asked_for_and_read_in_one()
     for mock in [json, xml, scan] {
         mock.assert_async().await;
     }
+}
+
+/// A `$ref` with siblings takes both: `owner` is read-only, so the request type has no such
+/// member, while the answer's `owner` is read as the referenced `Person`.
+#[tokio::test]
+async fn a_ref_with_sibling_keywords_applies_both() {
+    use ok_ref_siblings::types::{ParcelRequest, Person};
+    let server = MockServer::start_async().await;
+    let sent = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path("/parcels")
+                .json_body(json!({"weight": 2, "sender": {"name": "Bob"}}));
+            then.status(201)
+                .json_body(json!({"weight": 2, "owner": {"name": "Ada"}}));
+        })
+        .await;
+    let client: ok_ref_siblings::Client = at(&server).token("t").build().unwrap();
+    let parcel = client
+        .send_parcel()
+        .body(ParcelRequest {
+            weight: Some(2),
+            sender: Some(Person {
+                name: Some("Bob".into()),
+            }),
+        })
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    sent.assert_async().await;
+    assert_eq!(
+        parcel.owner.and_then(|owner| owner.name).as_deref(),
+        Some("Ada")
+    );
+}
+
+/// A request twin whose name a schema already has takes the next free one.
+#[tokio::test]
+async fn a_request_twin_takes_the_next_free_name() {
+    use ok_request_twin_name_taken::types::AccountRequest2;
+    let server = MockServer::start_async().await;
+    let opened = server
+        .mock_async(|when, then| {
+            when.method(httpmock::Method::POST)
+                .path("/accounts")
+                .json_body(json!({"name": "savings"}));
+            then.status(201)
+                .json_body(json!({"id": "a1", "name": "savings"}));
+        })
+        .await;
+    let client: ok_request_twin_name_taken::Client = at(&server).token("t").build().unwrap();
+    let account = client
+        .open_account()
+        .body(AccountRequest2 {
+            name: Some("savings".into()),
+        })
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    opened.assert_async().await;
+    assert_eq!(account.id.as_deref(), Some("a1"));
 }

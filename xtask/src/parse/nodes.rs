@@ -16,6 +16,17 @@ pub(super) fn check_nodes(
     problems: &mut Problems<'_>,
 ) {
     match value {
+        // A map of names (a member named `$ref` or `type`): only what each name holds is checked.
+        Value::Object(object) if names_at(&pointer) => {
+            for (key, child) in object {
+                check_nodes(
+                    spec,
+                    child,
+                    format!("{pointer}/{}", pointer_segment(key)),
+                    problems,
+                );
+            }
+        }
         Value::Object(object) => {
             let place = if pointer.is_empty() {
                 "/".to_owned()
@@ -30,7 +41,11 @@ pub(super) fn check_nodes(
             {
                 problems.at(place.clone(), message);
             }
-            for (key, child) in object {
+            // Data (examples, extensions) may hold a member named `$ref`: no reference.
+            for (key, child) in object
+                .iter()
+                .filter(|(k, _)| !crate::ref_siblings::holds_data(k))
+            {
                 check_nodes(
                     spec,
                     child,
@@ -46,6 +61,15 @@ pub(super) fn check_nodes(
         }
         _ => {}
     }
+}
+
+/// Whether the object at `pointer` is a map of names: its last key is `properties`, ... (and
+/// the one before it no map of names, so that a member called `properties` is a schema).
+fn names_at(pointer: &str) -> bool {
+    let mut keys = pointer.rsplit('/');
+    let last = keys.next().unwrap_or_default();
+    let before = keys.next().unwrap_or_default();
+    crate::ref_siblings::is_name_map(last) && !crate::ref_siblings::is_name_map(before)
 }
 
 /// A `$ref` must point into this file, at something that exists, and stand alone: OpenAPI 3.0
