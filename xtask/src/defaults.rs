@@ -241,8 +241,15 @@ pub fn taken(spec: &Spec) -> Vec<Taken> {
             pointer: "/components/securitySchemes".into(),
             what: "none: every operation is anonymous".into(),
         });
+    let unfit = crate::unfit_defaults::found(&spec.doc)
+        .into_iter()
+        .map(|pointer| Taken {
+            pointer,
+            what: "dropped: not of its schema's type (xtask/src/unfit_defaults.rs)".into(),
+        });
     servers
         .chain(no_servers)
+        .chain(unfit)
         .chain(anonymous)
         .chain(ids)
         .chain(operations)

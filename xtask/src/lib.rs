@@ -44,6 +44,7 @@ pub mod surface;
 pub mod tag_features;
 pub mod type_builders;
 pub mod type_names;
+pub mod unfit_defaults;
 pub mod upstream;
 pub mod workspace;
 

@@ -49,6 +49,11 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
         ..spec.clone()
     });
     let spec = wrapped.as_ref().unwrap_or(spec);
+    let fitted = crate::unfit_defaults::drop_unfit(&spec.doc).map(|doc| Spec {
+        doc,
+        ..spec.clone()
+    });
+    let spec = fitted.as_ref().unwrap_or(spec);
     let converted = match down_convert(&spec.doc) {
         Ok(None) => None,
         Ok(Some((doc, _))) => Some(Spec {

@@ -395,3 +395,25 @@ async fn a_request_twin_takes_the_next_free_name() {
     opened.assert_async().await;
     assert_eq!(account.id.as_deref(), Some("a1"));
 }
+
+/// A `default` not of its schema's type is dropped: the parameter is an integer, sent as given.
+#[tokio::test]
+async fn a_default_not_of_its_type_is_dropped_and_the_parameter_keeps_its_type() {
+    let server = MockServer::start_async().await;
+    let feed = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/feed").query_param("limit", "5");
+            then.status(200).json_body(json!(["a", "b"]));
+        })
+        .await;
+    let client: credkit_fixture_clients::ok_unfit_default::Client = at(&server).build().unwrap();
+    let items = client
+        .read_feed()
+        .limit(5)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    feed.assert_async().await;
+    assert_eq!(items, ["a", "b"]);
+}
