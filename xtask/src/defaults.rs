@@ -7,7 +7,12 @@
 //! - `x-credkit-environment` of a server: a word of its description or host that names one
 //!   (`sandbox`; `demo`; `staging`, `stage`, `test`, `uat`; `production`, `prod`, `live`), else
 //!   production for the first server listed (the one OpenAPI calls the default). Any other
-//!   server must say which it is.
+//!   server is no environment of the client: the caller gives its URL with `base_url`.
+//! - An operationId: the operation's method and path (`operation_ids.rs`).
+//! - Security: no scheme makes every operation anonymous; of several, `ClientBuilder::token`
+//!   fills the first the requirements name (`parse/security.rs`).
+//! - A server URL's `{variable}`: its `default` (OpenAPI requires one). A relative server URL
+//!   is no environment: the caller gives the base URL.
 
 use serde_json::Value;
 
@@ -53,21 +58,69 @@ pub fn idempotent(method: &str, op: &Value) -> Result<bool, String> {
 }
 
 /// The environment of the server at `index` of `servers`: its `x-credkit-environment`, else the
-/// rule above; `Err` says what is wrong with it or that it must say.
-pub fn environment(index: usize, server: &Value) -> Result<Environment, String> {
+/// rule above; `Ok(None)`: no environment of the client; `Err` says what is wrong with its tag.
+pub fn environment(index: usize, server: &Value) -> Result<Option<Environment>, String> {
     let expected = || Environment::ALL.map(Environment::as_str).join(", ");
     match server.get("x-credkit-environment") {
         Some(tag) => tag
             .as_str()
             .and_then(Environment::parse)
-            .ok_or_else(|| format!("`x-credkit-environment` is `{tag}`: expected one of {}", expected())),
-        None => inferred_environment(index, server).map(|(environment, _)| environment).ok_or_else(|| {
-            format!(
-                "`x-credkit-environment` is missing, and neither its description nor its host names an environment: expected one of {}",
-                expected()
-            )
-        }),
+            .map(Some)
+            .ok_or_else(|| {
+                format!(
+                    "`x-credkit-environment` is `{tag}`: expected one of {}",
+                    expected()
+                )
+            }),
+        None => Ok(inferred_environment(index, server).map(|(environment, _)| environment)),
     }
+}
+
+/// A server's URL once its variables take their defaults.
+#[derive(Debug, PartialEq, Eq)]
+pub enum ServerUrl {
+    Absolute(String),
+    /// Relative to where the document is served: the caller gives the base URL.
+    Relative,
+}
+
+/// The URL of `server` with each `{variable}` replaced by its `default`; `Err` names a
+/// variable without one.
+pub fn server_url(server: &Value) -> Result<ServerUrl, String> {
+    let written = str_of(server, "url").unwrap_or_default();
+    let mut url = String::new();
+    let mut rest = written;
+    while let Some(open) = rest.find('{') {
+        url.push_str(&rest[..open]);
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!(
+                "`{written}` opens a `{{variable}}` it never closes"
+            ));
+        };
+        let name = &rest[open + 1..open + close];
+        let default = server
+            .pointer(&format!("/variables/{}/default", pointer_segment(name)))
+            .and_then(|d| match d {
+                Value::String(text) => Some(text.clone()),
+                Value::Number(n) => Some(n.to_string()),
+                _ => None,
+            });
+        match default {
+            Some(value) => url.push_str(&value),
+            None => {
+                return Err(format!(
+                    "`{written}`: the variable `{name}` has no `default` under `variables` (OpenAPI requires one; the client would send the braces)"
+                ));
+            }
+        }
+        rest = &rest[open + close + 1..];
+    }
+    url.push_str(rest);
+    Ok(if url.contains("://") {
+        ServerUrl::Absolute(url)
+    } else {
+        ServerUrl::Relative
+    })
 }
 
 /// The environment the rule gives an unmarked server, and why.
@@ -118,13 +171,44 @@ pub fn taken(spec: &Spec) -> Vec<Taken> {
         .into_iter()
         .flatten()
         .enumerate()
-        .filter(|(_, server)| server.get("x-credkit-environment").is_none())
-        .filter_map(|(index, server)| {
-            let (environment, why) = inferred_environment(index, server)?;
-            Some(Taken {
-                pointer: format!("/servers/{index}"),
-                what: format!("x-credkit-environment: {} ({why})", environment.as_str()),
-            })
+        .flat_map(|(index, server)| {
+            let pointer = format!("/servers/{index}");
+            let mut taken = Vec::new();
+            let url = server_url(server);
+            if server.get("variables").is_some()
+                && let Ok(ServerUrl::Absolute(url)) = &url
+            {
+                taken.push(Taken {
+                    pointer: pointer.clone(),
+                    what: format!("url: {url} (each variable's default)"),
+                });
+            }
+            if url == Ok(ServerUrl::Relative) {
+                taken.push(Taken {
+                    pointer,
+                    what: "no environment (a relative URL: the caller gives the base URL)".into(),
+                });
+            } else if server.get("x-credkit-environment").is_none() {
+                taken.push(Taken {
+                    pointer,
+                    what: match inferred_environment(index, server) {
+                        Some((environment, why)) => {
+                            format!("x-credkit-environment: {} ({why})", environment.as_str())
+                        }
+                        None => "no environment (it names none and is not the first: the caller gives its URL)".into(),
+                    },
+                });
+            }
+            taken
+        });
+    let no_servers = spec
+        .doc
+        .get("servers")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty)
+        .then(|| Taken {
+            pointer: "/servers".into(),
+            what: "no environment (no servers: the caller gives the base URL)".into(),
         });
     let operations = spec
         .operations()
@@ -142,7 +226,34 @@ pub fn taken(spec: &Spec) -> Vec<Taken> {
                 rule(declared.method)
             ),
         });
-    servers.chain(operations).collect()
+    let ids = crate::operation_ids::derived(&spec.doc)
+        .into_iter()
+        .map(|(pointer, id)| Taken {
+            pointer,
+            what: format!("operationId: {id} (its method and path: xtask/src/operation_ids.rs)"),
+        });
+    let anonymous = spec
+        .doc
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object)
+        .is_none_or(|schemes| schemes.is_empty())
+        .then(|| Taken {
+            pointer: "/components/securitySchemes".into(),
+            what: "none: every operation is anonymous".into(),
+        });
+    let unfit = crate::unfit_defaults::found(&spec.doc)
+        .into_iter()
+        .map(|pointer| Taken {
+            pointer,
+            what: "dropped: not of its schema's type (xtask/src/unfit_defaults.rs)".into(),
+        });
+    servers
+        .chain(no_servers)
+        .chain(unfit)
+        .chain(anonymous)
+        .chain(ids)
+        .chain(operations)
+        .collect()
 }
 
 fn idempotent_method(method: &str) -> bool {
@@ -189,37 +300,60 @@ mod tests {
     }
 
     #[test]
+    fn a_server_url_takes_its_variables_defaults_and_may_be_relative() {
+        let server = json!({"url": "{scheme}://{host}:{port}/v1", "variables": {
+            "scheme": {"default": "https", "enum": ["https", "http"]},
+            "host": {"default": "api.x.example"},
+            "port": {"default": 8443},
+        }});
+        assert_eq!(
+            server_url(&server),
+            Ok(ServerUrl::Absolute("https://api.x.example:8443/v1".into()))
+        );
+        assert_eq!(
+            server_url(&json!({"url": "/api/v3"})),
+            Ok(ServerUrl::Relative)
+        );
+        let refused = server_url(&json!({"url": "https://{tenant}.x.example"})).unwrap_err();
+        assert!(refused.contains("`tenant` has no `default`"), "{refused}");
+    }
+
+    #[test]
     fn a_server_s_environment_is_stated_named_by_a_word_or_the_first() {
         use Environment::*;
         let cases = [
             (
                 0,
                 json!({"url": "https://x.example", "x-credkit-environment": "demo"}),
-                Ok(Demo),
+                Ok(Some(Demo)),
             ),
-            (0, json!({"url": "https://x.example"}), Ok(Production)),
+            (0, json!({"url": "https://x.example"}), Ok(Some(Production))),
             (
                 1,
                 json!({"url": "https://sandbox.x.example/v1"}),
-                Ok(Sandbox),
+                Ok(Some(Sandbox)),
             ),
             (
                 1,
                 json!({"url": "https://x.example", "description": "Test server"}),
-                Ok(Staging),
+                Ok(Some(Staging)),
             ),
             (
                 0,
                 json!({"url": "https://x.example", "description": "Demo environment"}),
-                Ok(Demo),
+                Ok(Some(Demo)),
             ),
-            (1, json!({"url": "https://api.x.example"}), Ok(Production)),
+            (
+                1,
+                json!({"url": "https://api.x.example"}),
+                Ok(Some(Production)),
+            ),
             (
                 1,
                 json!({"url": "https://x.example", "description": "The API's mirror"}),
-                Err(()),
+                Ok(None),
             ),
-            (1, json!({"url": "https://eu.x.example"}), Err(())),
+            (1, json!({"url": "https://eu.x.example"}), Ok(None)),
             (
                 0,
                 json!({"url": "https://x.example", "x-credkit-environment": "qa"}),

@@ -14,6 +14,10 @@ pub fn emit(service: &Service) -> TokenStream {
     let auth = match &service.auth {
         AuthScheme::Bearer => quote!(credkit_runtime::AuthScheme::Bearer),
         AuthScheme::Header(header) => quote!(credkit_runtime::AuthScheme::Header(#header)),
+        AuthScheme::Basic => quote!(credkit_runtime::AuthScheme::Basic),
+        AuthScheme::Query(name) => quote!(credkit_runtime::AuthScheme::Query(#name)),
+        AuthScheme::Cookie(name) => quote!(credkit_runtime::AuthScheme::Cookie(#name)),
+        AuthScheme::None => quote!(credkit_runtime::AuthScheme::None),
     };
     let server_entries = service.servers.iter().map(|server| {
         let variant = format_ident!("{}", server.environment.variant());

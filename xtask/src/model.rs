@@ -14,7 +14,10 @@ pub struct Service {
     pub file: String,
     /// `info.title`, or the name.
     pub title: String,
+    /// The scheme `ClientBuilder::token` fills: the first its security requirements name.
     pub auth: AuthScheme,
+    /// Every security scheme the spec declares in a kind credkit sends, `auth` included.
+    pub auth_schemes: Vec<AuthScheme>,
     pub servers: Vec<Server>,
     pub operations: Vec<Operation>,
     /// `info.x-credkit-error-schema`: the model of the service's error bodies; `None` when the
@@ -70,10 +73,10 @@ impl Service {
             .operations
             .iter()
             .flat_map(Operation::secret_headers)
-            .chain(match &self.auth {
+            .chain(self.auth_schemes.iter().filter_map(|scheme| match scheme {
                 AuthScheme::Header(header) => Some(header.clone()),
-                AuthScheme::Bearer => None,
-            })
+                _ => None,
+            }))
             .collect();
         headers.sort();
         headers.dedup();
@@ -86,13 +89,21 @@ impl Service {
     }
 }
 
-/// How the service's single security scheme sends a credential.
+/// How a security scheme of the service sends a credential (`parse/security.rs`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthScheme {
-    /// `Authorization: Bearer <token>`.
+    /// `Authorization: Bearer <token>`: http bearer, oauth2, openIdConnect.
     Bearer,
     /// An API-key header, lower-cased (`x-auth-token`).
     Header(String),
+    /// http basic: `Authorization: Basic`.
+    Basic,
+    /// An API key in the query parameter of this name.
+    Query(String),
+    /// An API key in the cookie of this name.
+    Cookie(String),
+    /// No security scheme: the service is anonymous.
+    None,
 }
 
 /// The environments a server may be tagged with (`x-credkit-environment`), as the runtime's

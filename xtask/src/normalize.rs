@@ -193,6 +193,10 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
             && !empty.contains(code)
             && only.is_none_or(|only| only.status.to_string() == *code)
     });
+    // No success documented (only redirections or errors): progenitor reads a bodiless one.
+    if responses.is_empty() {
+        responses.insert("200".to_owned(), serde_json::json!({ "description": "" }));
+    }
     if let Some(variant) = only
         && let Some((name, _)) = variant.inline_schema()
     {

@@ -9,10 +9,12 @@
 mod callbacks;
 mod cycles;
 mod nodes;
-mod openapi31;
+pub(crate) mod openapi31;
 mod operations;
 mod rate_limit;
 mod schemas;
+mod security;
+mod servers;
 mod shapes;
 mod upstream;
 
@@ -22,7 +24,7 @@ pub(crate) use rate_limit::milliseconds;
 
 use serde_json::Value;
 
-use crate::model::{AuthScheme, SchemaName, Server, Service, pointer_segment, str_of};
+use crate::model::{SchemaName, Service, pointer_segment, str_of};
 use crate::names;
 use crate::problem::Problem;
 use crate::spec::Spec;
@@ -43,6 +45,16 @@ impl Problems<'_> {
 /// The model of `spec`, or every problem of it. An OpenAPI 3.1 spec is first down-converted
 /// to 3.0 in memory ([`down_convert`]).
 pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
+    let wrapped = crate::ref_siblings::wrap(&spec.doc).map(|doc| Spec {
+        doc,
+        ..spec.clone()
+    });
+    let spec = wrapped.as_ref().unwrap_or(spec);
+    let fitted = crate::unfit_defaults::drop_unfit(&spec.doc).map(|doc| Spec {
+        doc,
+        ..spec.clone()
+    });
+    let spec = fitted.as_ref().unwrap_or(spec);
     let converted = match down_convert(&spec.doc) {
         Ok(None) => None,
         Ok(Some((doc, _))) => Some(Spec {
@@ -52,6 +64,13 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
         Err(refused) => return Err(located(spec, refused)),
     };
     let spec = converted.as_ref().unwrap_or(spec);
+    // Before the operations are read: an operation without an id takes one of its method and
+    // path.
+    let named = crate::operation_ids::fill(&spec.doc).map(|doc| Spec {
+        doc,
+        ..spec.clone()
+    });
+    let spec = named.as_ref().unwrap_or(spec);
     // Before any pass follows a reference: a loop of `allOf` would never end.
     let settled = match cycles::settle(&spec.doc) {
         Ok(None) => None,
@@ -71,11 +90,13 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     }
     check_version_and_paths(spec, &mut problems);
     check_security_requirements(spec, &mut problems);
-    let servers = servers(spec, &mut problems);
-    let auth = match auth_scheme(spec) {
-        Ok(auth) => Some(auth),
-        Err(message) => {
-            problems.at("components.securitySchemes", message);
+    let servers = servers::servers(spec, &mut problems);
+    let auth = match security::security(spec) {
+        Ok(security) => Some(security),
+        Err(refused) => {
+            for (place, message) in refused {
+                problems.at(place, message);
+            }
             None
         }
     };
@@ -155,7 +176,8 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
                 name: spec.service.clone(),
                 file: spec.file.clone(),
                 title: spec.info_str("title").unwrap_or(&spec.service).to_owned(),
-                auth,
+                auth: auth.primary,
+                auth_schemes: auth.declared,
                 servers,
                 operations,
                 error_schema,
@@ -210,84 +232,6 @@ fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
             }
         }
         _ => problems.at("/paths", "no paths: a service needs at least one operation"),
-    }
-}
-
-fn servers(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Server> {
-    let listed = spec
-        .doc
-        .get("servers")
-        .and_then(Value::as_array)
-        .cloned()
-        .unwrap_or_default();
-    if listed.is_empty() {
-        problems.at(
-            "/servers",
-            "no servers: list each environment's base URL under `servers`",
-        );
-    }
-    let mut servers: Vec<Server> = Vec::new();
-    for (index, server) in listed.iter().enumerate() {
-        let url = str_of(server, "url").unwrap_or("(no url)");
-        let place = format!("server {url}");
-        if !url.starts_with("https://") {
-            problems.at(place.clone(), "server URLs must be https");
-        }
-        if url.contains(['{', '}']) || server.get("variables").is_some() {
-            problems.at(
-                format!("/servers/{index}/url"),
-                format!("`{url}` has server variables: the generated client would send the braces; write each environment's URL in full, one server each"),
-            );
-        }
-        match crate::defaults::environment(index, server) {
-            Ok(environment) if servers.iter().any(|s| s.environment == environment) => {
-                problems.at(
-                    place,
-                    format!(
-                        "environment `{}` is listed twice (name the others with `x-credkit-environment`)",
-                        environment.as_str()
-                    ),
-                );
-            }
-            Ok(environment) => servers.push(Server {
-                environment,
-                url: url.trim_end_matches('/').to_owned(),
-            }),
-            Err(message) => problems.at(place, message),
-        }
-    }
-    servers
-}
-
-/// The one security scheme a credkit service may have.
-fn auth_scheme(spec: &Spec) -> Result<AuthScheme, String> {
-    let schemes: Vec<(&String, &Value)> = spec
-        .doc
-        .pointer("/components/securitySchemes")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .collect();
-    let [(name, scheme)] = schemes.as_slice() else {
-        return Err(format!(
-            "expected exactly one security scheme, found {}",
-            schemes.len()
-        ));
-    };
-    let bearer = str_of(scheme, "scheme").is_some_and(|s| s.eq_ignore_ascii_case("bearer"));
-    match str_of(scheme, "type") {
-        Some("http") if bearer => Ok(AuthScheme::Bearer),
-        Some("apiKey") if str_of(scheme, "in") == Some("header") => match str_of(scheme, "name") {
-            Some(header) if !is_header_name(header) => Err(format!(
-                "security scheme `{name}`: {:?} is not a header name (letters, digits and !#$%&'*+-.^_`|~, RFC 9110)",
-                header
-            )),
-            Some(header) => Ok(AuthScheme::Header(header.to_ascii_lowercase())),
-            None => Err(format!("security scheme `{name}` has no header name")),
-        },
-        _ => Err(format!(
-            "security scheme `{name}` is not supported: use http bearer or an apiKey header"
-        )),
     }
 }
 

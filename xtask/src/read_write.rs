@@ -83,10 +83,21 @@ pub fn request_twins(spec: &Spec) -> Vec<RequestTwin> {
             pending.extend(references(schema));
         }
     }
+    // A twin's name that a schema already has takes `2`, `3`, ... (`EnumOptionRequest2`).
+    let mut taken: BTreeSet<String> = spec
+        .schemas()
+        .map(|(name, _)| names::type_name(name))
+        .collect();
     spec.schemas()
         .filter(|(name, _)| differ.contains(name.as_str()) && reached.contains(*name))
         .map(|(name, _)| {
-            let rust = names::request_twin_type(name);
+            let first = names::request_twin_type(name);
+            let mut rust = first.clone();
+            let mut n = 2;
+            while !taken.insert(rust.clone()) {
+                rust = format!("{first}{n}");
+                n += 1;
+            }
             RequestTwin {
                 of: SchemaName {
                     spec: name.clone(),

@@ -60,8 +60,7 @@ impl Spec {
 
     /// Parses spec text; `file` names it in problems and gives the service name.
     pub fn parse(text: &str, file: &str) -> Result<Self, Problem> {
-        let doc: Value = serde_yaml::from_str(text)
-            .map_err(|e| Problem::new(file, None, format!("not valid YAML: {e}")))?;
+        let doc = crate::spec_text::document(text).map_err(|e| Problem::new(file, None, e))?;
         if !doc.is_object() {
             return Err(Problem::new(
                 file,

@@ -58,6 +58,88 @@ enum Frame {
     Key,
 }
 
+/// The document `text` holds: JSON read as JSON (a YAML reader refuses valid JSON, such as a
+/// `\/` escape or a control character in a string), anything else as YAML. An integer past 64
+/// bits (a `seed` bound) is read as the nearest floating-point number, as JSON readers do.
+pub fn document(text: &str) -> Result<serde_json::Value, String> {
+    if text.trim_start().starts_with('{') {
+        return serde_json::from_str(text).map_err(|e| format!("not valid JSON: {e}"));
+    }
+    // Straight into JSON first: that reader keeps the last of a key written twice, which
+    // `duplicate_keys` then names with both lines. An integer JSON cannot hold fails it, and
+    // takes the way through YAML's own values.
+    serde_yaml::from_str(text).or_else(|direct: serde_yaml::Error| {
+        serde_yaml::from_str::<Wide>(text)
+            .map(|wide| wide.0)
+            .map_err(|_| format!("not valid YAML: {direct}"))
+    })
+}
+
+/// A JSON value read from YAML where an integer may be wider than 64 bits (then the nearest
+/// `f64`), and a key may be a number or a boolean (then its text).
+struct Wide(serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for Wide {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(WideVisitor)
+    }
+}
+
+struct WideVisitor;
+
+impl<'de> serde::de::Visitor<'de> for WideVisitor {
+    type Value = Wide;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<Wide, E> {
+        Ok(Wide(v.into()))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<Wide, E> {
+        Ok(Wide(v.into()))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<Wide, E> {
+        Ok(Wide(v.into()))
+    }
+    fn visit_i128<E>(self, v: i128) -> Result<Wide, E> {
+        Ok(Wide((v as f64).into()))
+    }
+    fn visit_u128<E>(self, v: u128) -> Result<Wide, E> {
+        Ok(Wide((v as f64).into()))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<Wide, E> {
+        Ok(Wide(v.into()))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Wide, E> {
+        Ok(Wide(v.into()))
+    }
+    fn visit_unit<E>(self) -> Result<Wide, E> {
+        Ok(Wide(serde_json::Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<Wide, E> {
+        Ok(Wide(serde_json::Value::Null))
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Wide, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Wide(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Wide(items.into()))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Wide, A::Error> {
+        let mut members = serde_json::Map::new();
+        while let Some((Wide(key), Wide(value))) = map.next_entry()? {
+            let key = match key {
+                serde_json::Value::String(text) => text,
+                other => other.to_string(),
+            };
+            members.insert(key, value);
+        }
+        Ok(Wide(members.into()))
+    }
+}
+
 /// Every key written twice in `text`, in the order they appear. Text that is not YAML gives
 /// none: serde_yaml then says where it fails.
 pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
@@ -129,7 +211,7 @@ pub fn duplicate_keys(text: &str) -> Vec<DuplicateKey> {
 
 #[cfg(test)]
 mod tests {
-    use super::{duplicate_keys, utf8};
+    use super::{document, duplicate_keys, utf8};
 
     #[test]
     fn a_byte_that_is_not_utf8_is_named_by_line_and_column() {
@@ -153,5 +235,27 @@ mod tests {
         assert!(duplicate_keys("a: 1\nb: { a: 1 }\nc: [a, a]\n").is_empty());
         // JSON is YAML too.
         assert_eq!(duplicate_keys(r#"{"a": {"b": 1, "b": 2}}"#).len(), 1);
+    }
+
+    #[test]
+    fn json_is_read_as_json_and_an_integer_past_64_bits_as_a_number() {
+        // `\/` and an escaped control character are valid JSON that YAML refuses.
+        let json = r#"{"a": "x\/y\u0007z", "n": 1}"#;
+        assert_eq!(
+            document(json).unwrap(),
+            serde_json::json!({"a": "x/y\u{7}z", "n": 1})
+        );
+        let refused = document("{\"a\": }").unwrap_err();
+        assert!(
+            refused.starts_with("not valid JSON") && refused.contains("line 1"),
+            "{refused}"
+        );
+        let big =
+            document("minimum: -9223372036854775809\nmaximum: 18446744073709551616\n").unwrap();
+        assert!(
+            big["minimum"].as_f64().is_some_and(|n| n < -9.2e18),
+            "{big}"
+        );
+        assert!(big["maximum"].as_f64().is_some_and(|n| n > 1.8e19), "{big}");
     }
 }

@@ -17,11 +17,11 @@ fn corpus_reports_each_definition_and_writes_nothing_into_the_workspace() {
         dir.join("small.yaml"),
     )
     .unwrap();
-    // Refused: a plain-http server (and, like most published definitions, no credkit
-    // extensions).
+    // Refused: a server variable without its default (and, like most published definitions,
+    // no credkit extensions).
     std::fs::write(
-        dir.join("plain-http.yaml"),
-        "openapi: 3.0.3\ninfo: {title: Plain, version: '1'}\nservers:\n  - url: http://api.plain.example\n\
+        dir.join("no-default.yaml"),
+        "openapi: 3.0.3\ninfo: {title: Plain, version: '1'}\nservers:\n  - url: https://{tenant}.plain.example\n\
          paths:\n  /things:\n    get:\n      responses:\n        '200': {description: ok}\n    \
          delete:\n      responses:\n        '204': {description: gone}\n",
     )
@@ -54,7 +54,7 @@ fn corpus_reports_each_definition_and_writes_nothing_into_the_workspace() {
     assert!(rows[1].starts_with("| broken.json | refused ("), "{stdout}");
     assert!(rows[1].contains("| 0 / ? |"), "{stdout}");
     assert!(
-        rows[2].starts_with("| plain-http.yaml | refused ("),
+        rows[2].starts_with("| no-default.yaml | refused ("),
         "{stdout}"
     );
     assert!(rows[2].contains("| 0 / 2 |"), "{stdout}");
@@ -64,14 +64,14 @@ fn corpus_reports_each_definition_and_writes_nothing_into_the_workspace() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("http://api.plain.example"),
+        stdout.contains("https://{tenant}.plain.example"),
         "the reason is named:\n{stdout}"
     );
     assert!(
         stdout.contains("\naccepted 1 of 3 definitions;"),
         "{stdout}"
     );
-    for service in ["corpus-small", "corpus-plain-http", "corpus-broken"] {
+    for service in ["corpus-small", "corpus-no-default", "corpus-broken"] {
         assert!(!root.join(format!("specs/{service}.yaml")).exists());
         assert!(!root.join(format!("crates/{service}")).exists());
     }

@@ -1,5 +1,6 @@
-//! How a client proves who it is: a static bearer token or API key, or an [`Authenticator`]
-//! that signs each request (RENTRI's per-request JWTs) or exchanges credentials for a token
+//! How a client proves who it is: a static bearer token, API key (in a header, the query or a
+//! cookie) or user name and password, several of them together, or an [`Authenticator`] that
+//! signs each request (RENTRI's per-request JWTs) or exchanges credentials for a token
 //! (Sparkfly's `GET /auth`).
 
 use std::fmt;
@@ -7,7 +8,7 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 
-use reqwest::header::{AUTHORIZATION, HeaderName, HeaderValue};
+use reqwest::header::{AUTHORIZATION, COOKIE, HeaderName, HeaderValue};
 
 use crate::secret::Secret;
 
@@ -55,6 +56,30 @@ pub enum Auth {
     },
     /// Credentials added by an [`Authenticator`].
     Custom(Arc<dyn Authenticator>),
+    /// `Authorization: Basic` with a user name and a password (RFC 7617).
+    Basic {
+        /// The user name (an account id); it may not contain `:`.
+        username: String,
+        /// The password.
+        password: Secret,
+    },
+    /// A key sent as the query parameter `name` of every request. The URL then carries it:
+    /// credkit drops URLs from its errors, but a proxy or the server may log them.
+    Query {
+        /// The parameter's name.
+        name: String,
+        /// The key.
+        value: Secret,
+    },
+    /// A key sent as the cookie `name` (beside any other cookie of the request).
+    Cookie {
+        /// The cookie's name.
+        name: String,
+        /// The key.
+        value: Secret,
+    },
+    /// Several credentials sent together: a security requirement that names several schemes.
+    All(Vec<Auth>),
 }
 
 impl Auth {
@@ -71,12 +96,48 @@ impl Auth {
         }
     }
 
+    /// `Authorization: Basic` with `username` and `password`.
+    pub fn basic(username: impl Into<String>, password: impl Into<Secret>) -> Self {
+        Self::Basic {
+            username: username.into(),
+            password: password.into(),
+        }
+    }
+
+    /// A key sent as the query parameter `name`.
+    pub fn query(name: impl Into<String>, key: impl Into<Secret>) -> Self {
+        Self::Query {
+            name: name.into(),
+            value: key.into(),
+        }
+    }
+
+    /// A key sent as the cookie `name`.
+    pub fn cookie(name: impl Into<String>, key: impl Into<Secret>) -> Self {
+        Self::Cookie {
+            name: name.into(),
+            value: key.into(),
+        }
+    }
+
+    /// Each of `parts`, sent together.
+    pub fn all(parts: impl IntoIterator<Item = Auth>) -> Self {
+        Self::All(parts.into_iter().collect())
+    }
+
     /// Credentials added by an [`Authenticator`].
     pub fn custom(authenticator: impl Authenticator + 'static) -> Self {
         Self::Custom(Arc::new(authenticator))
     }
 
-    pub(crate) async fn apply(&self, request: &mut reqwest::Request) -> Result<(), AuthError> {
+    pub(crate) fn apply<'a>(
+        &'a self,
+        request: &'a mut reqwest::Request,
+    ) -> BoxFuture<'a, Result<(), AuthError>> {
+        Box::pin(self.apply_one(request))
+    }
+
+    async fn apply_one(&self, request: &mut reqwest::Request) -> Result<(), AuthError> {
         match self {
             Self::None => Ok(()),
             Self::Bearer(token) => {
@@ -90,12 +151,45 @@ impl Auth {
                 Ok(())
             }
             Self::Custom(authenticator) => authenticator.authenticate(request).await,
+            Self::Basic { username, password } => {
+                let value = sensitive_header(&basic_value(username, password))?;
+                request.headers_mut().insert(AUTHORIZATION, value);
+                Ok(())
+            }
+            Self::Query { name, value } => {
+                request
+                    .url_mut()
+                    .query_pairs_mut()
+                    .append_pair(name, value.expose());
+                Ok(())
+            }
+            Self::Cookie { name, value } => {
+                let pair = format!("{name}={}", value.expose());
+                let cookie = match request.headers().get(COOKIE).map(HeaderValue::to_str) {
+                    Some(Ok(others)) if !others.is_empty() => format!("{others}; {pair}"),
+                    _ => pair,
+                };
+                request
+                    .headers_mut()
+                    .insert(COOKIE, sensitive_header(&cookie)?);
+                Ok(())
+            }
+            Self::All(parts) => {
+                for part in parts {
+                    part.apply(request).await?;
+                }
+                Ok(())
+            }
         }
     }
 
     /// Whether [`Auth::refresh`] can renew these credentials (only an [`Authenticator`] can).
     pub(crate) fn may_refresh(&self) -> bool {
-        matches!(self, Self::Custom(_))
+        match self {
+            Self::Custom(_) => true,
+            Self::All(parts) => parts.iter().any(Self::may_refresh),
+            _ => false,
+        }
     }
 
     /// Refuses, before anything is sent, a token that cannot be a header value: CR or LF
@@ -104,16 +198,55 @@ impl Auth {
         match self {
             Self::Bearer(token) => sensitive_header(token.expose()).map(drop),
             Self::Header { value, .. } => sensitive_header(value.expose()).map(drop),
-            Self::None | Self::Custom(_) => Ok(()),
+            Self::Basic { username, .. } if username.contains(':') => Err(AuthError::new(
+                "the user name of basic authentication contains `:`, which ends it (RFC 7617)",
+            )),
+            Self::Basic { username, password } => {
+                sensitive_header(&basic_value(username, password)).map(drop)
+            }
+            Self::Cookie { name, value } => {
+                let cookie = !name.is_empty()
+                    && !format!("{name}{}", value.expose())
+                        .contains(|c: char| c.is_ascii_control() || c == ';' || c == ' ')
+                    && !name.contains('=');
+                if cookie {
+                    Ok(())
+                } else {
+                    Err(AuthError::new(
+                        "the cookie credential's name or value contains a space, `;`, `=` in its name or a control character",
+                    ))
+                }
+            }
+            Self::All(parts) => parts.iter().try_for_each(Self::check),
+            Self::None | Self::Custom(_) | Self::Query { .. } => Ok(()),
         }
     }
 
-    pub(crate) async fn refresh(&self) -> Result<bool, AuthError> {
-        match self {
-            Self::Custom(authenticator) => authenticator.refresh().await,
-            _ => Ok(false),
-        }
+    pub(crate) fn refresh(&self) -> BoxFuture<'_, Result<bool, AuthError>> {
+        Box::pin(async move {
+            match self {
+                Self::Custom(authenticator) => authenticator.refresh().await,
+                Self::All(parts) => {
+                    let mut renewed = false;
+                    for part in parts {
+                        renewed |= part.refresh().await?;
+                    }
+                    Ok(renewed)
+                }
+                _ => Ok(false),
+            }
+        })
     }
+}
+
+/// `Basic <base64 of user:password>` (RFC 7617).
+fn basic_value(username: &str, password: &Secret) -> String {
+    use base64::Engine as _;
+    let pair = format!("{username}:{}", password.expose());
+    format!(
+        "Basic {}",
+        base64::engine::general_purpose::STANDARD.encode(pair)
+    )
 }
 
 /// A header value marked sensitive, so that HTTP libraries never log it.
@@ -134,6 +267,10 @@ impl fmt::Debug for Auth {
             Self::Bearer(_) => f.write_str("Bearer(<redacted>)"),
             Self::Header { name, .. } => write!(f, "Header({name}: <redacted>)"),
             Self::Custom(_) => f.write_str("Custom(..)"),
+            Self::Basic { .. } => f.write_str("Basic(<redacted>)"),
+            Self::Query { name, .. } => write!(f, "Query({name}=<redacted>)"),
+            Self::Cookie { name, .. } => write!(f, "Cookie({name}=<redacted>)"),
+            Self::All(parts) => f.debug_list().entries(parts).finish(),
         }
     }
 }

@@ -94,7 +94,8 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     ///
     /// - `PREFIX_BASE_URL`: a custom base URL; otherwise
     /// - `PREFIX_ENVIRONMENT`: one of the service's environments (default `production`);
-    /// - `PREFIX_TOKEN`: the token, sent as the service's spec says; required.
+    /// - `PREFIX_TOKEN`: the token, sent as the service's spec says (`user:password` for basic
+    ///   authentication); required unless the spec declares no security scheme.
     ///
     /// The error names the variable that is missing or malformed.
     pub fn from_env() -> Result<Self, Error> {
@@ -127,7 +128,7 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         }
         match lookup(&token_var).filter(|v| !v.trim().is_empty()) {
             Some(token) => builder = builder.token(token.trim()),
-            None if token_required => {
+            None if token_required && C::SERVICE.auth != AuthScheme::None => {
                 return Err(Error::config(format!(
                     "{token_var} is not set: it must hold the API token"
                 )));
@@ -150,11 +151,22 @@ impl<C: GeneratedClient> ClientBuilder<C> {
         self
     }
 
-    /// Sends `token` the way the service expects (`Authorization: Bearer` or its own header).
+    /// Sends `token` the way the service expects (`Authorization: Bearer`, its own header,
+    /// query parameter or cookie; `user:password` for basic authentication).
     pub fn token(mut self, token: impl Into<Secret>) -> Self {
+        let token = token.into();
         self.auth = match C::SERVICE.auth {
-            AuthScheme::Bearer => Auth::Bearer(token.into()),
+            AuthScheme::Bearer | AuthScheme::None => Auth::Bearer(token),
             AuthScheme::Header(name) => Auth::header(name, token),
+            AuthScheme::Query(name) => Auth::query(name, token),
+            AuthScheme::Cookie(name) => Auth::cookie(name, token),
+            AuthScheme::Basic => {
+                let (username, password) = token
+                    .expose()
+                    .split_once(':')
+                    .unwrap_or((token.expose(), ""));
+                Auth::basic(username, password)
+            }
         };
         self
     }
@@ -236,6 +248,13 @@ impl<C: GeneratedClient> ClientBuilder<C> {
     pub fn build(self) -> Result<C, Error> {
         let service = C::SERVICE;
         let base_url = match &self.target {
+            Target::Environment(_) if service.servers.is_empty() => {
+                return Err(Error::config(format!(
+                    "{} names no server of its own: give the base URL with `base_url`",
+                    service.name
+                )));
+            }
+            // A server the spec lists over plain http needs the same opt-in as a custom one.
             Target::Environment(environment) => service
                 .server(*environment)
                 .ok_or_else(|| {
@@ -245,8 +264,8 @@ impl<C: GeneratedClient> ClientBuilder<C> {
                         service.name,
                         offered.join(", ")
                     ))
-                })?
-                .to_owned(),
+                })
+                .and_then(|url| validate_base_url(url, self.plain_http))?,
             Target::BaseUrl(url) => validate_base_url(url, self.plain_http)?,
         };
         require_tls(&base_url, TLS_BACKEND)?;

@@ -393,17 +393,38 @@ fn fingerprint(service: &str, auth: &Auth) -> String {
     hash.update(b"credkit rate limit\0");
     hash.update(service.as_bytes());
     hash.update(b"\0");
+    feed(&mut hash, auth);
+    hash.finalize()[..16]
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Feeds one credential (each part of several, in order) to the fingerprint's hash.
+fn feed(hash: &mut Sha256, auth: &Auth) {
+    let mut named = |kind: &[u8], name: &str, secret: &str| {
+        hash.update(kind);
+        hash.update(b"\0");
+        hash.update(name.as_bytes());
+        hash.update(b"\0");
+        hash.update(secret.as_bytes());
+    };
     match auth {
         Auth::None => hash.update(b"none"),
         Auth::Bearer(token) => {
             hash.update(b"bearer\0");
             hash.update(token.expose().as_bytes());
         }
-        Auth::Header { name, value } => {
-            hash.update(b"header\0");
-            hash.update(name.as_str().as_bytes());
-            hash.update(b"\0");
-            hash.update(value.expose().as_bytes());
+        Auth::Header { name, value } => named(b"header", name.as_str(), value.expose()),
+        Auth::Basic { username, password } => named(b"basic", username, password.expose()),
+        Auth::Query { name, value } => named(b"query", name, value.expose()),
+        Auth::Cookie { name, value } => named(b"cookie", name, value.expose()),
+        Auth::All(parts) => {
+            hash.update(b"all\0");
+            for part in parts {
+                feed(hash, part);
+                hash.update(b"\0");
+            }
         }
         Auth::Custom(authenticator) => match authenticator.identity() {
             Some(identity) => {
@@ -417,10 +438,6 @@ fn fingerprint(service: &str, auth: &Auth) -> String {
             }
         },
     }
-    hash.finalize()[..16]
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
 }
 
 impl From<RateLimitError> for Error {

@@ -174,13 +174,24 @@ pub const CREDENTIAL_HEADERS: [&str; 4] = [
     "cookie",
 ];
 
-/// How a service expects its token, from the spec's security scheme.
+/// How a service expects its token, from the spec's security scheme (the first its security
+/// requirements name, when it declares several: the others are sent through [`crate::Auth`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AuthScheme {
-    /// `Authorization: Bearer <token>`.
+    /// `Authorization: Bearer <token>` (also OAuth 2 and OpenID Connect: a token the caller
+    /// obtained).
     Bearer,
     /// The token alone in this header (lowercase name).
     Header(&'static str),
+    /// `Authorization: Basic`: the token is `user:password`.
+    Basic,
+    /// The token as this query parameter.
+    Query(&'static str),
+    /// The token as this cookie.
+    Cookie(&'static str),
+    /// The spec declares no security scheme: every operation is anonymous, and a token given
+    /// anyway is sent as `Authorization: Bearer`.
+    None,
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod hostile_callers;
 mod hostile_servers;
 mod loadable_workspace;
 mod openapi_pec;
+mod published;
 mod quota;
 mod rentri_ca;
 mod request_bodies;

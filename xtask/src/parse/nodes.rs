@@ -16,6 +16,17 @@ pub(super) fn check_nodes(
     problems: &mut Problems<'_>,
 ) {
     match value {
+        // A map of names (a member named `$ref` or `type`): only what each name holds is checked.
+        Value::Object(object) if names_at(&pointer) => {
+            for (key, child) in object {
+                check_nodes(
+                    spec,
+                    child,
+                    format!("{pointer}/{}", pointer_segment(key)),
+                    problems,
+                );
+            }
+        }
         Value::Object(object) => {
             let place = if pointer.is_empty() {
                 "/".to_owned()
@@ -30,7 +41,11 @@ pub(super) fn check_nodes(
             {
                 problems.at(place.clone(), message);
             }
-            for (key, child) in object {
+            // Data (examples, extensions) may hold a member named `$ref`: no reference.
+            for (key, child) in object
+                .iter()
+                .filter(|(k, _)| !crate::ref_siblings::holds_data(k))
+            {
                 check_nodes(
                     spec,
                     child,
@@ -46,6 +61,15 @@ pub(super) fn check_nodes(
         }
         _ => {}
     }
+}
+
+/// Whether the object at `pointer` is a map of names: its last key is `properties`, ... (and
+/// the one before it no map of names, so that a member called `properties` is a schema).
+fn names_at(pointer: &str) -> bool {
+    let mut keys = pointer.rsplit('/');
+    let last = keys.next().unwrap_or_default();
+    let before = keys.next().unwrap_or_default();
+    crate::ref_siblings::is_name_map(last) && !crate::ref_siblings::is_name_map(before)
 }
 
 /// A `$ref` must point into this file, at something that exists, and stand alone: OpenAPI 3.0
@@ -114,32 +138,19 @@ fn check_type(object: &serde_json::Map<String, Value>) -> Option<String> {
     ))
 }
 
-/// Each `enum` value and the `default` of a scalar schema fit its `type` (typify refuses the
-/// whole spec otherwise, naming no schema): `enum: [a, b]` on an integer, `default: abc` on one.
+/// Each `enum` value of a scalar schema fits its `type` (typify refuses the whole spec
+/// otherwise, naming no schema): `enum: [a, b]` on an integer. (A `default` that does not fit
+/// was dropped before: `unfit_defaults.rs`.)
 fn check_values_fit_type(object: &serde_json::Map<String, Value>) -> Vec<String> {
     let Some(kind) = object.get("type").and_then(Value::as_str) else {
         return Vec::new();
     };
-    let fits = |value: &Value| match kind {
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "string" => value.is_string(),
-        "boolean" => value.is_boolean(),
-        _ => true,
-    } || value.is_null();
-    let listed = object
+    object
         .get("enum")
         .and_then(Value::as_array)
         .into_iter()
-        .flatten();
-    let mut messages: Vec<String> = listed
-        .filter(|value| !fits(value))
+        .flatten()
+        .filter(|value| !crate::unfit_defaults::fits(kind, value))
         .map(|value| format!("`enum` value {value} is not of the schema's `type: {kind}`"))
-        .collect();
-    if let Some(default) = object.get("default").filter(|value| !fits(value)) {
-        messages.push(format!(
-            "`default: {default}` is not of the schema's `type: {kind}`"
-        ));
-    }
-    messages
+        .collect()
 }

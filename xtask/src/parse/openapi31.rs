@@ -35,7 +35,7 @@ pub struct Conversion {
 pub type Converted = Result<Option<(Value, Vec<Conversion>)>, Vec<(String, String)>>;
 
 /// JSON Schema keywords OpenAPI 3.0 lacks, which change what a value may be.
-const REFUSED: [&str; 18] = [
+const REFUSED: [&str; 17] = [
     "prefixItems",
     "if",
     "then",
@@ -48,7 +48,6 @@ const REFUSED: [&str; 18] = [
     "minContains",
     "maxContains",
     "patternProperties",
-    "propertyNames",
     "$defs",
     "$id",
     "$anchor",
@@ -58,7 +57,7 @@ const REFUSED: [&str; 18] = [
 
 /// Keys whose value is a map of names (members, paths, statuses, media types, ...): its keys
 /// are never keywords.
-const NAME_MAPS: [&str; 16] = [
+pub(crate) const NAME_MAPS: [&str; 16] = [
     "properties",
     "schemas",
     "paths",
@@ -239,7 +238,8 @@ impl Converter {
                 );
             }
         }
-        for key in ["$schema", "$comment"] {
+        // `propertyNames` only narrows which names a map may have: its values are typed alike.
+        for key in ["$schema", "$comment", "propertyNames"] {
             self.drop_key(object, pointer, key);
         }
         self.type_list(object, pointer);

@@ -13,8 +13,9 @@ use crate::model::{
 use crate::names;
 use crate::spec::Spec;
 
-/// Media types an error body may have. Errors are never decoded by progenitor: the runtime
-/// keeps their raw body and decodes JSON ones into the service's error schema on request.
+/// Media types of an error body checked against the service's error schema, when it names
+/// one. Errors are never decoded by progenitor: the runtime keeps their raw body (of any media
+/// type, with any schema) and decodes JSON ones into the service's error schema on request.
 const ERROR_MEDIA: [&str; 3] = ["application/json", "application/problem+json", "text/plain"];
 
 pub(super) fn operations(
@@ -159,7 +160,6 @@ fn responses(
         .map(|name| serde_json::json!({ "$ref": format!("#/components/schemas/{}", name.spec) }));
     let mut successes: Vec<(String, BodyKind)> = Vec::new();
     let mut error_statuses = Vec::new();
-    let mut error_schemas: Vec<(String, Value)> = Vec::new();
     for (code, response) in responses {
         let Some(response) = spec.resolve(response) else {
             messages.push(format!("response {code}: `$ref` does not resolve"));
@@ -172,7 +172,16 @@ fn responses(
         } else {
             &mut error_media
         };
-        media.extend(content.into_iter().flatten().map(|(name, _)| name.clone()));
+        // Of several media types for one success, the one read is asked for.
+        let preferred = if success {
+            content.and_then(|c| preferred_media(c.keys()))
+        } else {
+            None
+        };
+        match preferred {
+            Some(chosen) => media.push(chosen.clone()),
+            None => media.extend(content.into_iter().flatten().map(|(name, _)| name.clone())),
+        }
         let class = if code == "default" {
             if default_succeeds { '2' } else { '4' }
         } else {
@@ -185,57 +194,45 @@ fn responses(
                     [] => BodyKind::Empty,
                     [(name, body)] => body_kind(spec, code, name, body, messages),
                     many => {
-                        let names: Vec<_> = many.iter().map(|(m, _)| m.as_str()).collect();
-                        messages.push(format!(
-                            "success response {code} has {} media types ({}): progenitor accepts one success body kind per operation",
-                            names.len(),
-                            names.join(", ")
-                        ));
-                        BodyKind::Binary(names.join(", "))
+                        let chosen = preferred.unwrap_or(many[0].0);
+                        let body = many
+                            .iter()
+                            .find(|(m, _)| *m == chosen)
+                            .map_or(&Value::Null, |(_, b)| *b);
+                        if is_xml(chosen) {
+                            BodyKind::Text(chosen.clone())
+                        } else {
+                            body_kind(spec, code, chosen, body, messages)
+                        }
                     }
                 };
                 successes.push((code.clone(), kind));
             }
             '4' | '5' => {
                 error_statuses.push(code.clone());
+                // Any media type: the error reaches the caller with its raw body.
                 for (name, body) in content.into_iter().flatten() {
-                    if !ERROR_MEDIA.contains(&name.as_str()) {
-                        messages.push(format!(
-                            "error response {code}: media type {name} is not supported (use one of {})",
-                            ERROR_MEDIA.join(", ")
-                        ));
-                    } else if name != "text/plain"
+                    if ERROR_MEDIA.contains(&name.as_str())
+                        && name != "text/plain"
                         && let Some(schema) = body.get("schema")
+                        && let Some(expected) = &error_ref
+                        && schema != expected
                     {
-                        if let Some(expected) = &error_ref
-                            && schema != expected
-                        {
-                            messages.push(format!(
-                                "error response {code} ({name}) has schema {schema}: error bodies must use the service's error schema `{}`",
-                                error_schema.map_or("(unset)", |s| s.spec.as_str())
-                            ));
-                        }
-                        if !error_schemas.iter().any(|(_, s)| s == schema) {
-                            error_schemas.push((code.clone(), schema.clone()));
-                        }
+                        messages.push(format!(
+                            "error response {code} ({name}) has schema {schema}: error bodies must use the service's error schema `{}`",
+                            error_schema.map_or("(unset)", |s| s.spec.as_str())
+                        ));
                     }
                 }
             }
+            // An informational status (`101` of a protocol switch) or a redirection: the
+            // runtime follows a redirect within the origin and returns any other as an error
+            // with its headers; neither is an answer of the client's.
+            '1' | '3' => {}
             _ => messages.push(format!(
-                "status {code} is not supported: document 2XX successes and 4XX/5XX errors"
+                "status {code} is not supported: document 1XX-5XX statuses, 4XX or 5XX, or default"
             )),
         }
-    }
-    if error_schemas.len() > 1 {
-        let list: Vec<_> = error_schemas
-            .iter()
-            .map(|(code, schema)| format!("{code}: {schema}"))
-            .collect();
-        messages.push(format!(
-            "{} different error body kinds ({}): an operation's errors must share one schema",
-            error_schemas.len(),
-            list.join(" | ")
-        ));
     }
     let mut accept: Vec<String> = Vec::new();
     for media in success_media.into_iter().chain(error_media) {
@@ -248,6 +245,28 @@ fn responses(
         error_statuses,
         accept,
     )
+}
+
+/// Of the media types one answer is offered in, the one the client asks for and reads: JSON
+/// (decoded), else text or XML (a `String`), else the first by name (bytes). `None` for one
+/// or none.
+fn preferred_media<'a>(offered: impl Iterator<Item = &'a String> + Clone) -> Option<&'a String> {
+    let offered: Vec<&String> = offered.collect();
+    if offered.len() < 2 {
+        return None;
+    }
+    let json = |m: &&&String| m.as_str() == "application/json" || m.ends_with("+json");
+    let text = |m: &&&String| m.starts_with("text/") || is_xml(m);
+    offered
+        .iter()
+        .find(json)
+        .or_else(|| offered.iter().find(text))
+        .or(offered.first())
+        .copied()
+}
+
+fn is_xml(media: &str) -> bool {
+    media == "application/xml" || media.ends_with("+xml")
 }
 
 /// What one success body is: a string of `format: binary` is bytes whatever its media type,
@@ -289,10 +308,11 @@ fn success_kind(
     successes: &[(String, BodyKind)],
     messages: &mut Vec<String>,
 ) -> Option<Success> {
+    // Only redirections or errors documented: any 2XX, without a body the spec describes.
     if successes.is_empty() {
-        messages
-            .push("no success (2XX) response: document the one the service answers with".into());
-        return None;
+        return Some(Success::Empty {
+            statuses: Vec::new(),
+        });
     }
     let mut statuses = |kind: &dyn Fn(&BodyKind) -> bool| -> Option<Vec<u16>> {
         let mut list = Vec::new();

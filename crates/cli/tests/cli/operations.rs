@@ -441,6 +441,9 @@ fn every_operation_sends_what_the_library_sends_and_prints_the_answer() {
                     when.header("authorization", format!("Bearer {TOKEN}"))
                 }
                 (false, credkit_runtime::AuthScheme::Header(name)) => when.header(name, TOKEN),
+                (false, scheme) => {
+                    panic!("the three services send a bearer or header token, not {scheme:?}")
+                }
             };
             if let Some(body) = &case.body {
                 when.json_body(body.clone());
