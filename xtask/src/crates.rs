@@ -109,7 +109,16 @@ impl Uses {
     /// What the client of `service` names, given typify's type space for its document.
     pub fn of(types: &typify::TypeSpace, service: &Service) -> Self {
         Self {
-            serde: types.iter_types().next().is_some() || !service.custom_types.is_empty(),
+            // Only the types typify defines derive serde's traits; an answer of `Vec<String>`
+            // or a parameter of a builtin type names no serde item.
+            serde: types.iter_types().any(|t| {
+                matches!(
+                    t.details(),
+                    typify::TypeDetails::Struct(_)
+                        | typify::TypeDetails::Enum(_)
+                        | typify::TypeDetails::Newtype(_)
+                )
+            }) || !service.custom_types.is_empty(),
             serde_json: types.uses_serde_json()
                 || service.error_schema.is_none()
                 || !service.callbacks.is_empty(),

@@ -313,9 +313,12 @@ async fn a_dropped_waiter_sends_no_further_poll() {
                 .is_err(),
             "the resource never leaves its pending state"
         );
+        // A poll already written to the socket when the future was dropped may still reach
+        // the server (a busy machine delays it): it is counted once it has settled.
+        tokio::time::sleep(Duration::from_millis(200)).await;
         let polls = server.requests().len();
         assert!(polls >= 2, "{}: {polls} polls", case.spec.name);
-        tokio::time::sleep(Duration::from_millis(200)).await;
+        tokio::time::sleep(Duration::from_millis(400)).await;
         assert_eq!(server.requests().len(), polls, "{}", case.spec.name);
     }
 }
