@@ -6,7 +6,8 @@
 //!    code (`request_overhead`), large transfers and their peak memory (`transfer_memory`);
 //!    `cargo bench -p credkit-tests --bench modi_signing`: RENTRI's request signing, and
 //!    `--bench quota`: what keeping to a quota costs per call and gives in a burst (with
-//!    Redis when `CREDKIT_TEST_REDIS_URL` is set);
+//!    Redis when `CREDKIT_TEST_REDIS_URL` is set), `--bench waiters`: a waiter's cost per poll
+//!    against a hand-written loop, and waiters of several processes sharing one quota (Redis);
 //! 3. build cost (skipped with `--no-build-cost`, it takes minutes): clean builds of small
 //!    programs using credkit against one using reqwest directly, and the rebuild after a
 //!    one-line spec change (`build_cost`).
@@ -101,7 +102,7 @@ fn section(name: &str, part: impl FnOnce() -> Result<(), String>) -> Result<(), 
 }
 
 /// The cargo benchmarks, which print their own tables: the clients' (`credkit`), RENTRI's
-/// request signing and quotas (`credkit-tests`, `modi_signing`, `quota`).
+/// request signing, quotas and waiters (`credkit-tests`: `modi_signing`, `quota`, `waiters`).
 fn client_benchmarks(root: &Path) -> Result<(), String> {
     let benches: [&[&str]; 2] = [
         &[
@@ -119,6 +120,8 @@ fn client_benchmarks(root: &Path) -> Result<(), String> {
             "modi_signing",
             "--bench",
             "quota",
+            "--bench",
+            "waiters",
         ],
     ];
     for bench in benches {
