@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::workspace;
 
 pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--explain] [SERVICE..]
-       cargo xtask new-service NAME --spec PATH
+       cargo xtask new-service NAME --spec PATH [--no-man-pages]
+       cargo xtask man-pages
        cargo xtask services
        cargo xtask release-plan [--since REV]
        cargo xtask surface SERVICE
@@ -29,7 +30,11 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
                       command line's commands (crates/cli/src/generated.rs)
   new-service         add a service: copy its spec to specs/NAME.yaml, write crates/NAME,
                       register it in the workspace, the facade and the spec linters, and
-                      generate; nothing is written unless the spec generates
+                      generate; nothing is written unless the spec generates; then the
+                      man pages, as man-pages does (not with --no-man-pages, which corpus
+                      uses for its scratch copies)
+  man-pages           build the command line and bring crates/cli/man up to date with its
+                      commands (generate does it too when it rewrites them)
   services            print each service's name and its facade feature, one per line
   release-plan        print the version each service crate needs since its last release tag
                       (<crate>-v<version>), from the change of its API surface
@@ -78,6 +83,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
         Some("surface") => surface(&args[1..], root),
         Some("new-service") => crate::new_service::run(&args[1..], root),
         Some("services") => services(root),
+        Some("man-pages") => man_pages(root),
         Some("release-plan") => release_plan(&args[1..], root),
         Some("bench") => crate::bench::run(&args[1..], root),
         Some("upstream") => crate::upstream::run(&args[1..], root),
@@ -87,6 +93,17 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
             ..Outcome::default()
         },
         _ => Outcome::fail(2, USAGE.to_owned()),
+    }
+}
+
+/// `man-pages`: the committed man pages brought up to date by the built command line.
+pub fn man_pages(root: &Path) -> Outcome {
+    match crate::man_pages::refresh(root) {
+        Ok(changes) => Outcome {
+            stdout: changes.iter().map(|c| format!("{c}\n")).collect(),
+            ..Outcome::default()
+        },
+        Err(message) => Outcome::fail(1, format!("error: man pages: {message}\n")),
     }
 }
 
@@ -188,6 +205,15 @@ fn generate(args: &[String], root: &Path) -> Outcome {
                 outputs.len(),
                 changed.len()
             );
+            if changed
+                .iter()
+                .any(|target| target == crate::man_pages::COMMANDS)
+            {
+                let pages = man_pages(root);
+                outcome.stdout.push_str(&pages.stdout);
+                outcome.stderr.push_str(&pages.stderr);
+                outcome.code = outcome.code.max(pages.code);
+            }
         }
         Err(e) => {
             outcome.code = 1;

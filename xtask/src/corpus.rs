@@ -164,7 +164,7 @@ fn try_definition(
     let mut child = Command::new(program)
         .arg("--root")
         .arg(&scratch.0)
-        .args(["new-service", &name, "--spec"])
+        .args(["new-service", &name, "--no-man-pages", "--spec"])
         .arg(&spec)
         .stdin(Stdio::null())
         .stdout(Stdio::null())

@@ -21,6 +21,7 @@ pub mod discriminator;
 pub mod drift;
 pub mod generate;
 pub mod json_tree;
+pub mod man_pages;
 pub mod manifest;
 pub mod member_names;
 pub mod metadata;

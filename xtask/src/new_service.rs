@@ -4,7 +4,8 @@
 //! written: `specs/NAME.yaml`, the crate `crates/NAME/` (manifest, crate root, README, generated
 //! client and mocks), and the registrations: workspace member, the facade's feature, dependency,
 //! `mock` forwarding and re-export, and the spec linters' list; and the command line's commands
-//! are regenerated with the new service's. CI reads the services from `cargo xtask services`,
+//! are regenerated with the new service's, and then its man pages (`man_pages.rs`, by building
+//! the command line). CI reads the services from `cargo xtask services`,
 //! so it needs no edit.
 
 use std::path::Path;
@@ -16,34 +17,42 @@ use crate::{crates, workspace};
 
 /// Runs `new-service` with its arguments against the workspace at `root`.
 pub fn run(args: &[String], root: &Path) -> Outcome {
-    let (name, spec_path) = match arguments(args) {
+    let (name, spec_path, man_pages) = match arguments(args) {
         Ok(parsed) => parsed,
         Err(message) => {
             return Outcome::fail(2, format!("error: {message}\n\n{}", crate::cli::USAGE));
         }
     };
-    match add(root, &name, Path::new(&spec_path)) {
-        Ok(written) => Outcome {
-            stdout: written
-                .iter()
-                .map(|w| format!("wrote {w}\n"))
-                .collect::<String>()
-                + &format!(
-                    "added service {name}: run `cargo test --workspace` (it adds the crate to Cargo.lock), write tests of what is special about it, and commit\n"
-                ),
-            ..Outcome::default()
-        },
-        Err(stderr) => Outcome::fail(1, stderr),
+    let written = match add(root, &name, Path::new(&spec_path)) {
+        Ok(written) => written,
+        Err(stderr) => return Outcome::fail(1, stderr),
+    };
+    let mut outcome = Outcome {
+        stdout: written.iter().map(|w| format!("wrote {w}\n")).collect(),
+        ..Outcome::default()
+    };
+    if man_pages {
+        let pages = crate::cli::man_pages(root);
+        outcome.stdout.push_str(&pages.stdout);
+        outcome.stderr.push_str(&pages.stderr);
+        outcome.code = pages.code;
     }
+    outcome.stdout.push_str(&format!(
+        "added service {name}: run `cargo test --workspace` (it adds the crate to Cargo.lock), write tests of what is special about it, and commit\n"
+    ));
+    outcome
 }
 
-fn arguments(args: &[String]) -> Result<(String, String), String> {
+/// The name, the spec's path, and whether to write the man pages (not with `--no-man-pages`).
+fn arguments(args: &[String]) -> Result<(String, String, bool), String> {
     let mut name = None;
     let mut spec = None;
+    let mut man_pages = true;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
             "--spec" => spec = rest.next().cloned(),
+            "--no-man-pages" => man_pages = false,
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
             value if name.is_none() => name = Some(value.to_owned()),
             value => return Err(format!("unexpected argument {value}")),
@@ -61,7 +70,7 @@ fn arguments(args: &[String]) -> Result<(String, String), String> {
             "service name `{name}`: lower-case letters, digits and dashes, starting with a letter (it names the spec, the crate credkit-{name} and the facade feature)"
         ));
     }
-    Ok((name, spec))
+    Ok((name, spec, man_pages))
 }
 
 /// Adds the service; on any problem nothing is written and the problems are returned.

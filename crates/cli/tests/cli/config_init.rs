@@ -29,8 +29,18 @@ fn config_init_asks_on_a_terminal_and_writes_a_profile_the_next_command_uses() {
             ("CREDKIT_CONFIG", config.to_str().unwrap()),
         ],
     );
-    terminal.wait_for("Service (pec, rentri-ca, sparkfly) [pec]:");
-    terminal.keys(&["Enter"]);
+    // Every registered service is offered (a service added later joins the list).
+    let screen = terminal.wait_for("]:");
+    let offered = screen
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("Service ("))
+        .and_then(|rest| rest.split_once(')'))
+        .map(|(list, _)| list.split(", ").collect::<Vec<_>>())
+        .unwrap_or_default();
+    for service in ["pec", "rentri-ca", "sparkfly"] {
+        assert!(offered.contains(&service), "{screen}");
+    }
+    terminal.keys(&["pec", "Enter"]);
     terminal.wait_for("Environment (production, sandbox) [production]:");
     terminal.keys(&["staging", "Enter"]);
     terminal.wait_for("not one of production, sandbox");

@@ -1,5 +1,6 @@
 //! The man pages committed in `crates/cli/man/` are those the binary writes (`credkit man
-//! DIR`, which `cargo xtask generate` runs): a page per command, none left over.
+//! DIR`, which `cargo xtask man-pages` runs, and `generate` and `new-service` with it): a page per
+//! command, none left over.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -25,7 +26,7 @@ fn the_committed_man_pages_are_those_of_the_commands() {
         .success();
     let written = pages(&dir);
     let committed = pages(&Path::new(env!("CARGO_MANIFEST_DIR")).join("man"));
-    let fix = "run `cargo run -p credkit-cli -- man crates/cli/man` (or `cargo xtask generate`)";
+    let fix = "run `cargo xtask man-pages`";
     assert_eq!(
         written.keys().collect::<Vec<_>>(),
         committed.keys().collect::<Vec<_>>(),
