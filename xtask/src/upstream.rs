@@ -6,8 +6,6 @@
 //! differs, 2 when the comparison could not be made (usage, a spec that does not parse, a
 //! definition that cannot be fetched or read).
 
-#[cfg(feature = "upstream")]
-pub mod fetch;
 pub mod render;
 
 use std::fmt::Write as _;
@@ -76,17 +74,21 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     Ok(parsed)
 }
 
-/// Runs `cargo xtask upstream <args>` against the workspace at `root`.
+/// Downloads the text at a URL, or says why it could not.
+pub type Fetch<'a> = &'a dyn Fn(&str) -> Result<String, String>;
+
+/// Runs `cargo xtask upstream <args>` against the workspace at `root`, downloading with the
+/// `xtask-fetch` program (see [`with_xtask_fetch`]).
 pub fn run(args: &[String], root: &Path) -> Outcome {
-    let parsed = match parse_args(args) {
+    run_with(args, root, &with_xtask_fetch)
+}
+
+/// Runs `cargo xtask upstream <args>` against the workspace at `root`, downloading with `fetch`.
+pub fn run_with(args: &[String], root: &Path, fetch: Fetch) -> Outcome {
+    let args = match parse_args(args) {
         Ok(parsed) => parsed,
         Err(message) => return Outcome::fail(2, format!("error: {message}\n\n{USAGE}")),
     };
-    #[cfg(not(feature = "upstream"))]
-    if parsed.from.is_none() {
-        return with_downloads(args, root);
-    }
-    let args = parsed;
     let all = match workspace::services(root) {
         Ok(all) => all,
         Err(e) => return Outcome::fail(2, format!("error: cannot list specs/: {e}\n")),
@@ -101,7 +103,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     let mut errors = Vec::new();
     let mut notes = String::new();
     for service in &selected {
-        match compare(root, service, args.from.as_deref()) {
+        match compare(root, service, args.from.as_deref(), fetch) {
             Ok(Some(result)) => compared.push(result),
             Ok(None) if named => errors.push(format!(
                 "{}: no `info.x-credkit-upstream`: say where the vendor publishes its definition (specs/README.md)",
@@ -140,38 +142,42 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     outcome
 }
 
-/// Runs this command again in the generator built with its `upstream` feature, which has the
-/// HTTPS client: the generator's everyday build (`cargo xtask generate`) leaves out the TLS stack,
-/// the longest part of its first build, and the first download builds it instead.
-#[cfg(not(feature = "upstream"))]
-fn with_downloads(args: &[String], root: &Path) -> Outcome {
+/// Downloads with the `xtask-fetch` program of this workspace, built on first use (cargo's
+/// progress shows): the TLS stack lives there, so that the generator's everyday build
+/// (`cargo xtask generate`) never compiles it.
+pub fn with_xtask_fetch(url: &str) -> Result<String, String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
+    let manifest = workspace::root().join("Cargo.toml");
+    let build = std::process::Command::new(&cargo)
+        .args([
+            "build",
+            "--quiet",
+            "--package",
+            "xtask-fetch",
+            "--manifest-path",
+        ])
+        .arg(&manifest)
+        .status()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !build.success() {
+        return Err(format!("building xtask-fetch failed ({build})"));
+    }
+    let run = std::process::Command::new(&cargo)
         .args([
             "run",
             "--quiet",
             "--package",
-            "xtask",
-            "--features",
-            "upstream",
+            "xtask-fetch",
+            "--manifest-path",
         ])
-        .arg("--manifest-path")
-        .arg(workspace::root().join("Cargo.toml"))
-        .arg("--")
-        .arg("--root")
-        .arg(root)
-        .arg("upstream")
-        .args(args)
-        .status();
-    match status {
-        Ok(status) => Outcome {
-            code: status
-                .code()
-                .and_then(|c| u8::try_from(c).ok())
-                .unwrap_or(2),
-            ..Outcome::default()
-        },
-        Err(e) => Outcome::fail(2, format!("error: cannot run cargo to download: {e}\n")),
+        .arg(&manifest)
+        .args(["--", url])
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if run.status.success() {
+        String::from_utf8(run.stdout).map_err(|e| format!("not UTF-8: {e}"))
+    } else {
+        Err(String::from_utf8_lossy(&run.stderr).trim().to_owned())
     }
 }
 
@@ -180,6 +186,7 @@ fn compare(
     root: &Path,
     service: &workspace::Service,
     from: Option<&str>,
+    fetch: Fetch,
 ) -> Result<Option<Compared>, String> {
     let spec = Spec::load(&root.join(&service.spec), &service.spec).map_err(|p| p.to_string())?;
     let model = crate::parse::parse(&spec).map_err(|problems| {
@@ -204,14 +211,11 @@ fn compare(
             };
             (file.to_owned(), text, format)
         }
-        #[cfg(feature = "upstream")]
         None => {
-            let text = fetch::text(&upstream.url, &fetch::Trust::Platform)
-                .map_err(|e| format!("cannot fetch {}: {e}", upstream.url))?;
+            let text =
+                fetch(&upstream.url).map_err(|e| format!("cannot fetch {}: {e}", upstream.url))?;
             (upstream.url.clone(), text, upstream.format)
         }
-        #[cfg(not(feature = "upstream"))]
-        None => unreachable!("`run` hands downloads to the build with the `upstream` feature"),
     };
     let published = read(&text, format)
         .map_err(|e| format!("{source} is not a {} document: {e}", format.as_str()))?;

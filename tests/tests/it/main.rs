@@ -4,6 +4,7 @@
 //! up so that tests running beside it cannot disturb it.
 
 mod generator;
+mod generator_build;
 mod hostile_callers;
 mod hostile_servers;
 mod loadable_workspace;

@@ -5,8 +5,8 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
-use xtask::upstream::fetch::{self, Trust};
 use xtask::{Spec, cli, workspace};
+use xtask_fetch::{self as fetch, Trust};
 
 const FIXTURES: &str = "tests/fixtures/upstream";
 
@@ -44,7 +44,9 @@ impl Scratch {
             .chain(args.iter().copied())
             .map(str::to_owned)
             .collect();
-        cli::run(&args, &self.0)
+        // Downloads in this process, from the library `cargo xtask upstream`'s program runs.
+        let fetch = |url: &str| fetch::text(url, &Trust::Platform);
+        xtask::upstream::run_with(&args[1..], &self.0, &fetch)
     }
 }
 

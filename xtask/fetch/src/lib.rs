@@ -1,5 +1,7 @@
 //! Reading a published definition over HTTPS: one blocking GET with ureq on rustls and aws-lc-rs
 //! (the TLS stack reqwest already builds for the clients), honouring the usual proxy variables.
+//! A crate of its own, so that `cargo xtask generate` never compiles a TLS stack: `cargo xtask
+//! upstream` runs this crate's binary, and the tests call [`text`] directly.
 
 use std::sync::Arc;
 use std::time::Duration;
