@@ -112,45 +112,61 @@ fn cargo_loads(root: &Path) -> Result<(), String> {
 }
 
 /// Every `x-credkit-*` key has a default or is refused with its place when missing, so the
-/// keys tried are whatever the workspace's specs write today.
+/// keys tried are whatever the workspace's specs write today. Each case in its own copy and
+/// thread: they are independent, and one after another they were the test binary's longest run.
 #[test]
 fn removing_any_credkit_key_of_a_spec_leaves_a_workspace_cargo_can_load() {
     let services = workspace::services(&workspace::root()).unwrap();
-    let mut cases = 0;
+    let mut cases = Vec::new();
     for service in &services {
         let text = std::fs::read_to_string(workspace::root().join(&service.spec)).unwrap();
-        let keys = extension_keys(&text);
-        for key in keys {
+        for key in extension_keys(&text) {
             let edited = without_key(&text, &key);
             let left = extension_keys(&edited);
             assert!(!left.contains(&key), "{key} left in\n{edited}");
-            let copy = Copy::new(&format!("{}-{key}", service.name));
-            std::fs::write(copy.0.join(&service.spec), &edited).unwrap();
-            let outcome = cli::run(&["generate".to_owned(), service.name.clone()], &copy.0);
-            let case = format!("{} without {key}", service.spec);
-            if outcome.code == 0 {
-                cargo_loads(&copy.0).unwrap_or_else(|e| panic!("{case}: cargo cannot load: {e}"));
-            } else {
-                // Refused: every problem names the spec and a place in it, and nothing changed.
-                let refused = workspace::generate_all(&copy.0, std::slice::from_ref(service))
-                    .expect_err(&case);
-                for problem in &refused {
-                    assert_eq!(problem.file, service.spec, "{case}: {problem}");
-                    assert!(
-                        problem.location.is_some(),
-                        "{case}: {problem} names no place"
-                    );
-                }
-                assert!(
-                    outcome.stderr.contains("no file was changed"),
-                    "{case}: {outcome:?}"
-                );
-                cargo_loads(&copy.0).unwrap_or_else(|e| panic!("{case}: cargo cannot load: {e}"));
-            }
-            cases += 1;
+            cases.push((service, key, edited));
         }
     }
-    assert!(cases > 0, "the specs write no `x-credkit-*` key");
+    assert!(!cases.is_empty(), "the specs write no `x-credkit-*` key");
+    std::thread::scope(|scope| {
+        let running: Vec<_> = cases
+            .iter()
+            .map(|(service, key, edited)| {
+                scope.spawn(move || without_one_key(service, key, edited))
+            })
+            .collect();
+        for case in running {
+            if let Err(panic) = case.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    });
+}
+
+/// `service`'s spec without `key` (`edited`) generates into a workspace cargo loads, or is
+/// refused naming the spec and a place, with nothing changed.
+fn without_one_key(service: &workspace::Service, key: &str, edited: &str) {
+    let copy = Copy::new(&format!("{}-{key}", service.name));
+    std::fs::write(copy.0.join(&service.spec), edited).unwrap();
+    let outcome = cli::run(&["generate".to_owned(), service.name.clone()], &copy.0);
+    let case = format!("{} without {key}", service.spec);
+    if outcome.code != 0 {
+        // Refused: every problem names the spec and a place in it, and nothing changed.
+        let refused =
+            workspace::generate_all(&copy.0, std::slice::from_ref(service)).expect_err(&case);
+        for problem in &refused {
+            assert_eq!(problem.file, service.spec, "{case}: {problem}");
+            assert!(
+                problem.location.is_some(),
+                "{case}: {problem} names no place"
+            );
+        }
+        assert!(
+            outcome.stderr.contains("no file was changed"),
+            "{case}: {outcome:?}"
+        );
+    }
+    cargo_loads(&copy.0).unwrap_or_else(|e| panic!("{case}: cargo cannot load: {e}"));
 }
 
 #[test]
