@@ -495,13 +495,12 @@ async fn the_wait_of_each_call_is_in_its_span() {
     assert_eq!((report.ok, report.errors.len()), (25, 0), "{report:?}");
     let mut waits = report.span_waits;
     waits.sort_unstable();
-    // 25 calls at once: 20 go at once, 5 wait for the first to leave the window (1.05 s).
-    assert_eq!(waits.len(), 25, "{waits:?}");
-    assert!(waits[19] < 500, "{waits:?}");
-    assert!(
-        waits[20..].iter().all(|w| (1000..2500).contains(w)),
-        "{waits:?}"
-    );
+    // 25 calls at once: 20 go at once, 5 wait for the first to leave the window (1.05 s). A
+    // busy machine can add a span (a retry after a timeout), which waits like the others.
+    assert!(waits.len() >= 25, "{waits:?}");
+    let waited: Vec<u64> = waits.iter().copied().filter(|w| *w >= 500).collect();
+    assert_eq!(waited.len(), 5, "{waits:?}");
+    assert!(waited.iter().all(|w| (1000..2500).contains(w)), "{waits:?}");
 }
 
 /// A third of the burst in each of three processes of this test binary, `TASKS` tasks each,

@@ -231,10 +231,12 @@ async fn a_resource_that_stays_pending_times_out_with_its_last_answer() {
         let polls = server.requests().len();
         assert!(polls >= 3, "{}: {polls} polls", case.spec.name);
         assert_polls(&case, &server, polls);
+        // No poll starts after the maximum wait: the server sees the last within it, give or
+        // take the delivery of one request, which a busy machine can hold up (100 ms here).
         let times = times.lock().unwrap();
         let span = *times.last().unwrap() - times[0];
         assert!(
-            span < Duration::from_millis(300),
+            span < Duration::from_millis(300 + 100),
             "a poll {span:?} after the first"
         );
     }
