@@ -102,7 +102,7 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<Client, Vec<Problem>> 
         return Err(twice);
     }
     if let Some(error_schema) = &service.error_schema
-        && !declares(types, &error_schema.rust)
+        && !defined.contains(&error_schema.rust)
     {
         return Err(vec![spec.problem(
             Some("info".into()),
@@ -167,16 +167,6 @@ fn shorten_names(file: &mut syn::File) {
             }
         }
     }
-}
-
-/// Whether the `types` module declares an item named `name`.
-fn declares(types: &[syn::Item], name: &str) -> bool {
-    types.iter().any(|item| match item {
-        syn::Item::Struct(s) => s.ident == name,
-        syn::Item::Enum(e) => e.ident == name,
-        syn::Item::Type(t) => t.ident == name,
-        _ => false,
-    })
 }
 
 /// The text of a generated file: `file` formatted, under the `@generated` header.
