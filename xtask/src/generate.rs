@@ -67,7 +67,7 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<Client, Vec<Problem>> 
         }
         tokens
     })?;
-    let typed = crate::rust_types::of(service, settings, &defined)
+    let typed = crate::rust_types::of(service, settings, Some(&defined))
         .map_err(|m| vec![spec.problem(None, format!("cannot type an input: {m}"))])?;
     // The passes over progenitor's output (`output_passes.rs`).
     builder::generate_builders(&mut file, service, &flagged, &typed)

@@ -50,11 +50,13 @@ const HOLDERS: [(&str, &str); 3] = [
 ];
 
 /// The types of every operation of `service`, in the model's order. `defined`: the names of
-/// the types progenitor's run defined. `Err` names the operation or input it cannot type.
+/// the types progenitor's run defined, which every type named must be (`None`: not checked
+/// again, after the client's generation did). `Err` names the operation or input it cannot
+/// type.
 pub fn of(
     service: &Service,
     settings: &GenerationSettings,
-    defined: &BTreeSet<String>,
+    defined: Option<&BTreeSet<String>>,
 ) -> Result<Vec<OperationTypes>, String> {
     let document = &service.progenitor_document;
     let components = &document.components;
@@ -121,7 +123,7 @@ pub fn of(
         let ty: syn::Type = syn::parse2(renamed).map_err(|e| e.to_string())?;
         let mut unknown = Vec::new();
         each_type_name(&ty, &mut |name| {
-            if !defined.contains(name) {
+            if defined.is_some_and(|defined| !defined.contains(name)) {
                 unknown.push(name.to_owned());
             }
         });
