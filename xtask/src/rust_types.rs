@@ -245,6 +245,13 @@ fn parameters<'a, 'm>(
             Ok((parameter, model))
         })
         .collect::<Result<Vec<_>, String>>()?;
+    if listed.len() != operation.parameters.len() {
+        return Err(format!(
+            "the model has {} parameters, progenitor's document {}",
+            operation.parameters.len(),
+            listed.len()
+        ));
+    }
     let rank = |(parameter, model): &(&Parameter, &crate::model::Parameter)| match model.location {
         ParameterLocation::Path => (
             0,
