@@ -5,8 +5,9 @@
 //!
 //! The model gives the operations, parameters, descriptions and body members. The Rust type
 //! each setter takes (`types::ChangePinCredentialsId`, `::uuid::Uuid`, `i64`) is typify's
-//! choice, known only once progenitor has run: it is read from the client just generated, from
-//! the setters `builder.rs` wrote (`where V: TryInto<T>`), each input of the model exactly once.
+//! choice, asked of it as the client's builders ask it (`rust_types.rs`). What the client's
+//! types check (an enum's values, a string's rules) is still read from the client just
+//! generated (`client_types.rs`).
 //!
 //! Services are named as the facade names them (its feature: `pec`), and reached through it
 //! (`credkit::pec`), which the command line depends on.
@@ -17,8 +18,8 @@ use std::path::Path;
 use heck::ToKebabCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
+use syn::Type;
 use syn::visit_mut::VisitMut;
-use syn::{ImplItem, Item, ReturnType, Type};
 
 use crate::model::{BodyEncoding, Operation, ParameterLocation, Success};
 
@@ -214,7 +215,10 @@ fn command_parts(
         ))
     })?;
     let spec = Spec::parse(&read(&entry.spec), &entry.spec)?;
-    let service = crate::parse::parse(&spec).map_err(|mut p| p.remove(0))?;
+    let prepared = crate::generate::Prepared::new(&spec).map_err(|mut p| p.remove(0))?;
+    let service = &prepared.service;
+    let typed = crate::rust_types::of(service, &prepared.settings, None)
+        .map_err(|m| problem(format!("cannot type an input: {m}")))?;
     let client = syn::parse_file(&read(&entry.target))
         .map_err(|e| problem(format!("{} does not parse: {e}", entry.target)))?;
     let module = format_ident!("{}", name.replace('-', "_"));
@@ -222,9 +226,9 @@ fn command_parts(
     let mut operations = Vec::new();
     let mut arms = Vec::new();
     let mut waiters = Vec::new();
-    for operation in &service.operations {
+    for (operation, typed) in service.operations.iter().zip(&typed) {
         let place = |m: String| Problem::new(&entry.spec, Some(operation.location()), m);
-        let setters = setters(&client, operation, &module).map_err(place)?;
+        let setters = setters(typed, operation, &module).map_err(place)?;
         operations.push(operation_entry(operation, &setters, &types, &module));
         let waiter = service
             .waiters
@@ -385,35 +389,12 @@ struct Setter {
 }
 
 /// The setters of the operation's builder, one per input of the model (parameters in order,
-/// then the body).
+/// then the body), with the types typify gives them (`rust_types.rs`).
 fn setters(
-    client: &syn::File,
+    typed: &crate::rust_types::OperationTypes,
     operation: &Operation,
     module: &syn::Ident,
 ) -> Result<Vec<Setter>, String> {
-    let builder = crate::names::builder_name(&operation.spec_id);
-    let functions: Vec<&syn::ImplItemFn> = client
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .flat_map(|(_, items)| items)
-        .filter_map(|item| match item {
-            Item::Impl(block) if block.trait_.is_none() => Some(block),
-            _ => None,
-        })
-        .filter(|block| {
-            matches!(block.self_ty.as_ref(), Type::Path(p)
-                if p.path.segments.last().is_some_and(|s| s.ident == builder))
-        })
-        .flat_map(|block| &block.items)
-        .filter_map(|item| match item {
-            ImplItem::Fn(f) => Some(f),
-            _ => None,
-        })
-        .collect();
     let mut fields: Vec<&str> = operation
         .parameters
         .iter()
@@ -425,24 +406,18 @@ fn setters(
     fields
         .into_iter()
         .map(|field| {
-            let found: Vec<&&syn::ImplItemFn> =
-                functions.iter().filter(|f| f.sig.ident == field).collect();
-            let [setter] = found.as_slice() else {
-                return Err(format!(
-                    "expected one setter `{field}` of builder::{builder} in the client, found {}",
-                    found.len()
-                ));
-            };
-            let mut ty = crate::builder::setter_type(setter).ok_or_else(|| {
-                format!("the setter `{field}` of builder::{builder} has no argument `impl credkit_runtime::Input<T>`")
-            })?;
-            let optional =
-                matches!(&setter.sig.output, ReturnType::Type(_, t) if matches!(t.as_ref(), Type::Path(p) if p.path.is_ident("Self")));
+            let input = typed
+                .inputs
+                .iter()
+                .find(|input| input.field == field)
+                .ok_or_else(|| format!("typify gave the input `{field}` no type"))?;
+            let mut ty = input.ty.clone();
+            crate::short_names::shorten_type(&mut ty);
             Paths { module }.visit_type_mut(&mut ty);
             Ok(Setter {
                 field: field.to_owned(),
                 ty,
-                optional,
+                optional: input.optional || input.built.is_some(),
             })
         })
         .collect()
@@ -650,10 +625,12 @@ paths:
             }
             let spec = Spec::load(&path, &stem).unwrap();
             let client = syn::parse_file(&crate::generate::generate(&spec).unwrap()).unwrap();
-            let service = crate::parse::parse(&spec).unwrap();
+            let prepared = crate::generate::Prepared::new(&spec).unwrap();
+            let service = &prepared.service;
+            let typed = crate::rust_types::of(service, &prepared.settings, None).unwrap();
             let module = format_ident!("fixture");
-            for operation in &service.operations {
-                let setters = setters(&client, operation, &module)
+            for (operation, typed) in service.operations.iter().zip(&typed) {
+                let setters = setters(typed, operation, &module)
                     .unwrap_or_else(|e| panic!("{stem} {}: {e}", operation.spec_id));
                 let waiter = service
                     .waiters

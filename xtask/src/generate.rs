@@ -54,19 +54,23 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<Client, Vec<Problem>> 
     let mut uses = crate::crates::Uses::default();
     let mut typify_builders = 0;
     let mut flagged = std::collections::BTreeSet::new();
+    let mut defined = std::collections::BTreeSet::new();
     let mut file = run_progenitor(spec, service, "", || {
         let mut generator = Generator::new(settings);
         let tokens = generator.generate_tokens(&service.progenitor_document);
         let types = generator.get_type_space();
         uses = crate::crates::Uses::of(types, service);
         typify_builders = types.iter_types().filter(|t| t.builder().is_some()).count();
+        defined = types.iter_types().map(|t| t.name()).collect();
         if let Some(member) = &service.success_member {
             flagged = builder::structs_with_field(types, member);
         }
         tokens
     })?;
+    let typed = crate::rust_types::of(service, settings, Some(&defined))
+        .map_err(|m| vec![spec.problem(None, format!("cannot type an input: {m}"))])?;
     // The passes over progenitor's output (`output_passes.rs`).
-    builder::generate_builders(&mut file, service, &flagged)
+    builder::generate_builders(&mut file, service, &flagged, &typed)
         .map_err(|m| vec![spec.problem(None, format!("cannot generate a builder: {m}"))])?;
     let counts = [
         crate::output_passes::Count {
@@ -98,7 +102,7 @@ pub fn client(spec: &Spec, prepared: &Prepared) -> Result<Client, Vec<Problem>> 
         return Err(twice);
     }
     if let Some(error_schema) = &service.error_schema
-        && !declares(types, &error_schema.rust)
+        && !defined.contains(&error_schema.rust)
     {
         return Err(vec![spec.problem(
             Some("info".into()),
@@ -163,16 +167,6 @@ fn shorten_names(file: &mut syn::File) {
             }
         }
     }
-}
-
-/// Whether the `types` module declares an item named `name`.
-fn declares(types: &[syn::Item], name: &str) -> bool {
-    types.iter().any(|item| match item {
-        syn::Item::Struct(s) => s.ident == name,
-        syn::Item::Enum(e) => e.ident == name,
-        syn::Item::Type(t) => t.ident == name,
-        _ => false,
-    })
 }
 
 /// The text of a generated file: `file` formatted, under the `@generated` header.

@@ -37,6 +37,7 @@ pub mod parse;
 pub mod problem;
 pub mod read_write;
 pub mod ref_siblings;
+pub mod rust_types;
 pub mod schema_refs;
 pub mod shapes;
 pub mod short_names;

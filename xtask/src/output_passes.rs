@@ -5,8 +5,9 @@
 //!
 //! The client (`generate.rs`, in this order):
 //! - `builder::generate_builders`: each operation's builder struct and its `impl` (one of each
-//!   per operation of the model) give way to credkit's; it names the operation otherwise. The
-//!   types that carry the success member are asked of typify (`builder::structs_with_field`).
+//!   per operation of the model) give way to credkit's, unread; it names the operation
+//!   otherwise. The inputs' and answers' types (`rust_types.rs`) and the types that carry the
+//!   success member (`builder::structs_with_field`) are asked of typify.
 //! - `generate::drop_unvalidated_constructors`: progenitor's `impl Client` holding `new` and
 //!   `new_with_client` (one) goes.
 //! - `builder::move_argument_docs`: each `Client` method's "Arguments:" list (one method per

@@ -56,6 +56,20 @@ pub fn shorten(items: &mut Vec<Item>) {
     items.splice(0..0, imports);
 }
 
+/// `ty` with the prelude's types by their short names, as a module that declares none of them
+/// names it.
+pub fn shorten_type(ty: &mut syn::Type) {
+    let mut shortener = Shortener {
+        short: SHORT
+            .iter()
+            .filter(|(_, _, import)| !import)
+            .map(|(long, short, _)| (*long, *short))
+            .collect(),
+        used: BTreeSet::new(),
+    };
+    shortener.visit_type_mut(ty);
+}
+
 /// Every name a module's items declare or import: a short name must not mean one of them.
 fn declared_names(items: &[Item]) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
