@@ -21,6 +21,7 @@ pub mod discriminator;
 pub mod drift;
 pub mod generate;
 pub mod json_tree;
+pub mod limits;
 pub mod manifest;
 pub mod member_names;
 pub mod metadata;

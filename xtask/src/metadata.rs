@@ -46,9 +46,10 @@ pub fn emit(service: &Service) -> TokenStream {
             let quota = quota_value(limit);
             quote!(.rate_limit(#quota))
         });
+        let limits = crate::limits::emit(&operation.limits);
         quote! {
             credkit_runtime::OperationMeta::new(#id, #method, #path)
-                #anonymous #idempotent #secret_headers #rate_limit
+                #anonymous #idempotent #secret_headers #rate_limit #limits
         }
     });
     let rate_limit = quota(service.rate_limit);

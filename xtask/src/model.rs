@@ -236,6 +236,9 @@ pub struct Operation {
     /// The node of [`Service::shapes`] each JSON success body looks like, by status as written
     /// (`200`, `default`), in spec order.
     pub answer_shapes: Vec<(String, u32)>,
+    /// The limits of its parameters and body (ranges, lengths, patterns), checked by the
+    /// runtime before sending ([`crate::limits`]).
+    pub limits: Vec<crate::limits::Limit>,
     /// The cargo feature that compiles the operation (`tag-offers`, from its first tag), when
     /// the spec asks for per-tag features (`info.x-credkit-tag-features: true`) and the
     /// operation has a tag; `None`: always compiled.

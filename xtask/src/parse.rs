@@ -136,6 +136,7 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     let mut operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
     let shapes = shapes::answer_shapes(spec, &mut operations);
+    crate::limits::assign(spec, &mut operations);
     if let Err(message) = crate::tag_features::assign(spec, &mut operations) {
         problems.at("info", message);
     }

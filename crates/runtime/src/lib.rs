@@ -17,6 +17,7 @@ mod error;
 mod execute;
 mod input;
 mod intercept;
+mod limit;
 mod missing;
 mod multipart;
 mod path;
@@ -38,6 +39,7 @@ pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, Gener
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
 pub use intercept::Interceptor;
+pub use limit::{Bound, Limit, LimitedInput, Rule};
 pub use missing::{Input, Missing, Set};
 pub use multipart::FilePart;
 pub use rate_limit::{LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter};
