@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod builder;
+pub mod callback_wakes;
 pub mod changelog;
 pub mod cli;
 pub mod command_line;

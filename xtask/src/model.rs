@@ -316,6 +316,8 @@ pub struct Callback {
     /// The body's schema when the spec writes it inline: added to the components under
     /// `payload.spec`, so that typify generates its type.
     pub inline_schema: Option<serde_json::Value>,
+    /// The waiters its payload wakes (`x-credkit-wakes`, [`crate::callback_wakes`]).
+    pub wakes: Vec<crate::callback_wakes::Wake>,
 }
 
 /// `x-credkit-rate-limit`: at most `requests` in any window of `period`; after a `429`, no

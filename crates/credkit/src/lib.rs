@@ -26,6 +26,7 @@ pub use credkit_runtime::{
 };
 
 pub use credkit_runtime::{Bound, Limit, LimitedInput, Rule};
+pub use credkit_runtime::{CallbackHub, CallbackRoute, Wake, callback};
 pub use credkit_runtime::{
     LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter,
 };

@@ -10,6 +10,7 @@ mod answer;
 mod auth;
 mod builder;
 mod call;
+pub mod callback;
 #[doc(hidden)]
 pub mod contract;
 mod decode;
@@ -36,6 +37,7 @@ mod wait;
 pub use answer::{Answer, Sent};
 pub use auth::{Auth, AuthError, Authenticator, BoxFuture, sensitive_header};
 pub use builder::{ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, GeneratedClient};
+pub use callback::{CallbackHub, CallbackRoute, Wake};
 pub use error::{ApiError, DecodeError, Error, ErrorKind};
 pub use execute::Runtime;
 pub use intercept::Interceptor;
