@@ -24,6 +24,7 @@ mod multipart;
 mod path;
 mod rate_limit;
 mod redirect;
+mod released;
 mod retry;
 mod secret;
 mod service;
