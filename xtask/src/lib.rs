@@ -9,6 +9,7 @@
 
 pub mod bench;
 pub mod builder;
+pub mod callback_wakes;
 pub mod changelog;
 pub mod cli;
 pub mod command_line;
@@ -21,6 +22,7 @@ pub mod discriminator;
 pub mod drift;
 pub mod generate;
 pub mod json_tree;
+pub mod limits;
 pub mod man_pages;
 pub mod manifest;
 pub mod member_names;

@@ -46,9 +46,10 @@ pub fn emit(service: &Service) -> TokenStream {
             let quota = quota_value(limit);
             quote!(.rate_limit(#quota))
         });
+        let limits = crate::limits::emit(&operation.limits);
         quote! {
             credkit_runtime::OperationMeta::new(#id, #method, #path)
-                #anonymous #idempotent #secret_headers #rate_limit
+                #anonymous #idempotent #secret_headers #rate_limit #limits
         }
     });
     let rate_limit = quota(service.rate_limit);
@@ -82,11 +83,46 @@ pub fn emit(service: &Service) -> TokenStream {
                     "The body of the `{name}` webhook: the `{method}` request {title} sends to the URL you registered with it{summary}. Parses it from the bytes your server received."
                 ),
             };
+            let wakes = (!callback.wakes.is_empty()).then(|| {
+                let wakes = format_ident!("{}", crate::callback_wakes::function(callback));
+                let links = callback.wakes.iter().map(|wake| {
+                    let (waiter, member) = (&wake.waiter, &wake.member);
+                    quote!((#waiter, #member))
+                });
+                let waiters: Vec<String> =
+                    callback.wakes.iter().map(|w| format!("`{}`", w.waiter)).collect();
+                let doc = format!(
+                    "Which pending waiters a `{name}` payload wakes ({}), each with the key it holds: the body read as [`{function}`] reads it; why it is refused. `ROUTES` takes it to `credkit_runtime::callback::receiver`.",
+                    waiters.join(", ")
+                );
+                quote! {
+                    #[doc = #doc]
+                    pub fn #wakes(body: &[u8]) -> credkit_runtime::callback::Woken {
+                        let payload = #function(body).map_err(|e| e.to_string())?;
+                        let value = ::serde_json::to_value(&payload).map_err(|e| e.to_string())?;
+                        Ok(credkit_runtime::contract::woken(&value, &[#(#links),*]))
+                    }
+                }
+            });
             quote! {
                 #[doc = #doc]
                 pub fn #function(body: &[u8]) -> ::std::result::Result<super::types::#payload, ::serde_json::Error> {
                     ::serde_json::from_slice(body)
                 }
+                #wakes
+            }
+        });
+        let routes = service.callbacks.iter().filter(|c| !c.wakes.is_empty()).map(|callback| {
+            let name = &callback.name;
+            let path = crate::callback_wakes::route_path(callback);
+            let wakes = format_ident!("{}", crate::callback_wakes::function(callback));
+            quote!(credkit_runtime::CallbackRoute { name: #name, path: #path, wakes: #wakes })
+        });
+        let routes = service.callbacks.iter().any(|c| !c.wakes.is_empty()).then(|| {
+            quote! {
+                /// The callbacks that wake waiters (`x-credkit-wakes`), for
+                /// `credkit_runtime::callback::receiver` (feature `axum`) or a server of yours.
+                pub static ROUTES: &[credkit_runtime::CallbackRoute] = &[#(#routes),*];
             }
         });
         quote! {
@@ -95,6 +131,7 @@ pub fn emit(service: &Service) -> TokenStream {
             /// that receives them.
             pub mod callbacks {
                 #(#functions)*
+                #routes
             }
         }
     });

@@ -236,6 +236,9 @@ pub struct Operation {
     /// The node of [`Service::shapes`] each JSON success body looks like, by status as written
     /// (`200`, `default`), in spec order.
     pub answer_shapes: Vec<(String, u32)>,
+    /// The limits of its parameters and body (ranges, lengths, patterns), checked by the
+    /// runtime before sending ([`crate::limits`]).
+    pub limits: Vec<crate::limits::Limit>,
     /// The cargo feature that compiles the operation (`tag-offers`, from its first tag), when
     /// the spec asks for per-tag features (`info.x-credkit-tag-features: true`) and the
     /// operation has a tag; `None`: always compiled.
@@ -313,6 +316,8 @@ pub struct Callback {
     /// The body's schema when the spec writes it inline: added to the components under
     /// `payload.spec`, so that typify generates its type.
     pub inline_schema: Option<serde_json::Value>,
+    /// The waiters its payload wakes (`x-credkit-wakes`, [`crate::callback_wakes`]).
+    pub wakes: Vec<crate::callback_wakes::Wake>,
 }
 
 /// `x-credkit-rate-limit`: at most `requests` in any window of `period`; after a `429`, no

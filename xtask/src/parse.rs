@@ -136,12 +136,16 @@ pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
     let mut operations =
         operations::operations(spec, error_schema.clone().flatten().as_ref(), &mut problems);
     let shapes = shapes::answer_shapes(spec, &mut operations);
+    crate::limits::assign(spec, &mut operations);
     if let Err(message) = crate::tag_features::assign(spec, &mut operations) {
         problems.at("info", message);
     }
-    let callbacks = callbacks::callbacks(spec, &mut problems);
+    let mut callbacks = callbacks::callbacks(spec, &mut problems);
     let (waiters, refused) = crate::waiters::waiters(spec, &operations);
     for (place, message) in refused {
+        problems.at(place, message);
+    }
+    for (place, message) in crate::callback_wakes::assign(spec, &mut callbacks, &waiters) {
         problems.at(place, message);
     }
     let request_twins = crate::read_write::request_twins(spec);

@@ -300,31 +300,47 @@ impl<'a> Call<'a> {
         }
     }
 
-    /// Checks the string members of the body, from `--body` or their flags, as the client's
-    /// types check a string: each failure names the flag, or the member when it came from the
-    /// file. A secret's value is not repeated.
+    /// Checks the members of the body, from `--body` or their flags, before anything is sent:
+    /// a closed enum's values, a string as the client's type checks it when built from one,
+    /// and the limits the spec declares at or below the member (ranges, lengths, patterns:
+    /// `credkit::Limit`, which the library checks too). Each failure names the flag, or the
+    /// member when it came from the file. A secret's value is not repeated.
     fn check_members(
         &self,
         members: &[crate::table::Member],
         object: &serde_json::Map<String, Value>,
     ) -> Result<(), Failure> {
+        let limits = self
+            .service
+            .info
+            .operation(self.operation.id)
+            .map_or(&[][..], |op| op.limits);
         for member in members {
-            let Some(Value::String(value)) = object.get(member.name) else {
+            let Some(value) = object.get(member.name) else {
                 continue;
             };
-            let refused = if !member.open
-                && !member.values.is_empty()
-                && !member.values.contains(&value.as_str())
-            {
-                Some(format!("not one of {}", member.values.join(", ")))
-            } else {
-                member.check.and_then(|check| check(value).err())
-            };
+            let refused = match value {
+                Value::String(value)
+                    if !member.open
+                        && !member.values.is_empty()
+                        && !member.values.contains(&value.as_str()) =>
+                {
+                    Some(format!("not one of {}", member.values.join(", ")))
+                }
+                Value::String(value) => member.check.and_then(|check| check(value).err()),
+                _ => None,
+            }
+            .or_else(|| {
+                limits.iter().find_map(|limit| {
+                    let below = member_limit(limit, member.name)?;
+                    below.check(value).err()
+                })
+            });
             if let Some(reason) = refused {
-                let shown = if member.secret {
-                    String::new()
-                } else {
-                    format!(" `{value}`")
+                let shown = match value {
+                    _ if member.secret => String::new(),
+                    Value::String(text) => format!(" `{text}`"),
+                    other => format!(" `{other}`"),
                 };
                 let place = if self.matches.value_source(member.flag)
                     == Some(clap::parser::ValueSource::CommandLine)
@@ -627,6 +643,17 @@ fn member_value(raw: &str, text: bool) -> Value {
         return Value::String(raw.to_owned());
     }
     serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned()))
+}
+
+/// A body limit at or below the top-level member `name`, placed in the member's value
+/// instead of the body's (`/documenti/*` becomes `/*` of `documenti`).
+fn member_limit(limit: &credkit::Limit, name: &str) -> Option<credkit::Limit> {
+    if limit.input != credkit::LimitedInput::Body {
+        return None;
+    }
+    let escaped = name.replace('~', "~0").replace('/', "~1");
+    let rest = limit.at.strip_prefix('/')?.strip_prefix(escaped.as_str())?;
+    (rest.is_empty() || rest.starts_with('/')).then_some(credkit::Limit { at: rest, ..*limit })
 }
 
 /// A file, or stdin for `-`.

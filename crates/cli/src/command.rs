@@ -177,7 +177,10 @@ fn global_flags() -> [Arg; 12] {
         global(flag::STRICT)
             .action(ArgAction::SetTrue)
             .help("Fail (exit 5) when an answer member does not fit its type, instead of reading it leniently"),
+        // `-o FORMAT` as kubectl's `-o json|yaml`; a file answer's `--output FILE` is `-O`,
+        // as gh's `release download` and wget write it.
         global(flag::FORMAT)
+            .short('o')
             .value_name("FORMAT")
             .value_parser(crate::output::Format::NAMES)
             .help("Print the answer as json (the default: indented and coloured on a terminal, one line when piped), yaml, ndjson (one JSON line per item of a list), or table (a row per item of a list)"),
@@ -329,10 +332,10 @@ fn operation(service: &'static Service, operation: &'static Operation) -> Comman
         command = command.arg(
             Arg::new(flag::OUTPUT)
                 .long(flag::OUTPUT)
-                .short('o')
+                .short('O')
                 .value_name("FILE")
                 .value_parser(value_parser!(std::path::PathBuf))
-                .help("Write the answer to FILE (through FILE.part, renamed once complete) instead of stdout"),
+                .help("Write the answer to FILE (through FILE.part, renamed once complete) instead of stdout (-o is the output format, --format)"),
         );
     }
     command

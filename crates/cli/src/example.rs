@@ -47,7 +47,7 @@ pub fn of(service: &Service, operation: &Operation) -> String {
         words.extend(["--body".to_owned(), "<FILE>".to_owned()]);
     }
     if operation.answer == Answer::Binary {
-        words.extend(["-o".to_owned(), "<FILE>".to_owned()]);
+        words.extend(["-O".to_owned(), "<FILE>".to_owned()]);
     }
     format!("Example:\n  {}", words.join(" "))
 }

@@ -25,6 +25,8 @@ pub use credkit_runtime::{
     RetryPolicy, Secret, Sent, ServiceInfo, Set, USER_AGENT, Unfit, redirect_policy,
 };
 
+pub use credkit_runtime::{Bound, Limit, LimitedInput, Rule};
+pub use credkit_runtime::{CallbackHub, CallbackRoute, Wake, callback};
 pub use credkit_runtime::{
     LocalRateLimiter, Quota, QuotaScope, RateLimit, RateLimitError, RateLimiter,
 };

@@ -5803,7 +5803,51 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     operations: &[
         OperationMeta::new("list_registry_communications", "GET", "/comunica_pec")
             .idempotent(),
-        OperationMeta::new("create_registry_communication", "POST", "/comunica_pec"),
+        OperationMeta::new("create_registry_communication", "POST", "/comunica_pec")
+            .limits(
+                &[
+                    credkit_runtime::Limit::body(
+                        "/casella_pec",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/cellulare",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/cf",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/cf_piva",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/cognome",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/comune",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/email",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/nome",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/provincia",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/ragione_sociale",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                ],
+            ),
         OperationMeta::new("get_registry_communication", "GET", "/comunica_pec/{id}")
             .idempotent(),
         OperationMeta::new(
@@ -5820,13 +5864,117 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             .idempotent(),
         OperationMeta::new("check_domain", "GET", "/domini_pec/{dominio}").idempotent(),
         OperationMeta::new("list_mailboxes", "GET", "/pec").idempotent(),
-        OperationMeta::new("register_mailbox", "POST", "/pec"),
+        OperationMeta::new("register_mailbox", "POST", "/pec")
+            .limits(
+                &[
+                    credkit_runtime::Limit::body(
+                        "/cap_titolare",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/casella_pec",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/codice_fiscale_richiedente",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/cognome_richiedente",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/comune_titolare",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/data_nascita_richiedente",
+                        credkit_runtime::Rule::Pattern("^[0-9]{2}/[0-9]{2}/[0-9]{4}$"),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/data_rilascio_documento",
+                        credkit_runtime::Rule::Pattern("^[0-9]{2}/[0-9]{2}/[0-9]{4}$"),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/data_scadenza_documento",
+                        credkit_runtime::Rule::Pattern("^[0-9]{2}/[0-9]{2}/[0-9]{4}$"),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/email",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/indirizzo_titolare",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/nazione_nascita_richiedente",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/nazione_titolare",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/nome_richiedente",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/provincia_titolare",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/telefono",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                ],
+            ),
         OperationMeta::new("get_mailbox", "GET", "/pec/{id}").idempotent(),
         OperationMeta::new("revoke_mailbox", "DELETE", "/pec/{id}").idempotent(),
         OperationMeta::new("activate_mailbox", "PATCH", "/pec/{id}/attivazione")
             .idempotent(),
-        OperationMeta::new("enable_conservation", "PATCH", "/pec/{id}/conservazione"),
-        OperationMeta::new("change_mailbox_space", "PATCH", "/pec/{id}/modifica"),
+        OperationMeta::new("enable_conservation", "PATCH", "/pec/{id}/conservazione")
+            .limits(
+                &[
+                    credkit_runtime::Limit::body(
+                        "/spazio_conservazione",
+                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/spazio_conservazione",
+                        credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
+                    ),
+                ],
+            ),
+        OperationMeta::new("change_mailbox_space", "PATCH", "/pec/{id}/modifica")
+            .limits(
+                &[
+                    credkit_runtime::Limit::body(
+                        "/spazio_conservazione",
+                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/spazio_conservazione",
+                        credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/spazio_disco",
+                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/spazio_disco",
+                        credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/spazio_storico",
+                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/spazio_storico",
+                        credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
+                    ),
+                ],
+            ),
         OperationMeta::new(
                 "download_activation_form",
                 "GET",
@@ -5839,8 +5987,37 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
                 "/pec/{id}/modulo_conservazione",
             )
             .idempotent(),
-        OperationMeta::new("add_mailbox_user", "POST", "/pec/{id}/multiutenza"),
-        OperationMeta::new("renew_mailbox", "GET", "/pec/{id}/rinnovo"),
+        OperationMeta::new("add_mailbox_user", "POST", "/pec/{id}/multiutenza")
+            .limits(
+                &[
+                    credkit_runtime::Limit::body(
+                        "/cognome",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/descrizione",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/email_gestione_password",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/nome",
+                        credkit_runtime::Rule::MinLength(1),
+                    ),
+                ],
+            ),
+        OperationMeta::new("renew_mailbox", "GET", "/pec/{id}/rinnovo")
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "anni",
+                        "",
+                        credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(1.0)),
+                    ),
+                ],
+            ),
         OperationMeta::new("change_mailbox_type", "PATCH", "/pec/{id}/trasformazione"),
         OperationMeta::new("check_availability", "GET", "/verifica_pec/{pec}")
             .idempotent(),

@@ -1291,7 +1291,21 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
                 "/credentials/boarding/{qrcode_token}",
             )
             .anonymous()
-            .idempotent(),
+            .idempotent()
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "pin",
+                        "",
+                        credkit_runtime::Rule::MinLength(6),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "pin",
+                        "",
+                        credkit_runtime::Rule::MaxLength(6),
+                    ),
+                ],
+            ),
         OperationMeta::new("get_credentials", "GET", "/credentials/{credentials_id}")
             .idempotent(),
         OperationMeta::new(
@@ -1299,23 +1313,99 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
                 "DELETE",
                 "/credentials/{credentials_id}",
             )
-            .idempotent(),
+            .idempotent()
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MinLength(9),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MaxLength(9),
+                    ),
+                ],
+            ),
         OperationMeta::new(
-            "change_pin",
-            "PUT",
-            "/credentials/{credentials_id}/change-pin",
-        ),
-        OperationMeta::new(
-            "reset_pin",
-            "PUT",
-            "/credentials/{credentials_id}/reset-pin",
-        ),
+                "change_pin",
+                "PUT",
+                "/credentials/{credentials_id}/change-pin",
+            )
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MinLength(9),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MaxLength(9),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/current_pin",
+                        credkit_runtime::Rule::MinLength(6),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/current_pin",
+                        credkit_runtime::Rule::MaxLength(6),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/new_pin",
+                        credkit_runtime::Rule::MinLength(6),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/new_pin",
+                        credkit_runtime::Rule::MaxLength(6),
+                    ),
+                ],
+            ),
+        OperationMeta::new("reset_pin", "PUT", "/credentials/{credentials_id}/reset-pin")
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MinLength(9),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MaxLength(9),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/new_pin",
+                        credkit_runtime::Rule::MinLength(6),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/new_pin",
+                        credkit_runtime::Rule::MaxLength(6),
+                    ),
+                ],
+            ),
         OperationMeta::new(
                 "remove_site_association",
                 "DELETE",
                 "/credentials/{credentials_id}/rimuovi-associazione",
             )
-            .idempotent(),
+            .idempotent()
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MinLength(9),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "credentials_id",
+                        "",
+                        credkit_runtime::Rule::MaxLength(9),
+                    ),
+                ],
+            ),
         OperationMeta::new(
                 "get_credentials_status",
                 "GET",

@@ -24,6 +24,7 @@ use crate::answer::Answer;
 use crate::decode;
 use crate::error::{Error, ErrorKind};
 use crate::execute::Runtime;
+use crate::limit::LimitedInput;
 use crate::multipart::Multipart;
 use crate::path::segment;
 use crate::service::OperationMeta;
@@ -114,6 +115,7 @@ impl<'a, S> Call<'a, S> {
         wire: &'static str,
         value: Result<T, E>,
     ) -> Self {
+        let value = self.within_limits(LimitedInput::Parameter(name), value);
         if let Some(value) = self.accept_text(name, value) {
             match segment(name, value) {
                 Ok(segment) => replace(&mut self.segments, wire, segment),
@@ -130,6 +132,7 @@ impl<'a, S> Call<'a, S> {
         wire: &'static str,
         value: Result<T, E>,
     ) -> Self {
+        let value = self.within_limits(LimitedInput::Parameter(name), value);
         if let Some(value) = self.accept_value(name, value) {
             let mut pairs = String::new();
             let written = {
@@ -153,6 +156,7 @@ impl<'a, S> Call<'a, S> {
         wire: &'static str,
         value: Result<T, E>,
     ) -> Self {
+        let value = self.within_limits(LimitedInput::Parameter(name), value);
         if let Some(value) = self.accept_text(name, value) {
             match (
                 HeaderName::from_bytes(wire.as_bytes()),
@@ -172,6 +176,7 @@ impl<'a, S> Call<'a, S> {
         value: Result<T, E>,
         media_type: &'static str,
     ) -> Self {
+        let value = self.within_limits(LimitedInput::Body, value);
         if let Some(value) = self.accept_value("body", value) {
             match serde_json::to_vec(&value) {
                 Ok(bytes) => self.body = Body::Bytes(bytes.into(), media_type),
@@ -183,6 +188,7 @@ impl<'a, S> Call<'a, S> {
 
     /// An `application/x-www-form-urlencoded` body.
     pub fn form<T: Serialize, E: Display>(mut self, value: Result<T, E>) -> Self {
+        let value = self.within_limits(LimitedInput::Body, value);
         if let Some(value) = self.accept_value("body", value) {
             match serde_urlencoded::to_string(&value) {
                 Ok(text) => {
@@ -366,6 +372,31 @@ impl<'a, S> Call<'a, S> {
         }
     }
 
+    /// `value`, or the reason it breaks one of the spec's limits on `input` (a range, a
+    /// length, a pattern: [`crate::Limit`]; the setter's refusal names the input). The value
+    /// is read as JSON only when the operation has limits on that input.
+    fn within_limits<T: Serialize, E: Display>(
+        &self,
+        input: LimitedInput,
+        value: Result<T, E>,
+    ) -> Result<T, String> {
+        let value = value.map_err(|e| e.to_string())?;
+        let mut limits = self
+            .operation
+            .limits
+            .iter()
+            .filter(|limit| limit.input == input)
+            .peekable();
+        if limits.peek().is_none() {
+            return Ok(value);
+        }
+        let json = serde_json::to_value(&value).map_err(|e| e.to_string())?;
+        for limit in limits {
+            limit.check(&json)?;
+        }
+        Ok(value)
+    }
+
     fn refuse(&mut self, reason: String) {
         self.invalid.get_or_insert(reason.into_boxed_str());
     }
@@ -515,6 +546,7 @@ mod tests {
         idempotent: true,
         secret_headers: &["x-pin"],
         rate_limit: None,
+        limits: &[],
     };
     static SERVICE: ServiceInfo = ServiceInfo {
         name: "test",

@@ -4,6 +4,7 @@
 //! and follow the generator (`xtask/src/builder.rs`, `xtask/src/mock.rs`), not semver.
 
 pub use crate::call::{Call, built};
+pub use crate::callback::woken;
 pub use crate::decode::{
     absent, empty, empty_variant, error_from_response, json_response, json_response_refusable,
     json_variant, present, stream, text_response, text_variant,

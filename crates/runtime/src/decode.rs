@@ -10,6 +10,7 @@ use serde::de::{DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, Map
 
 use crate::answer::Answer;
 use crate::error::{ApiError, CallContext, DecodeError, Error, ErrorKind};
+use crate::released::{RELEASED_FROM, Released};
 use crate::shape::Shape;
 use crate::unfit::Unfit;
 
@@ -19,10 +20,23 @@ struct Received {
     status: reqwest::StatusCode,
     headers: reqwest::header::HeaderMap,
     body: bytes::Bytes,
+    /// A large JSON body, not joined into `body`: decoded as its chunks are released
+    /// ([`Received::released`]).
+    released: Option<Released>,
 }
 
 impl Received {
-    async fn read(mut response: reqwest::Response) -> Result<Self, Error> {
+    async fn read(response: reqwest::Response) -> Result<Self, Error> {
+        Self::read_as(response, false).await
+    }
+
+    /// As [`Received::read`], a body of [`RELEASED_FROM`] bytes or more kept in its chunks, to
+    /// be decoded as they are released.
+    async fn read_json(response: reqwest::Response) -> Result<Self, Error> {
+        Self::read_as(response, true).await
+    }
+
+    async fn read_as(mut response: reqwest::Response, json: bool) -> Result<Self, Error> {
         let context = response.extensions().get::<CallContext>().copied();
         let status = response.status();
         // Taken, not copied: reading the body no longer needs them.
@@ -40,12 +54,47 @@ impl Received {
                 }
             }
         }
+        if json && chunks.len() >= RELEASED_FROM {
+            return Ok(Self {
+                context,
+                status,
+                headers,
+                body: bytes::Bytes::new(),
+                released: Some(Released::new(chunks.into_chunks())),
+            });
+        }
         Ok(Self {
             context,
             status,
             headers,
             body: chunks.joined(),
+            released: None,
         })
+    }
+
+    /// `T` decoded from a large body as its chunks are released; `None` for a body read whole,
+    /// or one that does not decode into `T` (its bytes are then `body`, as they came).
+    fn released<T: DeserializeOwned>(&mut self) -> Option<T> {
+        let mut released = self.released.take()?;
+        match released.decode() {
+            Some(value) => {
+                // Kept (compressed) until the answer is taken: a refusal keeps its body.
+                self.released = Some(released);
+                Some(value)
+            }
+            None => {
+                self.body = released.body();
+                None
+            }
+        }
+    }
+
+    /// The body as it came, whether it was read whole or released.
+    fn whole_body(&mut self) -> bytes::Bytes {
+        match self.released.take() {
+            Some(released) => released.body(),
+            None => std::mem::take(&mut self.body),
+        }
     }
 
     fn value<T>(self, value: T) -> Answer<T> {
@@ -76,12 +125,13 @@ impl Received {
         Ok((value, unfit))
     }
 
-    fn api_error(self) -> Error {
+    fn api_error(mut self) -> Error {
+        let body = self.whole_body();
         let Self {
             context,
             status,
             headers,
-            body,
+            ..
         } = self;
         Error::new(ErrorKind::Api(ApiError {
             status,
@@ -91,12 +141,13 @@ impl Received {
         .in_call(context.as_ref())
     }
 
-    fn decode_error(self, source: serde_json::Error) -> Error {
+    fn decode_error(mut self, source: serde_json::Error) -> Error {
+        let body = self.whole_body();
         let Self {
             context,
             status,
             headers,
-            body,
+            ..
         } = self;
         Error::new(ErrorKind::Decode(DecodeError {
             status,
@@ -123,6 +174,14 @@ impl Chunks {
         } else {
             self.more.push(chunk);
         }
+    }
+
+    fn len(&self) -> usize {
+        self.first.len() + self.more.iter().map(bytes::Bytes::len).sum::<usize>()
+    }
+
+    fn into_chunks(self) -> impl Iterator<Item = bytes::Bytes> {
+        std::iter::once(self.first).chain(self.more)
     }
 
     fn joined(self) -> bytes::Bytes {
@@ -176,7 +235,10 @@ pub async fn json_variant<T: DeserializeOwned, A>(
     strict: bool,
     variant: impl FnOnce(T) -> A,
 ) -> Result<Answer<A>, Error> {
-    let received = Received::read(response).await?;
+    let mut received = Received::read_json(response).await?;
+    if let Some(value) = received.released() {
+        return Ok(received.value(variant(value)));
+    }
     match received.decode(shape, strict) {
         Ok((value, unfit)) => Ok(received.value(variant(value)).with_unfit(unfit)),
         Err(source) => Err(received.decode_error(source)),
@@ -227,8 +289,12 @@ pub async fn json_response_refusable<T: DeserializeOwned>(
     success_member: &str,
     refused: impl Fn(&T) -> bool,
 ) -> Result<Answer<T>, Error> {
-    let received = Received::read(response).await?;
-    match serde_json::from_slice::<T>(&received.body) {
+    let mut received = Received::read_json(response).await?;
+    let decoded = match received.released() {
+        Some(value) => Ok(value),
+        None => serde_json::from_slice::<T>(&received.body),
+    };
+    match decoded {
         Ok(value) if refused(&value) => Err(received.api_error()),
         Ok(value) => Ok(received.value(value)),
         Err(_) if member_is_false(&received.body, success_member) => Err(received.api_error()),
@@ -323,6 +389,74 @@ mod tests {
         assert_eq!(joined(&["", "ab", "", "cd", "e"]), "abcde");
         let only = "{\"a\": 1}";
         assert_eq!(joined(&[only]).as_ptr(), only.as_ptr());
+    }
+
+    /// A response whose body comes in chunks of 64 KiB, as a server's large answer does.
+    fn chunked_response(body: &[u8]) -> reqwest::Response {
+        let chunks: Vec<Result<Bytes, std::io::Error>> = body
+            .chunks(1 << 16)
+            .map(|chunk| Ok(Bytes::copy_from_slice(chunk)))
+            .collect();
+        let stream = futures::stream::iter(chunks);
+        reqwest::Response::from(http::Response::new(reqwest::Body::wrap_stream(stream)))
+    }
+
+    /// A PEC-like envelope of `items` strings, `success` as given, over `RELEASED_FROM` bytes.
+    fn large_envelope(success: &str, items: usize) -> String {
+        let data: Vec<String> = (0..items).map(|i| format!("\"item {i:08}\"")).collect();
+        format!(r#"{{"success": {success}, "data": [{}]}}"#, data.join(","))
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    struct Envelope {
+        success: Option<bool>,
+        data: Vec<String>,
+    }
+
+    #[tokio::test]
+    async fn a_large_body_decoded_as_it_is_released_keeps_its_bytes_for_a_refusal_or_a_failure() {
+        let shape = crate::shape::Shape::new(&[crate::shape::Node::Any], 0);
+        let items = super::RELEASED_FROM / 12;
+        let fitting = large_envelope("true", items);
+        assert!(fitting.len() >= super::RELEASED_FROM);
+        let answer = super::json_response_refusable::<Envelope>(
+            chunked_response(fitting.as_bytes()),
+            shape,
+            false,
+            "success",
+            |e| e.success == Some(false),
+        )
+        .await
+        .unwrap();
+        assert_eq!(answer.data.len(), items);
+        assert_eq!(answer.data[items - 1], format!("item {:08}", items - 1));
+        // Refused in the body: the error carries it whole, byte for byte.
+        let refused = large_envelope("false", items);
+        let error = super::json_response_refusable::<Envelope>(
+            chunked_response(refused.as_bytes()),
+            shape,
+            false,
+            "success",
+            |e| e.success == Some(false),
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(error.kind(), crate::ErrorKind::Api(_)),
+            "{error:?}"
+        );
+        assert_eq!(error.body(), Some(refused.as_bytes()));
+        // Not of the type (a number among the strings): a decode error with the whole body.
+        let unfit = fitting.replacen("\"item 00000007\"", "7", 1);
+        let error =
+            super::json_response::<Envelope>(chunked_response(unfit.as_bytes()), shape, true)
+                .await
+                .unwrap_err();
+        assert!(
+            matches!(error.kind(), crate::ErrorKind::Decode(_)),
+            "{error:?}"
+        );
+        assert_eq!(error.body(), Some(unfit.as_bytes()));
     }
 
     #[test]

@@ -269,6 +269,7 @@ impl Runtime {
                 idempotent: false,
                 secret_headers: &[],
                 rate_limit: None,
+                limits: &[],
             })
     }
 }

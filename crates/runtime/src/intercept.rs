@@ -65,6 +65,7 @@ mod tests {
             idempotent: true,
             secret_headers: &[],
             rate_limit: None,
+            limits: &[],
         }],
         credential_headers: &[],
         follow_redirects: true,

@@ -461,6 +461,7 @@ mod tests {
             idempotent: true,
             secret_headers: &[],
             rate_limit: None,
+            limits: &[],
         },
         OperationMeta {
             id: "board",
@@ -470,6 +471,7 @@ mod tests {
             idempotent: true,
             secret_headers: &[],
             rate_limit: None,
+            limits: &[],
         },
         OperationMeta {
             id: "sign",
@@ -479,6 +481,7 @@ mod tests {
             idempotent: false,
             secret_headers: &[],
             rate_limit: Some(Quota::per(5, Duration::from_secs(1)).scope(QuotaScope::Client)),
+            limits: &[],
         },
     ];
     static SERVICE: ServiceInfo = ServiceInfo {

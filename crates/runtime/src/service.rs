@@ -72,6 +72,9 @@ pub struct OperationMeta {
     /// The operation's own quota (`x-credkit-rate-limit` on the operation), counted apart
     /// from the service's; `None`: the service's [`ServiceInfo::rate_limit`].
     pub rate_limit: Option<Quota>,
+    /// The limits the spec declares on its parameters and body (ranges, lengths, patterns),
+    /// checked before sending ([`crate::Limit`]).
+    pub limits: &'static [crate::Limit],
 }
 
 impl OperationMeta {
@@ -88,6 +91,7 @@ impl OperationMeta {
             idempotent: false,
             secret_headers: &[],
             rate_limit: None,
+            limits: &[],
         }
     }
 
@@ -112,6 +116,12 @@ impl OperationMeta {
     /// Counted under its own quota.
     pub const fn rate_limit(mut self, quota: Quota) -> Self {
         self.rate_limit = Some(quota);
+        self
+    }
+
+    /// Its inputs have these limits.
+    pub const fn limits(mut self, limits: &'static [crate::Limit]) -> Self {
+        self.limits = limits;
         self
     }
 }
@@ -220,6 +230,7 @@ mod tests {
                 idempotent: true,
                 secret_headers: HEADERS,
                 rate_limit: Some(quota),
+                limits: &[],
             }
         );
     }

@@ -113,6 +113,8 @@ pub struct WaitSettings {
     max_delay: Duration,
     max_wait: Duration,
     observer: Option<Observer>,
+    /// Cuts a delay short when a callback says the resource changed.
+    wake: Option<crate::callback::Wake>,
 }
 
 impl fmt::Debug for WaitSettings {
@@ -122,6 +124,7 @@ impl fmt::Debug for WaitSettings {
             .field("max_delay", &self.max_delay)
             .field("max_wait", &self.max_wait)
             .field("observer", &self.observer.is_some())
+            .field("wake", &self.wake)
             .finish()
     }
 }
@@ -134,7 +137,15 @@ impl WaitSettings {
             max_delay: spec.max_delay,
             max_wait: spec.max_wait,
             observer: None,
+            wake: None,
         }
+    }
+
+    /// Polls at once, ending the delay, when a callback wakes `wake`
+    /// ([`crate::CallbackHub::subscribe`]); the polled answer still decides how the wait ends.
+    pub fn woken_by(mut self, wake: crate::callback::Wake) -> Self {
+        self.wake = Some(wake);
+        self
     }
 
     /// The longest wait in all.
@@ -283,7 +294,14 @@ where
         // tokio's timer counts whole milliseconds: a zero delay would still wait for its next
         // tick (about 1 ms, measured in BENCHMARKS.md, "Waiters").
         if !delay.is_zero() {
-            tokio::time::sleep(delay).await;
+            match &settings.wake {
+                Some(wake) => {
+                    if tokio::time::timeout(delay, wake.woken()).await.is_ok() {
+                        tracing::info!(target: "credkit::wait", waiter = spec.name, poll = number, "woken by a callback: polling now");
+                    }
+                }
+                None => tokio::time::sleep(delay).await,
+            }
         }
     }
 }

@@ -482,7 +482,16 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
         OperationMeta::new("_2fa_check", "POST", "/2fa"),
         OperationMeta::new("get_thing", "GET", "/things/{thing-id}")
             .idempotent()
-            .secret_headers(&["x-pin"]),
+            .secret_headers(&["x-pin"])
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "x_pin",
+                        "",
+                        credkit_runtime::Rule::MinLength(4),
+                    ),
+                ],
+            ),
         OperationMeta::new("delete_thing", "DELETE", "/things/{thing-id}").idempotent(),
         OperationMeta::new("type_", "GET", "/type").idempotent(),
     ],

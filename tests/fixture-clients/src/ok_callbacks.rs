@@ -9,6 +9,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`Device`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Device {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub device: Option<String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub state: Option<DeviceState>,
+    }
+
     ///`DeviceEvent`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeviceEvent {
@@ -22,6 +31,60 @@ pub mod types {
     pub struct DeviceRetiredWebhookPayload {
         pub device: String,
         pub retired_at: ::chrono::DateTime<::chrono::offset::Utc>,
+    }
+
+    ///`DeviceState`
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum DeviceState {
+        #[serde(rename = "active")]
+        Active,
+        #[serde(rename = "retired")]
+        Retired,
+    }
+
+    impl ::std::fmt::Display for DeviceState {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Active => f.write_str("active"),
+                Self::Retired => f.write_str("retired"),
+            }
+        }
+    }
+
+    impl ::std::str::FromStr for DeviceState {
+        type Err = self::error::ConversionError;
+        fn from_str(value: &str) -> Result<Self, self::error::ConversionError> {
+            match value {
+                "active" => Ok(Self::Active),
+                "retired" => Ok(Self::Retired),
+                _ => Err("invalid value".into()),
+            }
+        }
+    }
+
+    impl ::std::convert::TryFrom<&str> for DeviceState {
+        type Error = self::error::ConversionError;
+        fn try_from(value: &str) -> Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+
+    impl ::std::convert::TryFrom<String> for DeviceState {
+        type Error = self::error::ConversionError;
+        fn try_from(value: String) -> Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
     }
 
     ///`Problem`
@@ -180,6 +243,11 @@ impl ClientInfo<credkit_runtime::Runtime> for Client {
 
 impl ClientHooks<credkit_runtime::Runtime> for &Client {}
 impl Client {
+    ///Sends a `GET` request to `/devices/{device}`
+    pub fn get_device(&self) -> builder::GetDevice<'_> {
+        builder::GetDevice::new(self)
+    }
+
     ///Sends a `POST` request to `/subscriptions`
     pub fn subscribe(&self) -> builder::Subscribe<'_> {
         builder::Subscribe::new(self)
@@ -191,6 +259,8 @@ impl Client {
 pub mod builder {
     use credkit_runtime::Input;
     use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
     use credkit_runtime::contract::Call;
     use credkit_runtime::contract::built;
     use credkit_runtime::contract::input;
@@ -209,12 +279,34 @@ pub mod builder {
         encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
         RequestBuilderExt, ResponseValue,
     };
+    ///Builder for [`Client::get_device`](super::Client::get_device): `GET /devices/{device}`.
+    #[derive(Debug, Clone)]
+    pub struct GetDevice<'a, DeviceInput = Missing>(Call<'a, DeviceInput>);
+    impl<'a> GetDevice<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(call(client, 0, "application/json"))
+        }
+    }
+
+    impl<'a, DeviceInput> GetDevice<'a, DeviceInput> {
+        pub fn device(self, value: impl Input<String>) -> GetDevice<'a, Set> {
+            GetDevice(self.0.path("device", "device", value.try_into()).set())
+        }
+    }
+
+    impl<'a> GetDevice<'a, Set> {
+        ///Sends the request; exists once `device` is set (until then the builder's type parameter is `Missing`), so a call that lacks one does not compile.
+        pub async fn send(self) -> Sent<types::Device> {
+            self.0.send_json(&[200u16], super::shapes::at(0)).await
+        }
+    }
+
     ///Builder for [`Client::subscribe`](super::Client::subscribe): `POST /subscriptions`.
     #[derive(Debug, Clone)]
     pub struct Subscribe<'a>(Call<'a, ()>, Result<types::builder::Subscription, String>);
     impl<'a> Subscribe<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self(call(client, 0, ""), Ok(Default::default()))
+            Self(call(client, 1, ""), Ok(Default::default()))
         }
 
         pub fn body(self, value: impl Input<types::builder::Subscription>) -> Self {
@@ -236,11 +328,114 @@ pub mod builder {
                 .await
         }
     }
+
+    ///Builder for [`Client::wait_until_device_retired`](super::Client::wait_until_device_retired): polls [`GetDevice`] until `state` is `retired`.
+    #[derive(Debug, Clone)]
+    pub struct WaitUntilDeviceRetired<'a, DeviceInput = Missing>(
+        GetDevice<'a, DeviceInput>,
+        credkit_runtime::WaitSettings,
+    );
+    impl<'a, DeviceInput> WaitUntilDeviceRetired<'a, DeviceInput> {
+        /// The longest wait in all (the spec's unless set).
+        pub fn max_wait(self, max_wait: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_wait(max_wait))
+        }
+
+        /// The wait before the second poll, doubled after each poll.
+        pub fn first_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.first_delay(delay))
+        }
+
+        /// The longest wait between two polls.
+        pub fn max_delay(self, delay: ::std::time::Duration) -> Self {
+            Self(self.0, self.1.max_delay(delay))
+        }
+
+        /// Calls `observer` after each poll, with the state it saw and the next delay.
+        pub fn on_poll(
+            self,
+            observer: impl Fn(&credkit_runtime::Poll) + Send + Sync + 'static,
+        ) -> Self {
+            Self(self.0, self.1.on_poll(observer))
+        }
+
+        ///Polls at once, ending the delay, when one of the callbacks `device notice`, `deviceRetired` for the resource `key` comes to `hub` (`credkit_runtime::callback`); the polled answer still decides how the wait ends.
+        pub fn woken_by(
+            self,
+            hub: &credkit_runtime::CallbackHub,
+            key: impl ::std::convert::Into<String>,
+        ) -> Self {
+            Self(self.0, self.1.woken_by(hub.subscribe("device_retired", key)))
+        }
+    }
+
+    impl<'a> WaitUntilDeviceRetired<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(
+                GetDevice::new(client),
+                credkit_runtime::WaitSettings::new(&super::waiters::DEVICE_RETIRED),
+            )
+        }
+    }
+
+    impl<'a, DeviceInput> WaitUntilDeviceRetired<'a, DeviceInput> {
+        pub fn device(
+            self,
+            value: impl Input<String>,
+        ) -> WaitUntilDeviceRetired<'a, Set> {
+            WaitUntilDeviceRetired(self.0.device(value), self.1)
+        }
+    }
+
+    impl<'a> WaitUntilDeviceRetired<'a, Set> {
+        /// Polls until the state is a success or a failure, or the time is up;
+        /// an error only for what is not a normal end (an error answer other than
+        /// `429` and `503`, a network failure).
+        pub async fn send(
+            self,
+        ) -> Result<credkit_runtime::Waited<types::Device>, credkit_runtime::Error> {
+            let poll = self.0;
+            credkit_runtime::contract::wait(
+                    &super::waiters::DEVICE_RETIRED,
+                    self.1,
+                    move || poll.clone().send(),
+                    |answer: &types::Device| {
+                        answer.state.as_ref().map(::std::string::ToString::to_string)
+                    },
+                )
+                .await
+        }
+    }
 }
 
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
     pub use self::super::Client;
+}
+
+impl Client {
+    ///Waits until `state` of `get_device`'s answer is `retired`: polls it with backoff from 30 s up to 1 min between polls, within the client's quota, for at most 10 min unless `max_wait` says otherwise. Ends as `Failed` on no state (the spec declares none), as `TimedOut` when the time is up.
+    pub fn wait_until_device_retired(&self) -> builder::WaitUntilDeviceRetired<'_> {
+        builder::WaitUntilDeviceRetired::new(self)
+    }
+}
+
+/// What each waiter reads and waits for (`x-credkit-waiters` in the spec).
+pub mod waiters {
+    ///The waiter `device_retired`: `state` of `get_device`'s answer.
+    pub static DEVICE_RETIRED: credkit_runtime::WaiterSpec = credkit_runtime::WaiterSpec {
+        name: "device_retired",
+        operation: "get_device",
+        member: "state",
+        success: &["retired"],
+        failure: &[],
+        pending: &["active"],
+        first_delay: ::std::time::Duration::from_millis(30000u64),
+        max_delay: ::std::time::Duration::from_millis(60000u64),
+        max_wait: ::std::time::Duration::from_millis(600000u64),
+    };
+    /// Every waiter of the service, in spec order.
+    pub static ALL: &[&credkit_runtime::WaiterSpec] = &[&DEVICE_RETIRED];
 }
 
 /// The requests the service sends to URLs of yours (the spec's callbacks and
@@ -255,6 +450,15 @@ pub mod callbacks {
         ::serde_json::Error,
     > {
         ::serde_json::from_slice(body)
+    }
+
+    ///Which pending waiters a `device notice` payload wakes (`device_retired`), each with the key it holds: the body read as [`parse_subscribe_device_notice`] reads it; why it is refused. `ROUTES` takes it to `credkit_runtime::callback::receiver`.
+    pub fn wakes_subscribe_device_notice(
+        body: &[u8],
+    ) -> credkit_runtime::callback::Woken {
+        let payload = parse_subscribe_device_notice(body).map_err(|e| e.to_string())?;
+        let value = ::serde_json::to_value(&payload).map_err(|e| e.to_string())?;
+        Ok(credkit_runtime::contract::woken(&value, &[("device_retired", "device")]))
     }
 
     ///The body of the `sync` callback of `subscribe`: the `POST {$request.body#/callback_url}` request Fixture sends to your URL. Parses it from the bytes your server received.
@@ -273,6 +477,28 @@ pub mod callbacks {
     > {
         ::serde_json::from_slice(body)
     }
+
+    ///Which pending waiters a `deviceRetired` payload wakes (`device_retired`), each with the key it holds: the body read as [`parse_device_retired`] reads it; why it is refused. `ROUTES` takes it to `credkit_runtime::callback::receiver`.
+    pub fn wakes_device_retired(body: &[u8]) -> credkit_runtime::callback::Woken {
+        let payload = parse_device_retired(body).map_err(|e| e.to_string())?;
+        let value = ::serde_json::to_value(&payload).map_err(|e| e.to_string())?;
+        Ok(credkit_runtime::contract::woken(&value, &[("device_retired", "device")]))
+    }
+
+    /// The callbacks that wake waiters (`x-credkit-wakes`), for
+    /// `credkit_runtime::callback::receiver` (feature `axum`) or a server of yours.
+    pub static ROUTES: &[credkit_runtime::CallbackRoute] = &[
+        credkit_runtime::CallbackRoute {
+            name: "device notice",
+            path: "/subscribe-device-notice",
+            wakes: wakes_subscribe_device_notice,
+        },
+        credkit_runtime::CallbackRoute {
+            name: "deviceRetired",
+            path: "/device-retired",
+            wakes: wakes_device_retired,
+        },
+    ];
 }
 
 /// What credkit knows about this service beyond progenitor's output: its servers, how it
@@ -284,7 +510,10 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     env_prefix: "OK_CALLBACKS",
     auth: credkit_runtime::AuthScheme::Bearer,
     servers: &[(credkit_runtime::Environment::Production, "https://api.example.com/v1")],
-    operations: &[OperationMeta::new("subscribe", "POST", "/subscriptions")],
+    operations: &[
+        OperationMeta::new("get_device", "GET", "/devices/{device}").idempotent(),
+        OperationMeta::new("subscribe", "POST", "/subscriptions"),
+    ],
     credential_headers: &[],
     follow_redirects: true,
     rate_limit: None,
@@ -331,7 +560,13 @@ impl credkit_runtime::GeneratedClient for Client {
 pub mod shapes {
     #[allow(unused_imports)]
     use credkit_runtime::contract::{Member, Node};
-    pub static NODES: &[Node] = &[];
+    pub static NODES: &[Node] = &[
+        Node::Object {
+            name: "Device",
+            members: &[Member::new("device", 1, false), Member::new("state", 1, false)],
+        },
+        Node::String,
+    ];
     /// The answer whose node is `NODES[index]`.
     pub fn at(index: u32) -> credkit_runtime::contract::Shape {
         credkit_runtime::contract::Shape::new(NODES, index)

@@ -452,7 +452,24 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     auth: credkit_runtime::AuthScheme::Bearer,
     servers: &[(credkit_runtime::Environment::Production, "https://api.example.com/v1")],
     operations: &[
-        OperationMeta::new("store_parcel", "PUT", "/parcels/{code}").idempotent(),
+        OperationMeta::new("store_parcel", "PUT", "/parcels/{code}")
+            .idempotent()
+            .limits(
+                &[
+                    credkit_runtime::Limit::body(
+                        "/copies",
+                        credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(1.0)),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/weight",
+                        credkit_runtime::Rule::MoreThan(credkit_runtime::Bound(0.0)),
+                    ),
+                    credkit_runtime::Limit::body(
+                        "/weight",
+                        credkit_runtime::Rule::LessThan(credkit_runtime::Bound(30.0)),
+                    ),
+                ],
+            ),
         OperationMeta::new("get_label", "GET", "/parcels/{code}/label").idempotent(),
     ],
     credential_headers: &[],

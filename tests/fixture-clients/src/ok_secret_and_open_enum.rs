@@ -332,7 +332,31 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     operations: &[
         OperationMeta::new("get_thing", "GET", "/things/{id}/pin")
             .idempotent()
-            .secret_headers(&["x-api-key"]),
+            .secret_headers(&["x-api-key"])
+            .limits(
+                &[
+                    credkit_runtime::Limit::parameter(
+                        "x_api_key",
+                        "",
+                        credkit_runtime::Rule::MinLength(6),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "x_api_key",
+                        "",
+                        credkit_runtime::Rule::MaxLength(6),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "pin",
+                        "",
+                        credkit_runtime::Rule::MinLength(6),
+                    ),
+                    credkit_runtime::Limit::parameter(
+                        "pin",
+                        "",
+                        credkit_runtime::Rule::MaxLength(6),
+                    ),
+                ],
+            ),
     ],
     credential_headers: &["x-api-key"],
     follow_redirects: true,

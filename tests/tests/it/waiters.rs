@@ -390,3 +390,134 @@ async fn the_typed_mocks_play_a_sequence_of_states_for_the_waiting_code() {
         [1, 1]
     );
 }
+
+/// A callback the spec links to a waiter (`x-credkit-wakes` in fixture `ok_callbacks`), posted
+/// over HTTP to the generated receiver, wakes the pending waiter of its key: it polls at once
+/// instead of after its delay (30 s in the spec), and ends with the polled answer. A payload
+/// the callback's type refuses is answered 400 and wakes nothing; another key's wakes nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_callback_posted_to_the_receiver_wakes_its_waiter_before_the_next_poll() {
+    use credkit_fixture_clients::ok_callbacks::{Client, callbacks, waiters};
+    use httpmock::prelude::*;
+
+    let server = MockServer::start_async().await;
+    let active = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/devices/D7");
+            then.status(200)
+                .json_body(serde_json::json!({"device": "D7", "state": "active"}));
+        })
+        .await;
+    let hub = credkit_runtime::CallbackHub::new();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let receiver = format!("http://{}", listener.local_addr().unwrap());
+    let router = credkit_runtime::callback::receiver(hub.clone(), callbacks::ROUTES);
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    let client: Client = credkit_tests::client(&server, TOKEN);
+    let started = Instant::now();
+    let wait = tokio::spawn({
+        let hub = hub.clone();
+        async move {
+            client
+                .wait_until_device_retired()
+                .device("D7")
+                .woken_by(&hub, "D7")
+                .send()
+                .await
+        }
+    });
+    while active.calls_async().await == 0 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    active.delete_async().await;
+    let retired = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/devices/D7");
+            then.status(200)
+                .json_body(serde_json::json!({"device": "D7", "state": "retired"}));
+        })
+        .await;
+    let post = |path: &'static str, body: &'static str| {
+        let url = format!("{receiver}{path}");
+        async move {
+            reqwest::Client::new()
+                .post(url)
+                .header("content-type", "application/json")
+                .body(body)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Refused by the callback's type (neither branch of its oneOf): 400, nothing woken.
+    let refused = post("/subscribe-device-notice", r#"{"battery": "full"}"#).await;
+    assert_eq!(refused.status(), 400);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .starts_with("not a device notice callback: ")
+    );
+    // Another device's notice wakes no one.
+    let other = post(
+        "/subscribe-device-notice",
+        r#"{"device": "D8", "battery": 80}"#,
+    )
+    .await;
+    assert_eq!(other.status(), 200);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        retired.calls_async().await,
+        0,
+        "only D7's callback wakes D7's waiter"
+    );
+    // The webhook of D7 (the other route linked to the waiter): polled at once.
+    let woke = post(
+        "/device-retired",
+        r#"{"device": "D7", "retired_at": "2026-12-08T00:00:00Z"}"#,
+    )
+    .await;
+    assert_eq!(woke.status(), 200);
+    let waited = tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .expect("woken long before the spec's first delay of 30 s")
+        .unwrap()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let Waited::Reached(answer) = waited else {
+        panic!("{waited:?}")
+    };
+    assert_eq!(
+        answer.into_inner().state.map(|s| s.to_string()).as_deref(),
+        Some("retired")
+    );
+    assert_eq!(retired.calls_async().await, 1);
+    // The delay before the second poll was at least 15 s (half of 30 s, with jitter).
+    assert!(elapsed < Duration::from_secs(10), "{elapsed:?}");
+    assert_eq!(waiters::DEVICE_RETIRED.first_delay, Duration::from_secs(30));
+    // The wait ended: its subscription with it.
+    assert_eq!(hub.wake("device_retired", "D7"), 0);
+}
+
+/// The receiver is behind the `axum` feature: a program using the facade or a service crate
+/// with their default features does not compile axum; asking for the feature does.
+#[test]
+fn axum_is_compiled_only_for_the_feature_that_asks_for_it() {
+    let tree = |package: &str, features: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO"))
+            .args(["tree", "-e", "normal", "--prefix", "none", "-p", package])
+            .args(features)
+            .current_dir(xtask::workspace::root())
+            .output()
+            .expect("cargo runs");
+        assert!(output.status.success(), "{output:?}");
+        String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .any(|line| line.starts_with("axum "))
+    };
+    assert!(!tree("credkit", &[]));
+    assert!(!tree("credkit-rentri-ca", &[]));
+    assert!(tree("credkit", &["--features", "axum"]));
+}

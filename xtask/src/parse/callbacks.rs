@@ -165,6 +165,7 @@ impl Reader<'_> {
                 .to_owned(),
             payload,
             inline_schema,
+            wakes: Vec::new(),
         });
     }
 }

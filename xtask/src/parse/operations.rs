@@ -122,6 +122,7 @@ pub(super) fn operations(
                 description: trimmed(op, "description"),
                 rate_limit,
                 answer_shapes: Vec::new(),
+                limits: Vec::new(),
                 feature: None,
             });
         }

@@ -48,8 +48,10 @@ pub fn emit(file: &mut syn::File, service: &Service) -> Result<(), String> {
         let operation = names::builder_name(&waiter.operation);
         let name = names::type_name(&waiter.method());
         let constant = format_ident!("{}", waiter.name.to_ascii_uppercase());
+        let waking = crate::callback_wakes::waking(&service.callbacks, &waiter.name);
         let (tokens, gates) =
-            waiter_builder(builder, waiter, &operation, &name, &constant).map_err(place)?;
+            waiter_builder(builder, waiter, &operation, &name, &constant, &waking)
+                .map_err(place)?;
         builders.push(tokens);
         statics.push(waiter_static(waiter, &constant, service));
         constants.push(constant.clone());
@@ -140,6 +142,7 @@ fn waiter_builder(
     operation: &str,
     name: &str,
     constant: &syn::Ident,
+    waking: &[String],
 ) -> Result<(TokenStream, Vec<syn::Attribute>), String> {
     let ident = format_ident!("{name}");
     let op = format_ident!("{operation}");
@@ -187,6 +190,25 @@ fn waiter_builder(
         #[derive(Debug, Clone)]
         pub struct #ident #generics (#op<#(#arguments),*>, credkit_runtime::WaitSettings);
     };
+    // Only a waiter some callback wakes (`x-credkit-wakes`) can be woken.
+    let woken_by = (!waking.is_empty()).then(|| {
+        let waiter_name = &waiter.name;
+        let callbacks: Vec<String> = waking.iter().map(|c| format!("`{c}`")).collect();
+        let doc = format!(
+            "Polls at once, ending the delay, when {} for the resource `key` comes to `hub` (`credkit_runtime::callback`); the polled answer still decides how the wait ends.",
+            if callbacks.len() == 1 {
+                format!("the callback {}", callbacks[0])
+            } else {
+                format!("one of the callbacks {}", callbacks.join(", "))
+            }
+        );
+        quote! {
+            #[doc = #doc]
+            pub fn woken_by(self, hub: &credkit_runtime::CallbackHub, key: impl ::std::convert::Into<::std::string::String>) -> Self {
+                Self(self.0, self.1.woken_by(hub.subscribe(#waiter_name, key)))
+            }
+        }
+    });
     let impl_params: Vec<&GenericParam> = generics.params.iter().collect();
     let bare_params: Vec<TokenStream> = impl_params
         .iter()
@@ -220,6 +242,8 @@ fn waiter_builder(
             pub fn on_poll(self, observer: impl Fn(&credkit_runtime::Poll) + Send + Sync + 'static) -> Self {
                 Self(self.0, self.1.on_poll(observer))
             }
+
+            #woken_by
         }
     });
     let accessor = accessor(waiter);

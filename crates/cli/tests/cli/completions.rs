@@ -80,6 +80,11 @@ fn bash_completes_operations_and_an_enums_values() {
     for value in ["STANDARD", "BRONZE", "SILVER", "GOLD"] {
         assert!(values.lines().any(|l| l == value), "{value} in {values}");
     }
+    // -o is the output format: its values are offered.
+    let formats = complete("credkit pec list-mailboxes -o ");
+    for value in ["json", "yaml", "ndjson", "table"] {
+        assert!(formats.lines().any(|l| l == value), "{value} in {formats}");
+    }
 }
 
 #[test]
@@ -110,6 +115,13 @@ fn fish_completes_operations_and_an_enums_values() {
         assert!(
             values.lines().any(|l| l.starts_with(value)),
             "{value} in {values}"
+        );
+    }
+    let formats = complete("credkit pec list-mailboxes -o ");
+    for value in ["json", "yaml", "ndjson", "table"] {
+        assert!(
+            formats.lines().any(|l| l.starts_with(value)),
+            "{value} in {formats}"
         );
     }
 }

@@ -295,3 +295,56 @@ fn a_negative_number_is_a_value_to_check_and_a_range_refuses_it_naming_the_flag(
     );
     any.assert_calls(0);
 }
+
+#[test]
+fn a_numeric_range_of_a_body_member_is_checked_before_sending_from_its_flag_or_the_body() {
+    let server = MockServer::start();
+    let any = any(&server);
+    // `spazio_disco` is a string "+N" or an integer with `minimum: 0`.
+    let run = against(
+        &server,
+        &[
+            "pec",
+            "change-mailbox-space",
+            "--id",
+            ID,
+            "--spazio-disco",
+            "-5",
+        ],
+    )
+    .run()
+    .code(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: --spazio-disco `-5`: -5 is less than the minimum 0"
+    );
+    let run = against(
+        &server,
+        &["pec", "change-mailbox-space", "--id", ID, "--body", "-"],
+    )
+    .stdin(br#"{"spazio_storico": -1024}"#)
+    .run()
+    .code(2);
+    assert_eq!(
+        run.stderr.trim_end(),
+        "error: the request body, spazio_storico `-1024`: -1024 is less than the minimum 0"
+    );
+    any.assert_calls(0);
+    // Within the range, and the string branch: sent.
+    for space in ["2048", "+1024"] {
+        against(
+            &server,
+            &[
+                "pec",
+                "change-mailbox-space",
+                "--id",
+                ID,
+                "--spazio-disco",
+                space,
+            ],
+        )
+        .run()
+        .success();
+    }
+    any.assert_calls(2);
+}

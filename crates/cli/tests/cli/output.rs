@@ -637,3 +637,59 @@ fn jq_picks_from_the_answer_and_a_filter_that_does_not_compile_sends_nothing() {
     run.stderr_has("error: pec list-mailboxes: --jq: cannot");
     list.assert_calls(4);
 }
+
+#[test]
+fn dash_o_is_the_format_and_capital_o_the_file_a_download_is_written_to() {
+    let server = MockServer::start();
+    server.mock(|when, then| {
+        when.method(GET).path("/v1.0/credentials");
+        then.status(200).json_body(json!({
+            "credentials": [{ "credential": { "id": 1 } }],
+            "page": 1
+        }));
+    });
+    let pdf = b"%PDF-1.7 a form".to_vec();
+    let downloaded = server.mock(|when, then| {
+        when.method(GET)
+            .path(format!("/pec/{ID}/modulo_attivazione"));
+        then.status(200)
+            .header("content-type", "application/pdf")
+            .body(pdf.clone());
+    });
+    // -o FORMAT, anywhere on the line, as --format.
+    for args in [
+        &["sparkfly", "list-credentials", "-o", "yaml"][..],
+        &["sparkfly", "-o", "yaml", "list-credentials"],
+        &["sparkfly", "list-credentials", "-oyaml"],
+    ] {
+        let run = against(&server, args).run().success();
+        assert_eq!(
+            run.stdout, "credentials:\n- credential:\n    id: 1\npage: 1\n",
+            "{args:?}"
+        );
+    }
+    against(&server, &["sparkfly", "list-credentials", "-o", "ndjson"])
+        .run()
+        .success()
+        .stdout_has("{\"credential\":{\"id\":1}}\n");
+
+    // -O FILE writes a file answer.
+    let dir = scratch("capital-o");
+    let target = dir.join("form.pdf");
+    let download = |flag: &str, value: &str| {
+        against(
+            &server,
+            &["pec", "download-activation-form", "--id", ID, flag, value],
+        )
+        .run()
+    };
+    download("-O", target.to_str().unwrap()).success();
+    assert_eq!(std::fs::read(&target).unwrap(), pdf);
+    downloaded.assert_calls(1);
+
+    // The old `-o FILE` is now a format: refused before anything is sent, with the formats.
+    let refused = download("-o", dir.join("other.pdf").to_str().unwrap()).code(2);
+    refused.stderr_has("[possible values: json, yaml, ndjson, table]");
+    assert!(!dir.join("other.pdf").exists());
+    downloaded.assert_calls(1);
+}

@@ -127,6 +127,7 @@ mod tests {
         idempotent: false,
         secret_headers: &[],
         rate_limit: None,
+        limits: &[],
     };
 
     /// A span or an event as the subscriber saw it: its name (an event's message), level,

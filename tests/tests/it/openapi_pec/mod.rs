@@ -1442,3 +1442,51 @@ fn dates_read_and_write_dd_mm_yyyy() {
     .unwrap();
     assert_eq!(field.as_str(), "11/04/1982");
 }
+
+#[tokio::test]
+async fn a_space_below_the_specs_minimum_is_refused_before_sending_however_it_was_built() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200).json_body(json!({ "success": true }));
+        })
+        .await;
+    let client = client::<Client>(&server, TOKEN);
+    // typify's type is an i64 (the minimum is on a branch of a oneOf): the spec's limit is
+    // what refuses it, through the builder as through a deserialized body.
+    let built = client
+        .change_mailbox_space()
+        .id(ID)
+        .body_map(|body| body.spazio_disco(credkit_openapi_pec::types::SpaceAmount::Int64(-5)))
+        .send()
+        .await
+        .unwrap_err();
+    let deserialized: credkit_openapi_pec::types::ChangeMailboxSpaceRequest =
+        serde_json::from_value(json!({ "spazio_storico": -1024 })).unwrap();
+    let read = client
+        .change_mailbox_space()
+        .id(ID)
+        .body(deserialized)
+        .send()
+        .await
+        .unwrap_err();
+    for (error, reason) in [
+        (built, "spazio_disco: -5 is less than the minimum 0"),
+        (read, "spazio_storico: -1024 is less than the minimum 0"),
+    ] {
+        assert!(
+            matches!(error.kind(), ErrorKind::InvalidRequest(m) if m.contains(reason)),
+            "{error:?}"
+        );
+    }
+    assert_eq!(any.calls_async().await, 0);
+    // Within the range: sent.
+    client
+        .change_mailbox_space()
+        .id(ID)
+        .body_map(|body| body.spazio_disco(credkit_openapi_pec::types::SpaceAmount::Int64(2048)))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(any.calls_async().await, 1);
+}

@@ -615,3 +615,34 @@ async fn the_token_never_appears_in_debug_output() {
     assert!(!printed.contains(TOKEN), "{printed}");
     assert!(printed.contains("Bearer(<redacted>)"), "{printed}");
 }
+
+#[tokio::test]
+async fn change_pin_refuses_a_short_pin_its_type_did_not_check_without_sending_or_showing_it() {
+    let server = MockServer::start_async().await;
+    let any = server
+        .mock_async(|_, then| {
+            then.status(200);
+        })
+        .await;
+    // Deserialized, the PIN's type accepts any length (as an answer's PIN is read): the
+    // spec's limits are checked before sending, as `get_boarding_info`'s `pin` is.
+    let body: types::ChangePinRequest =
+        serde_json::from_value(json!({ "current_pin": "111111", "new_pin": "12345" })).unwrap();
+    let error = client::<Client>(&server, TOKEN)
+        .change_pin()
+        .credentials_id(ID)
+        .body(body)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(any.calls_async().await, 0);
+    assert!(
+        matches!(
+            error.kind(),
+            credkit_rentri_ca::ErrorKind::InvalidRequest(m)
+                if m == "invalid body: new_pin: must be at least 6 characters (it has 5)"
+        ),
+        "{error:?}"
+    );
+    assert!(!format!("{error} {error:?}").contains("12345"), "{error:?}");
+}
