@@ -115,6 +115,8 @@ pub fn for_progenitor(
     merge_object_unions(&mut doc, &schemas);
     keep_unsupported_patterns_as_documentation(&mut doc);
     crate::member_names::distinct_fields(&mut doc);
+    crate::variant_names::distinct_variants(&mut doc);
+    crate::parameter_names::distinct_setters(&mut doc, operations);
 
     let mut problems = Vec::new();
     for (name, schema) in doc

@@ -7,12 +7,13 @@
 //! request (`ok_unions.yaml`), a `oneOf` told apart by its discriminator alone
 //! (`ok_discriminated_union.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
 //! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`),
-//! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`).
+//! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`), enum
+//! values and parameters whose Rust names would meet (`ok_values_and_parameters_that_meet.yaml`).
 
 use credkit_fixture_clients::{
     ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
     ok_discriminated_union, ok_idempotent_by_method, ok_names_that_meet, ok_nullable_ref,
-    ok_unions,
+    ok_unions, ok_values_and_parameters_that_meet,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
@@ -467,4 +468,82 @@ async fn without_a_mark_the_method_decides_whether_an_operation_is_replayed() {
             ("set_counter", true),
         ]
     );
+}
+
+#[tokio::test]
+async fn enum_values_and_parameters_spelled_alike_get_own_names_and_keep_theirs_on_the_wire() {
+    use ok_values_and_parameters_that_meet::types::{Mood, Reading, Station, Zone};
+    let server = MockServer::start_async().await;
+    let place = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/stations/north")
+                .json_body(json!({ "name": "North", "zone": "Etc/GMT+2" }));
+            then.status(200)
+                .json_body(json!({ "name": "North", "zone": "Etc/GMT-2" }));
+        })
+        .await;
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/stations/north/readings")
+                .query_param("TakenAt", "noon")
+                .query_param("TakenAt<", "dusk")
+                .query_param("TakenAt>", "dawn")
+                .query_param("station", "south")
+                .query_param("mood", "-1")
+                .header("Station", "east");
+            then.status(200).json_body(json!([
+                { "taken_at": "dawn", "mood": "+1" },
+                { "taken_at": "noon", "mood": "calm", "celsius": 21.5 },
+                { "mood": "Calm" },
+                { "mood": "" },
+                { "mood": "*" },
+            ]));
+        })
+        .await;
+    let client = client::<ok_values_and_parameters_that_meet::Client>(&server);
+
+    let placed = client
+        .place_station()
+        .station("north")
+        .body(Station {
+            name: "North".into(),
+            zone: Zone::EtcGmtPlus2,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(placed.zone, Zone::EtcGmtMinus2);
+    // The spec's default names its value, not the variant typify would have spelled.
+    assert_eq!(Zone::default(), Zone::EtcGmtMinus2);
+    assert_eq!(Zone::EtcGmt2.to_string(), "Etc/GMT2");
+    assert_eq!("Etc/GMT+2".parse::<Zone>().unwrap(), Zone::EtcGmtPlus2);
+
+    let readings = client
+        .list_readings()
+        .station("north")
+        .taken_at("noon")
+        .taken_at_lt("dusk")
+        .taken_at_gt("dawn")
+        .station_query("south")
+        .station_header("east")
+        .mood(Mood::Minus1)
+        .send()
+        .await
+        .unwrap();
+    let moods: Vec<Option<Mood>> = readings.iter().map(|r: &Reading| r.mood).collect();
+    assert_eq!(
+        moods,
+        [
+            Some(Mood::Plus1),
+            Some(Mood::Calm2),
+            Some(Mood::Calm),
+            Some(Mood::Empty),
+            Some(Mood::Star),
+        ]
+    );
+    assert_eq!(readings[1].celsius, Some(21.5));
+    place.assert_async().await;
+    list.assert_async().await;
 }
