@@ -195,7 +195,7 @@ pub fn distinct(
 
 /// The variants typify generates for the values of one string enum, each distinct
 /// ([`distinct`] over typify's spelling with a capital first, numbered by
-/// [`numbered_variant`]).
+/// [`numbered_pascal`]).
 pub fn enum_variants(values: &[&str]) -> Vec<String> {
     // typify spells `+1` and `-1` `plus1` and `minus1`, which rustc warns of.
     let spell = |value: &str| {
@@ -206,12 +206,12 @@ pub fn enum_variants(values: &[&str]) -> Vec<String> {
             .map(|c| c.to_uppercase().chain(chars).collect())
             .unwrap_or(name)
     };
-    distinct(values, &[], spell, |_, stem, n| numbered_variant(stem, n))
+    distinct(values, &[], spell, |_, stem, n| numbered_pascal(stem, n))
 }
 
-/// The `n`th variant spelled `stem`: `Name2`, or `V1N2` after a digit (which `V12` would
-/// hide; typify's spelling keeps either as it is).
-pub fn numbered_variant(stem: &str, n: usize) -> String {
+/// The `n`th type or variant spelled `stem`: `Name2`, or `V1N2` after a digit (which `V12`
+/// would hide; typify's spelling keeps either as it is).
+pub fn numbered_pascal(stem: &str, n: usize) -> String {
     let stem = stem.trim_end_matches('_');
     match stem.ends_with(|c: char| c.is_ascii_digit()) {
         true => format!("{stem}N{n}"),

@@ -117,6 +117,7 @@ pub fn for_progenitor(
     crate::member_names::distinct_fields(&mut doc);
     crate::variant_names::distinct_variants(&mut doc);
     crate::parameter_names::distinct_setters(&mut doc, operations);
+    crate::type_names::title_inline_twins(&mut doc);
 
     let mut problems = Vec::new();
     for (name, schema) in doc

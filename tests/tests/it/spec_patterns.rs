@@ -8,12 +8,13 @@
 //! (`ok_discriminated_union.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
 //! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`),
 //! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`), enum
-//! values and parameters whose Rust names would meet (`ok_values_and_parameters_that_meet.yaml`).
+//! values and parameters whose Rust names would meet (`ok_values_and_parameters_that_meet.yaml`),
+//! and inline members typify would name as a schema is named (`ok_inline_type_name_taken.yaml`).
 
 use credkit_fixture_clients::{
     ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
-    ok_discriminated_union, ok_idempotent_by_method, ok_names_that_meet, ok_nullable_ref,
-    ok_unions, ok_values_and_parameters_that_meet,
+    ok_discriminated_union, ok_idempotent_by_method, ok_inline_type_name_taken, ok_names_that_meet,
+    ok_nullable_ref, ok_unions, ok_values_and_parameters_that_meet,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
@@ -546,4 +547,64 @@ async fn enum_values_and_parameters_spelled_alike_get_own_names_and_keep_theirs_
     assert_eq!(readings[1].celsius, Some(21.5));
     place.assert_async().await;
     list.assert_async().await;
+}
+
+#[tokio::test]
+async fn an_inline_member_named_like_a_schema_takes_the_next_free_name_and_both_decode() {
+    use ok_inline_type_name_taken::types::{
+        ParcelRecipient, ParcelRecipient2, ParcelSender, ParcelSender2,
+    };
+    let server = MockServer::start_async().await;
+    let parcels = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/parcels");
+            then.status(200).json_body(json!([
+                { "sender": { "address": "1 Quay" }, "recipient": { "door": "B" } },
+                { "recipient": null },
+            ]));
+        })
+        .await;
+    let senders = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/senders");
+            then.status(200).json_body(json!([{ "name": "Ada" }]));
+        })
+        .await;
+    let recipient = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/recipients/latest");
+            then.status(200).json_body(json!({ "signature": true }));
+        })
+        .await;
+    let client = client::<ok_inline_type_name_taken::Client>(&server);
+
+    let listed = client.list_parcels().send().await.unwrap();
+    assert_eq!(
+        listed[0].sender,
+        Some(ParcelSender2 {
+            address: Some("1 Quay".into())
+        })
+    );
+    assert_eq!(
+        listed[0].recipient,
+        Some(ParcelRecipient2 { door: "B".into() })
+    );
+    assert_eq!(listed[1].recipient, None);
+    let named = client.list_senders().send().await.unwrap();
+    assert_eq!(
+        named.into_inner(),
+        [ParcelSender {
+            name: Some("Ada".into())
+        }]
+    );
+    let last = client.last_recipient().send().await.unwrap();
+    assert_eq!(
+        last.into_inner(),
+        ParcelRecipient {
+            signature: Some(true)
+        }
+    );
+    for mock in [parcels, senders, recipient] {
+        mock.assert_async().await;
+    }
 }

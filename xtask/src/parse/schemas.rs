@@ -180,7 +180,7 @@ pub(super) fn custom_types(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Cust
 /// `Unknown` ([`names::distinct`] over [`names::variant_name`]).
 fn open_enum_variants(values: &[&str]) -> Vec<(String, String)> {
     let variants = names::distinct(values, &["Unknown"], names::variant_name, |_, stem, n| {
-        names::numbered_variant(stem, n)
+        names::numbered_pascal(stem, n)
     });
     values
         .iter()
