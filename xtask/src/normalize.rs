@@ -259,6 +259,13 @@ fn one_body_media(spec: &Spec, op: &mut serde_json::Map<String, Value>, body: &R
             serde_json::json!({ "schema": media.get("schema") }),
         ),
     };
+    let mut media = media;
+    // A body written inline as `nullable` (as published definitions write an object that may
+    // be empty) is a body to send, not an `Option` of one: `send` sends what is set, and an
+    // optional body left unset sends nothing.
+    if let Some(schema) = media.get_mut("schema").and_then(Value::as_object_mut) {
+        schema.remove("nullable");
+    }
     let mut rewritten = declared;
     if let Some(object) = rewritten.as_object_mut() {
         object.insert("content".to_owned(), serde_json::json!({ name: media }));

@@ -47,6 +47,19 @@ pub fn title_inline_twins(doc: &mut Value) {
             titles.push((format!("{at}/{}", pointer_segment(member)), free));
         }
     }
+    // typify names the type inside a nullable component by its title (`nullable-repository`
+    // titled `Repository` would meet `repository`): without one, by the component's name.
+    if let Some(schemas) = doc
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
+        for schema in schemas.values_mut().filter_map(Value::as_object_mut) {
+            if schema.get("nullable") == Some(&Value::Bool(true)) {
+                schema.remove("title");
+            }
+        }
+    }
+    titled_twins(doc, "", &mut taken, &mut titles);
     for (at, title) in titles {
         // typify names an `allOf` of one inline part (a nullable member, as published
         // definitions write it) by the part.
@@ -63,6 +76,56 @@ pub fn title_inline_twins(doc: &mut Value) {
                 schema.insert("title".to_owned(), Value::String(title.clone()));
             }
         }
+    }
+}
+
+/// The inline schemas under `value` (at `at`) whose `title`, which typify names them by, is a
+/// name `taken` already: each gets the first free numbered one. Data (`example`, `examples`,
+/// `x-` extensions), `properties` keys and component schemas themselves are no such schemas.
+fn titled_twins(
+    value: &Value,
+    at: &str,
+    taken: &mut std::collections::BTreeSet<String>,
+    titles: &mut Vec<(String, String)>,
+) {
+    match value {
+        Value::Object(object) => {
+            let component = at
+                .strip_prefix("/components/schemas/")
+                .is_some_and(|rest| !rest.contains('/'));
+            if let Some(Value::String(title)) = object.get("title")
+                && !component
+            {
+                let rust = names::type_name(title);
+                if taken.contains(&rust) {
+                    let free = (2..)
+                        .map(|n| names::numbered_pascal(&rust, n))
+                        .find(|candidate| !taken.contains(candidate))
+                        .expect("an unused number exists");
+                    taken.insert(free.clone());
+                    titles.push((at.to_owned(), free));
+                } else {
+                    taken.insert(rust);
+                }
+            }
+            for (key, child) in object {
+                if key == "example" || key == "examples" || key.starts_with("x-") {
+                    continue;
+                }
+                titled_twins(
+                    child,
+                    &format!("{at}/{}", pointer_segment(key)),
+                    taken,
+                    titles,
+                );
+            }
+        }
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                titled_twins(item, &format!("{at}/{index}"), taken, titles);
+            }
+        }
+        _ => {}
     }
 }
 

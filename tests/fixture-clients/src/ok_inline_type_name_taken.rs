@@ -9,6 +9,36 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`MaybeSender`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[serde(transparent)]
+    pub struct MaybeSender(pub Option<MaybeSenderInner>);
+    impl ::std::ops::Deref for MaybeSender {
+        type Target = Option<MaybeSenderInner>;
+        fn deref(&self) -> &Option<MaybeSenderInner> {
+            &self.0
+        }
+    }
+
+    impl ::std::convert::From<MaybeSender> for Option<MaybeSenderInner> {
+        fn from(value: MaybeSender) -> Self {
+            value.0
+        }
+    }
+
+    impl ::std::convert::From<Option<MaybeSenderInner>> for MaybeSender {
+        fn from(value: Option<MaybeSenderInner>) -> Self {
+            Self(value)
+        }
+    }
+
+    ///`MaybeSenderInner`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct MaybeSenderInner {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: Option<String>,
+    }
+
     ///`Parcel`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Parcel {
@@ -16,6 +46,15 @@ pub mod types {
         pub recipient: Option<ParcelRecipient2>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sender: Option<ParcelSender2>,
+    }
+
+    ///`Parcel2`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct Parcel2 {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub handler: Option<MaybeSender>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: Option<String>,
     }
 
     ///`ParcelRecipient`
@@ -45,8 +84,59 @@ pub mod types {
         pub address: Option<String>,
     }
 
+    ///`RelabelParcelBody`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct RelabelParcelBody {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub label: Option<String>,
+    }
+
+    impl RelabelParcelBody {
+        pub fn builder() -> builder::RelabelParcelBody {
+            Default::default()
+        }
+    }
+
     /// Types for composing complex structures.
-    pub mod builder {}
+    pub mod builder {
+        use credkit_runtime::Input;
+        use credkit_runtime::contract::input;
+        #[derive(Clone, Debug)]
+        pub struct RelabelParcelBody {
+            label: Result<Option<String>, String>,
+        }
+
+        impl Default for RelabelParcelBody {
+            fn default() -> Self {
+                Self {
+                    label: Ok(Default::default()),
+                }
+            }
+        }
+
+        impl RelabelParcelBody {
+            pub fn label(mut self, value: impl Input<Option<String>>) -> Self {
+                self.label = input(value, "label");
+                self
+            }
+        }
+
+        impl ::std::convert::TryFrom<RelabelParcelBody> for super::RelabelParcelBody {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RelabelParcelBody,
+            ) -> Result<Self, super::error::ConversionError> {
+                Ok(Self { label: value.label? })
+            }
+        }
+
+        impl ::std::convert::From<super::RelabelParcelBody> for RelabelParcelBody {
+            fn from(value: super::RelabelParcelBody) -> Self {
+                Self { label: Ok(value.label) }
+            }
+        }
+    }
+
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -119,6 +209,11 @@ impl Client {
         builder::ListParcels::new(self)
     }
 
+    ///Sends a `PUT` request to `/parcels/{id}`
+    pub fn relabel_parcel(&self) -> builder::RelabelParcel<'_> {
+        builder::RelabelParcel::new(self)
+    }
+
     ///Sends a `GET` request to `/recipients/latest`
     pub fn last_recipient(&self) -> builder::LastRecipient<'_> {
         builder::LastRecipient::new(self)
@@ -133,8 +228,13 @@ impl Client {
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
 pub mod builder {
+    use credkit_runtime::Input;
     use credkit_runtime::Sent;
+    use credkit_runtime::Set;
+    use credkit_runtime::Missing;
     use credkit_runtime::contract::Call;
+    use credkit_runtime::contract::built;
+    use credkit_runtime::contract::input;
     /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
     fn call<'a, S>(
         client: &'a super::Client,
@@ -164,17 +264,58 @@ pub mod builder {
         }
     }
 
+    ///Builder for [`Client::relabel_parcel`](super::Client::relabel_parcel): `PUT /parcels/{id}`.
+    #[derive(Debug, Clone)]
+    pub struct RelabelParcel<'a, IdInput = Missing>(
+        Call<'a, IdInput>,
+        Result<types::builder::RelabelParcelBody, String>,
+    );
+    impl<'a> RelabelParcel<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self(call(client, 1, "application/json"), Ok(Default::default()))
+        }
+    }
+
+    impl<'a, IdInput> RelabelParcel<'a, IdInput> {
+        pub fn id(self, value: impl Input<String>) -> RelabelParcel<'a, Set> {
+            RelabelParcel(self.0.path("id", "id", value.try_into()).set(), self.1)
+        }
+
+        pub fn body(self, value: impl Input<types::builder::RelabelParcelBody>) -> Self {
+            Self(self.0, input(value, "body"))
+        }
+
+        pub fn body_map(
+            self,
+            f: impl FnOnce(
+                types::builder::RelabelParcelBody,
+            ) -> types::builder::RelabelParcelBody,
+        ) -> Self {
+            Self(self.0, self.1.map(f))
+        }
+    }
+
+    impl<'a> RelabelParcel<'a, Set> {
+        ///Sends the request; exists once `id` is set (until then the builder's type parameter is `Missing`), so a call that lacks one does not compile.
+        pub async fn send(self) -> Sent<types::Parcel2> {
+            self.0
+                .json(built::<types::RelabelParcelBody, _>(self.1), "application/json")
+                .send_json(&[200u16], super::shapes::at(6))
+                .await
+        }
+    }
+
     ///Builder for [`Client::last_recipient`](super::Client::last_recipient): `GET /recipients/latest`.
     #[derive(Debug, Clone)]
     pub struct LastRecipient<'a>(Call<'a, ()>);
     impl<'a> LastRecipient<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self(call(client, 1, "application/json"))
+            Self(call(client, 2, "application/json"))
         }
 
         ///Sends the request.
         pub async fn send(self) -> Sent<types::ParcelRecipient> {
-            self.0.send_json(&[200u16], super::shapes::at(5)).await
+            self.0.send_json(&[200u16], super::shapes::at(7)).await
         }
     }
 
@@ -183,12 +324,12 @@ pub mod builder {
     pub struct ListSenders<'a>(Call<'a, ()>);
     impl<'a> ListSenders<'a> {
         pub fn new(client: &'a super::Client) -> Self {
-            Self(call(client, 2, "application/json"))
+            Self(call(client, 3, "application/json"))
         }
 
         ///Sends the request.
         pub async fn send(self) -> Sent<Vec<types::ParcelSender>> {
-            self.0.send_json(&[200u16], super::shapes::at(8)).await
+            self.0.send_json(&[200u16], super::shapes::at(10)).await
         }
     }
 }
@@ -209,6 +350,7 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
     servers: &[(credkit_runtime::Environment::Production, "https://api.example.com/v1")],
     operations: &[
         OperationMeta::new("list_parcels", "GET", "/parcels").idempotent(),
+        OperationMeta::new("relabel_parcel", "PUT", "/parcels/{id}").idempotent(),
         OperationMeta::new("last_recipient", "GET", "/recipients/latest").idempotent(),
         OperationMeta::new("list_senders", "GET", "/senders").idempotent(),
     ],
@@ -277,15 +419,23 @@ pub mod shapes {
         },
         Node::Array(0),
         Node::Object {
+            name: "MaybeSender",
+            members: &[Member::new("name", 1, false)],
+        },
+        Node::Object {
+            name: "",
+            members: &[Member::new("handler", 5, false), Member::new("label", 1, false)],
+        },
+        Node::Object {
             name: "ParcelRecipient",
-            members: &[Member::new("signature", 6, false)],
+            members: &[Member::new("signature", 8, false)],
         },
         Node::Boolean,
         Node::Object {
             name: "ParcelSender",
             members: &[Member::new("name", 1, false)],
         },
-        Node::Array(7),
+        Node::Array(9),
     ];
     /// The answer whose node is `NODES[index]`.
     pub fn at(index: u32) -> credkit_runtime::contract::Shape {

@@ -608,3 +608,37 @@ async fn an_inline_member_named_like_a_schema_takes_the_next_free_name_and_both_
         mock.assert_async().await;
     }
 }
+
+#[tokio::test]
+async fn a_schema_titled_like_another_is_named_after_its_place_and_a_nullable_body_is_sent() {
+    use ok_inline_type_name_taken::types::{MaybeSenderInner, RelabelParcelBody};
+    let server = MockServer::start_async().await;
+    let relabel = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/parcels/p-1")
+                .json_body(json!({ "label": "fragile" }));
+            then.status(200)
+                .json_body(json!({ "label": "fragile", "handler": { "name": "Bo" } }));
+        })
+        .await;
+    let answer = client::<ok_inline_type_name_taken::Client>(&server)
+        .relabel_parcel()
+        .id("p-1")
+        .body(RelabelParcelBody {
+            label: Some("fragile".into()),
+        })
+        .send()
+        .await
+        .unwrap();
+    // Titled `Parcel` inline, beside the schema `Parcel`: `Parcel2`.
+    let relabelled: &ok_inline_type_name_taken::types::Parcel2 = &answer;
+    assert_eq!(relabelled.label.as_deref(), Some("fragile"));
+    assert_eq!(
+        relabelled.handler.as_ref().and_then(|h| h.0.clone()),
+        Some(MaybeSenderInner {
+            name: Some("Bo".into())
+        })
+    );
+    relabel.assert_async().await;
+}
