@@ -71,6 +71,7 @@ pub fn for_progenitor(
             schemas.insert(name, schema);
         }
     }
+    any_json_without_schema(&mut doc);
     read_write::answers_view(&mut doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
@@ -166,6 +167,44 @@ pub fn for_progenitor(
             Err(problems)
         }
     }
+}
+
+/// A JSON answer whose media type has no schema (as published definitions write an answer
+/// they do not describe) is any JSON value, `serde_json::Value`: it gets the schema `{}`.
+fn any_json_without_schema(doc: &mut Value) {
+    let fill = |answer: &mut Value| {
+        let contents = answer.get_mut("content").and_then(Value::as_object_mut);
+        for (media, content) in contents.into_iter().flatten() {
+            let json = media == "application/json" || media.ends_with("+json");
+            if let Some(content) = content.as_object_mut()
+                && json
+                && !content.contains_key("schema")
+            {
+                content.insert("schema".to_owned(), serde_json::json!({}));
+            }
+        }
+    };
+    let operations = doc
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut());
+    for op in operations {
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut);
+        responses
+            .into_iter()
+            .flatten()
+            .for_each(|(_, answer)| fill(answer));
+    }
+    let shared = doc
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut);
+    shared
+        .into_iter()
+        .flatten()
+        .for_each(|(_, answer)| fill(answer));
 }
 
 /// Keeps the success responses progenitor should see, in the shape it reads them:

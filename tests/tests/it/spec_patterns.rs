@@ -9,12 +9,14 @@
 //! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`),
 //! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`), enum
 //! values and parameters whose Rust names would meet (`ok_values_and_parameters_that_meet.yaml`),
-//! and inline members typify would name as a schema is named (`ok_inline_type_name_taken.yaml`).
+//! inline members typify would name as a schema is named (`ok_inline_type_name_taken.yaml`),
+//! and a JSON answer without a schema (`ok_json_answer_without_schema.yaml`).
 
 use credkit_fixture_clients::{
     ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
-    ok_discriminated_union, ok_idempotent_by_method, ok_inline_type_name_taken, ok_names_that_meet,
-    ok_nullable_ref, ok_unions, ok_values_and_parameters_that_meet,
+    ok_discriminated_union, ok_idempotent_by_method, ok_inline_type_name_taken,
+    ok_json_answer_without_schema, ok_names_that_meet, ok_nullable_ref, ok_unions,
+    ok_values_and_parameters_that_meet,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
@@ -641,4 +643,25 @@ async fn a_schema_titled_like_another_is_named_after_its_place_and_a_nullable_bo
         })
     );
     relabel.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_json_answer_without_a_schema_is_any_json_value() {
+    let server = MockServer::start_async().await;
+    let reported = json!({ "heap": { "used": 512 }, "roles": ["data", "ingest"], "up": true });
+    let stats = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/nodes/n-1/stats");
+            then.status(200).json_body(reported.clone());
+        })
+        .await;
+    let answer = client::<ok_json_answer_without_schema::Client>(&server)
+        .node_stats()
+        .node("n-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.into_inner(), reported);
+    stats.assert_async().await;
 }

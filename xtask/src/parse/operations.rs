@@ -192,7 +192,7 @@ fn responses(
                 let media: Vec<(&String, &Value)> = content.into_iter().flatten().collect();
                 let kind = match media.as_slice() {
                     [] => BodyKind::Empty,
-                    [(name, body)] => body_kind(spec, code, name, body, messages),
+                    [(name, body)] => body_kind(spec, name, body),
                     many => {
                         let chosen = preferred.unwrap_or(many[0].0);
                         let body = many
@@ -202,7 +202,7 @@ fn responses(
                         if is_xml(chosen) {
                             BodyKind::Text(chosen.clone())
                         } else {
-                            body_kind(spec, code, chosen, body, messages)
+                            body_kind(spec, chosen, body)
                         }
                     }
                 };
@@ -271,13 +271,7 @@ fn is_xml(media: &str) -> bool {
 
 /// What one success body is: a string of `format: binary` is bytes whatever its media type,
 /// JSON (`application/json`, `*/*+json`) is decoded, `text/*` is text, anything else is bytes.
-fn body_kind(
-    spec: &Spec,
-    code: &str,
-    name: &str,
-    body: &Value,
-    messages: &mut Vec<String>,
-) -> BodyKind {
+fn body_kind(spec: &Spec, name: &str, body: &Value) -> BodyKind {
     let schema = body.get("schema");
     let binary = schema.and_then(|s| spec.resolve(s)).is_some_and(|s| {
         str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
@@ -286,13 +280,8 @@ fn body_kind(
     if binary {
         BodyKind::Binary(name.to_owned())
     } else if json {
-        match schema {
-            Some(schema) => BodyKind::Json(schema.clone()),
-            None => {
-                messages.push(format!("success response {code}: {name} without a schema"));
-                BodyKind::Empty
-            }
-        }
+        // Without a schema, any JSON value (`normalize::any_json_without_schema`).
+        BodyKind::Json(schema.cloned().unwrap_or_else(|| serde_json::json!({})))
     } else if name.starts_with("text/") {
         BodyKind::Text(name.to_owned())
     } else {
