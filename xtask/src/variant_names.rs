@@ -6,7 +6,7 @@
 //! each value whose variant differs from typify's spelling, a value that typify spells as that
 //! variant ([`names::member_key`]), and `member_names::restore_wire_names` puts the value itself
 //! back wherever typify writes it (`#[serde(rename)]`, `Display`, `FromStr`), so that the wire
-//! keeps the spec's values.
+//! keeps the spec's values. A value listed twice is one value.
 
 use serde_json::{Map, Value};
 
@@ -19,6 +19,18 @@ use crate::names;
 pub fn distinct_variants(doc: &mut Value) -> usize {
     let mut changed = 0;
     each_object_mut(doc, &mut |schema| {
+        // A value listed twice is one value (typify would make two variants of it).
+        if let Some(values) = schema.get_mut("enum").and_then(Value::as_array_mut) {
+            let mut seen = Vec::new();
+            values.retain(|value| match value.as_str() {
+                Some(text) if seen.contains(&text.to_owned()) => false,
+                Some(text) => {
+                    seen.push(text.to_owned());
+                    true
+                }
+                None => true,
+            });
+        }
         if let Some(renamed) = renamed_values(schema) {
             if let Some(default) = schema.get_mut("default")
                 && let Some((_, key)) = renamed
@@ -78,7 +90,7 @@ mod tests {
     fn values_typify_spells_alike_are_handed_to_it_as_distinct_variants_and_the_default_follows() {
         let mut doc = json!({
             "zone": { "type": "string", "enum": ["Etc/GMT+0", "Etc/GMT-0", "UTC"], "default": "Etc/GMT-0" },
-            "vote": { "enum": ["+1", "-1", "Name", "name", "", "*"] },
+            "vote": { "enum": ["+1", "-1", "Name", "name", "", "*", "name"] },
             "plain": { "type": "string", "enum": ["a", "b"] },
             "open": { "type": "string", "enum": ["x", "X"], "x-credkit-open-enum": true },
             "number": { "type": "integer", "enum": [1, 2] },
