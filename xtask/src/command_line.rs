@@ -21,7 +21,7 @@ use quote::{format_ident, quote};
 use syn::Type;
 use syn::visit_mut::VisitMut;
 
-use crate::model::{BodyEncoding, Operation, ParameterLocation, Success};
+use crate::model::{BodyEncoding, Operation, Success};
 
 mod client_types;
 
@@ -257,14 +257,10 @@ fn parameter_flags(operation: &Operation) -> Vec<String> {
         .parameters
         .iter()
         .map(|p| {
-            let flag = p.name.to_kebab_case();
+            // The setter's spelling: distinct where the wire names meet (`StartTime<`).
+            let flag = p.rust_name.to_kebab_case();
             if RESERVED.contains(&flag.as_str()) {
-                let location = match p.location {
-                    ParameterLocation::Path => "path",
-                    ParameterLocation::Query => "query",
-                    ParameterLocation::Header => "header",
-                };
-                format!("{flag}-{location}")
+                format!("{flag}-{}", p.location.keyword())
             } else {
                 flag
             }

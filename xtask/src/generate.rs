@@ -237,9 +237,23 @@ fn parts_progenitor_cannot_read(spec: &Spec, service: &Service) -> Vec<Problem> 
     let mut problems = Vec::new();
     let schemas = document.components.as_ref().map(|c| &c.schemas);
     for name in schemas.into_iter().flat_map(|s| s.keys()) {
+        // Only the schemas it refers to stand beside it: with every other one, each trial
+        // would cost as much as the whole document, and the search grow as its square.
+        let text = schemas
+            .and_then(|s| s.get(name))
+            .and_then(|schema| serde_json::to_string(schema).ok())
+            .unwrap_or_default();
+        let referred: std::collections::BTreeSet<&str> = text
+            .split("\"#/components/schemas/")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
         let schemas = schemas
             .into_iter()
             .flatten()
+            .filter(|(other, _)| {
+                *other == name || referred.contains(crate::model::pointer_segment(other).as_str())
+            })
             .map(|(other, schema)| {
                 let kept = if other == name {
                     schema.clone()

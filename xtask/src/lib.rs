@@ -35,6 +35,7 @@ pub mod normalize;
 pub mod openapi_places;
 pub mod operation_ids;
 pub mod output_passes;
+pub mod parameter_names;
 pub mod parse;
 pub mod problem;
 pub mod read_write;
@@ -51,6 +52,7 @@ pub mod type_builders;
 pub mod type_names;
 pub mod unfit_defaults;
 pub mod upstream;
+pub mod variant_names;
 pub mod waiters;
 pub mod workspace;
 

@@ -367,6 +367,17 @@ pub enum ParameterLocation {
     Header,
 }
 
+impl ParameterLocation {
+    /// Its `in` in the spec: `query`.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            ParameterLocation::Path => "path",
+            ParameterLocation::Query => "query",
+            ParameterLocation::Header => "header",
+        }
+    }
+}
+
 /// One parameter of an operation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Parameter {

@@ -139,6 +139,156 @@ pub fn member_fields(wire: &[&str], taken: &[&str]) -> Vec<String> {
         .collect()
 }
 
+/// Distinct Rust names for `wire` names that must each get their own (the values of one enum,
+/// the parameters of one operation), none of them in `taken`. Each is first spelled by `spell`
+/// (typify's or progenitor's spelling, so that names that do not meet stay as they are). Names
+/// that meet are spelled again with their symbols read as words ([`symbols_as_words`]:
+/// `Etc/GMT+0` and `Etc/GMT-0` → `EtcGmtPlus0` and `EtcGmtMinus0`, `StartTime<` →
+/// `start_time_lt`, `''` → `Empty`). Of those that still meet (`Name` and `name`), the one
+/// already spelled so keeps the name (else the first), and each other takes the first free
+/// `number(index, stem, 2)`, `number(index, stem, 3)`, ...
+pub fn distinct(
+    wire: &[&str],
+    taken: &[&str],
+    spell: impl Fn(&str) -> String,
+    number: impl Fn(usize, &str, usize) -> String,
+) -> Vec<String> {
+    let first: Vec<String> = wire.iter().map(|name| spell(name)).collect();
+    let meets = |index: usize, names: &[String]| {
+        taken.contains(&names[index].as_str())
+            || (0..names.len()).any(|other| other != index && names[other] == names[index])
+    };
+    let second: Vec<String> = (0..wire.len())
+        .map(|index| match meets(index, &first) {
+            true => spell(&symbols_as_words(wire[index])),
+            false => first[index].clone(),
+        })
+        .collect();
+    let keeps = |index: usize| {
+        let alike = |other: usize| second[other] == second[index];
+        !taken.contains(&second[index].as_str())
+            && match (0..wire.len()).find(|&other| alike(other) && wire[other] == second[other]) {
+                Some(exact) => exact == index,
+                None => (0..wire.len()).find(|&other| alike(other)) == Some(index),
+            }
+    };
+    let mut used: Vec<String> = taken.iter().map(|t| (*t).to_owned()).collect();
+    used.extend(
+        (0..wire.len())
+            .filter(|&i| keeps(i))
+            .map(|i| second[i].clone()),
+    );
+    (0..wire.len())
+        .map(|index| {
+            if keeps(index) {
+                return second[index].clone();
+            }
+            let free = (2..)
+                .map(|n| number(index, &second[index], n))
+                .find(|candidate| !used.contains(candidate))
+                .expect("an unused number exists");
+            used.push(free.clone());
+            free
+        })
+        .collect()
+}
+
+/// The variants typify generates for the values of one string enum, each distinct
+/// ([`distinct`] over typify's spelling with a capital first, numbered by
+/// [`numbered_pascal`]).
+pub fn enum_variants(values: &[&str]) -> Vec<String> {
+    // typify spells `+1` and `-1` `plus1` and `minus1`, which rustc warns of.
+    let spell = |value: &str| {
+        let name = type_name(value);
+        let mut chars = name.chars();
+        chars
+            .next()
+            .map(|c| c.to_uppercase().chain(chars).collect())
+            .unwrap_or(name)
+    };
+    distinct(values, &[], spell, |_, stem, n| numbered_pascal(stem, n))
+}
+
+/// The `n`th type or variant spelled `stem`: `Name2`, or `V1N2` after a digit (which `V12`
+/// would hide; typify's spelling keeps either as it is).
+pub fn numbered_pascal(stem: &str, n: usize) -> String {
+    let stem = stem.trim_end_matches('_');
+    match stem.ends_with(|c: char| c.is_ascii_digit()) {
+        true => format!("{stem}N{n}"),
+        false => format!("{stem}{n}"),
+    }
+}
+
+/// The setters of one operation's parameters, `(wire name, place)` with path parameters
+/// first, each distinct ([`distinct`] over progenitor's spelling). Of two parameters spelled
+/// alike in different places (a path `index` and a query `index`), the first keeps the name and
+/// the other takes its place's (`index_query`, then `index_query_3`, ...).
+pub fn parameter_setters(parameters: &[(&str, &str)]) -> Vec<String> {
+    let wire: Vec<&str> = parameters.iter().map(|(name, _)| *name).collect();
+    distinct(&wire, &[], field_name, |index, stem, n| {
+        let (stem, place) = (stem.trim_end_matches('_'), parameters[index].1);
+        match n {
+            2 => format!("{stem}_{place}"),
+            n => format!("{stem}_{place}_{n}"),
+        }
+    })
+}
+
+/// `name` with each symbol that is no word separator read as a word, for names that would
+/// otherwise meet: `+` plus, `-` before a digit minus, `<` lt, `>` gt, `=` eq, `!` not, `*`
+/// star, ...; any other symbol its code point (`u2603`). Letters, digits, `_`, `-`, `.`, `/`
+/// and spaces stay; a name of separators alone has them read too, and the empty name is
+/// `empty`.
+pub fn symbols_as_words(name: &str) -> String {
+    if name.is_empty() {
+        return "empty".to_owned();
+    }
+    let separators_only = !name.chars().any(char::is_alphanumeric);
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::new();
+    for (index, &c) in chars.iter().enumerate() {
+        let before_digit = chars.get(index + 1).is_some_and(char::is_ascii_digit);
+        let word = match c {
+            c if c.is_alphanumeric() => None,
+            '-' if before_digit || separators_only => Some("minus"),
+            '_' | '-' | '.' | '/' | ' ' if !separators_only => None,
+            '+' => Some("plus"),
+            '<' => Some("lt"),
+            '>' => Some("gt"),
+            '=' => Some("eq"),
+            '!' => Some("not"),
+            '*' => Some("star"),
+            '@' => Some("at"),
+            '#' => Some("hash"),
+            '$' => Some("dollar"),
+            '%' => Some("percent"),
+            '&' => Some("and"),
+            '|' => Some("or"),
+            '~' => Some("tilde"),
+            '^' => Some("caret"),
+            '?' => Some("question"),
+            ':' => Some("colon"),
+            ',' => Some("comma"),
+            ';' => Some("semicolon"),
+            '_' => Some("underscore"),
+            '.' => Some("dot"),
+            '/' => Some("slash"),
+            ' ' => Some("space"),
+            _ => None,
+        };
+        match word {
+            Some(word) => {
+                out.push(' ');
+                out.push_str(word);
+                out.push(' ');
+            }
+            None if c.is_alphanumeric() || "_-./ ".contains(c) => out.push(c),
+            None => out.push_str(&format!(" u{:x} ", c as u32)),
+        }
+    }
+    out
+}
+
 /// Where a member key that typify reads as `field` starts carrying its wire name (see
 /// [`member_key`]): a private-use character, which no spec name uses and which typify's
 /// spelling drops.
@@ -270,6 +420,63 @@ mod tests {
             assert_eq!(wire_name(&key).as_deref(), Some(*wire));
         }
         assert_eq!(wire_name("name"), None);
+    }
+
+    #[test]
+    fn names_that_meet_read_their_symbols_as_words_then_take_a_number() {
+        assert_eq!(
+            enum_variants(&[
+                "Etc/GMT+1",
+                "Etc/GMT-1",
+                "Etc/GMT1",
+                "UTC",
+                "",
+                "*",
+                "Name",
+                "name"
+            ]),
+            [
+                "EtcGmtPlus1",
+                "EtcGmtMinus1",
+                "EtcGmt1",
+                "Utc",
+                "Empty",
+                "Star",
+                "Name",
+                "Name2"
+            ]
+        );
+        // Values that meet nothing keep typify's spelling, upper camel case.
+        assert_eq!(
+            enum_variants(&["+1", "-1", "a-b"]),
+            ["Plus1", "Minus1", "AB"]
+        );
+        assert_eq!(enum_variants(&["v1", "V1"]), ["V1N2", "V1"]);
+        assert_eq!(
+            parameter_setters(&[
+                ("index", "path"),
+                ("StartTime", "query"),
+                ("StartTime<", "query"),
+                ("StartTime>", "query"),
+                ("index", "query"),
+                ("Index", "header"),
+                ("type", "query"),
+                ("Type", "header"),
+            ]),
+            [
+                "index",
+                "start_time",
+                "start_time_lt",
+                "start_time_gt",
+                "index_query",
+                "index_header",
+                "type_",
+                "type_header",
+            ]
+        );
+        assert_eq!(symbols_as_words("a_b-c.d/e f"), "a_b-c.d/e f");
+        assert_eq!(symbols_as_words("-"), " minus ");
+        assert_eq!(symbols_as_words("x\u{2603}"), "x u2603 ");
     }
 
     #[test]

@@ -71,6 +71,7 @@ pub fn for_progenitor(
             schemas.insert(name, schema);
         }
     }
+    any_json_without_schema(&mut doc);
     read_write::answers_view(&mut doc);
     if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
         for (path, item) in paths.iter_mut() {
@@ -115,6 +116,9 @@ pub fn for_progenitor(
     merge_object_unions(&mut doc, &schemas);
     keep_unsupported_patterns_as_documentation(&mut doc);
     crate::member_names::distinct_fields(&mut doc);
+    crate::variant_names::distinct_variants(&mut doc);
+    crate::parameter_names::distinct_setters(&mut doc, operations);
+    crate::type_names::title_inline_twins(&mut doc);
 
     let mut problems = Vec::new();
     for (name, schema) in doc
@@ -163,6 +167,44 @@ pub fn for_progenitor(
             Err(problems)
         }
     }
+}
+
+/// A JSON answer whose media type has no schema (as published definitions write an answer
+/// they do not describe) is any JSON value, `serde_json::Value`: it gets the schema `{}`.
+fn any_json_without_schema(doc: &mut Value) {
+    let fill = |answer: &mut Value| {
+        let contents = answer.get_mut("content").and_then(Value::as_object_mut);
+        for (media, content) in contents.into_iter().flatten() {
+            let json = media == "application/json" || media.ends_with("+json");
+            if let Some(content) = content.as_object_mut()
+                && json
+                && !content.contains_key("schema")
+            {
+                content.insert("schema".to_owned(), serde_json::json!({}));
+            }
+        }
+    };
+    let operations = doc
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut());
+    for op in operations {
+        let responses = op.get_mut("responses").and_then(Value::as_object_mut);
+        responses
+            .into_iter()
+            .flatten()
+            .for_each(|(_, answer)| fill(answer));
+    }
+    let shared = doc
+        .pointer_mut("/components/responses")
+        .and_then(Value::as_object_mut);
+    shared
+        .into_iter()
+        .flatten()
+        .for_each(|(_, answer)| fill(answer));
 }
 
 /// Keeps the success responses progenitor should see, in the shape it reads them:
@@ -256,6 +298,13 @@ fn one_body_media(spec: &Spec, op: &mut serde_json::Map<String, Value>, body: &R
             serde_json::json!({ "schema": media.get("schema") }),
         ),
     };
+    let mut media = media;
+    // A body written inline as `nullable` (as published definitions write an object that may
+    // be empty) is a body to send, not an `Option` of one: `send` sends what is set, and an
+    // optional body left unset sends nothing.
+    if let Some(schema) = media.get_mut("schema").and_then(Value::as_object_mut) {
+        schema.remove("nullable");
+    }
     let mut rewritten = declared;
     if let Some(object) = rewritten.as_object_mut() {
         object.insert("content".to_owned(), serde_json::json!({ name: media }));

@@ -734,7 +734,7 @@ fn new_service_writes_nothing_when_the_spec_is_refused() {
     assert!(
         outcome
             .stderr
-            .ends_with("3 problem(s); no file was changed\n"),
+            .ends_with("2 problem(s); no file was changed\n"),
         "{}",
         outcome.stderr
     );

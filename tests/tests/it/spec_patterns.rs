@@ -7,12 +7,16 @@
 //! request (`ok_unions.yaml`), a `oneOf` told apart by its discriminator alone
 //! (`ok_discriminated_union.yaml`), a nullable `$ref` (`ok_nullable_ref.yaml`), and a deprecated
 //! operation whose pattern the regex engine cannot compile (`ok_deprecated_and_patterns.yaml`),
-//! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`).
+//! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`), enum
+//! values and parameters whose Rust names would meet (`ok_values_and_parameters_that_meet.yaml`),
+//! inline members typify would name as a schema is named (`ok_inline_type_name_taken.yaml`),
+//! and a JSON answer without a schema (`ok_json_answer_without_schema.yaml`).
 
 use credkit_fixture_clients::{
     ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
-    ok_discriminated_union, ok_idempotent_by_method, ok_names_that_meet, ok_nullable_ref,
-    ok_unions,
+    ok_discriminated_union, ok_idempotent_by_method, ok_inline_type_name_taken,
+    ok_json_answer_without_schema, ok_names_that_meet, ok_nullable_ref, ok_unions,
+    ok_values_and_parameters_that_meet,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
@@ -467,4 +471,197 @@ async fn without_a_mark_the_method_decides_whether_an_operation_is_replayed() {
             ("set_counter", true),
         ]
     );
+}
+
+#[tokio::test]
+async fn enum_values_and_parameters_spelled_alike_get_own_names_and_keep_theirs_on_the_wire() {
+    use ok_values_and_parameters_that_meet::types::{Mood, Reading, Station, Zone};
+    let server = MockServer::start_async().await;
+    let place = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/stations/north")
+                .json_body(json!({ "name": "North", "zone": "Etc/GMT+2" }));
+            then.status(200)
+                .json_body(json!({ "name": "North", "zone": "Etc/GMT-2" }));
+        })
+        .await;
+    let list = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/stations/north/readings")
+                .query_param("TakenAt", "noon")
+                .query_param("TakenAt<", "dusk")
+                .query_param("TakenAt>", "dawn")
+                .query_param("station", "south")
+                .query_param("mood", "-1")
+                .header("Station", "east");
+            then.status(200).json_body(json!([
+                { "taken_at": "dawn", "mood": "+1" },
+                { "taken_at": "noon", "mood": "calm", "celsius": 21.5 },
+                { "mood": "Calm" },
+                { "mood": "" },
+                { "mood": "*" },
+            ]));
+        })
+        .await;
+    let client = client::<ok_values_and_parameters_that_meet::Client>(&server);
+
+    let placed = client
+        .place_station()
+        .station("north")
+        .body(Station {
+            name: "North".into(),
+            zone: Zone::EtcGmtPlus2,
+        })
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(placed.zone, Zone::EtcGmtMinus2);
+    // The spec's default names its value, not the variant typify would have spelled.
+    assert_eq!(Zone::default(), Zone::EtcGmtMinus2);
+    assert_eq!(Zone::EtcGmt2.to_string(), "Etc/GMT2");
+    assert_eq!("Etc/GMT+2".parse::<Zone>().unwrap(), Zone::EtcGmtPlus2);
+
+    let readings = client
+        .list_readings()
+        .station("north")
+        .taken_at("noon")
+        .taken_at_lt("dusk")
+        .taken_at_gt("dawn")
+        .station_query("south")
+        .station_header("east")
+        .mood(Mood::Minus1)
+        .send()
+        .await
+        .unwrap();
+    let moods: Vec<Option<Mood>> = readings.iter().map(|r: &Reading| r.mood).collect();
+    assert_eq!(
+        moods,
+        [
+            Some(Mood::Plus1),
+            Some(Mood::Calm2),
+            Some(Mood::Calm),
+            Some(Mood::Empty),
+            Some(Mood::Star),
+        ]
+    );
+    assert_eq!(readings[1].celsius, Some(21.5));
+    place.assert_async().await;
+    list.assert_async().await;
+}
+
+#[tokio::test]
+async fn an_inline_member_named_like_a_schema_takes_the_next_free_name_and_both_decode() {
+    use ok_inline_type_name_taken::types::{
+        ParcelRecipient, ParcelRecipient2, ParcelSender, ParcelSender2,
+    };
+    let server = MockServer::start_async().await;
+    let parcels = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/parcels");
+            then.status(200).json_body(json!([
+                { "sender": { "address": "1 Quay" }, "recipient": { "door": "B" } },
+                { "recipient": null },
+            ]));
+        })
+        .await;
+    let senders = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/senders");
+            then.status(200).json_body(json!([{ "name": "Ada" }]));
+        })
+        .await;
+    let recipient = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/recipients/latest");
+            then.status(200).json_body(json!({ "signature": true }));
+        })
+        .await;
+    let client = client::<ok_inline_type_name_taken::Client>(&server);
+
+    let listed = client.list_parcels().send().await.unwrap();
+    assert_eq!(
+        listed[0].sender,
+        Some(ParcelSender2 {
+            address: Some("1 Quay".into())
+        })
+    );
+    assert_eq!(
+        listed[0].recipient,
+        Some(ParcelRecipient2 { door: "B".into() })
+    );
+    assert_eq!(listed[1].recipient, None);
+    let named = client.list_senders().send().await.unwrap();
+    assert_eq!(
+        named.into_inner(),
+        [ParcelSender {
+            name: Some("Ada".into())
+        }]
+    );
+    let last = client.last_recipient().send().await.unwrap();
+    assert_eq!(
+        last.into_inner(),
+        ParcelRecipient {
+            signature: Some(true)
+        }
+    );
+    for mock in [parcels, senders, recipient] {
+        mock.assert_async().await;
+    }
+}
+
+#[tokio::test]
+async fn a_schema_titled_like_another_is_named_after_its_place_and_a_nullable_body_is_sent() {
+    use ok_inline_type_name_taken::types::{MaybeSenderInner, RelabelParcelBody};
+    let server = MockServer::start_async().await;
+    let relabel = server
+        .mock_async(|when, then| {
+            when.method(PUT)
+                .path("/parcels/p-1")
+                .json_body(json!({ "label": "fragile" }));
+            then.status(200)
+                .json_body(json!({ "label": "fragile", "handler": { "name": "Bo" } }));
+        })
+        .await;
+    let answer = client::<ok_inline_type_name_taken::Client>(&server)
+        .relabel_parcel()
+        .id("p-1")
+        .body(RelabelParcelBody {
+            label: Some("fragile".into()),
+        })
+        .send()
+        .await
+        .unwrap();
+    // Titled `Parcel` inline, beside the schema `Parcel`: `Parcel2`.
+    let relabelled: &ok_inline_type_name_taken::types::Parcel2 = &answer;
+    assert_eq!(relabelled.label.as_deref(), Some("fragile"));
+    assert_eq!(
+        relabelled.handler.as_ref().and_then(|h| h.0.clone()),
+        Some(MaybeSenderInner {
+            name: Some("Bo".into())
+        })
+    );
+    relabel.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_json_answer_without_a_schema_is_any_json_value() {
+    let server = MockServer::start_async().await;
+    let reported = json!({ "heap": { "used": 512 }, "roles": ["data", "ingest"], "up": true });
+    let stats = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/nodes/n-1/stats");
+            then.status(200).json_body(reported.clone());
+        })
+        .await;
+    let answer = client::<ok_json_answer_without_schema::Client>(&server)
+        .node_stats()
+        .node("n-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.into_inner(), reported);
+    stats.assert_async().await;
 }

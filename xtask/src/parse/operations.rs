@@ -193,7 +193,7 @@ fn responses(
                 let media: Vec<(&String, &Value)> = content.into_iter().flatten().collect();
                 let kind = match media.as_slice() {
                     [] => BodyKind::Empty,
-                    [(name, body)] => body_kind(spec, code, name, body, messages),
+                    [(name, body)] => body_kind(spec, name, body),
                     many => {
                         let chosen = preferred.unwrap_or(many[0].0);
                         let body = many
@@ -203,7 +203,7 @@ fn responses(
                         if is_xml(chosen) {
                             BodyKind::Text(chosen.clone())
                         } else {
-                            body_kind(spec, code, chosen, body, messages)
+                            body_kind(spec, chosen, body)
                         }
                     }
                 };
@@ -272,13 +272,7 @@ fn is_xml(media: &str) -> bool {
 
 /// What one success body is: a string of `format: binary` is bytes whatever its media type,
 /// JSON (`application/json`, `*/*+json`) is decoded, `text/*` is text, anything else is bytes.
-fn body_kind(
-    spec: &Spec,
-    code: &str,
-    name: &str,
-    body: &Value,
-    messages: &mut Vec<String>,
-) -> BodyKind {
+fn body_kind(spec: &Spec, name: &str, body: &Value) -> BodyKind {
     let schema = body.get("schema");
     let binary = schema.and_then(|s| spec.resolve(s)).is_some_and(|s| {
         str_of(s, "type") == Some("string") && str_of(s, "format") == Some("binary")
@@ -287,13 +281,8 @@ fn body_kind(
     if binary {
         BodyKind::Binary(name.to_owned())
     } else if json {
-        match schema {
-            Some(schema) => BodyKind::Json(schema.clone()),
-            None => {
-                messages.push(format!("success response {code}: {name} without a schema"));
-                BodyKind::Empty
-            }
-        }
+        // Without a schema, any JSON value (`normalize::any_json_without_schema`).
+        BodyKind::Json(schema.cloned().unwrap_or_else(|| serde_json::json!({})))
     } else if name.starts_with("text/") {
         BodyKind::Text(name.to_owned())
     } else {
@@ -591,22 +580,9 @@ fn parameters(
         };
         // An operation's parameter overrides the path item's of the same name and place.
         parameters.retain(|p| !(p.name == name && p.location == location));
-        let rust_name = names::field_name(name);
-        let has_body = op.get("requestBody").is_some();
-        if let Some(item) = names::builder_item(&rust_name, has_body) {
-            messages.push(format!(
-                "parameter `{name}` becomes the Rust setter `{rust_name}`, which the operation's builder has already ({item}): rename it"
-            ));
-        }
-        if let Some(other) = parameters.iter().find(|p| p.rust_name == rust_name) {
-            messages.push(format!(
-                "parameters `{}` and `{name}` both become the Rust setter `{rust_name}`",
-                other.name
-            ));
-        }
         parameters.push(Parameter {
             name: name.to_owned(),
-            rust_name,
+            rust_name: String::new(),
             location,
             required: location == ParameterLocation::Path
                 || parameter.get("required").and_then(Value::as_bool) == Some(true),
@@ -615,7 +591,49 @@ fn parameters(
             example: example(spec, parameter, schema),
         });
     }
+    name_setters(&mut parameters, op.get("requestBody").is_some(), messages);
     parameters
+}
+
+/// Each parameter's setter, chosen by [`names::parameter_setters`] with the path parameters
+/// first; refused: a setter the builder has already, and two path parameters spelled alike (a
+/// path parameter keeps its name in the path template progenitor reads).
+fn name_setters(parameters: &mut [Parameter], has_body: bool, messages: &mut Vec<String>) {
+    let mut order: Vec<usize> = (0..parameters.len()).collect();
+    order.sort_by_key(|&i| parameters[i].location != ParameterLocation::Path);
+    let wire: Vec<(&str, &str)> = order
+        .iter()
+        .map(|&i| {
+            (
+                parameters[i].name.as_str(),
+                parameters[i].location.keyword(),
+            )
+        })
+        .collect();
+    let setters = names::parameter_setters(&wire);
+    for (&index, setter) in order.iter().zip(setters) {
+        parameters[index].rust_name = setter;
+    }
+    for parameter in parameters.iter() {
+        let (name, rust_name) = (&parameter.name, &parameter.rust_name);
+        if let Some(item) = names::builder_item(rust_name, has_body) {
+            messages.push(format!(
+                "parameter `{name}` becomes the Rust setter `{rust_name}`, which the operation's builder has already ({item}): rename it"
+            ));
+        }
+        if parameter.location == ParameterLocation::Path && *rust_name != names::field_name(name) {
+            let other = parameters
+                .iter()
+                .find(|p| {
+                    p.location == ParameterLocation::Path && p.rust_name == names::field_name(name)
+                })
+                .map_or("another", |p| p.name.as_str());
+            messages.push(format!(
+                "path parameters `{other}` and `{name}` both become the Rust setter `{}`: rename one (a path parameter keeps its name in the path)",
+                names::field_name(name)
+            ));
+        }
+    }
 }
 
 /// The path's template against the operation's path parameters, before progenitor sees them

@@ -164,36 +164,27 @@ pub(super) fn custom_types(spec: &Spec, problems: &mut Problems<'_>) -> Vec<Cust
                 );
                 continue;
             }
-            match open_enum_variants(&strings) {
-                Ok(values) => types.push(CustomType {
-                    name,
-                    description,
-                    kind: CustomKind::OpenEnum { values },
-                }),
-                Err(message) => problems.at(place, message),
-            }
+            types.push(CustomType {
+                name,
+                description,
+                kind: CustomKind::OpenEnum {
+                    values: open_enum_variants(&strings),
+                },
+            });
         }
     }
     types
 }
 
-/// The variants of an open enum, each with its wire value; two values that give one variant,
-/// or a value giving `Unknown`, are refused.
-fn open_enum_variants(values: &[&str]) -> Result<Vec<(String, String)>, String> {
-    let mut variants: Vec<(String, String)> = Vec::new();
-    for value in values {
-        let variant = names::variant_name(value);
-        if variant == "Unknown" {
-            return Err(format!(
-                "enum value `{value}` would clash with the `Unknown` variant"
-            ));
-        }
-        if let Some((first, _)) = variants.iter().find(|(_, v)| *v == variant) {
-            return Err(format!(
-                "enum values `{first}` and `{value}` give the same variant `{variant}`"
-            ));
-        }
-        variants.push(((*value).to_owned(), variant));
-    }
-    Ok(variants)
+/// The variants of an open enum, each with its wire value, distinct from each other and from
+/// `Unknown` ([`names::distinct`] over [`names::variant_name`]).
+fn open_enum_variants(values: &[&str]) -> Vec<(String, String)> {
+    let variants = names::distinct(values, &["Unknown"], names::variant_name, |_, stem, n| {
+        names::numbered_pascal(stem, n)
+    });
+    values
+        .iter()
+        .map(|v| (*v).to_owned())
+        .zip(variants)
+        .collect()
 }

@@ -34,7 +34,9 @@ pub(super) fn answer_shapes(spec: &Spec, operations: &mut [Operation]) -> Shapes
             let content = response.get("content").and_then(Value::as_object);
             for (media, body) in content.into_iter().flatten() {
                 let json = media == "application/json" || media.ends_with("+json");
-                let Some(schema) = body.get("schema").filter(|_| json) else {
+                // Without a schema, any JSON value (as `operations::body_kind` reads it).
+                let any = serde_json::json!({});
+                let Some(schema) = body.get("schema").or(Some(&any)).filter(|_| json) else {
                     continue;
                 };
                 let binary = spec.resolve(schema).is_some_and(|s| {
