@@ -141,8 +141,9 @@ pub fn of(
         .map(|(operation, (id, parameters, has_body))| {
             let place = |m: String| format!("{}: {m}", operation.location());
             let mut inputs = Vec::new();
-            for (_, model) in parameters {
-                let field = crate::names::member_field(&model.name);
+            for (listed, model) in parameters {
+                // The holder's member is named as progenitor's document names the parameter.
+                let field = crate::names::member_field(&listed.parameter_data_ref().name);
                 let found = member(0, &id, &field).map_err(place)?;
                 let inner = match (model.location, found.details()) {
                     (ParameterLocation::Query, typify::TypeDetails::Option(inner)) => Some(inner),
@@ -236,11 +237,20 @@ fn parameters<'a, 'm>(
     let mut listed = by_name
         .into_values()
         .map(|parameter| {
-            let name = &parameter.parameter_data_ref().name;
+            // A parameter renamed for its setter (`parameter_names.rs`) carries its wire name;
+            // a path and a query parameter can share it, so its place says which it is.
+            let listed = &parameter.parameter_data_ref().name;
+            let name = &crate::names::wire_name(listed).unwrap_or_else(|| listed.clone());
+            let location = match parameter {
+                Parameter::Path { .. } => Some(crate::model::ParameterLocation::Path),
+                Parameter::Query { .. } => Some(crate::model::ParameterLocation::Query),
+                Parameter::Header { .. } => Some(crate::model::ParameterLocation::Header),
+                Parameter::Cookie { .. } => None,
+            };
             let model = operation
                 .parameters
                 .iter()
-                .find(|p| p.name == *name)
+                .find(|p| p.name == *name && Some(p.location) == location)
                 .ok_or_else(|| format!("parameter `{name}` is not in the model"))?;
             Ok((parameter, model))
         })
