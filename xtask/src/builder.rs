@@ -102,7 +102,9 @@ pub fn generate_builders(
         crate::tag_features::gate_items(operation, &mut items.items).map_err(place)?;
         generated.push(items.items);
     }
-    builder.push(syn::parse_quote! {
+    // A service of webhooks alone has no operation to call.
+    if !service.operations.is_empty() {
+        builder.push(syn::parse_quote! {
         /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
         fn call<'a, S>(
             client: &'a super::Client,
@@ -111,7 +113,8 @@ pub fn generate_builders(
         ) -> credkit_runtime::contract::Call<'a, S> {
             credkit_runtime::contract::Call::new(client, &super::SERVICE.operations[index], accept)
         }
-    });
+        });
+    }
     for slot in slots {
         match slot {
             Slot::Other(item) => builder.push(*item),
@@ -379,9 +382,20 @@ fn inputs(operation: &Operation, fields: &[(String, Type)]) -> Result<Vec<Input>
                     }
                 }
             };
+            // A query parameter that is a struct reaches progenitor as a JSON object; its
+            // setter takes the struct (`Parameter::query_object`).
+            let object = operation
+                .parameters
+                .iter()
+                .find(|p| p.rust_name == *name)
+                .and_then(|p| p.query_object.as_ref())
+                .map(|(schema, _)| {
+                    let ty = format_ident!("{}", schema.rust);
+                    syn::parse_quote!(types::#ty)
+                });
             Ok(Input {
                 field,
-                ty: optional.unwrap_or(held),
+                ty: object.unwrap_or(optional.unwrap_or(held)),
                 kind,
             })
         })
@@ -571,7 +585,13 @@ fn hand_over(operation: &Operation, input: &Input) -> Result<TokenStream, String
     // `Display`.
     Ok(match parameter.location {
         ParameterLocation::Path => quote!(.path(#name, #wire, value.try_into())),
-        ParameterLocation::Query => quote!(.query(#name, #wire, value.try_into())),
+        ParameterLocation::Query => match parameter.query_style {
+            None => quote!(.query(#name, #wire, value.try_into())),
+            Some(style) => {
+                let style = format_ident!("{}", style.variant());
+                quote!(.query_styled(#name, #wire, credkit_runtime::contract::QueryStyle::#style, value.try_into()))
+            }
+        },
         ParameterLocation::Header => quote!(.header(#name, #wire, value.try_into())),
     })
 }

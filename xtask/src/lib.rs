@@ -20,6 +20,7 @@ pub mod defaults;
 pub mod discriminator;
 pub mod drift;
 pub mod generate;
+pub mod inner_refs;
 pub mod json_tree;
 pub mod manifest;
 pub mod member_names;
@@ -48,6 +49,7 @@ pub mod type_names;
 pub mod unfit_defaults;
 pub mod upstream;
 pub mod waiters;
+pub mod websockets;
 pub mod workspace;
 
 pub use generate::generate;

@@ -20,6 +20,7 @@ mod intercept;
 mod missing;
 mod multipart;
 mod path;
+mod query_style;
 mod rate_limit;
 mod redirect;
 mod retry;
