@@ -11,10 +11,14 @@
 //!
 //! A delimited style with `explode: true` writes what `form` does. Names and values are
 //! form-encoded (`[` and `]` as `%5B` and `%5D`, as RFC 3986 wants them in a query); the
-//! delimiters are written as the table shows. OpenAPI gives no spelling to a member that is
-//! itself an array or an object, nor to an array of arrays: such a value is refused, naming
-//! the member. A `null` member (an unset optional one) is left out; members are written in
-//! the order of their names; a scalar parameter is `color=blue` in every style.
+//! delimiters are written as the table shows. A `null` member (an unset optional one) is left
+//! out; members are written in the order of their names; a scalar parameter is `color=blue` in
+//! every style.
+//!
+//! OpenAPI gives no spelling to an item or member that is itself an array or an object (an
+//! array of filter objects): such a value is sent whole as its JSON text,
+//! `filters=[{"field":"size"}]` (form-encoded), as services that take one document it (and as
+//! `content: application/json` would send it).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -95,6 +99,15 @@ fn spelled<T: Serialize + ?Sized>(
 ) -> Result<Vec<(String, Vec<String>)>, String> {
     let value = serde_json::to_value(value).map_err(|e| e.to_string())?;
     let joined = style.delimiter().is_some();
+    let nested = |item: &Value| matches!(item, Value::Array(_) | Value::Object(_));
+    let whole = match &value {
+        Value::Array(items) => items.iter().any(nested),
+        Value::Object(members) => members.values().any(nested),
+        _ => false,
+    };
+    if whole {
+        return Ok(vec![(wire.to_owned(), vec![value.to_string()])]);
+    }
     Ok(match value {
         Value::Null => Vec::new(),
         Value::Array(items) => {
@@ -231,11 +244,15 @@ mod tests {
     }
 
     #[test]
-    fn nested_values_are_refused_naming_the_member() {
-        let error = encoded("filter", QueryStyle::DeepObject, &json!({"tags": ["a"]})).unwrap_err();
-        assert!(error.contains("member `tags` of filter"), "{error}");
-        let error = encoded("ids", QueryStyle::Form, &json!([[1]])).unwrap_err();
-        assert!(error.contains("an item of ids"), "{error}");
+    fn a_value_with_nested_arrays_or_objects_is_sent_whole_as_json() {
+        assert_eq!(
+            sent(QueryStyle::Form, json!([{"scope": "all", "keys": [1, 2]}])),
+            "color=%5B%7B%22keys%22%3A%5B1%2C2%5D%2C%22scope%22%3A%22all%22%7D%5D"
+        );
+        assert_eq!(
+            query_pairs("f", QueryStyle::DeepObject, &json!({"tags": ["a"]})).unwrap(),
+            [("f".to_owned(), r#"{"tags":["a"]}"#.to_owned())]
+        );
         let error = encoded("ids", QueryStyle::DeepObject, &json!([1])).unwrap_err();
         assert!(error.contains("not arrays"), "{error}");
     }

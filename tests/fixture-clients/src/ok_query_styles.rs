@@ -9,6 +9,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`ListParcelsFiltersItem`
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    pub struct ListParcelsFiltersItem {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub equals: Option<String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub field: Option<String>,
+    }
+
     ///`ListParcelsNearQuery`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ListParcelsNearQuery {
@@ -209,6 +218,22 @@ pub mod builder {
                         "carriers",
                         "carriers",
                         credkit_runtime::contract::QueryStyle::PipeDelimited,
+                        value.try_into(),
+                    ),
+            )
+        }
+
+        pub fn filters(
+            self,
+            value: impl Input<Vec<types::ListParcelsFiltersItem>>,
+        ) -> Self {
+            Self(
+                self
+                    .0
+                    .query_styled(
+                        "filters",
+                        "filters",
+                        credkit_runtime::contract::QueryStyle::Form,
                         value.try_into(),
                     ),
             )

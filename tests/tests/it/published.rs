@@ -470,6 +470,10 @@ async fn query_arrays_and_objects_are_sent_in_the_style_each_parameter_declares(
             min: Some(1),
             max: Some(20),
         })
+        .filters(vec![types::ListParcelsFiltersItem {
+            field: Some("color".into()),
+            equals: Some("red".into()),
+        }])
         .send()
         .await
         .unwrap();
@@ -490,7 +494,8 @@ async fn query_arrays_and_objects_are_sent_in_the_style_each_parameter_declares(
          &ids=3,4,5\
          &sizes=small%20large\
          &carriers=post|courier\
-         &weight=max,20,min,1"
+         &weight=max,20,min,1\
+         &filters=%5B%7B%22equals%22%3A%22red%22%2C%22field%22%3A%22color%22%7D%5D"
     );
 }
 

@@ -1,9 +1,9 @@
 //! How a query parameter is spelled, from its `style`, `explode` and schema: OpenAPI's
 //! spellings of arrays and objects (the runtime writes them: `crates/runtime/src/query_style.rs`
 //! has the table). A scalar keeps the plain query setter; an array or an object names its
-//! style, which its mock helper matches too (`xtask/src/mock.rs`). OpenAPI
-//! gives no spelling to a member or item that is itself an array or an object, nor to
-//! `deepObject` for anything but an object: those are refused, naming the member.
+//! style, which its mock helper matches too (`xtask/src/mock.rs`); one whose items or members
+//! are arrays or objects, which no style spells, is sent as its JSON text (the runtime decides,
+//! from the value). `deepObject` for anything but an object is refused, naming the parameter.
 
 use serde_json::Value;
 
@@ -43,9 +43,6 @@ pub(super) fn query_style(
         ));
     }
     let kind = kind(spec, schema);
-    if kind != Kind::Scalar {
-        nested(spec, name, schema)?;
-    }
     let chosen = match (style, explode, kind) {
         (_, _, Kind::Scalar) if style != "deepObject" => None,
         ("form" | "spaceDelimited" | "pipeDelimited", true, _) => Some(QueryStyle::Form),
@@ -91,42 +88,6 @@ fn resolved<'a>(spec: &'a Spec, schema: &'a Value) -> Option<&'a Value> {
         Some([only]) => spec.resolve(only),
         _ => Some(schema),
     }
-}
-
-/// Refuses an array or object parameter whose items or members are arrays or objects.
-fn nested(spec: &Spec, name: &str, schema: &Value) -> Result<(), String> {
-    let Some(schema) = resolved(spec, schema) else {
-        return Ok(());
-    };
-    let members = schema
-        .get("properties")
-        .and_then(Value::as_object)
-        .into_iter()
-        .flatten()
-        .map(|(member, schema)| {
-            (
-                format!("member `{member}` is an array or an object"),
-                schema,
-            )
-        });
-    let inner = [
-        ("its items are arrays or objects", schema.get("items")),
-        (
-            "its map values are arrays or objects",
-            schema.get("additionalProperties"),
-        ),
-    ]
-    .into_iter()
-    .filter_map(|(what, schema)| Some((what.to_owned(), schema?)))
-    .filter(|(_, schema)| schema.is_object());
-    for (what, inner) in members.chain(inner) {
-        if kind(spec, inner) != Kind::Scalar {
-            return Err(format!(
-                "query parameter `{name}`: {what}, which no query style spells; send it as a scalar or as parameters of its own"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The type of a query parameter that is an object with `properties` (a struct, which
