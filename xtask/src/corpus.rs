@@ -385,7 +385,7 @@ fn table(rows: &[Row]) -> String {
         };
         let build = match (&row.build, built) {
             (_, false) => String::new(),
-            (None, true) => " |  |  |".to_owned(),
+            (None, true) => "  |  |".to_owned(),
             (Some(build), true) => format!(
                 " {} | {:.1} s |",
                 if build.failed.is_some() {
