@@ -104,7 +104,7 @@ pub fn generate_builders(
                 group.len()
             )));
         }
-        let inputs = inputs(&types[index]).map_err(place)?;
+        let inputs = inputs(operation, &types[index]).map_err(place)?;
         let answer = types[index].json_answer.as_ref();
         let tokens = builder_items(operation, index, service, &name, &inputs, answer, flagged)
             .map_err(place)?;
@@ -113,7 +113,9 @@ pub fn generate_builders(
         crate::tag_features::gate_items(operation, &mut items.items).map_err(place)?;
         generated.push(items.items);
     }
-    builder.push(syn::parse_quote! {
+    // A service of webhooks alone has no operation to call.
+    if !service.operations.is_empty() {
+        builder.push(syn::parse_quote! {
         /// The call of the operation at `index` of [`super::SERVICE`], sending `accept`.
         fn call<'a, S>(
             client: &'a super::Client,
@@ -122,7 +124,8 @@ pub fn generate_builders(
         ) -> credkit_runtime::contract::Call<'a, S> {
             credkit_runtime::contract::Call::new(client, &super::SERVICE.operations[index], accept)
         }
-    });
+        });
+    }
     for slot in slots {
         match slot {
             Slot::Other(item) => builder.push(*item),
@@ -285,7 +288,10 @@ enum InputKind {
 }
 
 /// The inputs of an operation, from the types typify gives them.
-fn inputs(types: &crate::rust_types::OperationTypes) -> Result<Vec<Input>, String> {
+fn inputs(
+    operation: &Operation,
+    types: &crate::rust_types::OperationTypes,
+) -> Result<Vec<Input>, String> {
     let mut states = BTreeSet::new();
     types
         .inputs
@@ -307,9 +313,20 @@ fn inputs(types: &crate::rust_types::OperationTypes) -> Result<Vec<Input>, Strin
                 }
                 InputKind::Required { state }
             };
+            // A query parameter that is a struct reaches progenitor as a JSON object; its
+            // setter takes the struct (`Parameter::query_object`).
+            let object = operation
+                .parameters
+                .iter()
+                .find(|p| p.rust_name == *name)
+                .and_then(|p| p.query_object.as_ref())
+                .map(|(schema, _)| {
+                    let ty = format_ident!("{}", schema.rust);
+                    syn::parse_quote!(types::#ty)
+                });
             Ok(Input {
                 field: format_ident!("{name}"),
-                ty: input.ty.clone(),
+                ty: object.unwrap_or_else(|| input.ty.clone()),
                 kind,
             })
         })
@@ -498,7 +515,13 @@ fn hand_over(operation: &Operation, input: &Input) -> Result<TokenStream, String
     // `Display`.
     Ok(match parameter.location {
         ParameterLocation::Path => quote!(.path(#name, #wire, value.try_into())),
-        ParameterLocation::Query => quote!(.query(#name, #wire, value.try_into())),
+        ParameterLocation::Query => match parameter.query_style {
+            None => quote!(.query(#name, #wire, value.try_into())),
+            Some(style) => {
+                let style = format_ident!("{}", style.variant());
+                quote!(.query_styled(#name, #wire, credkit_runtime::contract::QueryStyle::#style, value.try_into()))
+            }
+        },
         ParameterLocation::Header => quote!(.header(#name, #wire, value.try_into())),
     })
 }

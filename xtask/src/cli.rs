@@ -14,7 +14,7 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
        cargo xtask surface SERVICE
        cargo xtask bench [--no-build-cost] [--scale [--sizes N,..]]
        cargo xtask upstream [SERVICE..] [--from FILE] [--format text|markdown|json]
-       cargo xtask corpus DIR [--timeout SECONDS]
+       cargo xtask corpus DIR [--timeout SECONDS] [--build]
 
   --root DIR          work on the workspace (or a copy of it) at DIR instead of the one this
                       xtask was built in
@@ -55,7 +55,8 @@ pub const USAGE: &str = "usage: cargo xtask [--root DIR] generate [--check] [--e
   corpus              try new-service on each .yaml, .yml and .json definition in DIR, each
                       in a scratch copy of the workspace (never the workspace itself), and
                       print a table: accepted or refused (with the first reasons),
-                      operations exposed, client lines, time (default limit 300 s each)
+                      operations exposed, client lines, time (default limit 300 s each);
+                      --build also builds each accepted crate with its mock feature
 ";
 
 /// What a command printed and its exit code.

@@ -6,6 +6,11 @@
 //! they are in the working tree), never to the workspace itself, by this same generator in a
 //! child process: a definition that crashes it or runs past the time limit is reported as such
 //! and the others still run.
+//!
+//! With `--build`, each accepted definition's crate is then built with its `mock` feature in its
+//! scratch copy (`cargo build -p credkit-<name> --features mock`), into one target folder that
+//! every row shares (`target/corpus` of the workspace, so that the dependencies are compiled
+//! once), and the table says whether it built and how long it took.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,11 +49,31 @@ struct Row {
     declared: Option<usize>,
     verdict: Verdict,
     elapsed: Duration,
+    /// With `--build`, an accepted crate's build with `mock`.
+    build: Option<Build>,
+}
+
+/// How an accepted crate's build with `mock` went.
+struct Build {
+    /// The first error line when it failed.
+    failed: Option<String>,
+    elapsed: Duration,
+}
+
+/// What `corpus` was asked.
+struct Options {
+    dir: PathBuf,
+    timeout: Duration,
+    build: bool,
 }
 
 /// Runs `cargo xtask corpus DIR [--timeout SECONDS]` for the workspace at `root`.
 pub fn run(args: &[String], root: &Path) -> Outcome {
-    let (dir, timeout) = match arguments(args) {
+    let Options {
+        dir,
+        timeout,
+        build,
+    } = match arguments(args) {
         Ok(parsed) => parsed,
         Err(message) => return Outcome::fail(2, format!("error: {message}\n\n{USAGE}")),
     };
@@ -72,7 +97,7 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     let mut rows = Vec::new();
     for (index, definition) in definitions.iter().enumerate() {
         eprintln!("corpus: {}", definition.display());
-        match try_definition(root, &files, definition, index, timeout) {
+        match try_definition(root, &files, definition, index, timeout, build) {
             Ok(row) => rows.push(row),
             Err(e) => return Outcome::fail(2, format!("error: {}: {e}\n", definition.display())),
         }
@@ -83,9 +108,10 @@ pub fn run(args: &[String], root: &Path) -> Outcome {
     }
 }
 
-fn arguments(args: &[String]) -> Result<(PathBuf, Duration), String> {
+fn arguments(args: &[String]) -> Result<Options, String> {
     let mut dir = None;
     let mut timeout = DEFAULT_TIMEOUT;
+    let mut build = false;
     let mut rest = args.iter();
     while let Some(arg) = rest.next() {
         match arg.as_str() {
@@ -96,12 +122,17 @@ fn arguments(args: &[String]) -> Result<(PathBuf, Duration), String> {
                     .map_err(|_| format!("--timeout {seconds}: a whole number of seconds"))?;
                 timeout = Duration::from_secs(seconds);
             }
+            "--build" => build = true,
             flag if flag.starts_with('-') => return Err(format!("unknown option {flag}")),
             value if dir.is_none() => dir = Some(PathBuf::from(value)),
             value => return Err(format!("unexpected argument {value}")),
         }
     }
-    Ok((dir.ok_or("corpus needs a DIR of definitions")?, timeout))
+    Ok(Options {
+        dir: dir.ok_or("corpus needs a DIR of definitions")?,
+        timeout,
+        build,
+    })
 }
 
 /// The definitions of `dir`, by name.
@@ -155,6 +186,7 @@ fn try_definition(
     definition: &Path,
     index: usize,
     timeout: Duration,
+    build: bool,
 ) -> Result<Row, String> {
     let scratch = Scratch::copy(root, files, index)?;
     let name = service_name(definition);
@@ -224,7 +256,12 @@ fn try_definition(
             )),
         },
     };
+    let build = match verdict {
+        Verdict::Accepted { .. } if build => Some(build_with_mock(root, &scratch.0, &name)),
+        _ => None,
+    };
     Ok(Row {
+        build,
         file: definition
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -233,6 +270,39 @@ fn try_definition(
         verdict,
         elapsed,
     })
+}
+
+/// Builds the crate of the service `name` in `scratch` with its `mock` feature.
+fn build_with_mock(root: &Path, scratch: &Path, name: &str) -> Build {
+    let started = Instant::now();
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .current_dir(scratch)
+        .args(["build", "--quiet", "--features", "mock", "--package"])
+        .arg(format!("credkit-{name}"))
+        .env("CARGO_TARGET_DIR", root.join("target").join("corpus"))
+        .stdin(Stdio::null())
+        .output();
+    let failed = match output {
+        Err(e) => Some(format!("cannot run cargo: {e}")),
+        Ok(output) if output.status.success() => None,
+        Ok(output) => {
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            Some(shorten(
+                stderr
+                    .lines()
+                    .find(|line| line.starts_with("error"))
+                    .or_else(|| stderr.lines().last())
+                    .unwrap_or("failed")
+                    .trim(),
+                REASON_WIDTH,
+            ))
+        }
+    };
+    Build {
+        failed,
+        elapsed: started.elapsed(),
+    }
 }
 
 /// A service name for a file: its stem in lower case, other characters as dashes.
@@ -285,10 +355,18 @@ fn shorten(line: &str, width: usize) -> String {
 
 /// The table, then the refusals' first reasons, then the totals.
 fn table(rows: &[Row]) -> String {
-    let mut out = String::from(
-        "| definition | result | operations exposed / declared | client lines | time |\n\
-         |---|---|--:|--:|--:|\n",
-    );
+    let built = rows.iter().any(|row| row.build.is_some());
+    let mut out = if built {
+        String::from(
+            "| definition | result | operations exposed / declared | client lines | time | build with mock | build time |\n\
+             |---|---|--:|--:|--:|---|--:|\n",
+        )
+    } else {
+        String::from(
+            "| definition | result | operations exposed / declared | client lines | time |\n\
+             |---|---|--:|--:|--:|\n",
+        )
+    };
     let declared = |row: &Row| row.declared.map_or("?".to_owned(), |n| n.to_string());
     for row in rows {
         let (result, exposed, lines) = match &row.verdict {
@@ -305,9 +383,22 @@ fn table(rows: &[Row]) -> String {
             Verdict::Crashed(_) => ("crashed".to_owned(), "0".to_owned(), String::new()),
             Verdict::TimedOut => ("timed out".to_owned(), "0".to_owned(), String::new()),
         };
+        let build = match (&row.build, built) {
+            (_, false) => String::new(),
+            (None, true) => "  |  |".to_owned(),
+            (Some(build), true) => format!(
+                " {} | {:.1} s |",
+                if build.failed.is_some() {
+                    "failed"
+                } else {
+                    "ok"
+                },
+                build.elapsed.as_secs_f64()
+            ),
+        };
         let _ = writeln!(
             out,
-            "| {} | {result} | {exposed} / {} | {lines} | {:.1} s |",
+            "| {} | {result} | {exposed} / {} | {lines} | {:.1} s |{build}",
             row.file,
             declared(row),
             row.elapsed.as_secs_f64()
@@ -327,9 +418,21 @@ fn table(rows: &[Row]) -> String {
             }
             _ => {}
         }
+        if let Some(Build {
+            failed: Some(first),
+            ..
+        }) = &row.build
+        {
+            let _ = writeln!(
+                notes,
+                "- {}: its crate does not build with mock: `{}`",
+                row.file,
+                first.replace('`', "'")
+            );
+        }
     }
     if !notes.is_empty() {
-        out.push_str("\nFirst lines of each refusal:\n\n");
+        out.push_str("\nFirst lines of each refusal (and of each failed build):\n\n");
         out.push_str(&notes);
     }
     let accepted = rows
@@ -349,6 +452,13 @@ fn table(rows: &[Row]) -> String {
         "\naccepted {accepted} of {} definitions; {exposed} of {declared} operations exposed",
         rows.len()
     );
+    if built {
+        let ok = rows
+            .iter()
+            .filter(|r| r.build.as_ref().is_some_and(|b| b.failed.is_none()))
+            .count();
+        let _ = writeln!(out, "{ok} of {accepted} accepted crates build with mock");
+    }
     out
 }
 

@@ -245,11 +245,28 @@ pub fn taken(spec: &Spec) -> Vec<Taken> {
         .into_iter()
         .map(|pointer| Taken {
             pointer,
-            what: "dropped: not of its schema's type (xtask/src/unfit_defaults.rs)".into(),
+            what: "dropped: not of its schema's type, or of a union (xtask/src/unfit_defaults.rs)"
+                .into(),
+        });
+    let inner = crate::inner_refs::found(&spec.doc)
+        .into_iter()
+        .map(|(pointer, name)| Taken {
+            pointer,
+            what: format!(
+                "moved to #/components/schemas/{name}: a $ref points into it (xtask/src/inner_refs.rs)"
+            ),
+        });
+    let websockets = crate::websockets::found(&spec.doc)
+        .into_iter()
+        .map(|pointer| Taken {
+            pointer,
+            what: "left out: a WebSocket upgrade, which a request-and-answer client cannot hold (xtask/src/websockets.rs)".into(),
         });
     servers
         .chain(no_servers)
         .chain(unfit)
+        .chain(inner)
+        .chain(websockets)
         .chain(anonymous)
         .chain(ids)
         .chain(operations)

@@ -21,6 +21,7 @@ pub mod defaults;
 pub mod discriminator;
 pub mod drift;
 pub mod generate;
+pub mod inner_refs;
 pub mod json_tree;
 pub mod limits;
 pub mod man_pages;
@@ -54,6 +55,7 @@ pub mod unfit_defaults;
 pub mod upstream;
 pub mod variant_names;
 pub mod waiters;
+pub mod websockets;
 pub mod workspace;
 
 pub use generate::generate;

@@ -9,7 +9,7 @@ use syn::visit_mut::VisitMut;
 use syn::{Expr, ItemImpl, Lit, parse_quote};
 
 use crate::generate::{Prepared, render, run_progenitor};
-use crate::model::{ParameterLocation, Service};
+use crate::model::{ParameterLocation, QueryStyle, Service};
 use crate::names;
 use crate::problem::Problem;
 use crate::spec::Spec;
@@ -69,6 +69,25 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
         .filter(|op| op.sends_multipart())
         .map(|op| names::mock_when_name(&op.spec_id))
         .collect();
+    let styled: BTreeMap<(String, String), (String, QueryStyle)> = service
+        .operations
+        .iter()
+        .flat_map(|op| {
+            op.parameters.iter().filter_map(|p| {
+                let style = p.query_style?;
+                Some((
+                    (names::mock_when_name(&op.spec_id), p.rust_name.clone()),
+                    (p.name.clone(), style),
+                ))
+            })
+        })
+        .collect();
+    let mut spelled = MatchQueryAsSpelled {
+        styled: &styled,
+        rewritten: 0,
+    };
+    spelled.visit_file_mut(&mut file);
+    ScalarAnswersByReference.visit_file_mut(&mut file);
     let mut json_matches = WithoutJsonMatchOfMultipart {
         operations: &multipart,
         removed: 0,
@@ -95,6 +114,11 @@ pub fn mocks(spec: &Spec, prepared: &Prepared) -> Result<String, Vec<Problem>> {
             what: "JSON bodies of binary answers",
             found: bodies.rewritten,
             expected: binary,
+        },
+        Count {
+            what: "matchers of query parameters that are arrays or objects",
+            found: spelled.rewritten,
+            expected: styled.len(),
         },
         Count {
             what: "JSON body matchers of multipart requests",
@@ -223,19 +247,24 @@ struct MatchSecretsByValue<'a> {
     rewritten: usize,
 }
 
+/// Each helper function of an `impl` block, with the name of the type it is of and its own
+/// (`("GetThingWhen", "id")`), as the model names the helpers it rewrites.
+fn helpers(item: &mut ItemImpl) -> impl Iterator<Item = ((String, String), &mut syn::ImplItemFn)> {
+    let name = self_name(item).unwrap_or_default();
+    item.items
+        .iter_mut()
+        .filter_map(move |impl_item| match impl_item {
+            syn::ImplItem::Fn(function) => {
+                Some(((name.clone(), function.sig.ident.to_string()), function))
+            }
+            _ => None,
+        })
+}
+
 impl VisitMut for MatchSecretsByValue<'_> {
     fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
-        let Some(name) = self_name(item) else {
-            return;
-        };
-        for impl_item in &mut item.items {
-            let syn::ImplItem::Fn(function) = impl_item else {
-                continue;
-            };
-            if self
-                .secrets
-                .contains(&(name.clone(), function.sig.ident.to_string()))
-            {
+        for (key, function) in helpers(item) {
+            if self.secrets.contains(&key) {
                 ExposeValue.visit_block_mut(&mut function.block);
                 self.rewritten += 1;
             }
@@ -349,5 +378,104 @@ impl VisitMut for WithoutJsonMatchOfMultipart<'_> {
         item.items
             .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "body"));
         self.removed += before - item.items.len();
+    }
+}
+
+/// progenitor matches a query parameter on `query_param(name, value.to_string())`, which an
+/// array or an object has no `Display` for (the mocks did not compile). Those helpers (named by
+/// the model: the operation's `When`, the parameter's field) match each pair the client sends
+/// for the value in the parameter's style, as the runtime spells it
+/// (`credkit_runtime::contract::query_pairs`).
+struct MatchQueryAsSpelled<'a> {
+    styled: &'a BTreeMap<(String, String), (String, QueryStyle)>,
+    rewritten: usize,
+}
+
+impl VisitMut for MatchQueryAsSpelled<'_> {
+    fn visit_item_impl_mut(&mut self, item: &mut ItemImpl) {
+        for (key, function) in helpers(item) {
+            if let Some((wire, style)) = self.styled.get(&key) {
+                let mut pairs = EachPair {
+                    wire,
+                    style: *style,
+                    rewritten: 0,
+                };
+                pairs.visit_block_mut(&mut function.block);
+                self.rewritten += usize::from(pairs.rewritten == 1);
+            }
+        }
+    }
+}
+
+/// `<when>.query_param("wire", value.to_string())` becomes a match of each pair.
+struct EachPair<'a> {
+    wire: &'a str,
+    style: QueryStyle,
+    rewritten: usize,
+}
+
+impl VisitMut for EachPair<'_> {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        syn::visit_mut::visit_expr_mut(self, expr);
+        let Expr::MethodCall(call) = expr else {
+            return;
+        };
+        if call.method != "query_param" || call.args.len() != 2 {
+            return;
+        }
+        let when = &call.receiver;
+        let wire = self.wire;
+        let style = quote::format_ident!("{}", self.style.variant());
+        let unspellable = format!("the mock of the query parameter `{wire}`: {{}}");
+        *expr = parse_quote! {
+            {
+                let mut when = #when;
+                let pairs = credkit_runtime::contract::query_pairs(
+                    #wire,
+                    credkit_runtime::contract::QueryStyle::#style,
+                    &value,
+                )
+                .unwrap_or_else(|reason| panic!(#unspellable, reason));
+                for (name, text) in pairs {
+                    when = when.query_param(name, text);
+                }
+                when
+            }
+        };
+        self.rewritten += 1;
+    }
+}
+
+/// progenitor's `Then` helper of a JSON answer takes the answer type as typify passes it
+/// (`value: bool`, `value: i64` for a scalar answer, a reference for the others) and hands
+/// `value` to `json_body_obj`, which takes a reference: a scalar answer's mock did not compile
+/// (an answer that is a single boolean). Where `value` is no reference, it is lent.
+struct ScalarAnswersByReference;
+
+impl VisitMut for ScalarAnswersByReference {
+    fn visit_impl_item_fn_mut(&mut self, function: &mut syn::ImplItemFn) {
+        let by_value = function.sig.inputs.iter().any(|input| {
+            matches!(input, syn::FnArg::Typed(typed)
+                if matches!(&*typed.pat, syn::Pat::Ident(i) if i.ident == "value")
+                    && !matches!(&*typed.ty, syn::Type::Reference(_) | syn::Type::ImplTrait(_)))
+        });
+        if by_value {
+            LendToJsonBody.visit_block_mut(&mut function.block);
+        }
+    }
+}
+
+/// `.json_body_obj(value)` becomes `.json_body_obj(&value)`.
+struct LendToJsonBody;
+
+impl VisitMut for LendToJsonBody {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method == "json_body_obj"
+            && let Some(argument) = call.args.first_mut()
+            && is_value(argument)
+        {
+            *argument = parse_quote!(&value);
+        }
     }
 }

@@ -394,6 +394,39 @@ pub struct Parameter {
     /// The parameter's `example` (or its schema's) as it is typed: a string as it is, any
     /// other value as JSON; empty when neither has one.
     pub example: String,
+    /// How a query parameter that is an array or an object is spelled; `None` for a scalar
+    /// (`parse/query_styles.rs`).
+    pub query_style: Option<QueryStyle>,
+    /// A query parameter that is an object with `properties`: the type typify generates for
+    /// it (an inline schema hoisted into the components under
+    /// [`crate::names::query_object_type`]). progenitor cannot take such a parameter, so it
+    /// reads it as a JSON object and the builder's setter takes this type
+    /// (`normalize.rs`, `builder.rs`).
+    pub query_object: Option<(SchemaName, Option<Value>)>,
+}
+
+/// The spelling of a query parameter that is an array or an object: the runtime's
+/// `credkit_runtime::contract::QueryStyle` of the same name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form,
+    FormJoined,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+impl QueryStyle {
+    /// The runtime's variant: `credkit_runtime::contract::QueryStyle::<this>`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::Form => "Form",
+            Self::FormJoined => "FormJoined",
+            Self::SpaceDelimited => "SpaceDelimited",
+            Self::PipeDelimited => "PipeDelimited",
+            Self::DeepObject => "DeepObject",
+        }
+    }
 }
 
 /// The request body of an operation.

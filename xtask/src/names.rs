@@ -53,6 +53,31 @@ pub fn webhook_payload_type(webhook: &str) -> String {
     type_name(&format!("{webhook}-webhook-payload"))
 }
 
+/// The type of a query parameter's inline object schema (`list_parcels`, `near` →
+/// `ListParcelsNearQuery`), hoisted like a callback's body.
+pub fn query_object_type(operation_id: &str, parameter: &str) -> String {
+    type_name(&format!("{}-{parameter}-query", method_name(operation_id)))
+}
+
+/// The component a schema inside another part of the document becomes when a `$ref` points
+/// into it (`components/schemas/Tag/allOf/0` → `TagAllOf0`, `components/parameters/kind/schema`
+/// → `KindSchema`, see [`crate::inner_refs`]): its place without `components` and the kind,
+/// followed by `2`, `3`, ... when `taken` (the Rust names of the schemas) has it already.
+pub fn inner_schema(segments: &[String], taken: &[String]) -> String {
+    let place = match segments {
+        [first, _kind, rest @ ..] if first == "components" => rest,
+        all => all,
+    };
+    let base = type_name(&place.join("-"));
+    let mut name = base.clone();
+    let mut next = 2;
+    while taken.contains(&name) {
+        name = format!("{base}{next}");
+        next += 1;
+    }
+    name
+}
+
 /// The request twin of a component schema whose `readOnly` members requests leave out
 /// (`Account` → `AccountRequest`, see [`crate::read_write`]).
 pub fn request_twin_type(schema: &str) -> String {

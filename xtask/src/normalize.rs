@@ -15,6 +15,9 @@
 //!
 //! The alternatives of a `oneOf` with a `discriminator` carry its value ([`crate::discriminator`]).
 //!
+//! A query parameter's `style` and `explode` go: credkit writes the query itself, in every
+//! style OpenAPI defines (`parse/query_styles.rs`), and progenitor refuses some of them.
+//!
 //! A `format` on a boolean, object or array schema (`{type: boolean, format: nullable}`, valid
 //! OpenAPI 3.0 but meaningless) is dropped: typify would panic on it.
 
@@ -48,6 +51,12 @@ pub fn for_progenitor(
         .iter()
         .filter_map(|c| Some((&c.payload, c.inline_schema.as_ref()?)))
         .chain(answers.filter_map(StatusVariant::inline_schema))
+        .chain(operations.iter().flat_map(|op| &op.parameters).filter_map(
+            |p| match &p.query_object {
+                Some((name, Some(inline))) => Some((name, inline)),
+                _ => None,
+            },
+        ))
         .map(|(name, schema)| (name.spec.clone(), schema.clone()))
         .collect();
     // The file members of multipart bodies refer to one component, which typify replaces.
@@ -108,6 +117,7 @@ pub fn for_progenitor(
         responses.retain(|name, _| used.iter().any(|u| u == name));
     }
     drop_meaningless_formats(&mut doc);
+    query_styles_written_by_credkit(spec, &mut doc);
     crate::discriminator::tag_alternatives(&mut doc);
     let schemas = doc
         .pointer("/components/schemas")
@@ -207,6 +217,64 @@ fn any_json_without_schema(doc: &mut Value) {
         .for_each(|(_, answer)| fill(answer));
 }
 
+/// Drops `style` and `explode` from every query parameter (of path items, operations and
+/// `components/parameters`), and reads one that is an object with `properties` as a JSON
+/// object: progenitor cannot take a struct as a parameter, and the builder's setter takes the
+/// struct itself (`Parameter::query_object`).
+fn query_styles_written_by_credkit(spec: &Spec, doc: &mut Value) {
+    let unstyle = |parameter: &mut Value| {
+        let Some(parameter) = parameter.as_object_mut() else {
+            return;
+        };
+        if parameter.get("in").and_then(Value::as_str) != Some("query") {
+            return;
+        }
+        parameter.remove("style");
+        parameter.remove("explode");
+        let Some(schema) = parameter.get_mut("schema") else {
+            return;
+        };
+        let Some(target) = spec.resolve(schema) else {
+            return;
+        };
+        let target = match target
+            .get("allOf")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+        {
+            Some([only]) => spec.resolve(only).unwrap_or(target),
+            _ => target,
+        };
+        if target.get("properties").is_some() {
+            let nullable = [&*schema, target]
+                .iter()
+                .any(|s| s.get("nullable").and_then(Value::as_bool) == Some(true));
+            *schema = serde_json::json!({ "type": "object", "nullable": nullable });
+        }
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) {
+        for item in paths.values_mut().filter_map(Value::as_object_mut) {
+            for (key, value) in item.iter_mut() {
+                let list = if key == "parameters" {
+                    Some(value)
+                } else {
+                    value.get_mut("parameters")
+                };
+                list.and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten()
+                    .for_each(unstyle);
+            }
+        }
+    }
+    if let Some(components) = doc
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
+        components.values_mut().for_each(unstyle);
+    }
+}
+
 /// Keeps the success responses progenitor should see, in the shape it reads them:
 /// - errors go (and a `default` beside successes is an error);
 /// - bodiless statuses beside a JSON one go: the generated `send` answers `None` for them;
@@ -235,6 +303,13 @@ fn successes_only(responses: &mut serde_json::Map<String, Value>, success: Optio
             && !empty.contains(code)
             && only.is_none_or(|only| only.status.to_string() == *code)
     });
+    // A download beside bodiless statuses: progenitor sees the download's (it takes one
+    // success type); credkit's `send` streams each, empty for the bodiless ones.
+    if matches!(success, Some(Success::Binary { .. }))
+        && responses.values().any(|r| r.get("content").is_some())
+    {
+        responses.retain(|_, response| response.get("content").is_some());
+    }
     // No success documented (only redirections or errors): progenitor reads a bodiless one.
     if responses.is_empty() {
         responses.insert("200".to_owned(), serde_json::json!({ "description": "" }));

@@ -11,6 +11,7 @@ mod cycles;
 mod nodes;
 pub(crate) mod openapi31;
 mod operations;
+mod query_styles;
 mod rate_limit;
 mod schemas;
 mod security;
@@ -45,6 +46,16 @@ impl Problems<'_> {
 /// The model of `spec`, or every problem of it. An OpenAPI 3.1 spec is first down-converted
 /// to 3.0 in memory ([`down_convert`]).
 pub fn parse(spec: &Spec) -> Result<Service, Vec<Problem>> {
+    let hoisted = crate::inner_refs::hoist(&spec.doc).map(|doc| Spec {
+        doc,
+        ..spec.clone()
+    });
+    let spec = hoisted.as_ref().unwrap_or(spec);
+    let without_websockets = crate::websockets::drop_websockets(&spec.doc).map(|doc| Spec {
+        doc,
+        ..spec.clone()
+    });
+    let spec = without_websockets.as_ref().unwrap_or(spec);
     let wrapped = crate::ref_siblings::wrap(&spec.doc).map(|doc| Spec {
         doc,
         ..spec.clone()
@@ -235,7 +246,18 @@ fn check_version_and_paths(spec: &Spec, problems: &mut Problems<'_>) {
                 }
             }
         }
-        _ => problems.at("/paths", "no paths: a service needs at least one operation"),
+        // A definition of webhooks alone (OpenAPI 3.1 allows it) is a service of their
+        // payload types and parse functions, with no operation.
+        Some(_) | None
+            if spec
+                .doc
+                .get("x-webhooks")
+                .and_then(Value::as_object)
+                .is_some_and(|webhooks| !webhooks.is_empty()) => {}
+        _ => problems.at(
+            "/paths",
+            "no paths: a service needs at least one operation (or, with none, webhooks)",
+        ),
     }
 }
 

@@ -1,7 +1,9 @@
 //! A schema's `default` that is not of its `type` (`default: "null"` on an integer, a list on a
 //! string), as published definitions sometimes write it, is dropped in memory: it documents a
 //! value the server never sends, typify would refuse the whole document for it, and no
-//! generated code needs it. Each is listed by `cargo xtask generate --explain`.
+//! generated code needs it. So is a union's `default` (`anyOf`/`oneOf` without a `type`), which
+//! typify refuses when it cannot tell which alternative it is of. Each is listed by
+//! `cargo xtask generate --explain`.
 
 use serde_json::Value;
 
@@ -52,6 +54,14 @@ fn walk(value: &Value, pointer: String, names: bool, places: &mut Vec<String>) {
                 )
                 && !fits(kind, default)
             {
+                places.push(format!("{pointer}/default"));
+            } else if !names
+                && object.contains_key("default")
+                && !object.contains_key("type")
+                && (object.contains_key("anyOf") || object.contains_key("oneOf"))
+            {
+                // A union's default (`anyOf: [string, enum of strings], default: auto`):
+                // typify refuses the document when it cannot match it to one alternative.
                 places.push(format!("{pointer}/default"));
             }
             for (key, child) in object {
@@ -106,5 +116,14 @@ mod tests {
             Some(&json!(1))
         );
         assert_eq!(drop_unfit(&fitted), None);
+    }
+
+    #[test]
+    fn a_union_default_is_dropped() {
+        let doc = json!({"components": {"schemas": {
+            "Size": {"anyOf": [{"type": "string"}, {"type": "string", "enum": ["auto"]}], "default": "auto"},
+            "Kind": {"oneOf": [{"type": "integer"}], "type": "integer", "default": 2},
+        }}});
+        assert_eq!(found(&doc), ["/components/schemas/Size/default"]);
     }
 }

@@ -27,6 +27,7 @@ use crate::execute::Runtime;
 use crate::limit::LimitedInput;
 use crate::multipart::Multipart;
 use crate::path::segment;
+use crate::query_style::{self, QueryStyle};
 use crate::service::OperationMeta;
 use crate::shape::Shape;
 use crate::text::text;
@@ -143,6 +144,24 @@ impl<'a, S> Call<'a, S> {
             };
             match written {
                 Ok(_) => replace(&mut self.query, name, pairs),
+                Err(e) => self.refuse(format!("invalid {name}: {e}")),
+            }
+        }
+        self
+    }
+
+    /// The query parameter `name`, an array or an object, sent as `wire` in `style`
+    /// ([`crate::query_style`]).
+    pub fn query_styled<T: Serialize, E: Display>(
+        mut self,
+        name: &'static str,
+        wire: &'static str,
+        style: QueryStyle,
+        value: Result<T, E>,
+    ) -> Self {
+        if let Some(value) = self.accept_value(name, value) {
+            match query_style::encoded(wire, style, &value) {
+                Ok(pairs) => replace(&mut self.query, name, pairs),
                 Err(e) => self.refuse(format!("invalid {name}: {e}")),
             }
         }

@@ -12,5 +12,6 @@ pub use crate::decode::{
 pub use crate::input::input;
 pub use crate::multipart::{FileParts, Multipart};
 pub use crate::path::{encode_path_segment, path_segment_pattern};
+pub use crate::query_style::{QueryStyle, query_pairs};
 pub use crate::shape::{Member, Node, Shape};
 pub use crate::wait::wait;

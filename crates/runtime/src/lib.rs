@@ -22,6 +22,7 @@ mod limit;
 mod missing;
 mod multipart;
 mod path;
+mod query_style;
 mod rate_limit;
 mod redirect;
 mod released;

@@ -18,6 +18,9 @@ pub mod ok_answers_by_status;
 pub mod ok_awkward_names;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_binary_beside_bodiless;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_binary_download;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
@@ -46,6 +49,9 @@ pub mod ok_inline_answers_by_status;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_inline_type_name_taken;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_inner_refs;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_json_answer_without_schema;
@@ -78,6 +84,9 @@ pub mod ok_nullable_spellings;
 pub mod ok_openapi31;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_pattern_properties;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_published_bookkeeping;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
@@ -85,6 +94,9 @@ pub mod ok_published_security;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_published_servers;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_query_styles;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_rate_limit;
@@ -133,6 +145,12 @@ pub mod ok_values_and_parameters_that_meet;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_waiters;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_webhooks_only;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_websocket_left_out;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_without_error_schema;

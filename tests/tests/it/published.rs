@@ -4,12 +4,17 @@
 //! written with variables, relative or over plain http (`ok_published_servers.yaml`), and with
 //! security schemes of every kind (`ok_published_security.yaml`), and answers offered in several
 //! media types (`ok_answer_media_types.yaml`), a `$ref` with sibling keywords
-//! (`ok_ref_siblings.yaml`) and a request twin whose name is taken
-//! (`ok_request_twin_name_taken.yaml`).
+//! (`ok_ref_siblings.yaml`), a request twin whose name is taken
+//! (`ok_request_twin_name_taken.yaml`), query parameters that are arrays or objects
+//! (`ok_query_styles.yaml`), `$ref`s into other schemas' insides (`ok_inner_refs.yaml`) and
+//! `patternProperties` (`ok_pattern_properties.yaml`), a download beside a bodiless answer
+//! (`ok_binary_beside_bodiless.yaml`), a definition of webhooks alone
+//! (`ok_webhooks_only.yaml`) and WebSocket upgrades, left out (`ok_websocket_left_out.yaml`).
 
 use credkit_fixture_clients::{
-    ok_answer_media_types, ok_published_bookkeeping, ok_published_security, ok_published_servers,
-    ok_ref_siblings, ok_request_twin_name_taken,
+    ok_answer_media_types, ok_binary_beside_bodiless, ok_inner_refs, ok_pattern_properties,
+    ok_published_bookkeeping, ok_published_security, ok_published_servers, ok_query_styles,
+    ok_ref_siblings, ok_request_twin_name_taken, ok_webhooks_only, ok_websocket_left_out,
 };
 use credkit_runtime::{Auth, Environment, ErrorKind, GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET};
@@ -416,4 +421,265 @@ async fn a_default_not_of_its_type_is_dropped_and_the_parameter_keeps_its_type()
         .into_inner();
     feed.assert_async().await;
     assert_eq!(items, ["a", "b"]);
+}
+
+/// Query parameters that are arrays or objects (`ok_query_styles.yaml`), written in each
+/// style OpenAPI spells them: the exact query string sent, and the answer decoded.
+#[tokio::test]
+async fn query_arrays_and_objects_are_sent_in_the_style_each_parameter_declares() {
+    use credkit_tests::raw_server::{RawServer, Reply};
+    use ok_query_styles::types;
+
+    let server = RawServer::start(|_| {
+        Reply::http(
+            200,
+            &[("content-type", "application/json")],
+            r#"[{"code": "P-1", "weight": 2.5}]"#,
+        )
+    })
+    .await;
+    let client: ok_query_styles::Client = ok_query_styles::Client::builder()
+        .base_url(server.base_url())
+        .token("t")
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .unwrap();
+    let answer = client
+        .list_parcels()
+        .window(types::Window {
+            from: Some("2026-01-01".into()),
+            until: None,
+        })
+        .near(types::ListParcelsNearQuery {
+            lat: 45.5,
+            lon: 9.25,
+        })
+        .labels(
+            [("zone".to_owned(), "north east".to_owned())]
+                .into_iter()
+                .collect::<std::collections::HashMap<_, _>>(),
+        )
+        .tags(vec!["fragile".to_owned(), "a&b".to_owned()])
+        .ids(vec![3, 4, 5])
+        .sizes(vec![
+            types::ListParcelsSizesItem::Small,
+            types::ListParcelsSizesItem::Large,
+        ])
+        .carriers(vec!["post".to_owned(), "courier".to_owned()])
+        .weight(types::ListParcelsWeightQuery {
+            min: Some(1),
+            max: Some(20),
+        })
+        .filters(vec![types::ListParcelsFiltersItem {
+            field: Some("color".into()),
+            equals: Some("red".into()),
+        }])
+        .send()
+        .await
+        .unwrap();
+    let parcels = answer.into_inner();
+    assert_eq!(parcels.len(), 1);
+    assert_eq!(parcels[0].code.as_deref(), Some("P-1"));
+    assert_eq!(parcels[0].weight, Some(2.5));
+
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let query = requests[0].target.split_once('?').unwrap().1;
+    assert_eq!(
+        query,
+        "from=2026-01-01\
+         &near%5Blat%5D=45.5&near%5Blon%5D=9.25\
+         &labels%5Bzone%5D=north+east\
+         &tags=fragile&tags=a%26b\
+         &ids=3,4,5\
+         &sizes=small%20large\
+         &carriers=post|courier\
+         &weight=max,20,min,1\
+         &filters=%5B%7B%22equals%22%3A%22red%22%2C%22field%22%3A%22color%22%7D%5D"
+    );
+}
+
+/// An empty map in deepObject style sends no pair at all.
+#[tokio::test]
+async fn an_empty_query_map_sends_no_pair() {
+    let server = MockServer::start_async().await;
+    let client: ok_query_styles::Client = at(&server).token("t").build().unwrap();
+    let labels: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let listed = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/parcels")
+                .query_param_missing("labels");
+            then.status(200).json_body(json!([]));
+        })
+        .await;
+    client.list_parcels().labels(labels).send().await.unwrap();
+    listed.assert_async().await;
+}
+
+/// `$ref`s into other schemas' insides (`ok_inner_refs.yaml`): the schema pointed at is one
+/// type, `TagAllOf0`, which both the member that refers to it and the composed schema use, and
+/// a parameter's schema taken from a shared parameter is that parameter's enum.
+#[tokio::test]
+async fn a_ref_into_another_schema_is_one_type_sent_and_decoded() {
+    use ok_inner_refs::types;
+
+    let server = MockServer::start_async().await;
+    let listed = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/badges")
+                .query_param("sort", "oldest");
+            then.status(200).json_body(json!([
+                {"tag": {"id": "t1", "label": "early"}, "awarded": 3}
+            ]));
+        })
+        .await;
+    let tag = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/tags/t1");
+            then.status(200)
+                .json_body(json!({"id": "t1", "label": "early", "color": "green"}));
+        })
+        .await;
+    let client: ok_inner_refs::Client = at(&server).token("t").build().unwrap();
+
+    let badges = client
+        .list_badges()
+        .sort(types::OrderSchema::Oldest)
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    let first: &types::TagAllOf0 = badges[0].tag.as_ref().unwrap();
+    assert_eq!(first.id, "t1");
+    assert_eq!(first.label.as_deref(), Some("early"));
+    assert_eq!(badges[0].awarded, Some(3));
+    let whole = client.get_tag().id("t1").send().await.unwrap().into_inner();
+    assert_eq!(whole.id, "t1");
+    assert_eq!(whole.color.as_deref(), Some("green"));
+    listed.assert_async().await;
+    tag.assert_async().await;
+}
+
+/// OpenAPI 3.1's `patternProperties` (`ok_pattern_properties.yaml`) is read as a map of the
+/// pattern's schema; a name outside the pattern is read too (the pattern is not checked).
+#[tokio::test]
+async fn members_named_by_a_pattern_are_decoded_as_a_map_of_its_schema() {
+    let server = MockServer::start_async().await;
+    let listed = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/deliveries");
+            then.status(200).json_body(json!({"by_address": {
+                "ada@example.com": {"attempts": 2, "last_status": "delivered"},
+                "not-an-address": {"attempts": 0}
+            }}));
+        })
+        .await;
+    let client: ok_pattern_properties::Client = at(&server).token("t").build().unwrap();
+
+    let answer = client.list_deliveries().send().await.unwrap().into_inner();
+    let by_address = answer.by_address;
+    assert_eq!(by_address.len(), 2);
+    let ada = &by_address["ada@example.com"];
+    assert_eq!(ada.attempts, Some(2));
+    assert_eq!(ada.last_status.as_deref(), Some("delivered"));
+    assert_eq!(by_address["not-an-address"].attempts, Some(0));
+    listed.assert_async().await;
+}
+
+/// A download beside a bodiless answer (`ok_binary_beside_bodiless.yaml`): the file's bytes
+/// for `200`, an empty stream for `202`, each answer with its status and headers.
+#[tokio::test]
+async fn a_download_beside_a_bodiless_status_streams_both_keeping_the_status() {
+    let server = MockServer::start_async().await;
+    let ready = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/exports/e1/file");
+            then.status(200)
+                .header("content-type", "application/zip")
+                .body(b"PK\x03\x04zip bytes");
+        })
+        .await;
+    let pending = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/exports/e2/file");
+            then.status(202).header("retry-after", "30");
+        })
+        .await;
+    let client: ok_binary_beside_bodiless::Client = at(&server).token("t").build().unwrap();
+
+    async fn all_of<B: AsRef<[u8]>, E: std::fmt::Debug>(
+        mut stream: impl futures::Stream<Item = Result<B, E>> + Unpin,
+    ) -> Vec<u8> {
+        use futures::StreamExt as _;
+        let mut received = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            received.extend_from_slice(chunk.unwrap().as_ref());
+        }
+        received
+    }
+    let file = client.download_export().id("e1").send().await.unwrap();
+    assert_eq!(file.status().as_u16(), 200);
+    assert_eq!(
+        all_of(file.into_inner().into_inner()).await,
+        b"PK\x03\x04zip bytes"
+    );
+    let later = client.download_export().id("e2").send().await.unwrap();
+    assert_eq!(later.status().as_u16(), 202);
+    assert_eq!(later.headers()["retry-after"], "30");
+    assert!(all_of(later.into_inner().into_inner()).await.is_empty());
+    ready.assert_async().await;
+    pending.assert_async().await;
+}
+
+/// A definition of webhooks alone (`ok_webhooks_only.yaml`): no operation, and each webhook's
+/// body parsed into its type by its function; a body that does not fit is an error.
+#[test]
+fn a_definition_of_webhooks_alone_parses_each_webhook_body() {
+    use ok_webhooks_only::callbacks;
+
+    assert!(ok_webhooks_only::SERVICE.operations.is_empty());
+    let filled = callbacks::parse_shelf_filled(br#"{"id": "s1", "books": 12}"#).unwrap();
+    assert_eq!(filled.id, "s1");
+    assert_eq!(filled.books, Some(12));
+    let emptied = callbacks::parse_shelf_emptied(
+        br#"{"shelf_id": "s2", "emptied_at": "2026-12-08T01:00:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(emptied.shelf_id, "s2");
+    // 2026-12-08T01:00:00Z
+    assert_eq!(emptied.emptied_at.unwrap().timestamp(), 1_796_691_600);
+    assert!(callbacks::parse_shelf_filled(br#"{"books": 1}"#).is_err());
+}
+
+/// WebSocket upgrades are left out (`ok_websocket_left_out.yaml`): the client has the other
+/// operation alone, and it is sent and decoded as usual.
+#[tokio::test]
+async fn websocket_operations_are_left_out_and_the_others_work() {
+    let names: Vec<&str> = ok_websocket_left_out::SERVICE
+        .operations
+        .iter()
+        .map(|op| op.id)
+        .collect();
+    assert_eq!(names, ["get_machine"]);
+    let server = MockServer::start_async().await;
+    let machine = server
+        .mock_async(|when, then| {
+            when.method(GET).path("/machines/m1");
+            then.status(200)
+                .json_body(json!({"name": "m1", "running": true}));
+        })
+        .await;
+    let client: ok_websocket_left_out::Client = at(&server).token("t").build().unwrap();
+    let answer = client
+        .get_machine()
+        .id("m1")
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(answer.name.as_deref(), Some("m1"));
+    assert_eq!(answer.running, Some(true));
+    machine.assert_async().await;
 }

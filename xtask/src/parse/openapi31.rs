@@ -35,7 +35,7 @@ pub struct Conversion {
 pub type Converted = Result<Option<(Value, Vec<Conversion>)>, Vec<(String, String)>>;
 
 /// JSON Schema keywords OpenAPI 3.0 lacks, which change what a value may be.
-const REFUSED: [&str; 17] = [
+const REFUSED: [&str; 16] = [
     "prefixItems",
     "if",
     "then",
@@ -47,7 +47,6 @@ const REFUSED: [&str; 17] = [
     "contains",
     "minContains",
     "maxContains",
-    "patternProperties",
     "$defs",
     "$id",
     "$anchor",
@@ -99,6 +98,14 @@ pub fn down_convert(doc: &Value) -> Converted {
         converter.drop_key(top, "", "jsonSchemaDialect");
     }
     inline_webhook_path_items(&mut converted, &mut converter);
+    // 3.1 makes `paths` optional (a definition of webhooks alone); 3.0 requires it.
+    if let Some(top) = converted.as_object_mut()
+        && !top.contains_key("paths")
+        && top.contains_key("webhooks")
+    {
+        top.insert("paths".to_owned(), json!({}));
+        converter.converted("/paths", "absent → `{}` (OpenAPI 3.0 requires it)");
+    }
     for (parent, key) in [
         ("/info", "summary"),
         ("/info/license", "identifier"),
@@ -213,6 +220,7 @@ impl Converter {
 
     /// The conversions and refusals of one object whose keys are keywords.
     fn keywords(&mut self, object: &mut Map<String, Value>, pointer: &str) {
+        self.pattern_properties(object, pointer);
         for key in REFUSED {
             if object.contains_key(key) {
                 self.refuse(
@@ -268,6 +276,46 @@ impl Converter {
             self.exclusive_bound(object, pointer, exclusive, inclusive);
         }
         self.content_keywords(object, pointer);
+    }
+
+    /// `patternProperties` → `additionalProperties`: the members whose names match a pattern
+    /// are read as a map of the pattern's schema (of several patterns, or beside an
+    /// `additionalProperties` schema, any of them: `anyOf`). The names' patterns are not
+    /// checked, which the schema's description then says: an answer is read whatever names
+    /// the server uses, as the leniency rule wants.
+    fn pattern_properties(&mut self, object: &mut Map<String, Value>, pointer: &str) {
+        let Some(Value::Object(patterns)) = object.remove("patternProperties") else {
+            return;
+        };
+        let mut schemas: Vec<Value> = Vec::new();
+        let mut names = Vec::new();
+        for (pattern, schema) in patterns {
+            names.push(format!("`{pattern}`"));
+            if !schemas.contains(&schema) {
+                schemas.push(schema);
+            }
+        }
+        if let Some(other @ Value::Object(_)) = object.get("additionalProperties")
+            && !schemas.contains(other)
+        {
+            schemas.push(other.clone());
+        }
+        let values = match schemas.len() {
+            0 => json!(true),
+            1 => schemas.remove(0),
+            _ => json!({ "anyOf": schemas }),
+        };
+        object.insert("additionalProperties".into(), values);
+        let note = format!("Member names match {} (not checked).", names.join(" or "));
+        let description = match object.get("description").and_then(Value::as_str) {
+            Some(text) if !text.trim().is_empty() => format!("{}\n\n{note}", text.trim_end()),
+            _ => note,
+        };
+        object.insert("description".into(), Value::String(description));
+        self.converted(
+            &format!("{pointer}/patternProperties"),
+            "→ `additionalProperties`: a map of the pattern's schema; the names' pattern is not checked",
+        );
     }
 
     /// `type: [T, 'null']` → `type: T` + `nullable: true`.

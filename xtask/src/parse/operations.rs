@@ -78,7 +78,7 @@ pub(super) fn operations(
             &mut messages,
         );
         let body = request_body(spec, op, &mut messages);
-        let parameters = parameters(spec, item, op, &mut messages);
+        let parameters = parameters(spec, item, op, spec_id.unwrap_or_default(), &mut messages);
         path_template(spec, &declared, &mut messages);
         let anonymous = match op.get("security").and_then(Value::as_array) {
             Some(requirements) => requirements.is_empty(),
@@ -291,8 +291,8 @@ fn body_kind(spec: &Spec, name: &str, body: &Value) -> BodyKind {
 }
 
 /// One success kind from the success responses: one kind for every status (JSON ones with one
-/// schema), or one JSON answer beside bodiless ones (`200` + `204`, the answer is then
-/// `Option<T>`). `default` as the success means any `2XX`: no status listed.
+/// schema), one JSON answer beside bodiless ones (`200` + `204`, the answer is then
+/// `Option<T>`), or one download beside bodiless ones (an empty stream for those). `default` as the success means any `2XX`: no status listed.
 fn success_kind(
     operation_id: &str,
     successes: &[(String, BodyKind)],
@@ -359,12 +359,30 @@ fn success_kind(
         let empty = statuses(&|body| *body == BodyKind::Empty)?;
         return Some(Success::JsonOrEmpty { json, empty });
     }
+    // A download beside bodiless statuses (`200` the file, `202` not ready yet): one stream,
+    // empty for the bodiless ones, whose status the answer keeps.
+    let binaries: Vec<&String> = successes
+        .iter()
+        .filter_map(|(_, body)| match body {
+            BodyKind::Binary(media_type) => Some(media_type),
+            _ => None,
+        })
+        .collect();
+    if let Some(media_type) = binaries.first()
+        && binaries.iter().all(|other| other == media_type)
+        && binaries.len() + empties == successes.len()
+    {
+        return Some(Success::Binary {
+            statuses: statuses(&|_| true)?,
+            media_type: (*media_type).clone(),
+        });
+    }
     if let Some(variants) = by_status(operation_id, successes) {
         return Some(Success::ByStatus { variants });
     }
     let codes: Vec<_> = successes.iter().map(|(code, _)| code.as_str()).collect();
     messages.push(format!(
-        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON statuses beside bodiless and text ones (one variant per status); a binary answer cannot sit beside other kinds",
+        "{} success responses ({}) with different bodies: keep one kind of body (statuses may share one schema), one JSON answer beside bodiless ones, or JSON statuses beside bodiless and text ones (one variant per status); a binary answer can sit beside bodiless ones only",
         successes.len(),
         codes.join(", ")
     ));
@@ -522,6 +540,7 @@ fn parameters(
     spec: &Spec,
     path_item: &Value,
     op: &Value,
+    operation_id: &str,
     messages: &mut Vec<String>,
 ) -> Vec<Parameter> {
     let mut parameters: Vec<Parameter> = Vec::new();
@@ -550,21 +569,8 @@ fn parameters(
                 "header parameter {name:?} is not a header name (letters, digits and !#$%&'*+-.^_`|~, RFC 9110)"
             ));
         }
-        // A style other than the default is refused below, for what it is.
-        if location == ParameterLocation::Query
-            && str_of(parameter, "style").is_none_or(|style| style == default_style)
-            && parameter
-                .get("schema")
-                .and_then(|schema| spec.resolve(schema))
-                .is_some_and(|schema| {
-                    str_of(schema, "type") == Some("object") || schema.get("properties").is_some()
-                })
-        {
-            messages.push(format!(
-                "query parameter `{name}` is an object: the default style has no spelling for one; write each member as a parameter of its own"
-            ));
-        }
-        if let Some(style) = str_of(parameter, "style")
+        if location != ParameterLocation::Query
+            && let Some(style) = str_of(parameter, "style")
             && style != default_style
         {
             messages.push(format!("parameter `{name}` has style {style}: only the default style ({default_style}) is supported"));
@@ -578,6 +584,16 @@ fn parameters(
             messages.push(format!("parameter `{name}` has no schema"));
             continue;
         };
+        let query_style = if location == ParameterLocation::Query {
+            super::query_styles::query_style(spec, name, parameter, schema).unwrap_or_else(|m| {
+                messages.push(m);
+                None
+            })
+        } else {
+            None
+        };
+        let query_object = query_style
+            .and_then(|_| super::query_styles::query_object(spec, operation_id, name, schema));
         // An operation's parameter overrides the path item's of the same name and place.
         parameters.retain(|p| !(p.name == name && p.location == location));
         parameters.push(Parameter {
@@ -589,6 +605,8 @@ fn parameters(
             secret: is_secret(spec, schema),
             description: described(spec, parameter, schema),
             example: example(spec, parameter, schema),
+            query_style,
+            query_object,
         });
     }
     name_setters(&mut parameters, op.get("requestBody").is_some(), messages);
