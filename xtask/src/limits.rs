@@ -21,6 +21,8 @@ pub struct Limit {
     /// A JSON pointer into the input's value, `*` for every item or map value.
     pub at: String,
     pub rule: Rule,
+    /// The value's Rust type checks the rule itself (see [`typify_checks_its_strings`]).
+    pub checked_by_type: bool,
 }
 
 /// What a [`Limit`] asks, as the runtime's `Rule` names it.
@@ -65,11 +67,19 @@ pub fn assign(spec: &Spec, operations: &mut [Operation]) {
                 continue;
             };
             let mut rules = Vec::new();
-            walk(spec, schema, String::new(), &mut rules, &mut Vec::new());
-            limits.extend(rules.into_iter().map(|(at, rule)| Limit {
+            walk(
+                spec,
+                schema,
+                Input::Parameter,
+                String::new(),
+                &mut rules,
+                &mut Vec::new(),
+            );
+            limits.extend(rules.into_iter().map(|(at, rule, checked_by_type)| Limit {
                 parameter: Some(setter.rust_name.clone()),
                 at,
                 rule,
+                checked_by_type,
             }));
         }
         let body = operation.body.as_ref().and_then(|body| {
@@ -81,11 +91,19 @@ pub fn assign(spec: &Spec, operations: &mut [Operation]) {
         });
         if let Some(schema) = body {
             let mut rules = Vec::new();
-            walk(spec, schema, String::new(), &mut rules, &mut Vec::new());
-            limits.extend(rules.into_iter().map(|(at, rule)| Limit {
+            walk(
+                spec,
+                schema,
+                Input::Body,
+                String::new(),
+                &mut rules,
+                &mut Vec::new(),
+            );
+            limits.extend(rules.into_iter().map(|(at, rule, checked_by_type)| Limit {
                 parameter: None,
                 at,
                 rule,
+                checked_by_type,
             }));
         }
         operation.limits = limits;
@@ -106,8 +124,9 @@ fn location(location: ParameterLocation) -> &'static str {
 fn walk<'a>(
     spec: &'a Spec,
     schema: &'a Value,
+    input: Input,
     at: String,
-    rules: &mut Vec<(String, Rule)>,
+    rules: &mut Vec<(String, Rule, bool)>,
     entered: &mut Vec<*const Value>,
 ) {
     for part in schema_refs::all_of_parts(&spec.doc, schema) {
@@ -116,24 +135,33 @@ fn walk<'a>(
             continue;
         }
         entered.push(address);
+        let typed = input == Input::Body && typify_checks_its_strings(part);
         for rule in own_rules(part) {
-            if !rules.iter().any(|(a, r)| *a == at && *r == rule) {
-                rules.push((at.clone(), rule));
+            if !rules.iter().any(|(a, r, _)| *a == at && *r == rule) {
+                let checked_by_type = typed && rule.is_about_strings();
+                rules.push((at.clone(), rule, checked_by_type));
             }
         }
         let properties = part.get("properties").and_then(Value::as_object);
         for (name, member) in properties.into_iter().flatten() {
             let escaped = name.replace('~', "~0").replace('/', "~1");
-            walk(spec, member, format!("{at}/{escaped}"), rules, entered);
+            walk(
+                spec,
+                member,
+                input,
+                format!("{at}/{escaped}"),
+                rules,
+                entered,
+            );
         }
         if let Some(items) = part.get("items").filter(|i| i.is_object()) {
-            walk(spec, items, format!("{at}/*"), rules, entered);
+            walk(spec, items, input, format!("{at}/*"), rules, entered);
         }
         // A map's values; `*` would also reach declared members, so only for a pure map.
         if properties.is_none_or(serde_json::Map::is_empty)
             && let Some(values) = part.get("additionalProperties").filter(|v| v.is_object())
         {
-            walk(spec, values, format!("{at}/*"), rules, entered);
+            walk(spec, values, input, format!("{at}/*"), rules, entered);
         }
         // A union's branch keeps its rules where no other branch is of its type: the rules
         // apply by kind of value, so two string branches' patterns would refuse each other's.
@@ -152,7 +180,7 @@ fn walk<'a>(
                         .count()
                         == 1;
                 if alone {
-                    walk(spec, branch, at.clone(), rules, entered);
+                    walk(spec, branch, input, at.clone(), rules, entered);
                 }
             }
         }
@@ -203,6 +231,40 @@ fn own_rules(schema: &Value) -> Vec<Rule> {
     rules
 }
 
+impl Rule {
+    /// A length or a pattern, which only strings have.
+    fn is_about_strings(&self) -> bool {
+        matches!(
+            self,
+            Rule::MinLength(_) | Rule::MaxLength(_) | Rule::Pattern(_)
+        )
+    }
+}
+
+/// Which input a schema describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    Parameter,
+    Body,
+}
+
+/// Whether the body member typify writes for `schema` checks its `minLength`, `maxLength` and
+/// `pattern` itself, when built and when deserialized: a plain string (no `enum`, a `format`
+/// typify does not turn into another type) becomes a newtype whose constructors refuse what
+/// breaks them. Its limits are marked: a call does not check them again, which cost every call
+/// that sends it a JSON copy of the body (BENCHMARKS.md, "Instructions per call"); the command
+/// line still names the flag from them. credkit's secret strings read any length (an answer's
+/// PIN is read as it comes), so theirs are checked.
+fn typify_checks_its_strings(schema: &Value) -> bool {
+    str_of(schema, "type") == Some("string")
+        && schema.get("enum").is_none()
+        && schema.get("x-credkit-secret").and_then(Value::as_bool) != Some(true)
+        && !matches!(
+            str_of(schema, "format"),
+            Some("uuid" | "date" | "date-time" | "ip" | "ipv4" | "ipv6")
+        )
+}
+
 /// `.limits(&[...])` for an operation's entry, or nothing when it has none.
 pub fn emit(limits: &[Limit]) -> Option<TokenStream> {
     if limits.is_empty() {
@@ -241,11 +303,15 @@ pub fn emit(limits: &[Limit]) -> Option<TokenStream> {
             }
             Rule::Pattern(p) => quote!(Pattern(#p)),
         };
-        match &limit.parameter {
+        let entry = match &limit.parameter {
             Some(name) => {
                 quote!(credkit_runtime::Limit::parameter(#name, #at, credkit_runtime::Rule::#rule))
             }
             None => quote!(credkit_runtime::Limit::body(#at, credkit_runtime::Rule::#rule)),
+        };
+        match limit.checked_by_type {
+            true => quote!(#entry.checked_by_type()),
+            false => entry,
         }
     });
     Some(quote!(.limits(&[#(#entries),*])))
@@ -279,5 +345,21 @@ mod tests {
             own_rules(&json!({"minLength": 0, "pattern": "(?<"})),
             vec![]
         );
+    }
+
+    #[test]
+    fn typify_checks_a_plain_strings_lengths_and_pattern_but_not_those_it_makes_other_types_of() {
+        assert!(typify_checks_its_strings(
+            &json!({"type": "string", "minLength": 1, "pattern": "^a"})
+        ));
+        // A format typify makes another type of, a secret (read at any length) and an enum.
+        for unchecked in [
+            json!({"type": "string", "format": "date", "minLength": 1}),
+            json!({"type": "string", "x-credkit-secret": true, "minLength": 1}),
+            json!({"type": "string", "enum": ["a"], "minLength": 1}),
+            json!({"minLength": 1}),
+        ] {
+            assert!(!typify_checks_its_strings(&unchecked), "{unchecked}");
+        }
     }
 }

@@ -5807,45 +5807,55 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             .limits(
                 &[
                     credkit_runtime::Limit::body(
-                        "/casella_pec",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/casella_pec",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/cellulare",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/cellulare",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/cf",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/cf",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/cf_piva",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/cf_piva",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/cognome",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/cognome",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/comune",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/comune",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/email",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/email",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/nome",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/nome",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/provincia",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/provincia",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/ragione_sociale",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/ragione_sociale",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                 ],
             ),
         OperationMeta::new("get_registry_communication", "GET", "/comunica_pec/{id}")
@@ -5868,65 +5878,86 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             .limits(
                 &[
                     credkit_runtime::Limit::body(
-                        "/cap_titolare",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/cap_titolare",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/casella_pec",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/casella_pec",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/codice_fiscale_richiedente",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/codice_fiscale_richiedente",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/cognome_richiedente",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/cognome_richiedente",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/comune_titolare",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/comune_titolare",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/data_nascita_richiedente",
-                        credkit_runtime::Rule::Pattern("^[0-9]{2}/[0-9]{2}/[0-9]{4}$"),
-                    ),
+                            "/data_nascita_richiedente",
+                            credkit_runtime::Rule::Pattern(
+                                "^[0-9]{2}/[0-9]{2}/[0-9]{4}$",
+                            ),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/data_rilascio_documento",
-                        credkit_runtime::Rule::Pattern("^[0-9]{2}/[0-9]{2}/[0-9]{4}$"),
-                    ),
+                            "/data_rilascio_documento",
+                            credkit_runtime::Rule::Pattern(
+                                "^[0-9]{2}/[0-9]{2}/[0-9]{4}$",
+                            ),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/data_scadenza_documento",
-                        credkit_runtime::Rule::Pattern("^[0-9]{2}/[0-9]{2}/[0-9]{4}$"),
-                    ),
+                            "/data_scadenza_documento",
+                            credkit_runtime::Rule::Pattern(
+                                "^[0-9]{2}/[0-9]{2}/[0-9]{4}$",
+                            ),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/email",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/email",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/indirizzo_titolare",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/indirizzo_titolare",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/nazione_nascita_richiedente",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/nazione_nascita_richiedente",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/nazione_titolare",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/nazione_titolare",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/nome_richiedente",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/nome_richiedente",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/provincia_titolare",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/provincia_titolare",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/telefono",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/telefono",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                 ],
             ),
         OperationMeta::new("get_mailbox", "GET", "/pec/{id}").idempotent(),
@@ -5937,9 +5968,10 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             .limits(
                 &[
                     credkit_runtime::Limit::body(
-                        "/spazio_conservazione",
-                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
-                    ),
+                            "/spazio_conservazione",
+                            credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
                         "/spazio_conservazione",
                         credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
@@ -5950,25 +5982,28 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             .limits(
                 &[
                     credkit_runtime::Limit::body(
-                        "/spazio_conservazione",
-                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
-                    ),
+                            "/spazio_conservazione",
+                            credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
                         "/spazio_conservazione",
                         credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
                     ),
                     credkit_runtime::Limit::body(
-                        "/spazio_disco",
-                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
-                    ),
+                            "/spazio_disco",
+                            credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
                         "/spazio_disco",
                         credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
                     ),
                     credkit_runtime::Limit::body(
-                        "/spazio_storico",
-                        credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
-                    ),
+                            "/spazio_storico",
+                            credkit_runtime::Rule::Pattern("^\\+?[0-9]+$"),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
                         "/spazio_storico",
                         credkit_runtime::Rule::AtLeast(credkit_runtime::Bound(0.0)),
@@ -5991,21 +6026,25 @@ pub const SERVICE: credkit_runtime::ServiceInfo = credkit_runtime::ServiceInfo {
             .limits(
                 &[
                     credkit_runtime::Limit::body(
-                        "/cognome",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/cognome",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/descrizione",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/descrizione",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/email_gestione_password",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/email_gestione_password",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                     credkit_runtime::Limit::body(
-                        "/nome",
-                        credkit_runtime::Rule::MinLength(1),
-                    ),
+                            "/nome",
+                            credkit_runtime::Rule::MinLength(1),
+                        )
+                        .checked_by_type(),
                 ],
             ),
         OperationMeta::new("renew_mailbox", "GET", "/pec/{id}/rinnovo")

@@ -404,7 +404,7 @@ impl<'a, S> Call<'a, S> {
             .operation
             .limits
             .iter()
-            .filter(|limit| limit.input == input)
+            .filter(|limit| limit.input == input && !limit.checked_by_type)
             .peekable();
         if limits.peek().is_none() {
             return Ok(value);

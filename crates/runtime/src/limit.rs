@@ -9,6 +9,7 @@
 //! its limits is refused as [`crate::ErrorKind::InvalidRequest`] by `send`, nothing sent.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::{LazyLock, Mutex};
 
 use serde_json::Value;
@@ -21,6 +22,11 @@ pub struct Limit {
     /// every value of a map: `/documenti/*`; empty for the value itself.
     pub at: &'static str,
     pub rule: Rule,
+    /// The value's own type already refuses what breaks the rule, however the value was
+    /// built (typify's constrained strings check when constructed and when deserialized): a
+    /// call does not check it again, which would cost it a JSON copy of the input; the command
+    /// line still reads it, to name the flag a refused value came from.
+    pub checked_by_type: bool,
 }
 
 /// The input a [`Limit`] is on.
@@ -75,6 +81,7 @@ impl Limit {
             input: LimitedInput::Parameter(name),
             at,
             rule,
+            checked_by_type: false,
         }
     }
 
@@ -84,6 +91,15 @@ impl Limit {
             input: LimitedInput::Body,
             at,
             rule,
+            checked_by_type: false,
+        }
+    }
+
+    /// This limit, marked as one the value's type checks itself ([`Limit::checked_by_type`]).
+    pub const fn checked_by_type(self) -> Self {
+        Self {
+            checked_by_type: true,
+            ..self
         }
     }
 
@@ -178,7 +194,7 @@ fn visit(value: &Value, pointer: &str, place: &mut String, found: &mut impl FnMu
     match (segment, value) {
         ("*", Value::Array(items)) => {
             for (index, item) in items.iter().enumerate() {
-                place.push_str(&format!("/{index}"));
+                let _ = write!(place, "/{index}");
                 visit(item, rest, place, found);
                 place.truncate(length);
             }
@@ -192,8 +208,12 @@ fn visit(value: &Value, pointer: &str, place: &mut String, found: &mut impl FnMu
             }
         }
         (segment, Value::Object(members)) => {
-            let name = segment.replace("~1", "/").replace("~0", "~");
-            if let Some(member) = members.get(&name) {
+            // Unescaped only when escaped: this runs for every limit of every call.
+            let name = match segment.contains('~') {
+                true => std::borrow::Cow::Owned(segment.replace("~1", "/").replace("~0", "~")),
+                false => std::borrow::Cow::Borrowed(segment),
+            };
+            if let Some(member) = members.get(name.as_ref()) {
                 place.push('/');
                 place.push_str(&name);
                 visit(member, rest, place, found);

@@ -1490,3 +1490,29 @@ async fn a_space_below_the_specs_minimum_is_refused_before_sending_however_it_wa
         .unwrap();
     assert_eq!(any.calls_async().await, 1);
 }
+
+/// A limit a call leaves to the value's type (`checked_by_type`) is one the type checks: the
+/// empty `casella_pec` its `minLength` refuses cannot be deserialized or parsed into the type,
+/// so no value built either way reaches a call unchecked.
+#[test]
+fn each_limit_left_to_its_type_is_refused_by_the_type() {
+    let marked: Vec<_> = credkit_openapi_pec::SERVICE
+        .operations
+        .iter()
+        .flat_map(|op| op.limits.iter().map(move |limit| (op.id, limit)))
+        .filter(|(_, limit)| limit.checked_by_type)
+        .collect();
+    assert!(!marked.is_empty());
+    // `casella_pec` of a registry communication: `minLength: 1`, as one of the marked.
+    let (_, limit) = marked
+        .iter()
+        .find(|(id, limit)| *id == "create_registry_communication" && limit.at == "/casella_pec")
+        .expect("create_registry_communication's /casella_pec is left to its type");
+    assert_eq!(limit.rule, credkit_runtime::Rule::MinLength(1));
+    let empty: Result<credkit_openapi_pec::types::CreateRegistryCommunicationRequestCasellaPec, _> =
+        serde_json::from_value(json!(""));
+    assert!(empty.is_err(), "{empty:?}");
+    let empty: Result<credkit_openapi_pec::types::CreateRegistryCommunicationRequestCasellaPec, _> =
+        "".parse();
+    assert!(empty.is_err());
+}
