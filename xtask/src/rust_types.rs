@@ -92,7 +92,7 @@ pub fn of(
         ];
         for ((key, _), members) in HOLDERS.iter().zip(members) {
             if !members.is_empty() {
-                schemas.insert(format!("{key}{id}"), ReferenceOr::Item(holder(members)));
+                schemas.insert(holder_name(key, &id), ReferenceOr::Item(holder(members)));
             }
         }
         wanted.push((id, parameters, body.is_some()));
@@ -104,7 +104,7 @@ pub fn of(
     let space = generator.get_type_space();
     let member = |holder: usize, id: &str, name: &str| -> Result<typify::Type<'_>, String> {
         let (key, _) = HOLDERS[holder];
-        let struct_name = crate::names::type_name(&format!("{key}{id}"));
+        let struct_name = crate::names::type_name(&holder_name(key, id));
         let found = space
             .iter_types()
             .find(|t| t.name() == struct_name)
@@ -322,8 +322,11 @@ fn answer_schema(
             }));
     for response in success {
         let response: &Response = resolve(response, |n| components.as_ref()?.responses.get(n))?;
+        // JSON as the model reads it (`parse/operations.rs`): `application/json` and the
+        // `+json` types (`application/scim+json`), with or without parameters.
         let json = response.content.iter().find(|(media, _)| {
-            *media == "application/json" || media.starts_with("application/json;")
+            let essence = media.split(';').next().unwrap_or_default().trim();
+            essence == "application/json" || essence.ends_with("+json")
         });
         if let Some((_, media)) = json {
             return Ok(media.schema.clone());
@@ -422,6 +425,22 @@ fn each_type_name(ty: &syn::Type, found: &mut dyn FnMut(&str)) {
         }
     }
     Names(found).visit_type(ty);
+}
+
+/// The component name of an operation's holder: `key` and its operationId, each character a
+/// component name may not hold (`/` in `scim/list-provisioned-identities`) read as the word
+/// break it is in the Rust name (typify would name such a component otherwise).
+fn holder_name(key: &str, id: &str) -> String {
+    let id: String = id
+        .chars()
+        .map(
+            |c| match c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                true => c,
+                false => '-',
+            },
+        )
+        .collect();
+    format!("{key}{id}")
 }
 
 #[cfg(test)]

@@ -144,6 +144,9 @@ pub mod ok_unions;
 pub mod ok_values_and_parameters_that_meet;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+pub mod ok_vendor_json_answer;
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 pub mod ok_waiters;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]

@@ -10,13 +10,14 @@
 //! and operations whose replay the spec does not state (`ok_idempotent_by_method.yaml`), enum
 //! values and parameters whose Rust names would meet (`ok_values_and_parameters_that_meet.yaml`),
 //! inline members typify would name as a schema is named (`ok_inline_type_name_taken.yaml`),
-//! and a JSON answer without a schema (`ok_json_answer_without_schema.yaml`).
+//! a JSON answer without a schema (`ok_json_answer_without_schema.yaml`), and one in a vendor's
+//! `+json` media type under an operationId with a slash (`ok_vendor_json_answer.yaml`).
 
 use credkit_fixture_clients::{
     ok_awkward_names, ok_camel_case_operation_id, ok_deprecated_and_patterns,
     ok_discriminated_union, ok_idempotent_by_method, ok_inline_type_name_taken,
     ok_json_answer_without_schema, ok_names_that_meet, ok_nullable_ref, ok_unions,
-    ok_values_and_parameters_that_meet,
+    ok_values_and_parameters_that_meet, ok_vendor_json_answer,
 };
 use credkit_runtime::{GeneratedClient, RetryPolicy};
 use httpmock::Method::{DELETE, GET, PATCH, POST, PUT};
@@ -664,4 +665,30 @@ async fn a_json_answer_without_a_schema_is_any_json_value() {
     assert_eq!(answer.status(), 200);
     assert_eq!(answer.into_inner(), reported);
     stats.assert_async().await;
+}
+
+#[tokio::test]
+async fn a_vendor_json_answer_is_decoded_into_its_type() {
+    let server = MockServer::start_async().await;
+    let members = server
+        .mock_async(|when, then| {
+            when.method(GET)
+                .path("/groups/admins/members")
+                .header("authorization", "Bearer token");
+            then.status(200)
+                .header("content-type", "application/scim+json")
+                .body(r#"{"totalResults": 1, "Resources": [{"userName": "ada", "active": true}]}"#);
+        })
+        .await;
+    let answer = client::<ok_vendor_json_answer::Client>(&server)
+        .directory_list_members()
+        .group("admins")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    assert_eq!(answer.total_results, 1);
+    assert_eq!(answer.resources[0].user_name, "ada");
+    assert_eq!(answer.resources[0].active, Some(true));
+    members.assert_async().await;
 }
