@@ -9,7 +9,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
 
-use crate::model::{Operation, ParameterLocation, str_of};
+use crate::model::{Operation, str_of};
 use crate::schema_refs;
 use crate::spec::Spec;
 
@@ -62,7 +62,7 @@ pub fn assign(spec: &Spec, operations: &mut [Operation]) {
             let Some(setter) = operation
                 .parameters
                 .iter()
-                .find(|p| p.name == name && location(p.location) == place)
+                .find(|p| p.name == name && p.location.keyword() == place)
             else {
                 continue;
             };
@@ -107,14 +107,6 @@ pub fn assign(spec: &Spec, operations: &mut [Operation]) {
             }));
         }
         operation.limits = limits;
-    }
-}
-
-fn location(location: ParameterLocation) -> &'static str {
-    match location {
-        ParameterLocation::Path => "path",
-        ParameterLocation::Query => "query",
-        ParameterLocation::Header => "header",
     }
 }
 
