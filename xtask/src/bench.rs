@@ -24,9 +24,9 @@ mod scale;
 mod synthetic;
 
 use std::path::Path;
-use std::process::Command;
 
 use crate::cli::Outcome;
+use crate::workspace::cargo;
 
 /// The synthetic spec of `operations` operations the scale benchmark generates from, for
 /// tests of what needs a large spec.
@@ -136,13 +136,6 @@ fn client_benchmarks(root: &Path) -> Result<(), String> {
         println!();
     }
     Ok(())
-}
-
-/// A `cargo` command in `dir`: the cargo that runs this xtask (`$CARGO`), or the one on the path.
-fn cargo(dir: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command.current_dir(dir);
-    command
 }
 
 /// The median of some durations, in seconds.

@@ -275,9 +275,7 @@ fn try_definition(
 /// Builds the crate of the service `name` in `scratch` with its `mock` feature.
 fn build_with_mock(root: &Path, scratch: &Path, name: &str) -> Build {
     let started = Instant::now();
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(cargo)
-        .current_dir(scratch)
+    let output = crate::workspace::cargo(scratch)
         .args(["build", "--quiet", "--features", "mock", "--package"])
         .arg(format!("credkit-{name}"))
         .env("CARGO_TARGET_DIR", root.join("target").join("corpus"))

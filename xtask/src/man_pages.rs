@@ -9,7 +9,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::Command;
 
 /// Where the committed pages are.
 pub const DIR: &str = "crates/cli/man";
@@ -24,9 +23,7 @@ pub fn refresh(root: &Path) -> Result<Vec<String>, String> {
     let _ = std::fs::remove_dir_all(&scratch);
     std::fs::create_dir_all(&scratch)
         .map_err(|e| format!("cannot create {}: {e}", scratch.display()))?;
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = Command::new(cargo)
-        .current_dir(root)
+    let status = crate::workspace::cargo(root)
         .args([
             "run",
             "--quiet",

@@ -146,9 +146,9 @@ pub fn run_with(args: &[String], root: &Path, fetch: Fetch) -> Outcome {
 /// progress shows): the TLS stack lives there, so that the generator's everyday build
 /// (`cargo xtask generate`) never compiles it.
 pub fn with_xtask_fetch(url: &str) -> Result<String, String> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let manifest = workspace::root().join("Cargo.toml");
-    let build = std::process::Command::new(&cargo)
+    let root = workspace::root();
+    let manifest = root.join("Cargo.toml");
+    let build = workspace::cargo(&root)
         .args([
             "build",
             "--quiet",
@@ -162,7 +162,7 @@ pub fn with_xtask_fetch(url: &str) -> Result<String, String> {
     if !build.success() {
         return Err(format!("building xtask-fetch failed ({build})"));
     }
-    let run = std::process::Command::new(&cargo)
+    let run = workspace::cargo(&root)
         .args([
             "run",
             "--quiet",

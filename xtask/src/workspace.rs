@@ -36,6 +36,14 @@ pub struct Output {
     pub contents: String,
 }
 
+/// A `cargo` command in `dir`: the cargo that runs this xtask (`$CARGO`), or the one on the path.
+pub fn cargo(dir: &Path) -> std::process::Command {
+    let mut command =
+        std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    command.current_dir(dir);
+    command
+}
+
 /// The workspace root (the parent of `xtask/`).
 pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
